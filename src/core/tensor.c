@@ -1,0 +1,134 @@
+/*
+** Tensor storage, views and layout helpers.
+*/
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "error.h"
+#include "tensor.h"
+
+static _Atomic size_t live_bytes = 0;
+
+/* Allocate a zero-filled contiguous tensor; fails with IBSH_EINVAL or IBSH_ENOMEM. */
+int ibsh_tensor_alloc(ibsh_tensor *t, int ndim, const size_t *shape) {
+  memset(t, 0, sizeof *t);
+  if (ndim < 0 || ndim > IBSH_MAXDIM)
+    return ibsh_fail(IBSH_EINVAL, "%d dimensions (at most %d)", ndim, IBSH_MAXDIM);
+  size_t n = 1;
+  for (int i = 0; i < ndim; i++) {
+    if (shape[i] != 0 && n > SIZE_MAX / sizeof(double) / shape[i])
+      return ibsh_fail(IBSH_ENOMEM, "size too large");
+    n *= shape[i];
+  }
+  if (n > ((size_t)1 << 37))  /* 1 TiB of doubles: certainly a corrupt size */
+    return ibsh_fail(IBSH_ENOMEM, "size of %zu elements too large", n);
+  ibsh_storage *s = malloc(sizeof *s);
+  if (!s) return ibsh_fail(IBSH_ENOMEM, "out of memory");
+  s->data = calloc(n ? n : 1, sizeof(double));
+  if (!s->data) {
+    free(s);
+    return ibsh_fail(IBSH_ENOMEM, "out of memory allocating %zu elements", n);
+  }
+  s->size = n;
+  s->refcount = 1;
+  atomic_fetch_add(&live_bytes, n * sizeof(double));
+  t->storage = s;
+  t->ndim = ndim;
+  ptrdiff_t stride = 1;
+  for (int i = ndim - 1; i >= 0; i--) {
+    t->shape[i] = shape[i];
+    t->stride[i] = stride;
+    stride *= (ptrdiff_t)shape[i];
+  }
+  return IBSH_OK;
+}
+
+/* Allocate a zero-filled contiguous rows x cols matrix. */
+int ibsh_tensor_alloc2(ibsh_tensor *t, size_t rows, size_t cols) {
+  size_t shape[2] = {rows, cols};
+  return ibsh_tensor_alloc(t, 2, shape);
+}
+
+/* Allocate a zero-filled contiguous vector of n elements. */
+int ibsh_tensor_alloc1(ibsh_tensor *t, size_t n) {
+  return ibsh_tensor_alloc(t, 1, &n);
+}
+
+/* Drop this tensor's reference to its storage and leave it empty. */
+void ibsh_tensor_release(ibsh_tensor *t) {
+  ibsh_storage *s = t->storage;
+  if (s && --s->refcount == 0) {
+    atomic_fetch_sub(&live_bytes, s->size * sizeof(double));
+    free(s->data);
+    free(s);
+  }
+  memset(t, 0, sizeof *t);
+}
+
+/* Make dst a view of src (same storage, shape and strides); dst must be empty. */
+void ibsh_tensor_share(ibsh_tensor *dst, const ibsh_tensor *src) {
+  *dst = *src;
+  if (dst->storage) dst->storage->refcount++;
+}
+
+/* Number of elements (product of the shape). */
+size_t ibsh_tensor_numel(const ibsh_tensor *t) {
+  size_t n = 1;
+  for (int i = 0; i < t->ndim; i++) n *= t->shape[i];
+  return n;
+}
+
+/* Nonzero when the elements are laid out row-major without gaps. */
+int ibsh_tensor_is_contiguous(const ibsh_tensor *t) {
+  ptrdiff_t expected = 1;
+  for (int i = t->ndim - 1; i >= 0; i--) {
+    if (t->shape[i] != 1 && t->stride[i] != expected) return 0;
+    expected *= (ptrdiff_t)t->shape[i];
+  }
+  return 1;
+}
+
+/* Element at a 0-based multi-index (idx has t->ndim entries, assumed in range). */
+double *ibsh_tensor_at(const ibsh_tensor *t, const size_t *idx) {
+  ptrdiff_t off = (ptrdiff_t)t->offset;
+  for (int i = 0; i < t->ndim; i++) off += (ptrdiff_t)idx[i] * t->stride[i];
+  return t->storage->data + off;
+}
+
+/* dst becomes a contiguous tensor with src's values: a view when src already is, else a copy. */
+int ibsh_tensor_contiguous(ibsh_tensor *dst, const ibsh_tensor *src) {
+  if (ibsh_tensor_is_contiguous(src)) {
+    ibsh_tensor_share(dst, src);
+    return IBSH_OK;
+  }
+  int rc = ibsh_tensor_alloc(dst, src->ndim, src->shape);
+  if (rc) return rc;
+  size_t idx[IBSH_MAXDIM] = {0};
+  size_t n = ibsh_tensor_numel(src);
+  double *out = ibsh_tensor_data(dst);
+  for (size_t k = 0; k < n; k++) {
+    out[k] = *ibsh_tensor_at(src, idx);
+    for (int d = src->ndim - 1; d >= 0; d--) {  /* odometer increment */
+      if (++idx[d] < src->shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return IBSH_OK;
+}
+
+/* Shape as text, e.g. "3x4" (buf of at least 128 bytes); returns buf. */
+char *ibsh_tensor_shape_str(const ibsh_tensor *t, char *buf, size_t len) {
+  size_t used = 0;
+  buf[0] = '\0';
+  if (t->ndim == 0) snprintf(buf, len, "scalar");
+  for (int i = 0; i < t->ndim && used < len; i++)
+    used += (size_t)snprintf(buf + used, len - used, i ? "x%zu" : "%zu", t->shape[i]);
+  return buf;
+}
+
+/* Bytes of tensor storage currently allocated in this process (for GC pressure). */
+size_t ibsh_tensor_live_bytes(void) {
+  return atomic_load(&live_bytes);
+}
