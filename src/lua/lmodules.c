@@ -13,6 +13,7 @@ int luaopen_ibsh_core_nn(lua_State *L);
 int luaopen_ibsh_core_mi(lua_State *L);
 int luaopen_ibsh_core_ib(lua_State *L);
 int luaopen_ibsh_core_plot(lua_State *L);
+int luaopen_ibsh_core_help(lua_State *L);
 
 static const luaL_Reg core_modules[] = {
   {"ibsh.core.tensor", luaopen_ibsh_core_tensor},
@@ -21,6 +22,7 @@ static const luaL_Reg core_modules[] = {
   {"ibsh.core.mi", luaopen_ibsh_core_mi},
   {"ibsh.core.ib", luaopen_ibsh_core_ib},
   {"ibsh.core.plot", luaopen_ibsh_core_plot},
+  {"ibsh.core.help", luaopen_ibsh_core_help},
   {NULL, NULL}
 };
 
