@@ -727,7 +727,14 @@ static int m_tostring(lua_State *L) {
   return 1;
 }
 
+/* tensor.memory(): bytes of tensor storage currently allocated. */
+static int t_memory(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)ibsh_tensor_live_bytes());
+  return 1;
+}
+
 static const lx_Reg tensor_funcs[] = {
+  {"memory", t_memory, "tensor.memory()\n\nBytes of tensor storage currently allocated in this process (views share storage and add nothing).\n\nExample: print(tensor.memory() / 2^20, 'MiB')"},
   {"new", t_new, "tensor.new(table | tensor | number)\n\nA tensor from nested tables of numbers (rows must have equal lengths), a copy of a tensor, or a 0-d tensor from a number.\n\nExample: tensor.new{{1, 2}, {3, 4}}"},
   {"zeros", t_zeros, "tensor.zeros(d1, d2, ...) or tensor.zeros{d1, d2, ...}\n\nA zero-filled tensor of the given sizes.\n\nExample: tensor.zeros(3, 4)"},
   {"ones", t_ones, "tensor.ones(d1, d2, ...)\n\nA tensor of ones of the given sizes.\n\nExample: tensor.ones(2, 2)"},
