@@ -104,18 +104,9 @@ int ibsh_tensor_contiguous(ibsh_tensor *dst, const ibsh_tensor *src) {
     return IBSH_OK;
   }
   int rc = ibsh_tensor_alloc(dst, src->ndim, src->shape);
-  if (rc) return rc;
-  size_t idx[IBSH_MAXDIM] = {0};
-  size_t n = ibsh_tensor_numel(src);
-  double *out = ibsh_tensor_data(dst);
-  for (size_t k = 0; k < n; k++) {
-    out[k] = *ibsh_tensor_at(src, idx);
-    for (int d = src->ndim - 1; d >= 0; d--) {  /* odometer increment */
-      if (++idx[d] < src->shape[d]) break;
-      idx[d] = 0;
-    }
-  }
-  return IBSH_OK;
+  if (!rc) rc = ibsh_tensor_copy(dst, src);
+  if (rc) ibsh_tensor_release(dst);
+  return rc;
 }
 
 /* Shape as text, e.g. "3x4" (buf of at least 128 bytes); returns buf. */

@@ -60,4 +60,37 @@ char *ibsh_tensor_shape_str(const ibsh_tensor *t, char *buf, size_t len);
 /* Bytes of tensor storage currently allocated in this process (for GC pressure). */
 size_t ibsh_tensor_live_bytes(void);
 
+/* ---- Views (tensor_view.c): dst must be empty; it shares src's storage. Dims are 0-based. ---- */
+
+/* dst = src restricted to indices first..first+len-1 of dimension dim. */
+int ibsh_tensor_narrow(ibsh_tensor *dst, const ibsh_tensor *src, int dim, size_t first, size_t len);
+
+/* dst = src at index i of dimension dim (one dimension fewer). */
+int ibsh_tensor_select(ibsh_tensor *dst, const ibsh_tensor *src, int dim, size_t i);
+
+/* dst = src with dimensions d1 and d2 swapped. */
+int ibsh_tensor_transpose(ibsh_tensor *dst, const ibsh_tensor *src, int d1, int d2);
+
+/* dst = src with dimensions reordered: dst dim k is src dim perm[k]. */
+int ibsh_tensor_permute(ibsh_tensor *dst, const ibsh_tensor *src, const int *perm);
+
+/* dst = contiguous src seen with another shape of the same element count (fails if src is not contiguous). */
+int ibsh_tensor_reshape_view(ibsh_tensor *dst, const ibsh_tensor *src, int ndim, const size_t *shape);
+
+/* Copy src's values into dst, broadcasting src to dst's shape (numpy rules). */
+int ibsh_tensor_copy(ibsh_tensor *dst, const ibsh_tensor *src);
+
+/* Set every element of dst to v. */
+void ibsh_tensor_fill(ibsh_tensor *dst, double v);
+
+/* Shape of broadcasting a with b (numpy rules) into ndim/shape; fails when they do not match. */
+int ibsh_tensor_broadcast_shape(const ibsh_tensor *a, const ibsh_tensor *b, int *ndim, size_t *shape);
+
+/* Nonzero when a and b have the same shape. */
+int ibsh_tensor_same_shape(const ibsh_tensor *a, const ibsh_tensor *b);
+
+/* A 0-d tensor view of a single double (no allocation; do not release). */
+typedef struct ibsh_scalar { ibsh_storage storage; ibsh_tensor tensor; double value; } ibsh_scalar;
+const ibsh_tensor *ibsh_scalar_init(ibsh_scalar *s, double v);
+
 #endif

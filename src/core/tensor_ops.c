@@ -1,0 +1,207 @@
+/*
+** Elementwise kernels: contiguous fast paths (which the compiler vectorises) split
+** from strided and broadcast paths, all driven by the strided iterator.
+*/
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+#include <math.h>
+#include "error.h"
+#include "tensor_iter.h"
+#include "tensor_ops.h"
+
+/* Expand a binary expression over x (from a) and y (from b) into the four loop shapes. */
+#define BINARY_LOOPS(EXPR) do { \
+    if (so == 1 && sa == 1 && sb == 1) { \
+      for (size_t i = 0; i < n; i++) { double x = a[i], y = b[i]; o[i] = (EXPR); } \
+    } else if (so == 1 && sa == 1 && sb == 0) { \
+      const double y = b[0]; \
+      for (size_t i = 0; i < n; i++) { double x = a[i]; o[i] = (EXPR); } \
+    } else if (so == 1 && sa == 0 && sb == 1) { \
+      const double x = a[0]; \
+      for (size_t i = 0; i < n; i++) { double y = b[i]; o[i] = (EXPR); } \
+    } else { \
+      for (size_t i = 0; i < n; i++) { \
+        double x = a[(ptrdiff_t)i * sa], y = b[(ptrdiff_t)i * sb]; o[(ptrdiff_t)i * so] = (EXPR); \
+      } \
+    } \
+  } while (0)
+
+/* Row kernel for binary ops; ctx points at the ibsh_binop. */
+static void row_binary(void *ctx, size_t n, double *const *p, const ptrdiff_t *s) {
+  double *o = p[0];
+  const double *a = p[1], *b = p[2];
+  ptrdiff_t so = s[0], sa = s[1], sb = s[2];
+  switch (*(ibsh_binop *)ctx) {
+    case IBSH_ADD: BINARY_LOOPS(x + y); break;
+    case IBSH_SUB: BINARY_LOOPS(x - y); break;
+    case IBSH_MUL: BINARY_LOOPS(x * y); break;
+    case IBSH_DIV: BINARY_LOOPS(x / y); break;
+    case IBSH_POW: BINARY_LOOPS(y == 2.0 ? x * x : pow(x, y)); break;
+    case IBSH_MAXIMUM: BINARY_LOOPS(x != x || x >= y ? x : y); break;
+    case IBSH_MINIMUM: BINARY_LOOPS(x != x || x <= y ? x : y); break;
+    case IBSH_ATAN2: BINARY_LOOPS(atan2(x, y)); break;
+    case IBSH_FMOD: BINARY_LOOPS(fmod(x, y)); break;
+    case IBSH_EQ: BINARY_LOOPS(x == y ? 1.0 : 0.0); break;
+    case IBSH_NE: BINARY_LOOPS(x != y ? 1.0 : 0.0); break;
+    case IBSH_LT: BINARY_LOOPS(x < y ? 1.0 : 0.0); break;
+    case IBSH_LE: BINARY_LOOPS(x <= y ? 1.0 : 0.0); break;
+    case IBSH_GT: BINARY_LOOPS(x > y ? 1.0 : 0.0); break;
+    case IBSH_GE: BINARY_LOOPS(x >= y ? 1.0 : 0.0); break;
+    default: break;
+  }
+}
+
+/* out = a op b elementwise with broadcasting; out must have the broadcast shape. */
+int ibsh_tensor_binary(ibsh_tensor *out, const ibsh_tensor *a, const ibsh_tensor *b, ibsh_binop op) {
+  if ((unsigned)op >= IBSH_BINOP_COUNT) return ibsh_fail(IBSH_EINVAL, "unknown operation %d", (int)op);
+  int ndim;
+  size_t shape[IBSH_MAXDIM];
+  int rc = ibsh_tensor_broadcast_shape(a, b, &ndim, shape);
+  if (rc) return rc;
+  if (ndim != out->ndim) return ibsh_fail(IBSH_EINVAL, "output has %d dimensions, expected %d", out->ndim, ndim);
+  for (int i = 0; i < ndim; i++)
+    if (out->shape[i] != shape[i]) return ibsh_fail(IBSH_EINVAL, "output size %zu in dimension %d, expected %zu", out->shape[i], i + 1, shape[i]);
+  ibsh_iter it;
+  ibsh_iter_init(&it, ndim, shape);
+  if ((rc = ibsh_iter_add(&it, out)) || (rc = ibsh_iter_add(&it, a)) || (rc = ibsh_iter_add(&it, b))) return rc;
+  return ibsh_iter_run(&it, row_binary, &op);
+}
+
+/* out = a op s (or s op a when scalar_first) for a scalar s; out has a's shape. */
+int ibsh_tensor_binary_scalar(ibsh_tensor *out, const ibsh_tensor *a, double s, int scalar_first, ibsh_binop op) {
+  ibsh_scalar sc;
+  const ibsh_tensor *st = ibsh_scalar_init(&sc, s);
+  return scalar_first ? ibsh_tensor_binary(out, st, a, op) : ibsh_tensor_binary(out, a, st, op);
+}
+
+/* Logistic function, stable for large |x|. */
+static inline double sigmoid(double x) {
+  if (x >= 0) return 1.0 / (1.0 + exp(-x));
+  double e = exp(x);
+  return e / (1.0 + e);
+}
+
+/* Sign of x (0 for 0, NaN for NaN). */
+static inline double sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
+
+/* Expand a unary expression over x into the contiguous and strided loops. */
+#define UNARY_LOOPS(EXPR) do { \
+    if (so == 1 && sa == 1) for (size_t i = 0; i < n; i++) { double x = a[i]; o[i] = (EXPR); } \
+    else for (size_t i = 0; i < n; i++) { double x = a[(ptrdiff_t)i * sa]; o[(ptrdiff_t)i * so] = (EXPR); } \
+  } while (0)
+
+/* Row kernel for unary ops; ctx points at the ibsh_unop. */
+static void row_unary(void *ctx, size_t n, double *const *p, const ptrdiff_t *s) {
+  double *o = p[0];
+  const double *a = p[1];
+  ptrdiff_t so = s[0], sa = s[1];
+  switch (*(ibsh_unop *)ctx) {
+    case IBSH_NEG: UNARY_LOOPS(-x); break;
+    case IBSH_EXP: UNARY_LOOPS(exp(x)); break;
+    case IBSH_LOG: UNARY_LOOPS(log(x)); break;
+    case IBSH_LOG2: UNARY_LOOPS(log2(x)); break;
+    case IBSH_LOG10: UNARY_LOOPS(log10(x)); break;
+    case IBSH_LOG1P: UNARY_LOOPS(log1p(x)); break;
+    case IBSH_EXPM1: UNARY_LOOPS(expm1(x)); break;
+    case IBSH_TANH: UNARY_LOOPS(tanh(x)); break;
+    case IBSH_SIGMOID: UNARY_LOOPS(sigmoid(x)); break;
+    case IBSH_ABS: UNARY_LOOPS(fabs(x)); break;
+    case IBSH_SQRT: UNARY_LOOPS(sqrt(x)); break;
+    case IBSH_SQUARE: UNARY_LOOPS(x * x); break;
+    case IBSH_SIN: UNARY_LOOPS(sin(x)); break;
+    case IBSH_COS: UNARY_LOOPS(cos(x)); break;
+    case IBSH_TAN: UNARY_LOOPS(tan(x)); break;
+    case IBSH_FLOOR: UNARY_LOOPS(floor(x)); break;
+    case IBSH_CEIL: UNARY_LOOPS(ceil(x)); break;
+    case IBSH_ROUND: UNARY_LOOPS(round(x)); break;
+    case IBSH_SIGN: UNARY_LOOPS(sign(x)); break;
+    case IBSH_RELU: UNARY_LOOPS(x > 0 ? x : 0.0); break;
+    case IBSH_RECIPROCAL: UNARY_LOOPS(1.0 / x); break;
+    case IBSH_ISNAN: UNARY_LOOPS(x != x ? 1.0 : 0.0); break;
+    case IBSH_ISFINITE: UNARY_LOOPS(isfinite(x) ? 1.0 : 0.0); break;
+    case IBSH_NOT: UNARY_LOOPS(x == 0 ? 1.0 : 0.0); break;
+    default: break;
+  }
+}
+
+/* Fail unless out has a's shape. */
+static int check_same(const ibsh_tensor *out, const ibsh_tensor *a) {
+  if (ibsh_tensor_same_shape(out, a)) return IBSH_OK;
+  char bo[128], ba[128];
+  return ibsh_fail(IBSH_EINVAL, "output shape %s differs from input shape %s",
+                   ibsh_tensor_shape_str(out, bo, sizeof bo), ibsh_tensor_shape_str(a, ba, sizeof ba));
+}
+
+/* out = f(a) elementwise; out has a's shape. */
+int ibsh_tensor_unary(ibsh_tensor *out, const ibsh_tensor *a, ibsh_unop op) {
+  if ((unsigned)op >= IBSH_UNOP_COUNT) return ibsh_fail(IBSH_EINVAL, "unknown operation %d", (int)op);
+  int rc = check_same(out, a);
+  if (rc) return rc;
+  ibsh_iter it;
+  ibsh_iter_init(&it, a->ndim, a->shape);
+  ibsh_iter_add(&it, out);
+  ibsh_iter_add(&it, a);
+  return ibsh_iter_run(&it, row_unary, &op);
+}
+
+/* Row kernel for clamp; ctx points at {lo, hi}. */
+static void row_clamp(void *ctx, size_t n, double *const *p, const ptrdiff_t *s) {
+  const double lo = ((double *)ctx)[0], hi = ((double *)ctx)[1];
+  double *o = p[0];
+  const double *a = p[1];
+  ptrdiff_t so = s[0], sa = s[1];
+  UNARY_LOOPS(x < lo ? lo : x > hi ? hi : x);
+}
+
+/* out = min(max(a, lo), hi) elementwise. */
+int ibsh_tensor_clamp(ibsh_tensor *out, const ibsh_tensor *a, double lo, double hi) {
+  if (lo > hi) return ibsh_fail(IBSH_EINVAL, "lower bound %g above upper bound %g", lo, hi);
+  int rc = check_same(out, a);
+  if (rc) return rc;
+  double bounds[2] = {lo, hi};
+  ibsh_iter it;
+  ibsh_iter_init(&it, a->ndim, a->shape);
+  ibsh_iter_add(&it, out);
+  ibsh_iter_add(&it, a);
+  return ibsh_iter_run(&it, row_clamp, bounds);
+}
+
+/* Row kernel for where: out = c ? a : b. */
+static void row_where(void *ctx, size_t n, double *const *p, const ptrdiff_t *s) {
+  (void)ctx;
+  for (size_t i = 0; i < n; i++) {
+    ptrdiff_t k = (ptrdiff_t)i;
+    p[0][k * s[0]] = p[1][k * s[1]] != 0 ? p[2][k * s[2]] : p[3][k * s[3]];
+  }
+}
+
+/* out = cond != 0 ? a : b with broadcasting of all three; out has the broadcast shape. */
+int ibsh_tensor_where(ibsh_tensor *out, const ibsh_tensor *cond, const ibsh_tensor *a, const ibsh_tensor *b) {
+  int n1, n2;
+  size_t s1[IBSH_MAXDIM], s2[IBSH_MAXDIM];
+  int rc = ibsh_tensor_broadcast_shape(a, b, &n1, s1);
+  if (rc) return rc;
+  ibsh_tensor ab = {0};
+  ab.ndim = n1;
+  for (int i = 0; i < n1; i++) ab.shape[i] = s1[i];
+  if ((rc = ibsh_tensor_broadcast_shape(cond, &ab, &n2, s2))) return rc;
+  if (n2 != out->ndim) return ibsh_fail(IBSH_EINVAL, "output has %d dimensions, expected %d", out->ndim, n2);
+  for (int i = 0; i < n2; i++)
+    if (out->shape[i] != s2[i]) return ibsh_fail(IBSH_EINVAL, "output size %zu in dimension %d, expected %zu", out->shape[i], i + 1, s2[i]);
+  ibsh_iter it;
+  ibsh_iter_init(&it, n2, s2);
+  if ((rc = ibsh_iter_add(&it, out)) || (rc = ibsh_iter_add(&it, cond)) || (rc = ibsh_iter_add(&it, a)) ||
+      (rc = ibsh_iter_add(&it, b))) return rc;
+  return ibsh_iter_run(&it, row_where, NULL);
+}
+
+static const char *const unop_names[IBSH_UNOP_COUNT] = {
+  "neg", "exp", "log", "log2", "log10", "log1p", "expm1", "tanh", "sigmoid", "abs", "sqrt", "square",
+  "sin", "cos", "tan", "floor", "ceil", "round", "sign", "relu", "reciprocal", "isnan", "isfinite", "logical_not"
+};
+
+/* Name of a unary op ("tanh"), for bindings; NULL when out of range. */
+const char *ibsh_unop_name(ibsh_unop op) {
+  return (unsigned)op < IBSH_UNOP_COUNT ? unop_names[op] : NULL;
+}

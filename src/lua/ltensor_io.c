@@ -1,0 +1,104 @@
+/*
+** Lua binding of tensor files: .npy, .csv and IDX (plain or gzip), chosen by
+** the file name or an explicit format option.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include "csvio.h"
+#include "idx.h"
+#include "ltensor_common.h"
+#include "npy.h"
+#include "tensor_file.h"
+
+/* The format of path from opts.format or its name: "npy", "csv", "idx", or NULL. */
+static const char *file_format(lua_State *L, const char *path, int opts, const char *fname) {
+  static const char *const known[] = {"format", "header", NULL};
+  lx_checkoptions(L, opts, known, fname);
+  const char *fmt = lx_optstring(L, opts, "format", NULL, fname);
+  if (fmt) {
+    if (strcmp(fmt, "npy") && strcmp(fmt, "csv") && strcmp(fmt, "idx")) lx_error(L, fname, "unknown format '%s' (npy, csv, idx)", fmt);
+    return fmt;
+  }
+  if (ibsh_has_suffix(path, ".npy")) return "npy";
+  if (ibsh_has_suffix(path, ".csv") || ibsh_has_suffix(path, ".txt")) return "csv";
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  if (ibsh_has_suffix(path, ".idx") || ibsh_has_suffix(path, ".gz") || strstr(base, "idx") || strstr(base, "-ubyte")) return "idx";
+  return NULL;
+}
+
+/* Push a table of the comma-separated names in header. */
+static void push_header(lua_State *L, const char *header) {
+  lua_newtable(L);
+  int k = 1;
+  for (const char *p = header;; k++) {
+    const char *e = strchr(p, ',');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    while (n && (*p == ' ' || *p == '"')) { p++; n--; }
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '"' || p[n - 1] == '\r')) n--;
+    lua_pushlstring(L, p, n);
+    lua_rawseti(L, -2, k);
+    if (!e) break;
+    p = e + 1;
+  }
+}
+
+/* tensor.load(path, [opts]) */
+static int t_load(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  const char *fmt = file_format(L, path, 2, "tensor.load");
+  if (!fmt) lx_error(L, "tensor.load", "%s: unknown file type (expected .npy, .csv or an IDX file; or pass {format = ...})", path);
+  ibsh_tensor *t = lx_pushtensor(L);
+  if (strcmp(fmt, "npy") == 0) { lx_check(L, ibsh_npy_read(path, t), "tensor.load"); return 1; }
+  if (strcmp(fmt, "idx") == 0) { lx_check(L, ibsh_idx_read(path, t), "tensor.load"); return 1; }
+  char *header = NULL;
+  lx_check(L, ibsh_csv_read(path, t, &header), "tensor.load");
+  if (!header) return 1;
+  lua_pushstring(L, header);  /* copy first so that free runs before any error */
+  free(header);
+  push_header(L, lua_tostring(L, -1));
+  lua_remove(L, -2);
+  return 2;
+}
+
+/* t:save(path, [opts]) */
+static int m_save(lua_State *L) {
+  ibsh_tensor *t = lx_checktensor(L, 1, "Tensor:save");
+  const char *path = luaL_checkstring(L, 2);
+  const char *fmt = file_format(L, path, 3, "Tensor:save");
+  if (!fmt || strcmp(fmt, "idx") == 0) lx_error(L, "Tensor:save", "%s: unknown file type (expected .npy or .csv; or pass {format = ...})", path);
+  if (strcmp(fmt, "npy") == 0) {
+    lx_check(L, ibsh_npy_write(path, t), "Tensor:save");
+  } else {
+    const char *header = NULL;
+    if (lua_istable(L, 3)) {
+      int type = lua_getfield(L, 3, "header");
+      if (type == LUA_TTABLE) {  /* join names with commas */
+        int names = lua_gettop(L);
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        for (lua_Integer i = 1, n = (lua_Integer)lua_rawlen(L, names); i <= n; i++) {
+          lua_rawgeti(L, names, i);
+          if (!lua_isstring(L, -1)) lx_error(L, "Tensor:save", "header names must be strings");
+          if (i > 1) luaL_addchar(&b, ',');
+          luaL_addvalue(&b);
+        }
+        luaL_pushresult(&b);
+      } else if (type != LUA_TSTRING && type != LUA_TNIL) lx_error(L, "Tensor:save", "option 'header' must be a table of names or a string");
+      header = lua_tostring(L, -1);
+    }
+    lx_check(L, ibsh_csv_write(path, t, header), "Tensor:save");
+  }
+  lua_settop(L, 1);
+  return 1;
+}
+
+const lx_Reg ltensor_io_methods[] = {
+  {"save", m_save, "t:save(path, [{format = 'npy'|'csv', header = {names...}}])\n\nWrite t by the file's extension: .npy (float64, numpy-readable) or .csv (1-d or 2-d, 17 significant digits, optional header line). Writes a temporary file, then renames it over path. Returns t.\n\nExample: x:save('x.npy'); x:save('x.csv', {header = {'a', 'b'}})"},
+  {NULL, NULL, NULL}
+};
+
+const lx_Reg ltensor_io_funcs[] = {
+  {"load", t_load, "tensor.load(path, [{format = 'npy'|'csv'|'idx'}])\n\nRead a tensor by the file's name: .npy (dtypes f8 f4 i8 i4 i2 i1 u8 u4 u2 u1 bool, either byte order, C or Fortran order; converted to float64), .csv (numbers, comma separated; a header line is detected and returned as a second value, a table of names), or IDX (names ending .idx or .gz or containing 'idx'/'-ubyte', as MNIST ships them; gzip is detected by content). Malformed or truncated files give an error naming the file and the byte or line.\n\nExample: local x, names = tensor.load('data.csv')"},
+  {NULL, NULL, NULL}
+};

