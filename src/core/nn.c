@@ -1,7 +1,9 @@
 /*
 ** Dense networks: initialisation, forward pass, losses and backpropagation.
-** Small products run as plain loops (the paper's net has widths <= 12, where
-** call overhead dominates); large ones go through cblas_dgemm.
+** Activations are kept feature-major (unit x row) so that the inner loops of
+** the small products run along the batch and vectorise; products of at least
+** ibsh_nn_gemm_min_flops multiply-adds go through cblas_dgemm instead. The
+** kernels are compiled twice (AVX2+FMA and baseline) and picked at load time.
 */
 #include <cblas.h>
 #include <math.h>
@@ -10,9 +12,13 @@
 #include "error.h"
 #include "nn.h"
 
+
+
 #pragma GCC optimize("O3")
 
-size_t ibsh_nn_gemm_min_flops = 262144;
+#define KERNEL __attribute__((target_clones("arch=x86-64-v3", "default")))
+
+size_t ibsh_nn_gemm_min_flops = 2000000;
 
 static const char *const out_names[IBSH_OUT_COUNT] = {"softmax", "sigmoid", "linear"};
 static const char *const init_names[IBSH_INIT_COUNT] = {
@@ -95,10 +101,11 @@ int ibsh_nn_work_alloc(ibsh_nn_work *w, const ibsh_arch *a, size_t cap) {
   for (int l = 0; l <= a->nlayers; l++) if (a->width[l] > maxw) maxw = a->width[l];
   w->cap = cap;
   int ok = 1;
-  for (int l = 1; l <= a->nlayers; l++) ok &= (w->act[l] = malloc(cap * a->width[l] * sizeof(double))) != NULL;
+  for (int l = 0; l <= a->nlayers; l++) ok &= (w->act[l] = malloc(cap * a->width[l] * sizeof(double))) != NULL;
   ok &= (w->logits = malloc(cap * a->width[a->nlayers] * sizeof(double))) != NULL;
   ok &= (w->delta[0] = malloc(cap * maxw * sizeof(double))) != NULL;
   ok &= (w->delta[1] = malloc(cap * maxw * sizeof(double))) != NULL;
+  ok &= (w->lse = malloc(cap * sizeof(double))) != NULL;
   if (!ok) {
     ibsh_nn_work_free(w);
     return ibsh_fail(IBSH_ENOMEM, "out of memory for a batch of %zu rows", cap);
@@ -112,156 +119,221 @@ void ibsh_nn_work_free(ibsh_nn_work *w) {
   free(w->logits);
   free(w->delta[0]);
   free(w->delta[1]);
+  free(w->lse);
   memset(w, 0, sizeof *w);
 }
 
-/* Z (n x m) = A (n x k) W (k x m) + b. */
-static void affine(const double *A, const double *W, const double *b, double *Z, size_t n, size_t k, size_t m) {
-  for (size_t i = 0; i < n; i++) memcpy(Z + i * m, b, m * sizeof(double));
+/* Transpose the row-major r x c block src into the c x r block dst. */
+void ibsh_nn_transpose(const double *src, double *dst, size_t r, size_t c) {
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < c; j++) dst[j * r + i] = src[i * c + j];
+}
+
+/* Z (m x n) = W^T A + b, with A (k x n, rows lda apart) feature-major and W (k x m) row-major. */
+KERNEL static void affine(const double *A, size_t lda, const double *W, const double *b, double *Z, size_t n, size_t k,
+                          size_t m) {
+  for (size_t j = 0; j < m; j++) {
+    double *z = Z + j * n, bj = b[j];
+    for (size_t i = 0; i < n; i++) z[i] = bj;
+  }
   if (n * k * m >= ibsh_nn_gemm_min_flops) {
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)m, (int)k, 1.0, A, (int)k, W, (int)m, 1.0, Z, (int)m);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0, W, (int)m, A, (int)lda, 1.0, Z, (int)n);
     return;
   }
-  for (size_t i = 0; i < n; i++) {
-    double *z = Z + i * m;
-    const double *a = A + i * k;
-    for (size_t kk = 0; kk < k; kk++) {
-      double av = a[kk];
-      const double *w = W + kk * m;
-      for (size_t j = 0; j < m; j++) z[j] += av * w[j];
+  for (size_t j = 0; j < m; j++) {
+    double *z = Z + j * n;
+    size_t kk = 0;
+    for (; kk + 8 <= k; kk += 8) {
+      const double *a0 = A + kk * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+      const double *a4 = a3 + lda, *a5 = a4 + lda, *a6 = a5 + lda, *a7 = a6 + lda;
+      const double *w = W + kk * m + j;
+      double w0 = w[0], w1 = w[m], w2 = w[2 * m], w3 = w[3 * m], w4 = w[4 * m], w5 = w[5 * m], w6 = w[6 * m], w7 = w[7 * m];
+      for (size_t i = 0; i < n; i++)
+        z[i] += ((w0 * a0[i] + w1 * a1[i]) + (w2 * a2[i] + w3 * a3[i])) + ((w4 * a4[i] + w5 * a5[i]) + (w6 * a6[i] + w7 * a7[i]));
+    }
+    for (; kk + 4 <= k; kk += 4) {
+      const double *a0 = A + kk * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+      double w0 = W[kk * m + j], w1 = W[(kk + 1) * m + j], w2 = W[(kk + 2) * m + j], w3 = W[(kk + 3) * m + j];
+      for (size_t i = 0; i < n; i++) z[i] += (w0 * a0[i] + w1 * a1[i]) + (w2 * a2[i] + w3 * a3[i]);
+    }
+    for (; kk < k; kk++) {
+      const double *a0 = A + kk * lda;
+      double w0 = W[kk * m + j];
+      for (size_t i = 0; i < n; i++) z[i] += w0 * a0[i];
     }
   }
 }
 
-/* G (k x m) = A^T (k x n) D (n x m). */
-static void grad_weights(const double *A, const double *D, double *G, size_t n, size_t k, size_t m) {
+/* Dot product of two n-vectors with four independent partial sums. */
+static inline double dot(const double *x, const double *y, size_t n) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += x[i] * y[i];
+    s1 += x[i + 1] * y[i + 1];
+    s2 += x[i + 2] * y[i + 2];
+    s3 += x[i + 3] * y[i + 3];
+  }
+  for (; i < n; i++) s0 += x[i] * y[i];
+  return (s0 + s2) + (s1 + s3);
+}
+
+/* G (k x m) = A D^T, with A (k x n, rows lda apart) and D (m x n) feature-major; gb (m) = row sums of D. */
+KERNEL static void grad_weights(const double *A, size_t lda, const double *D, double *G, double *gb, size_t n, size_t k,
+                                size_t m) {
+  for (size_t j = 0; j < m; j++) {
+    const double *d = D + j * n;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) { s0 += d[i]; s1 += d[i + 1]; s2 += d[i + 2]; s3 += d[i + 3]; }
+    for (; i < n; i++) s0 += d[i];
+    gb[j] = (s0 + s2) + (s1 + s3);
+  }
   if (n * k * m >= ibsh_nn_gemm_min_flops) {
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)m, (int)n, 1.0, A, (int)k, D, (int)m, 0.0, G, (int)m);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)m, (int)n, 1.0, A, (int)lda, D, (int)n, 0.0, G, (int)m);
     return;
   }
-  memset(G, 0, k * m * sizeof(double));
-  for (size_t i = 0; i < n; i++) {
-    const double *a = A + i * k, *d = D + i * m;
-    for (size_t kk = 0; kk < k; kk++) {
-      double av = a[kk];
-      double *g = G + kk * m;
-      for (size_t j = 0; j < m; j++) g[j] += av * d[j];
+  for (size_t kk = 0; kk < k; kk++)
+    for (size_t j = 0; j < m; j++) G[kk * m + j] = dot(A + kk * lda, D + j * n, n);
+}
+
+/* O (k x n) = W D, with W (k x m) row-major and D (m x n) feature-major. */
+KERNEL static void grad_inputs(const double *D, const double *W, double *O, size_t n, size_t k, size_t m) {
+  if (n * k * m >= ibsh_nn_gemm_min_flops) {
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)n, (int)m, 1.0, W, (int)m, D, (int)n, 0.0, O, (int)n);
+    return;
+  }
+  for (size_t kk = 0; kk < k; kk++) {
+    double *o = O + kk * n;
+    const double *w = W + kk * m;
+    size_t j = 0;
+    if (m >= 4) {
+      const double *d0 = D, *d1 = D + n, *d2 = D + 2 * n, *d3 = D + 3 * n;
+      for (size_t i = 0; i < n; i++) o[i] = w[0] * d0[i] + w[1] * d1[i] + w[2] * d2[i] + w[3] * d3[i];
+      j = 4;
+    } else {
+      for (size_t i = 0; i < n; i++) o[i] = 0;
+    }
+    for (; j + 4 <= m; j += 4) {
+      const double *d0 = D + j * n, *d1 = d0 + n, *d2 = d1 + n, *d3 = d2 + n;
+      for (size_t i = 0; i < n; i++) o[i] += w[j] * d0[i] + w[j + 1] * d1[i] + w[j + 2] * d2[i] + w[j + 3] * d3[i];
+    }
+    for (; j < m; j++) {
+      const double *d0 = D + j * n;
+      for (size_t i = 0; i < n; i++) o[i] += w[j] * d0[i];
     }
   }
 }
 
-/* O (n x k) = D (n x m) W^T (m x k). */
-static void grad_inputs(const double *D, const double *W, double *O, size_t n, size_t k, size_t m) {
-  if (n * k * m >= ibsh_nn_gemm_min_flops) {
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)k, (int)m, 1.0, D, (int)m, W, (int)m, 0.0, O, (int)k);
-    return;
+/* Softmax over the K rows of each of the n columns of Z (K x n) into P; lse gets each column's log-sum-exp;
+   sum is scratch for n values. */
+KERNEL static void softmax_cols(const double *Z, double *P, double *lse, double *sum, size_t n, size_t K) {
+  for (size_t i = 0; i < n; i++) lse[i] = Z[i];
+  for (size_t j = 1; j < K; j++) {
+    const double *z = Z + j * n;
+    for (size_t i = 0; i < n; i++) lse[i] = z[i] > lse[i] ? z[i] : lse[i];
   }
-  for (size_t i = 0; i < n; i++) {
-    const double *d = D + i * m;
-    double *o = O + i * k;
-    for (size_t kk = 0; kk < k; kk++) {
-      const double *w = W + kk * m;
-      double s = 0;
-      for (size_t j = 0; j < m; j++) s += d[j] * w[j];
-      o[kk] = s;
-    }
+  for (size_t j = 0; j < K; j++) {
+    const double *z = Z + j * n;
+    double *p = P + j * n;
+    for (size_t i = 0; i < n; i++) p[i] = z[i] - lse[i];
   }
+  ibsh_exp_array(P, P, n * K);
+  for (size_t i = 0; i < n; i++) sum[i] = P[i];
+  for (size_t j = 1; j < K; j++) {
+    const double *p = P + j * n;
+    for (size_t i = 0; i < n; i++) sum[i] += p[i];
+  }
+  for (size_t j = 0; j < K; j++) {
+    double *p = P + j * n;
+    for (size_t i = 0; i < n; i++) p[i] /= sum[i];
+  }
+  for (size_t i = 0; i < n; i++) lse[i] += log(sum[i]);
 }
 
-/* Softmax of each of the n rows of Z (n x m) into P. */
-static void softmax_rows(const double *Z, double *P, size_t n, size_t m) {
-  for (size_t i = 0; i < n; i++) {
-    const double *z = Z + i * m;
-    double *p = P + i * m, mx = z[0], s = 0;
-    for (size_t j = 1; j < m; j++) if (z[j] > mx) mx = z[j];
-    for (size_t j = 0; j < m; j++) p[j] = z[j] - mx;
-    ibsh_exp_array(p, p, m);
-    for (size_t j = 0; j < m; j++) s += p[j];
-    double inv = 1.0 / s;
-    for (size_t j = 0; j < m; j++) p[j] *= inv;
-  }
-}
-
-/* Forward pass of n <= w->cap rows of x; afterwards w->act[l] holds layer l's outputs (l = 1..nlayers). */
-void ibsh_nn_forward(const ibsh_arch *a, const double *params, const double *x, size_t n, ibsh_nn_work *w) {
-  const double *in = x;
+/* Forward pass of n rows given feature-major (xt[f * ld + i] = feature f of row i); see nn.h. */
+void ibsh_nn_forward_cols(const ibsh_arch *a, const double *params, const double *xt, size_t ld, size_t n,
+                          ibsh_nn_work *w) {
   int L = a->nlayers;
+  w->in = xt;
+  w->ld_in = ld;
   for (int l = 0; l < L; l++) {
     size_t k = a->width[l], m = a->width[l + 1];
     double *z = l == L - 1 ? w->logits : w->act[l + 1];
-    affine(in, params + a->woff[l], params + a->boff[l], z, n, k, m);
+    affine(l ? w->act[l] : xt, l ? n : ld, params + a->woff[l], params + a->boff[l], z, n, k, m);
     if (l < L - 1) ibsh_act_apply(a->act, z, n * m);
-    in = z;
   }
   size_t K = a->width[L];
   double *out = w->act[L];
   if (a->out == IBSH_OUT_SOFTMAX) {
-    softmax_rows(w->logits, out, n, K);
+    softmax_cols(w->logits, out, w->lse, w->delta[1], n, K);
   } else {
     memcpy(out, w->logits, n * K * sizeof(double));
     if (a->out == IBSH_OUT_SIGMOID) ibsh_act_apply(IBSH_ACT_SIGMOID, out, n * K);
   }
 }
 
+/* Forward pass of n <= w->cap rows of x (row-major); afterwards w->act[l] holds layer l's outputs feature-major. */
+void ibsh_nn_forward(const ibsh_arch *a, const double *params, const double *x, size_t n, ibsh_nn_work *w) {
+  ibsh_nn_transpose(x, w->act[0], n, a->width[0]);
+  ibsh_nn_forward_cols(a, params, w->act[0], n, n, w);
+}
+
+/* Copy layer l's activations (after a forward pass over n rows) into out as row-major n x width[l]. */
+void ibsh_nn_layer_rows(const ibsh_arch *a, const ibsh_nn_work *w, int l, size_t n, double *out) {
+  ibsh_nn_transpose(w->act[l], out, a->width[l], n);
+}
+
 /* Numerically stable log(1 + exp(z)). */
 static double softplus(double z) { return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z)); }
 
-/* Predicted class of one output row. */
-static int32_t predicted(int out, const double *o, size_t K) {
-  (void)out;
-  if (K == 1) return o[0] >= 0.5 ? 1 : 0;
-  size_t best = 0;
-  for (size_t j = 1; j < K; j++) if (o[j] > o[best]) best = j;
-  return (int32_t)best;
-}
-
-/* Loss of the outputs in w against targets t (n x K), summed over the rows; counts correct predictions. */
+/* Loss of the outputs in w against targets t (n x K row-major), summed over the rows; counts correct predictions. */
 double ibsh_nn_loss_sum(const ibsh_arch *a, const ibsh_nn_work *w, const double *t, const int32_t *labels,
                         size_t n, size_t *correct) {
   size_t K = a->width[a->nlayers];
+  const double *Z = w->logits, *O = w->act[a->nlayers];
   double total = 0;
   size_t ok = 0;
   for (size_t i = 0; i < n; i++) {
-    const double *z = w->logits + i * K, *o = w->act[a->nlayers] + i * K, *y = t + i * K;
+    const double *y = t + i * K;
     double li = 0;
     if (a->out == IBSH_OUT_SOFTMAX) {
-      double mx = z[0], s = 0;
-      for (size_t j = 1; j < K; j++) if (z[j] > mx) mx = z[j];
-      for (size_t j = 0; j < K; j++) s += exp(z[j] - mx);
-      double lse = mx + log(s);
-      for (size_t j = 0; j < K; j++) if (y[j] != 0) li -= y[j] * (z[j] - lse);
+      for (size_t j = 0; j < K; j++) if (y[j] != 0) li -= y[j] * (Z[j * n + i] - w->lse[i]);
     } else if (a->out == IBSH_OUT_SIGMOID) {
-      for (size_t j = 0; j < K; j++) li += y[j] * softplus(-z[j]) + (1.0 - y[j]) * softplus(z[j]);
+      for (size_t j = 0; j < K; j++) li += y[j] * softplus(-Z[j * n + i]) + (1.0 - y[j]) * softplus(Z[j * n + i]);
     } else {
-      for (size_t j = 0; j < K; j++) li += (z[j] - y[j]) * (z[j] - y[j]);
+      for (size_t j = 0; j < K; j++) li += (Z[j * n + i] - y[j]) * (Z[j * n + i] - y[j]);
       li /= (double)K;
     }
     total += li;
-    if (labels && predicted(a->out, o, K) == labels[i]) ok++;
+    if (labels) {
+      int32_t pred;
+      if (K == 1) pred = O[i] >= 0.5;
+      else {
+        size_t best = 0;
+        for (size_t j = 1; j < K; j++) if (O[j * n + i] > O[best * n + i]) best = j;
+        pred = (int32_t)best;
+      }
+      ok += pred == labels[i];
+    }
   }
   if (correct) *correct = ok;
   return total;
 }
 
-/* Backward pass after ibsh_nn_forward: grad (nparams) = d(mean loss over the n rows)/d(params). */
-void ibsh_nn_backward(const ibsh_arch *a, const double *params, const double *x, const double *t, size_t n,
+/* Backward pass after ibsh_nn_forward of the same n rows: grad (nparams) = d(mean loss)/d(params). */
+void ibsh_nn_backward(const ibsh_arch *a, const double *params, const double *t, size_t n,
                       ibsh_nn_work *w, double *grad) {
   int L = a->nlayers;
   size_t K = a->width[L];
   double *d = w->delta[0], *dprev = w->delta[1];
   const double *o = a->out == IBSH_OUT_LINEAR ? w->logits : w->act[L];
   double scale = a->out == IBSH_OUT_LINEAR ? 2.0 / ((double)n * (double)K) : 1.0 / (double)n;
-  for (size_t i = 0; i < n * K; i++) d[i] = (o[i] - t[i]) * scale;
+  for (size_t j = 0; j < K; j++)
+    for (size_t i = 0; i < n; i++) d[j * n + i] = (o[j * n + i] - t[i * K + j]) * scale;
   for (int l = L - 1; l >= 0; l--) {
     size_t k = a->width[l], m = a->width[l + 1];
-    const double *in = l == 0 ? x : w->act[l];
-    double *gb = grad + a->boff[l];
-    grad_weights(in, d, grad + a->woff[l], n, k, m);
-    memset(gb, 0, m * sizeof(double));
-    for (size_t i = 0; i < n; i++) {
-      const double *di = d + i * m;
-      for (size_t j = 0; j < m; j++) gb[j] += di[j];
-    }
+    grad_weights(l ? w->act[l] : w->in, l ? n : w->ld_in, d, grad + a->woff[l], grad + a->boff[l], n, k, m);
     if (l == 0) break;
     grad_inputs(d, params + a->woff[l], dprev, n, k, m);
     ibsh_act_backward(a->act, w->act[l], dprev, n * k);

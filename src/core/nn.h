@@ -40,12 +40,16 @@ typedef struct ibsh_arch {
   size_t nparams;
 } ibsh_arch;
 
-/* Scratch space for passes over batches of up to cap rows. */
+/* Scratch space for passes over batches of up to cap rows. Activations are stored feature-major:
+   after a pass over n rows, act[l][j * n + i] is unit j of layer l for row i (act[0] = the inputs). */
 typedef struct ibsh_nn_work {
   size_t cap;
-  double *act[IBSH_NN_MAXLAYERS + 1];   /* act[0] unused (inputs); act[l] = cap x width[l] */
-  double *logits;                       /* cap x width[nlayers]: output pre-activations */
-  double *delta[2];                     /* two cap x maxwidth buffers for the backward pass */
+  double *act[IBSH_NN_MAXLAYERS + 1];   /* act[l] = width[l] x n */
+  double *logits;                       /* width[nlayers] x n: output pre-activations */
+  double *delta[2];                     /* two maxwidth x cap buffers for the backward pass */
+  double *lse;                          /* cap: log-sum-exp of each row's logits (softmax) */
+  const double *in;                     /* inputs of the last pass, feature-major, rows ld_in apart */
+  size_t ld_in;
 } ibsh_nn_work;
 
 /* Fill arch from widths (nlayers+1 entries), activation and output kind; checks sizes. */
@@ -66,7 +70,8 @@ void ibsh_nn_init_params(const ibsh_arch *a, double *params, int init, double bi
 int ibsh_nn_work_alloc(ibsh_nn_work *w, const ibsh_arch *a, size_t cap);
 void ibsh_nn_work_free(ibsh_nn_work *w);
 
-/* Forward pass of n <= w->cap rows of x; afterwards w->act[l] holds layer l's outputs (l = 1..nlayers). */
+/* Forward pass of n <= w->cap rows of x (row-major n x width[0]); afterwards w->act[l] holds layer l's outputs
+   feature-major (l = 1..nlayers). */
 void ibsh_nn_forward(const ibsh_arch *a, const double *params, const double *x, size_t n, ibsh_nn_work *w);
 
 /* Loss of the outputs in w (after ibsh_nn_forward) against targets t (n x K), summed over the n rows;
@@ -74,11 +79,21 @@ void ibsh_nn_forward(const ibsh_arch *a, const double *params, const double *x, 
 double ibsh_nn_loss_sum(const ibsh_arch *a, const ibsh_nn_work *w, const double *t, const int32_t *labels,
                         size_t n, size_t *correct);
 
-/* Backward pass after ibsh_nn_forward: grad (nparams) = d(mean loss over the n rows)/d(params). */
-void ibsh_nn_backward(const ibsh_arch *a, const double *params, const double *x, const double *t, size_t n,
+/* Backward pass after ibsh_nn_forward of the same n rows: grad (nparams) = d(mean loss)/d(params). */
+void ibsh_nn_backward(const ibsh_arch *a, const double *params, const double *t, size_t n,
                       ibsh_nn_work *w, double *grad);
 
-/* Row count from which products go through cblas_dgemm instead of plain loops (for benchmarks). */
+/* Forward pass of n rows given feature-major: xt[f * ld + i] is feature f of row i (ld >= n). */
+void ibsh_nn_forward_cols(const ibsh_arch *a, const double *params, const double *xt, size_t ld, size_t n,
+                          ibsh_nn_work *w);
+
+/* Transpose the row-major r x c block src into the c x r block dst. */
+void ibsh_nn_transpose(const double *src, double *dst, size_t r, size_t c);
+
+/* Copy layer l's activations (after a forward pass over n rows) into out as row-major n x width[l]. */
+void ibsh_nn_layer_rows(const ibsh_arch *a, const ibsh_nn_work *w, int l, size_t n, double *out);
+
+/* Multiply-adds per product from which cblas_dgemm is used instead of the built-in kernels. */
 extern size_t ibsh_nn_gemm_min_flops;
 
 #endif

@@ -7,6 +7,8 @@
 
 #pragma GCC optimize("O3")
 
+
+
 /* The optimiser kind called name ("sgd", "adam") or -1. */
 int ibsh_optim_from_name(const char *name) {
   if (strcmp(name, "sgd") == 0) return IBSH_OPTIM_SGD;

@@ -89,14 +89,15 @@ int ibsh_run_reserve_epochs(ibsh_run *run, size_t n) {
   return IBSH_OK;
 }
 
-/* Mean loss and accuracy of params on a data set, in chunks of the work's capacity. */
-static void evaluate(const ibsh_arch *a, const double *params, const ibsh_data_view *d, ibsh_nn_work *w,
-                     double *loss, double *acc) {
+/* Mean loss and accuracy of params on a data set (xt: its inputs feature-major, or NULL), in chunks. */
+static void evaluate(const ibsh_arch *a, const double *params, const ibsh_data_view *d, const double *xt,
+                     ibsh_nn_work *w, double *loss, double *acc) {
   double total = 0;
   size_t correct = 0, d0 = a->width[0], K = a->width[a->nlayers];
   for (size_t s = 0; s < d->n; s += w->cap) {
     size_t n = d->n - s < w->cap ? d->n - s : w->cap, c = 0;
-    ibsh_nn_forward(a, params, d->x + s * d0, n, w);
+    if (xt) ibsh_nn_forward_cols(a, params, xt + s, d->n, n, w);
+    else ibsh_nn_forward(a, params, d->x + s * d0, n, w);
     total += ibsh_nn_loss_sum(a, w, d->t + s * K, d->labels ? d->labels + s : NULL, n, &c);
     correct += c;
   }
@@ -124,6 +125,7 @@ typedef struct fit_buffers {
   double *gmean, *gm2;             /* Welford accumulators over the weights' gradients */
   double *save;                    /* params, m, v at the start of the epoch */
   size_t *perm;
+  double *xt_train, *xt_test;      /* inputs transposed to feature-major (NULL for large sets) */
 } fit_buffers;
 
 /* Release the buffers of a fit. */
@@ -131,6 +133,15 @@ static void fit_buffers_free(fit_buffers *b) {
   ibsh_nn_work_free(&b->work);
   ibsh_nn_work_free(&b->evalwork);
   free(b->grad); free(b->xb); free(b->tb); free(b->gmean); free(b->gm2); free(b->save); free(b->perm);
+  free(b->xt_train); free(b->xt_test);
+}
+
+/* A feature-major copy of a data set's inputs when it is small enough (16M values), else NULL. */
+static double *transposed(const ibsh_data_view *d, size_t d0) {
+  if (!d || d->n == 0 || d->n * d0 > ((size_t)1 << 24)) return NULL;
+  double *t = malloc(d->n * d0 * sizeof(double));
+  if (t) ibsh_nn_transpose(d->x, t, d->n, d0);
+  return t;
 }
 
 /* Allocate the buffers of a fit. */
@@ -200,18 +211,21 @@ static int train_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_dat
   long count = 0;
   for (size_t s = 0; s < tr->n; s += batch) {
     size_t n = tr->n - s < batch ? tr->n - s : batch;
-    const double *x = tr->x + s * d0, *t = tr->t + s * K;
+    const double *t = tr->t + s * K;
     if (cfg->shuffle) {
       for (size_t i = 0; i < n; i++) {
         size_t r = b->perm[s + i];
-        memcpy(b->xb + i * d0, tr->x + r * d0, d0 * sizeof(double));
+        for (size_t f = 0; f < d0; f++) b->xb[f * n + i] = tr->x[r * d0 + f];
         memcpy(b->tb + i * K, tr->t + r * K, K * sizeof(double));
       }
-      x = b->xb;
       t = b->tb;
+      ibsh_nn_forward_cols(a, run->params, b->xb, n, n, &b->work);
+    } else if (b->xt_train) {
+      ibsh_nn_forward_cols(a, run->params, b->xt_train + s, tr->n, n, &b->work);
+    } else {
+      ibsh_nn_forward(a, run->params, tr->x + s * d0, n, &b->work);
     }
-    ibsh_nn_forward(a, run->params, x, n, &b->work);
-    ibsh_nn_backward(a, run->params, x, t, n, &b->work, b->grad);
+    ibsh_nn_backward(a, run->params, t, n, &b->work, b->grad);
     count++;
     if (cfg->gradstats) gradstats_add(a, b->grad, b->gmean, b->gm2, count);
     if (cfg->weight_decay > 0) {
@@ -232,8 +246,8 @@ static void record_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_d
                          const ibsh_data_view *te, fit_buffers *b, long nbatches) {
   const ibsh_arch *a = &run->arch;
   size_t e = (size_t)run->epochs - 1, L = (size_t)a->nlayers;
-  evaluate(a, run->params, tr, &b->evalwork, &run->train_loss[e], &run->train_acc[e]);
-  if (te && te->n) evaluate(a, run->params, te, &b->evalwork, &run->test_loss[e], &run->test_acc[e]);
+  evaluate(a, run->params, tr, b->xt_train, &b->evalwork, &run->train_loss[e], &run->train_acc[e]);
+  if (te && te->n) evaluate(a, run->params, te, b->xt_test, &b->evalwork, &run->test_loss[e], &run->test_acc[e]);
   for (size_t l = 0; l < L; l++) {
     size_t off = a->woff[l], nw = a->width[l] * a->width[l + 1];
     run->weight_norm[e * L + l] = norm2(run->params + off, nw);
@@ -256,6 +270,8 @@ int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view
   size_t nmax = train->n > (test ? test->n : 0) ? train->n : test->n;
   fit_buffers b;
   if ((rc = fit_buffers_alloc(&b, a, batch, nmax, train->n))) return rc;
+  b.xt_train = transposed(train, a->width[0]);
+  b.xt_test = transposed(test, a->width[0]);
   if ((rc = ibsh_run_reserve_epochs(run, (size_t)(run->epochs + cfg->epochs)))) goto done;
   long start = run->epochs;
   double t0 = now();

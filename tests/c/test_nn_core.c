@@ -51,7 +51,7 @@ static double grad_error(int act, int out, size_t K) {
   ibsh_nn_work w;
   ibsh_nn_work_alloc(&w, &a, n);
   ibsh_nn_forward(&a, p, x, n, &w);
-  ibsh_nn_backward(&a, p, x, t, n, &w, g);
+  ibsh_nn_backward(&a, p, t, n, &w, g);
   double worst = 0;
   for (size_t i = 0; i < np; i++) {
     double h = 1e-4 * (fabs(p[i]) > 1 ? fabs(p[i]) : 1), old = p[i], f[4];
