@@ -8,6 +8,7 @@
 #include "lmi.h"
 #include "mi_binned.h"
 #include "mi_codes.h"
+#include "mi_discrete.h"
 #include "rng.h"
 
 /* The tensor at idx as a contiguous n x d matrix (a 1-d tensor is n x 1); rejects empty and >2-d tensors. */
@@ -141,6 +142,58 @@ static int l_discretise(lua_State *L) {
   return 1;
 }
 
+/* Read opts.correction: 0 for "none" (plug-in), 1 for "miller-madow". */
+static int read_correction(lua_State *L, int opts, const char *fname) {
+  const char *c = lx_optstring(L, opts, "correction", "none", fname);
+  if (strcmp(c, "none") == 0 || strcmp(c, "plugin") == 0) return 0;
+  if (strcmp(c, "miller-madow") == 0 || strcmp(c, "mm") == 0) return 1;
+  return lx_error(L, fname, "correction must be \"none\" or \"miller-madow\", got \"%s\"", c);
+}
+
+/* Dense ids of the symbols at idx (a vector, or rows of an n x d tensor as joint symbols). */
+static uint32_t *symbol_ids(lua_State *L, int idx, size_t *n, size_t *k, const char *fname) {
+  size_t d;
+  const double *x = lmi_matrix(L, idx, n, &d, fname);
+  uint32_t *ids = lmi_scratch(L, *n * sizeof *ids);
+  lx_check(L, ibsh_codes_doubles(x, *n, d, ids, k), fname);
+  return ids;
+}
+
+/* mi.entropy(x, opts) -> H(X) */
+static int l_entropy(lua_State *L) {
+  const char *F = "mi.entropy";
+  static const char *const known[] = {"unit", "correction", NULL};
+  lua_settop(L, 2);
+  lx_checkoptions(L, 2, known, F);
+  double unit = lmi_unit(L, 2, F);
+  int mm = read_correction(L, 2, F);
+  size_t n, k;
+  uint32_t *ids = symbol_ids(L, 1, &n, &k, F);
+  double h;
+  lx_check(L, ibsh_mi_entropy(ids, n, k, mm, &h), F);
+  lua_pushnumber(L, h / unit);
+  return 1;
+}
+
+/* mi.discrete(x, y, opts) -> I(X;Y), p-value */
+static int l_discrete(lua_State *L) {
+  const char *F = "mi.discrete";
+  static const char *const known[] = {"unit", "correction", NULL};
+  lua_settop(L, 3);
+  lx_checkoptions(L, 3, known, F);
+  double unit = lmi_unit(L, 3, F);
+  int mm = read_correction(L, 3, F);
+  size_t n, m, kx, ky;
+  uint32_t *xids = symbol_ids(L, 1, &n, &kx, F);
+  uint32_t *yids = symbol_ids(L, 2, &m, &ky, F);
+  if (m != n) lx_error(L, F, "x has %zu rows but y has %zu", n, m);
+  double mi, p;
+  lx_check(L, ibsh_mi_discrete(xids, kx, yids, ky, n, mm, &mi, &p), F);
+  lua_pushnumber(L, mi / unit);
+  lua_pushnumber(L, p);
+  return 2;
+}
+
 /* mi.row_ids(x) -> ids, k: 1-based ids of equal rows and the number of distinct rows. */
 static int l_row_ids(lua_State *L) {
   const char *F = "mi.row_ids";
@@ -218,6 +271,20 @@ static const lx_Reg mi_funcs[] = {
    "The integer bin code of every value of t under the binning options of mi.binned (bins, range, edges, "
    "binsize, adaptive), as a tensor of t's shape (0-based codes).\n\n"
    "Example: print(mi.discretise(tensor.new{{-1, 0.99}}, {bins = 2}))"},
+  {"entropy", l_entropy,
+   "mi.entropy(x [, opts]) -> h\n\n"
+   "Entropy of a discrete variable (bits unless unit = \"nats\"): x is a vector of symbols or an n x d tensor "
+   "whose rows are joint symbols (equal values are the same symbol). correction = \"none\" (plug-in, "
+   "-sum p log p, biased low by about (m - 1)/(2n) nats) or \"miller-madow\" (adds (m - 1)/(2n) nats, m = "
+   "observed symbols).\n\n"
+   "Example: mi.entropy(tensor.new{0, 1, 2, 3})  -- 2 bits"},
+  {"discrete", l_discrete,
+   "mi.discrete(x, y [, opts]) -> mi, p\n\n"
+   "Mutual information of two discrete variables (vectors, or tensors whose rows are joint symbols) with n "
+   "rows each: I = H(X) + H(Y) - H(X,Y) (bits unless unit = \"nats\"; correction = \"miller-madow\" "
+   "uses corrected entropies), and the G-test p-value of independence: G = 2 n I_plugin in nats is "
+   "compared with a chi-square of (|X| - 1)(|Y| - 1) degrees of freedom (observed symbol counts).\n\n"
+   "Example: local bits, p = mi.discrete(tensor.new{0, 0, 1, 1}, tensor.new{0, 0, 1, 1})"},
   {"row_ids", l_row_ids,
    "mi.row_ids(x) -> ids, k\n\n"
    "Identify equal rows of x (n x d, or a vector): ids is a vector of n 1-based ids in order of first "
