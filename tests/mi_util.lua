@@ -42,4 +42,26 @@ function U.fails(pattern, f, ...)
   assert(tostring(err):find(pattern, 1, true), "error '" .. tostring(err) .. "' does not contain '" .. pattern .. "'")
 end
 
+-- A standard normal deviate from math.random (Box-Muller); seed with math.randomseed first.
+function U.gauss()
+  local u1, u2 = 1 - math.random(), math.random()
+  return math.sqrt(-2 * math.log(u1)) * math.cos(2 * math.pi * u2)
+end
+
+-- n samples of d independent pairs (x_j, y_j) with correlation rho: x, y are n x d tensors
+-- (normal deviates from the C generator, mi._randn). True I(X;Y) = -d/2 ln(1 - rho^2) nats.
+function U.gaussian_pairs(n, d, rho, seed)
+  local a, b = mi._randn(n, d, seed), mi._randn(n, d, seed + 7919)
+  local xs, ys, c = {}, {}, math.sqrt(1 - rho * rho)
+  for i = 1, n do
+    local xr, yr = {}, {}
+    for j = 1, d do
+      xr[j] = a:get(i, j)
+      yr[j] = rho * xr[j] + c * b:get(i, j)
+    end
+    xs[i], ys[i] = xr, yr
+  end
+  return tensor.new(xs), tensor.new(ys)
+end
+
 return U

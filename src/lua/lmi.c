@@ -230,6 +230,19 @@ static int l_indices(lua_State *L) {
   return 1;
 }
 
+/* mi._randn(n, d, seed): an n x d tensor of seeded standard normal deviates (for tests and benchmarks). */
+static int l_randn(lua_State *L) {
+  const char *F = "mi._randn";
+  lua_Integer n = luaL_checkinteger(L, 1), d = luaL_checkinteger(L, 2), seed = luaL_checkinteger(L, 3);
+  if (n < 1 || d < 1) lx_error(L, F, "sizes must be positive, got %d x %d", (int)n, (int)d);
+  ibsh_rng rng;
+  ibsh_rng_seed(&rng, (uint64_t)seed);
+  ibsh_tensor *out = lx_newtensor2(L, (size_t)n, (size_t)d, F);
+  double *o = ibsh_tensor_data(out);
+  for (size_t i = 0; i < (size_t)(n * d); i++) o[i] = ibsh_rng_normal(&rng);
+  return 1;
+}
+
 /* mi._rows(t, idx): a new tensor whose rows are t's rows at the 1-based indices idx. */
 static int l_rows(lua_State *L) {
   const char *F = "mi._rows";
@@ -293,6 +306,9 @@ static const lx_Reg mi_funcs[] = {
   {"_indices", l_indices,
    "mi._indices(n, seed, kind) -> idx\n\nInternal: 1-based row indices, a seeded permutation (kind \"perm\") "
    "or a bootstrap draw with replacement (\"boot\").\n\nExample: mi._indices(5, 1, \"perm\")"},
+  {"_randn", l_randn,
+   "mi._randn(n, d, seed) -> tensor\n\nInternal: an n x d tensor of seeded standard normal deviates (ibsh_rng), "
+   "for tests and benchmarks.\n\nExample: mi._randn(1000, 2, 7)"},
   {"_rows", l_rows,
    "mi._rows(t, idx) -> tensor\n\nInternal: the rows of t at the 1-based indices idx (a vector).\n\n"
    "Example: mi._rows(tensor.new{{1}, {2}}, tensor.new{2, 1})"},
@@ -303,5 +319,6 @@ static const lx_Reg mi_funcs[] = {
 int luaopen_ibsh_core_mi(lua_State *L) {
   lua_newtable(L);
   lx_setfuncs(L, "mi.", mi_funcs);
+  lmi_open_continuous(L);
   return 1;
 }

@@ -21,4 +21,7 @@ double lmi_unit(lua_State *L, int opts, const char *fname);
 uint32_t *lmi_labels(lua_State *L, int idx, size_t n, size_t *k, const char *fname);
 
 
+/* Register the continuous estimators (KDE, KSG, Gaussian) into the table at the top of the stack. */
+void lmi_open_continuous(lua_State *L);
+
 #endif
