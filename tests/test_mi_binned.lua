@@ -49,6 +49,21 @@ codes = mi.discretise(tensor.new{{0, 0.49, 0.5, 1.99, 2, 5, -5}}, {bins = 4, ran
 want = {0, 0, 1, 3, 3, 3, 0}
 for j, w in ipairs(want) do assert(codes:get(1, j) == w, "range: code of column " .. j .. " is " .. codes:get(1, j)) end
 
+-- Adaptive equal-mass bins (Chelombiev et al.): 60 rows x 2 units of distinct values pooled per layer,
+-- 4 bins -> each code holds exactly 120 / 4 = 30 values; edges follow the data, not a fixed range.
+local g = mi._randn(60, 2, 17)
+codes = mi.discretise(g, {adaptive = true, bins = 4})
+local counts = {}
+for i = 1, 60 do for j = 1, 2 do local c = codes:get(i, j); counts[c] = (counts[c] or 0) + 1 end end
+for c = 0, 3 do assert(counts[c] == 30, "adaptive bin " .. c .. " holds " .. tostring(counts[c])) end
+-- Scaling the layer does not change adaptive bins (unlike fixed ones).
+local g10 = mi._rows(g, tensor.new((function() local t = {} for i = 1, 60 do t[i] = i end return t end)()))
+for i = 1, 60 do for j = 1, 2 do g10:set(i, j, 10 * g:get(i, j)) end end
+local codes10 = mi.discretise(g10, {adaptive = true, bins = 4})
+for i = 1, 60 do for j = 1, 2 do assert(codes10:get(i, j) == codes:get(i, j), "adaptive bins are scale-free") end end
+-- One unit, 8 rows, 2 adaptive bins: 4 rows per bin -> H(T) = 1 bit.
+near(mi.binned(tensor.new{5, 1, 7, 3, 2, 8, 6, 4}, nil, {adaptive = true, bins = 2}), 1, 1e-12, "adaptive H(T)")
+
 -- 4. var_u raw inputs: all 4096 rows distinct -> I(X;T) = 12 bits, I(T;Y) = H(Y) = 0.99916 bits.
 local d = U.load_var_u()
 local ones = 0
