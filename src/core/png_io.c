@@ -12,6 +12,18 @@
 #include "error.h"
 #include "png_io.h"
 
+/* libpng error callback: remember nothing, unwind to the setjmp point (the core never prints). */
+static void png_quiet_error(png_structp png, png_const_charp msg) {
+  (void)msg;
+  png_longjmp(png, 1);
+}
+
+/* libpng warning callback: ignored. */
+static void png_quiet_warning(png_structp png, png_const_charp msg) {
+  (void)png;
+  (void)msg;
+}
+
 /* Write w x h straight-alpha RGBA8 pixels to path; text holds ntext key/value pairs (key0, value0, ...). */
 int ibsh_png_write(const char *path, const unsigned char *rgba, int w, int h,
                    const char *const *text, int ntext) {
@@ -26,7 +38,7 @@ int ibsh_png_write(const char *path, const unsigned char *rgba, int w, int h,
     free(tmp);
     return rc;
   }
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_quiet_error, png_quiet_warning);
   png_infop info = png ? png_create_info_struct(png) : NULL;
   png_text *chunks = calloc((size_t)(ntext > 0 ? ntext : 1), sizeof *chunks);
   png_bytep *rows = malloc((size_t)h * sizeof *rows);
@@ -70,7 +82,7 @@ int ibsh_png_read(const char *path, unsigned char **rgba, int *w, int *h) {
     fclose(f);
     return ibsh_fail(IBSH_EFORMAT, "'%s' is not a PNG file", path);
   }
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_quiet_error, png_quiet_warning);
   png_infop info = png ? png_create_info_struct(png) : NULL;
   unsigned char *volatile pixels = NULL;
   png_bytep *volatile rows = NULL;
@@ -115,7 +127,7 @@ int ibsh_png_text(const char *path, const char *key, char *buf, int len) {
   if (len > 0) buf[0] = 0;
   FILE *f = fopen(path, "rb");
   if (!f) return ibsh_fail(IBSH_EIO, "cannot open '%s': %s", path, strerror(errno));
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_quiet_error, png_quiet_warning);
   png_infop info = png ? png_create_info_struct(png) : NULL;
   volatile int ok = 0;
   if (png && info && !setjmp(png_jmpbuf(png))) {

@@ -111,7 +111,10 @@ static const double *read_values(lua_State *L, int opts, size_t n, const char *f
   lua_getfield(L, opts, "color");
   int t = lua_type(L, -1);
   if (t == LUA_TNIL || t == LUA_TSTRING) { lua_pop(L, 1); return NULL; }
-  if (t == LUA_TTABLE && !lx_testtensor(L, -1) && lua_rawlen(L, -1) != n && (lua_rawlen(L, -1) == 3 || lua_rawlen(L, -1) == 4)) {
+  lua_getfield(L, opts, "cmap");
+  int has_cmap = !lua_isnil(L, -1);
+  lua_pop(L, 1);
+  if (t == LUA_TTABLE && !has_cmap && lua_rawlen(L, -1) != n && (lua_rawlen(L, -1) == 3 || lua_rawlen(L, -1) == 4)) {
     parse_color(L, -1, fname, st->color);
     lua_pop(L, 1);
     return NULL;
