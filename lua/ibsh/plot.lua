@@ -286,9 +286,14 @@ function M.snr(run, opts)
   end
   if transition and transition > 0 then
     ax:vline(transition, {color = "0.5", width = 1.5})
-    local _, ymax = 0, -math.huge
-    for i = 1, #ep do if total_m[i] > ymax then ymax = total_m[i] end end
-    ax:text(transition, ymax, "  drift \u{2192} diffusion", {color = "0.3", valign = "top"})
+    local ymax = -math.huge
+    for l = 1, L do
+      for i = 1, #ep do
+        local v = st.mean:get(i, l)
+        if ep[i] > 0 and v == v and v > ymax then ymax = v end
+      end
+    end
+    if ymax > 0 then ax:text(transition, ymax, "drift \u{2192} diffusion  ", {color = "0.3", align = "right", valign = "top"}) end
   end
   ax:xlabel("epoch")
   ax:ylabel("gradient norm")

@@ -79,6 +79,9 @@ int plot_draw(ibsh_figure *fig, plot_dev *dev);
 /* Linear ticks for [lo, hi] with at most maxn intervals. */
 void plot_ticks_linear(double lo, double hi, int maxn, plot_ticks *t);
 
+/* Linear ticks; with integer set, steps below 10 avoid 2.5 (for counts such as epochs). */
+void plot_ticks_linear_int(double lo, double hi, int maxn, int integer, plot_ticks *t);
+
 /* Decade ticks (with minor ticks) for [lo, hi] (both > 0). */
 void plot_ticks_log(double lo, double hi, int maxn, plot_ticks *t);
 

@@ -82,13 +82,14 @@ static void view_limits(ibsh_axes *ax, int axis, size_t *skipped) {
 
 /* Ticks for an axis of pixel length len whose labels need not overlap (horizontal when along_x). */
 void lay_ticks(double lo, double hi, int logscale, double len, double fs, int along_x, plot_ticks *t) {
+  int integer = !logscale && lo == floor(lo) && hi == floor(hi) && fabs(hi - lo) >= 4 && !along_x;
   int maxn = (int)(len / (fs * (along_x ? 3.0 : 2.2)));
   if (maxn > 9) maxn = 9;
   if (maxn < 1) maxn = 1;
   double a = fmin(lo, hi), b = fmax(lo, hi);
   for (; maxn >= 1; maxn--) {
     if (logscale) plot_ticks_log(a, b, maxn, t);
-    else plot_ticks_linear(a, b, maxn, t);
+    else plot_ticks_linear_int(a, b, maxn, integer, t);
     if (t->n < 2) return;
     double maxw, h;
     ticks_extent(t, fs, &maxw, &h);

@@ -18,7 +18,12 @@ static size_t points_inside(const ibsh_axes *ax, const double box[4]) {
   size_t count = 0;
   for (size_t k = 0; k < ax->nseries; k++) {
     const plot_series *s = &ax->series[k];
-    if (s->kind == SERIES_TEXT || s->kind == SERIES_HLINE || s->kind == SERIES_VLINE) continue;
+    if (s->kind == SERIES_HLINE || s->kind == SERIES_VLINE) continue;
+    if (s->kind == SERIES_TEXT) {  /* keep text readable: weigh it like many points */
+      double px = lay_map(ax, 0, s->x[0]), py = lay_map(ax, 1, s->y[0]);
+      if (px >= box[0] - 20 && px <= box[2] + 20 && py >= box[1] - 10 && py <= box[3] + 10) count += 1000;
+      continue;
+    }
     size_t step = s->n > 20000 ? s->n / 20000 : 1;
     for (size_t i = 0; i < s->n; i += step) {
       double px = lay_map(ax, 0, s->x[i]), py = lay_map(ax, 1, s->y[i]);

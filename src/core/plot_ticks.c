@@ -28,6 +28,11 @@ static void fmt_number(char *buf, size_t len, double v, int decimals) {
 
 /* Linear ticks for [lo, hi] with at most maxn intervals. */
 void plot_ticks_linear(double lo, double hi, int maxn, plot_ticks *t) {
+  plot_ticks_linear_int(lo, hi, maxn, 0, t);
+}
+
+/* Linear ticks; with integer set, steps below 10 avoid 2.5 (for counts such as epochs). */
+void plot_ticks_linear_int(double lo, double hi, int maxn, int integer, plot_ticks *t) {
   memset(t, 0, sizeof *t);
   if (!(hi > lo) || !isfinite(lo) || !isfinite(hi)) return;
   if (maxn < 1) maxn = 1;
@@ -35,7 +40,10 @@ void plot_ticks_linear(double lo, double hi, int maxn, plot_ticks *t) {
   static const double steps[] = {1, 2, 2.5, 5, 10};
   double step = 10 * mag, mant = 10;
   for (int i = 0; i < 5; i++)
-    if (steps[i] * mag >= raw * (1 - 1e-9)) { step = steps[i] * mag; mant = steps[i]; break; }
+    if (steps[i] * mag >= raw * (1 - 1e-9) && !(integer && steps[i] * mag < 1)) {
+      if (integer && steps[i] == 2.5 && mag < 10) continue;
+      step = steps[i] * mag; mant = steps[i]; break;
+    }
   double k0 = ceil(lo / step - 1e-9), k1 = floor(hi / step + 1e-9);
   for (double k = k0; k <= k1 && t->n < MAXTICKS; k++) {
     double v = k * step;
@@ -69,14 +77,40 @@ void plot_ticks_log(double lo, double hi, int maxn, plot_ticks *t) {
   double l0 = log10(lo), l1 = log10(hi);
   int k0 = (int)ceil(l0 - 1e-9), k1 = (int)floor(l1 + 1e-9);
   int nd = k1 - k0 + 1;
-  if (nd < 2) {
-    /* less than two decades shown: plain numbers at linear positions */
-    plot_ticks_linear(lo, hi, maxn, t);
-    int j = 0;
-    for (int i = 0; i < t->n; i++)
-      if (t->v[i] > 0) { t->v[j] = t->v[i]; memcpy(t->label[j], t->label[i], sizeof t->label[i]); j++; }
-    t->n = j;
-    t->nminor = 0;
+  if (l1 - l0 < 2.5 || nd < 2) {
+    /* under three decades: ticks at 1-2-5 (or 1..9) times powers of ten, plain labels */
+    static const int sets[4][10] = {{1, 2, 3, 4, 5, 6, 7, 8, 9, 0}, {1, 2, 5, 0}, {1, 5, 0}, {1, 0}};
+    if (maxn < 2) maxn = 2;
+    for (int si = (l1 - l0 < 1 ? 0 : 1); si < 4; si++) {
+      t->n = 0;
+      for (int k = (int)floor(l0); k <= (int)ceil(l1) && t->n < MAXTICKS; k++)
+        for (int i = 0; sets[si][i]; i++) {
+          double v = sets[si][i] * pow(10, k);
+          if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9) && t->n < MAXTICKS) t->v[t->n++] = v;
+        }
+      if (t->n <= maxn + 1) break;
+    }
+    if (t->n < 2) {
+      plot_ticks_linear(lo, hi, maxn, t);
+      int j = 0;
+      for (int i = 0; i < t->n; i++)
+        if (t->v[i] > 0) { t->v[j] = t->v[i]; memcpy(t->label[j], t->label[i], sizeof t->label[i]); j++; }
+      t->n = j;
+      t->nminor = 0;
+      return;
+    }
+    for (int i = 0; i < t->n; i++) {
+      double v = t->v[i];
+      int e = (int)floor(log10(v) + 1e-9);
+      fmt_number(t->label[i], sizeof t->label[i], v, e < 0 ? -e : 0);
+    }
+    for (int k = (int)floor(l0); k <= (int)ceil(l1) && t->nminor < 4 * MAXTICKS; k++)
+      for (int m = 1; m <= 9 && t->nminor < 4 * MAXTICKS; m++) {
+        double v = m * pow(10, k);
+        int major = 0;
+        for (int i = 0; i < t->n; i++) if (fabs(t->v[i] - v) <= 1e-9 * v) major = 1;
+        if (!major && v >= lo && v <= hi) t->minor[t->nminor++] = v;
+      }
     return;
   }
   if (maxn < 1) maxn = 1;
