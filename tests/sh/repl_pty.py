@@ -85,5 +85,8 @@ def clean_env(tmpdir):
     env["IBSH_HISTORY"] = os.path.join(tmpdir, "history")
     env.pop("IBSH_INIT", None)
     env["TERM"] = "xterm"
-    env["INPUTRC"] = "/dev/null"
+    inputrc = os.path.join(tmpdir, "inputrc")
+    with open(inputrc, "w") as f:
+        f.write("set enable-bracketed-paste off\nset bell-style none\n")
+    env["INPUTRC"] = inputrc
     return env
