@@ -17,10 +17,7 @@ local commands = {}
 
 -- :time [on|off]: toggle or set per-command timing.
 function commands.time(arg)
-  if arg == "on" then M.timing = true
-  elseif arg == "off" then M.timing = false
-  else M.timing = not M.timing end
-  print("timing " .. (M.timing and "on" or "off"))
+  if arg == "on" or arg == "off" then M.set_timing(arg == "on") else M.set_timing() end
 end
 
 -- :help [x]: the same as help(x) / ?x.
@@ -71,10 +68,10 @@ function M.show(suppress, seconds, ...)
   if M.timing then io.write(string.format("[%.4f s]\n", seconds)) end
 end
 
--- timing([on]): turn per-command timing on or off (no argument: toggle); returns the new state.
+-- timing([on]): turn per-command timing on or off (no argument: toggle) and say which.
 function M.set_timing(on)
   if on == nil then M.timing = not M.timing else M.timing = not not on end
-  return M.timing
+  print("timing " .. (M.timing and "on" or "off"))
 end
 
 -- Names (strings that are identifiers) of t's fields, plus those reachable through __index tables.

@@ -41,7 +41,7 @@ class Session:
                 return
             self.output += data.decode("utf-8", "replace")
 
-    def expect(self, pattern, timeout=10):
+    def expect(self, pattern, timeout=30):
         """Wait until pattern (a regex) appears after the last match; fail with the transcript if not."""
         regex = re.compile(pattern)
         end = time.time() + timeout
@@ -58,7 +58,7 @@ class Session:
         """Type text (use \\r for Enter, \\t for Tab, \\x03 for Ctrl-C, \\x04 for Ctrl-D)."""
         os.write(self.fd, text.encode())
 
-    def wait_exit(self, timeout=10):
+    def wait_exit(self, timeout=30):
         """Wait for the process to end and return its exit status (-signal if killed)."""
         end = time.time() + timeout
         while time.time() < end:
