@@ -179,7 +179,6 @@ static int pmain(lua_State *L) {
   set_help_global(L);
   create_arg_table(L, argv, argc, first);
   lua_gc(L, LUA_GCRESTART);
-  lua_gc(L, LUA_GCGEN, 0, 0);
   if (!run_options(L, argv, first)) return 0;
   if (first < argc && run_script(L, argv, first) != LUA_OK) return 0;
   if (flags & HAS_I) {

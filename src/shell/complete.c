@@ -82,10 +82,36 @@ static char **attempt_completion(const char *text, int start, int end) {
   return rl_completion_matches(text, candidate_generator);
 }
 
+/* List several candidates by their last component (after the final '.' or ':'), not the whole path. */
+static void display_matches(char **matches, int count, int max_length) {
+  (void)max_length;
+  char **shown = malloc(sizeof(char *) * (size_t)(count + 2));
+  if (!shown) {
+    rl_display_match_list(matches, count, max_length);
+    rl_forced_update_display();
+    return;
+  }
+  int longest = 0;
+  for (int i = 0; i <= count; i++) {
+    const char *cut = strrchr(matches[i], '.');
+    const char *colon = strrchr(matches[i], ':');
+    if (!cut || (colon && colon > cut)) cut = colon;
+    if (rl_completion_quote_character) cut = strrchr(matches[i], '/');
+    shown[i] = (char *)(cut && i > 0 ? cut + 1 : matches[i]);
+    int len = (int)strlen(shown[i]);
+    if (i > 0 && len > longest) longest = len;
+  }
+  shown[count + 1] = NULL;
+  rl_display_match_list(shown, count, longest);
+  rl_forced_update_display();
+  free(shown);
+}
+
 /* Install readline tab completion backed by the Lua state (ibsh.repl's complete). */
 void complete_install(lua_State *L) {
   completion_state = L;
   rl_attempted_completion_function = attempt_completion;
   rl_completer_word_break_characters = " \t\n\"'`<>=;|&{}()[],+-*/%^~#";
   rl_completer_quote_characters = "\"'";
+  rl_completion_display_matches_hook = display_matches;
 }
