@@ -40,9 +40,10 @@ s.send("\r")
 s.expect(r"\r\n1\r\n")
 s.expect(r"ibsh> ")
 s.send("cfg.model.layers.\t\t")
-s.expect(r"first\s+.*second|second\s+.*first")
+s.expect(r"first\s+second")
+s.expect(r"ibsh> cfg\.model\.layers\.")
 s.send("\x03")
-s.expect(r"ibsh> ")
+s.expect(r"\^C\r\nibsh> ")
 
 # globals and keywords
 s.send("prin\t")

@@ -55,6 +55,26 @@ s.send("\x03")
 s.expect(r"interrupted")
 s.expect(r"ibsh> ")
 
+# ... and inside a long C computation that polls the interrupt flag (training), once nn exists
+s.send("print('nn ' .. tostring(nn.mlp ~= nil and data.tishby ~= nil))\r")
+m = s.expect(r"nn (true|false)\r\n")
+if m.group(1) == "true":
+    s.expect(r"ibsh> ")
+    s.send("d = data.tishby(); net = nn.mlp{12, 10, 7, 5, 4, 3, 2, act = 'tanh', seed = 1}\r")
+    s.expect(r"ibsh> ")
+    s.send("run = net:fit(d, {epochs = 20000, batch = 512, quiet = true})\r")
+    time.sleep(1.0)
+    start = time.time()
+    s.send("\x03")
+    s.expect(r"interrupted")
+    s.expect(r"ibsh> ")
+    elapsed = time.time() - start
+    if elapsed > 0.5:
+        fail("interrupting training took %.2f s" % elapsed, s)
+    s.send("print('usable', net:fit(d, {epochs = 1, batch = 512, quiet = true}) ~= nil)\r")
+    s.expect(r"usable\ttrue", timeout=60)
+s.expect(r"ibsh> ")
+
 # the state is usable after interrupts; a second interrupt works too
 s.send("while true do end\r")
 time.sleep(0.3)
