@@ -111,7 +111,7 @@ static void display_matches(char **matches, int count, int max_length) {
 void complete_install(lua_State *L) {
   completion_state = L;
   rl_attempted_completion_function = attempt_completion;
-  rl_completer_word_break_characters = " \t\n\"'`<>=;|&{}()[],+-*/%^~#";
+  rl_completer_word_break_characters = " \t\n\"'`<>=;|&{}()[],+-*/%^~#?!";
   rl_completer_quote_characters = "\"'";
   rl_completion_display_matches_hook = display_matches;
 }

@@ -92,7 +92,9 @@ s.expect(r"\r\n43\r\n")
 s.expect(r"ibsh> ")
 
 # help and ?x
-s.send("?tensor.zeros\r")
+s.send("?tensor.ze\t")
+s.expect(r"zeros")
+s.send("\r")
 s.expect(r"tensor\.zeros\(d1, d2, \.\.\.\)")
 s.expect(r"Example: ")
 s.expect(r"ibsh> ")
