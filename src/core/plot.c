@@ -168,6 +168,7 @@ static void value_range(plot_series *s, size_t nv) {
   if (!isfinite(lo)) { lo = 0; hi = 1; }
   s->vmin = isfinite(s->st.vmin) ? s->st.vmin : lo;
   s->vmax = isfinite(s->st.vmax) ? s->st.vmax : hi;
+  if (!(s->vmax > s->vmin)) { double c = s->vmin; s->vmin = c - 0.5; s->vmax = c + 0.5; }
 }
 
 /* Check a point count. */
@@ -243,7 +244,7 @@ int ibsh_axes_errorbar(ibsh_axes *ax, const double *x, const double *y, const do
 
 /* A horizontal (vertical = 0) or vertical (vertical = 1) reference line at value v. */
 int ibsh_axes_refline(ibsh_axes *ax, int vertical, double v, const ibsh_style *st) {
-  if (!isfinite(v)) return ibsh_fail(IBSH_EINVAL, "position %g is not finite", v);
+  if (!isfinite(v)) return ibsh_fail(IBSH_EINVAL, "position is not finite");
   plot_series *s;
   int rc = new_series(ax, vertical ? SERIES_VLINE : SERIES_HLINE, st, &s);
   if (rc) return rc;
@@ -256,7 +257,7 @@ int ibsh_axes_refline(ibsh_axes *ax, int vertical, double v, const ibsh_style *s
 
 /* Text at data point (x, y). */
 int ibsh_axes_text(ibsh_axes *ax, double x, double y, const char *text, const ibsh_style *st) {
-  if (!isfinite(x) || !isfinite(y)) return ibsh_fail(IBSH_EINVAL, "text position (%g, %g) is not finite", x, y);
+  if (!isfinite(x) || !isfinite(y)) return ibsh_fail(IBSH_EINVAL, "text position is not finite");
   plot_series *s;
   int rc = new_series(ax, SERIES_TEXT, st, &s);
   if (rc) return rc;

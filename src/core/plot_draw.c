@@ -141,7 +141,7 @@ static int draw_scatter(plot_dev *dev, const ibsh_axes *ax, const plot_series *s
         double v = s->v[i];
         if (!isfinite(v)) continue;
         double t = (v - s->vmin) * scale;
-        int li = t <= 0 ? 0 : t >= 255 ? 255 : (int)(t + 0.5);
+        int li = !(t > 0) ? 0 : t >= 255 ? 255 : (int)(t + 0.5);
         memcpy(col + 4 * k, lut[li], 4);
       }
       if (s->s) d[k] = (float)(s->s[i] * m->pt);
@@ -192,6 +192,7 @@ static int draw_errorbar(plot_dev *dev, const ibsh_axes *ax, const plot_series *
     double x, y0, y1, t;
     to_px(ax, s->x[i], s->y[i] - fabs(s->y2[i]), &x, &y0);
     to_px(ax, s->x[i], s->y[i] + fabs(s->y3[i]), &t, &y1);
+    if (ax->log[1] && !isnan(t) && isnan(y0) && isfinite(s->y[i])) { x = t; y0 = ax->box[3] + 10; }  /* log axis: clip at the bottom */
     if (isnan(x) || isnan(t)) continue;
     double bar[4] = {x, y0, x, y1};
     rc = plot_stroke_styled(dev, bar, 2, lw, rgba, 0);

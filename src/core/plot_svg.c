@@ -15,9 +15,21 @@ typedef struct svg_ctx {
   int in_group;
 } svg_ctx;
 
-/* Write s with XML special characters escaped. */
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+  size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+  if (len == 0 || len > n || (len == 2 && s[0] < 0xc2)) return 0;
+  for (size_t i = 1; i < len; i++) if ((s[i] & 0xc0) != 0x80) return 0;
+  return len;
+}
+
+/* Write s with XML special characters escaped and invalid UTF-8 replaced by U+FFFD. */
 static void xml_escape(FILE *f, const char *s, size_t n) {
-  for (size_t i = 0; i < n && s[i]; i++) {
+  size_t i = 0;
+  while (i < n && s[i]) {
+    size_t len = utf8_len((const unsigned char *)s + i, n - i);
+    if (len == 0) { fputs("&#xFFFD;", f); i++; continue; }
+    if (len > 1) { fwrite(s + i, 1, len, f); i += len; continue; }
     switch (s[i]) {
     case '<': fputs("&lt;", f); break;
     case '>': fputs("&gt;", f); break;
@@ -26,6 +38,7 @@ static void xml_escape(FILE *f, const char *s, size_t n) {
     default:
       if ((unsigned char)s[i] >= 0x20 || s[i] == '\t') fputc(s[i], f);
     }
+    i++;
   }
 }
 
