@@ -66,6 +66,7 @@ int ibsh_raster_init(ibsh_raster *r, int w, int h, const double bg[4]) {
 void ibsh_raster_free(ibsh_raster *r) {
   free(r->px);
   free(r->mask);
+  free(r->span);
   for (int i = 0; i < r->nstamps; i++) free(r->stamps[i].cov);
   free(r->stamps);
   memset(r, 0, sizeof *r);
@@ -130,6 +131,9 @@ static void capsule(ibsh_raster *r, double ax, double ay, double bx, double by, 
       if (x1 > bx1) x1 = bx1;
     }
     float *row = r->mask + (size_t)y * (size_t)r->w;
+    int *sp = r->span + 2 * (size_t)y;
+    if (x0 < sp[0]) sp[0] = x0;
+    if (x1 > sp[1]) sp[1] = x1;
     for (int x = x0; x < x1; x++) {
       double px = x + 0.5 - ax, py = yc - ay;
       double t = len2 > 0 ? (px * dx + py * dy) / len2 : 0;
@@ -168,7 +172,9 @@ int ibsh_raster_stroke(ibsh_raster *r, const double *xy, size_t n, double width,
   if (!(width > 0) || n == 0) return IBSH_OK;
   if (!r->mask) {
     r->mask = calloc((size_t)r->w * (size_t)r->h, sizeof *r->mask);
-    if (!r->mask) return ibsh_fail(IBSH_ENOMEM, "out of memory for a stroke mask");
+    r->span = malloc(2 * (size_t)r->h * sizeof *r->span);
+    if (!r->mask || !r->span) return ibsh_fail(IBSH_ENOMEM, "out of memory for a stroke mask");
+    for (int y = 0; y < r->h; y++) { r->span[2 * y] = r->w; r->span[2 * y + 1] = 0; }
   }
   double scale = width < 1 ? width : 1, hw = (width < 1 ? 1 : width) / 2;
   double dsum = 0;
@@ -197,7 +203,10 @@ int ibsh_raster_stroke(ibsh_raster *r, const double *xy, size_t n, double width,
   for (int y = dirty.y0; y < dirty.y1; y++) {
     float *m = r->mask + (size_t)y * (size_t)r->w;
     unsigned char *p = r->px + 4 * (size_t)y * (size_t)r->w;
-    for (int x = dirty.x0; x < dirty.x1; x++) {
+    int *sp = r->span + 2 * (size_t)y, xs = sp[0], xe = sp[1];
+    sp[0] = r->w;
+    sp[1] = 0;
+    for (int x = xs; x < xe; x++) {
       if (m[x] > 0) {
         blend(p + 4 * x, c, (unsigned)lround(c[3] * m[x] * scale));
         m[x] = 0;

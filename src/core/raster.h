@@ -15,6 +15,7 @@ typedef struct ibsh_raster {
   int w, h;
   unsigned char *px;      /* premultiplied RGBA8, row-major, w*h*4 bytes */
   float *mask;            /* stroke coverage scratch, allocated on first stroke */
+  int *span;              /* per row: first and last+1 column touched in the mask (2 ints per row) */
   int cx0, cy0, cx1, cy1; /* clip rectangle in pixels, cx1/cy1 exclusive */
   ibsh_stamp *stamps;     /* cached marker coverage stamps */
   int nstamps;
