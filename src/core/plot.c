@@ -3,6 +3,7 @@
 ** copied, so the caller's arrays may change afterwards).
 */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "colormap.h"
@@ -76,6 +77,7 @@ void ibsh_figure_free(ibsh_figure *fig) {
   for (int i = 0; i < fig->rows * fig->cols; i++) {
     ibsh_axes *ax = &fig->axes[i];
     for (size_t k = 0; k < ax->nseries; k++) series_free(&ax->series[k]);
+    free(ax->fixed[0]); free(ax->fixed[1]);
     free(ax->series); free(ax->title); free(ax->xlabel); free(ax->ylabel); free(ax->cb_label);
   }
   free(fig->axes);
@@ -326,4 +328,23 @@ int ibsh_legend_loc(const char *name) {
                                       "center left", "center right", "lower center", "upper center", "center", NULL};
   for (int i = 0; names[i]; i++) if (strcmp(name, names[i]) == 0) return i;
   return -1;
+}
+
+/* Fixed ticks for axis at n values with labels (NULL labels: formatted numbers); n < 0 restores automatic ticks. */
+int ibsh_axes_ticks(ibsh_axes *ax, int axis, const double *v, const char *const *labels, int n) {
+  free(ax->fixed[axis]);
+  ax->fixed[axis] = NULL;
+  if (n < 0) return IBSH_OK;
+  if (n > MAXTICKS) return ibsh_fail(IBSH_EINVAL, "%d ticks is too many (%d at most)", n, MAXTICKS);
+  plot_ticks *t = calloc(1, sizeof *t);
+  if (!t) return ibsh_fail(IBSH_ENOMEM, "out of memory");
+  for (int i = 0; i < n; i++) {
+    if (!isfinite(v[i])) { free(t); return ibsh_fail(IBSH_EINVAL, "tick %d is not finite", i + 1); }
+    t->v[i] = v[i];
+    if (labels) snprintf(t->label[i], sizeof t->label[i], "%s", labels[i]);
+    else snprintf(t->label[i], sizeof t->label[i], "%g", v[i]);
+  }
+  t->n = n;
+  ax->fixed[axis] = t;
+  return IBSH_OK;
 }

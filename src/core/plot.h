@@ -13,7 +13,8 @@ typedef struct ibsh_figure ibsh_figure;
 typedef struct ibsh_axes ibsh_axes;
 
 enum { IBSH_DASH_SOLID = 0, IBSH_DASH_DASHED, IBSH_DASH_DOTTED, IBSH_DASH_DASHDOT };
-enum { IBSH_MARK_NONE = 0, IBSH_MARK_CIRCLE, IBSH_MARK_SQUARE };
+enum { IBSH_MARK_NONE = 0, IBSH_MARK_CIRCLE, IBSH_MARK_SQUARE, IBSH_MARK_DIAMOND, IBSH_MARK_TRIUP, IBSH_MARK_TRIDOWN,
+       IBSH_MARK_PLUS, IBSH_MARK_CROSS };
 enum { IBSH_LOC_BEST = 0, IBSH_LOC_UR, IBSH_LOC_UL, IBSH_LOC_LL, IBSH_LOC_LR,
        IBSH_LOC_R, IBSH_LOC_CL, IBSH_LOC_CR, IBSH_LOC_LC, IBSH_LOC_UC, IBSH_LOC_C };
 
@@ -111,6 +112,9 @@ void ibsh_axes_legend(ibsh_axes *ax, int loc);
 
 /* Add a colour bar: cmap < 0 and NaN limits take the mapping of the last colour-mapped series. */
 int ibsh_axes_colorbar(ibsh_axes *ax, const char *label, int cmap, double vmin, double vmax);
+
+/* Fixed ticks for axis at n values with labels (NULL labels: formatted numbers); n < 0 restores automatic ticks. */
+int ibsh_axes_ticks(ibsh_axes *ax, int axis, const double *v, const char *const *labels, int n);
 
 /* Legend location code from a name ("best", "upper right", ...), or -1. */
 int ibsh_legend_loc(const char *name);

@@ -99,7 +99,7 @@ static int draw_line(plot_dev *dev, const ibsh_axes *ax, const plot_series *s, c
       to_px(ax, s->x[r * s->cols + i], s->y[r * s->cols + i], &xy[2 * i], &xy[2 * i + 1]);
     if (lw > 0) rc = plot_stroke_styled(dev, xy, s->cols, lw, rgba, s->st.dash);
     if (rc == IBSH_OK && s->st.marker)
-      rc = plot_markers_one(dev, xy, s->cols, s->st.size * m->pt, s->st.marker == IBSH_MARK_SQUARE, rgba);
+      rc = plot_markers_one(dev, xy, s->cols, s->st.size * m->pt, plot_marker_shape(s->st.marker), rgba);
     if ((r & 255) == 255 && ibsh_interrupted()) rc = ibsh_fail(IBSH_EINTR, "interrupted");
   }
   free(xy);
@@ -119,7 +119,7 @@ static int draw_scatter(plot_dev *dev, const ibsh_axes *ax, const plot_series *s
   if (s->v) ibsh_colormap_lut(s->st.cmap, (s->st.color[3] < 0 ? 1 : s->st.color[3]) * s->st.alpha, lut);
   double scale = 255.0 / (s->vmax - s->vmin);
   float d0 = (float)(s->st.size * m->pt);
-  int shape = s->st.marker == IBSH_MARK_SQUARE;
+  int shape = plot_marker_shape(s->st.marker);
   double lx0 = ax->view[0][0], lx1 = ax->view[0][1], ly0 = ax->view[1][0], ly1 = ax->view[1][1];
   int logx = ax->log[0], logy = ax->log[1];
   if (logx) { lx0 = log10(lx0); lx1 = log10(lx1); }
@@ -206,7 +206,7 @@ static int draw_errorbar(plot_dev *dev, const ibsh_axes *ax, const plot_series *
     if (!xy) return ibsh_fail(IBSH_ENOMEM, "out of memory");
     for (size_t i = 0; i < s->n; i++) to_px(ax, s->x[i], s->y[i], &xy[2 * i], &xy[2 * i + 1]);
     if (s->st.width > 0) rc = plot_stroke_styled(dev, xy, s->n, s->st.width * m->pt, rgba, s->st.dash);
-    if (rc == IBSH_OK && s->st.marker) rc = plot_markers_one(dev, xy, s->n, s->st.size * m->pt, s->st.marker == IBSH_MARK_SQUARE, rgba);
+    if (rc == IBSH_OK && s->st.marker) rc = plot_markers_one(dev, xy, s->n, s->st.size * m->pt, plot_marker_shape(s->st.marker), rgba);
     free(xy);
   }
   return rc;

@@ -47,6 +47,7 @@ struct ibsh_axes {
   double cb_vmin, cb_vmax;
   char *cb_label;
   int cycle;
+  plot_ticks *fixed[2];    /* ticks set by the user (NULL: automatic) */
   size_t last_skipped;
   double box[4];          /* plot area in pixels after layout */
   double cbox[4];         /* colour bar in pixels */

@@ -135,6 +135,20 @@ void lay_axes(ibsh_axes *ax, const lay_metrics *m, const double cell[4], lay_axe
     double bw = fmax(box[2] - box[0], 8), bh = fmax(box[3] - box[1], 8);
     lay_ticks(ax->view[0][0], ax->view[0][1], ax->log[0], bw, fs, 1, &info->xt);
     lay_ticks(ax->view[1][0], ax->view[1][1], ax->log[1], bh, fs, 0, &info->yt);
+    for (int a = 0; a < 2; a++) {
+      if (!ax->fixed[a]) continue;
+      plot_ticks *t = a == 0 ? &info->xt : &info->yt;
+      *t = *ax->fixed[a];
+      int j = 0;  /* keep the ticks inside the view */
+      double lo = fmin(ax->view[a][0], ax->view[a][1]), hi = fmax(ax->view[a][0], ax->view[a][1]);
+      for (int i = 0; i < t->n; i++)
+        if (t->v[i] >= lo && t->v[i] <= hi && !(ax->log[a] && t->v[i] <= 0)) {
+          t->v[j] = t->v[i];
+          memmove(t->label[j], t->label[i], sizeof t->label[i]);
+          j++;
+        }
+      t->n = j;
+    }
     double xw, xh, yw, yh, cw = 0, ch = 0;
     ticks_extent(&info->xt, fs, &xw, &xh);
     ticks_extent(&info->yt, fs, &yw, &yh);

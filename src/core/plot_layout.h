@@ -47,6 +47,9 @@ int plot_stroke_styled(plot_dev *dev, const double *xy, size_t n, double lw, con
 /* Draw single-colour markers at pixel points. */
 int plot_markers_one(plot_dev *dev, const double *xy, size_t n, double diam, int shape, const double rgba[4]);
 
+/* The device marker shape of a series marker (circle when none). */
+static inline int plot_marker_shape(int marker) { return marker > 0 ? marker - 1 : 0; }
+
 /* The colour of value v under a series' colour map. */
 void plot_map_color(const plot_series *s, double v, double rgba[4]);
 

@@ -69,7 +69,7 @@ static int draw_handle(plot_dev *dev, const plot_series *s, double x0, double le
     double d = fmax(s->st.size * m->pt, 0.5 * m->fs);
     if (d > hh) d = hh;
     rgba[3] = fmax(rgba[3], 0.6);
-    return plot_markers_one(dev, mid, 1, d, s->st.marker == IBSH_MARK_SQUARE, rgba);
+    return plot_markers_one(dev, mid, 1, d, plot_marker_shape(s->st.marker), rgba);
   }
   case SERIES_BAND:
     return dev->rect(dev->ctx, x0, y - hh / 2, x0 + len, y + hh / 2, rgba);
@@ -82,7 +82,7 @@ static int draw_handle(plot_dev *dev, const plot_series *s, double x0, double le
       double bar[4] = {mid[0], y - hh / 2, mid[0], y + hh / 2};
       rc = plot_stroke_styled(dev, bar, 2, fmax(lw, m->pt), rgba, 0);
     }
-    if (rc == IBSH_OK && s->st.marker) rc = plot_markers_one(dev, mid, 1, fmin(s->st.size * m->pt, hh), s->st.marker == IBSH_MARK_SQUARE, rgba);
+    if (rc == IBSH_OK && s->st.marker) rc = plot_markers_one(dev, mid, 1, fmin(s->st.size * m->pt, hh), plot_marker_shape(s->st.marker), rgba);
     return rc;
   }
   }

@@ -125,8 +125,16 @@ static int s_markers(void *ctx, const float *xy, size_t n, const unsigned char *
     double d = persize ? diam[i] : diam[0], rgba[4];
     if (!(d > 0) || col[3] == 0) continue;
     for (int k = 0; k < 4; k++) rgba[k] = col[k] / 255.0;
-    if (shape == 1) fprintf(c->f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"", xy[2 * i] - d / 2, xy[2 * i + 1] - d / 2, d, d);
-    else fprintf(c->f, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\"", xy[2 * i], xy[2 * i + 1], d / 2);
+    double x = xy[2 * i], y = xy[2 * i + 1], r = d / 2, h = fmax(0.5, 0.1 * r);
+    if (shape == 1) fprintf(c->f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"", x - r, y - r, d, d);
+    else if (shape == 2) fprintf(c->f, "<path d=\"M%.2f %.2fL%.2f %.2fL%.2f %.2fL%.2f %.2fZ\"", x, y - r, x + r, y, x, y + r, x - r, y);
+    else if (shape == 3) fprintf(c->f, "<path d=\"M%.2f %.2fL%.2f %.2fL%.2f %.2fZ\"", x, y - r, x + r, y + r, x - r, y + r);
+    else if (shape == 4) fprintf(c->f, "<path d=\"M%.2f %.2fL%.2f %.2fL%.2f %.2fZ\"", x, y + r, x + r, y - r, x - r, y - r);
+    else if (shape == 5 || shape == 6) {
+      double a = shape == 6 ? 45 : 0;
+      fprintf(c->f, "<path transform=\"rotate(%g %.2f %.2f)\" d=\"M%.2f %.2fH%.2fV%.2fH%.2fV%.2fH%.2fV%.2fH%.2fV%.2fH%.2fV%.2fH%.2fZ\"",
+              a, x, y, x - h, y - r, x + h, y - h, x + r, y + h, x + h, y + r, x - h, y + h, x - r, y - h, x - h);
+    } else fprintf(c->f, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\"", x, y, r);
     color_attr(c->f, "fill", rgba);
     fputs("/>\n", c->f);
     if ((i & 65535) == 65535 && ibsh_interrupted()) return ibsh_fail(IBSH_EINTR, "interrupted");

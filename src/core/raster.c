@@ -302,6 +302,23 @@ int ibsh_raster_fill_poly(ibsh_raster *r, const double *xy, size_t n, const doub
   return IBSH_OK;
 }
 
+/* Nonzero when offset (dx, dy) from a marker's centre lies inside marker shape of radius rad (y down). */
+int ibsh_marker_inside(int shape, double dx, double dy, double rad) {
+  double hl = fmax(0.5, 0.1 * rad);  /* half the bar width of + and x */
+  switch (shape) {
+  case IBSH_MARKER_SQUARE: return fabs(dx) <= rad && fabs(dy) <= rad;
+  case IBSH_MARKER_DIAMOND: return fabs(dx) + fabs(dy) <= rad;
+  case IBSH_MARKER_TRIUP: return dy <= rad && fabs(dx) <= (dy + rad) / 2;
+  case IBSH_MARKER_TRIDOWN: return dy >= -rad && fabs(dx) <= (rad - dy) / 2;
+  case IBSH_MARKER_PLUS: return (fabs(dx) <= hl && fabs(dy) <= rad) || (fabs(dy) <= hl && fabs(dx) <= rad);
+  case IBSH_MARKER_CROSS: {
+    double u = (dx + dy) * 0.70710678, v = (dx - dy) * 0.70710678;
+    return (fabs(u) <= hl && fabs(v) <= rad) || (fabs(v) <= hl && fabs(u) <= rad);
+  }
+  default: return dx * dx + dy * dy <= rad * rad;
+  }
+}
+
 /* Build (or fetch) the stamp set for a diameter and shape. */
 static ibsh_stamp *get_stamp(ibsh_raster *r, float diam, int shape) {
   diam = roundf(diam * 8) / 8;
@@ -329,7 +346,7 @@ static ibsh_stamp *get_stamp(ibsh_raster *r, float diam, int shape) {
           for (int sy = 0; sy < ss; sy++)
             for (int sx = 0; sx < ss; sx++) {
               double dx = i + (sx + 0.5) / ss - cx, dy = j + (sy + 0.5) / ss - cy;
-              if (shape == IBSH_MARKER_SQUARE ? (fabs(dx) <= rad && fabs(dy) <= rad) : dx * dx + dy * dy <= rad * rad) hits++;
+              if (ibsh_marker_inside(shape, dx, dy, rad)) hits++;
             }
           st[j * size + i] = (unsigned char)lround(255.0 * scale * hits / (ss * ss));
         }

@@ -21,7 +21,11 @@ typedef struct ibsh_raster {
   int nstamps;
 } ibsh_raster;
 
-enum { IBSH_MARKER_CIRCLE = 0, IBSH_MARKER_SQUARE = 1 };
+enum { IBSH_MARKER_CIRCLE = 0, IBSH_MARKER_SQUARE, IBSH_MARKER_DIAMOND, IBSH_MARKER_TRIUP, IBSH_MARKER_TRIDOWN,
+       IBSH_MARKER_PLUS, IBSH_MARKER_CROSS };
+
+/* Nonzero when offset (dx, dy) from a marker's centre lies inside marker shape of radius rad (y down). */
+int ibsh_marker_inside(int shape, double dx, double dy, double rad);
 
 /* Allocate a w x h raster filled with the straight-alpha colour bg (rgba in [0, 1]). */
 int ibsh_raster_init(ibsh_raster *r, int w, int h, const double bg[4]);

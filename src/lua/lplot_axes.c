@@ -40,7 +40,12 @@ static int parse_marker(lua_State *L, const char *s, const char *fname) {
   if (!strcmp(s, "") || !strcmp(s, "none")) return IBSH_MARK_NONE;
   if (!strcmp(s, "o") || !strcmp(s, "circle")) return IBSH_MARK_CIRCLE;
   if (!strcmp(s, "s") || !strcmp(s, "square")) return IBSH_MARK_SQUARE;
-  return lx_error(L, fname, "unknown marker '%s' (\"o\", \"s\" or \"none\")", s);
+  if (!strcmp(s, "D") || !strcmp(s, "d") || !strcmp(s, "diamond")) return IBSH_MARK_DIAMOND;
+  if (!strcmp(s, "^") || !strcmp(s, "triangle")) return IBSH_MARK_TRIUP;
+  if (!strcmp(s, "v")) return IBSH_MARK_TRIDOWN;
+  if (!strcmp(s, "+") || !strcmp(s, "plus")) return IBSH_MARK_PLUS;
+  if (!strcmp(s, "x") || !strcmp(s, "cross")) return IBSH_MARK_CROSS;
+  return lx_error(L, fname, "unknown marker '%s' (\"o\", \"s\", \"D\", \"^\", \"v\", \"+\", \"x\" or \"none\")", s);
 }
 
 /* Parse a colour map name. */
@@ -415,6 +420,41 @@ static int a_colorbar(lua_State *L) {
   return 1;
 }
 
+/* Shared body of xticks/yticks: values (nil: automatic) and optional labels. */
+static int ticks(lua_State *L, int axis, const char *fname) {
+  laxes *a = lplot_checkaxes(L, 1, fname);
+  if (lua_isnoneornil(L, 2)) {
+    lx_check(L, ibsh_axes_ticks(a->ax, axis, NULL, NULL, -1), fname);
+    lua_settop(L, 1);
+    return 1;
+  }
+  ldata v;
+  lplot_data(L, 2, fname, "tick values", 0, &v);
+  size_t n = v.rows * v.cols;
+  if (n > 64) lx_error(L, fname, "%zu ticks is too many (64 at most)", n);
+  const char *labels[64];
+  int has_labels = !lua_isnoneornil(L, 3);
+  if (has_labels) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if ((size_t)lua_rawlen(L, 3) != n) lx_error(L, fname, "%zu labels for %zu ticks", (size_t)lua_rawlen(L, 3), n);
+    for (size_t i = 0; i < n; i++) {
+      lua_rawgeti(L, 3, (lua_Integer)i + 1);
+      labels[i] = lua_tostring(L, -1);
+      if (!labels[i]) lx_error(L, fname, "label %zu must be a string", i + 1);
+      /* the string stays referenced by the table at index 3 */
+      lua_pop(L, 1);
+    }
+  }
+  lx_check(L, ibsh_axes_ticks(a->ax, axis, v.p, has_labels ? labels : NULL, (int)n), fname);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* ax:xticks(values [, labels]) */
+static int a_xticks(lua_State *L) { return ticks(L, 0, "ax:xticks"); }
+/* ax:yticks(values [, labels]) */
+static int a_yticks(lua_State *L) { return ticks(L, 1, "ax:yticks"); }
+
 /* ax:topixel(x, y) -> px, py (pixels from the top-left corner, after the last render/save) */
 static int a_topixel(lua_State *L) {
   laxes *a = lplot_checkaxes(L, 1, "ax:topixel");
@@ -453,6 +493,8 @@ const lx_Reg lplot_axes_methods[] = {
   {"grid", a_grid, "ax:grid([on])\n\nShow (default) or hide grid lines at the major ticks.\n\nExample: ax:grid(true)"},
   {"legend", a_legend, "ax:legend([loc | {loc = ...}])\n\nShow a legend of the labelled series at loc: best (default: the corner covering the fewest points), upper right, upper left, lower left, lower right, right, center left, center right, lower center, upper center, center.\n\nExample: ax:legend(\"lower right\")"},
   {"colorbar", a_colorbar, "ax:colorbar([opts])\n\nAdd a colour bar on the right of the axes showing the colour mapping of the last colour-mapped series. Options: label, cmap, vmin, vmax (override the mapping).\n\nExample: ax:colorbar{label = \"epoch\"}"},
+  {"xticks", a_xticks, "ax:xticks(values [, labels])\n\nPlace the x ticks at the given values (a tensor or array), labelled with labels (an array of strings) or the numbers; ax:xticks(nil) restores automatic ticks. Ticks outside the limits are dropped.\n\nExample: ax:xticks({1, 10, 100}, {\"one\", \"ten\", \"hundred\"})"},
+  {"yticks", a_yticks, "ax:yticks(values [, labels])\n\nPlace the y ticks at the given values, labelled with labels or the numbers; ax:yticks(nil) restores automatic ticks.\n\nExample: ax:yticks({0, 0.5, 1})"},
   {"topixel", a_topixel, "ax:topixel(x, y)\n\nThe pixel coordinates (from the top-left corner of the image; pixel (i, j) spans [i, i+1)) of data point (x, y), using the layout of the last save or render.\n\nExample: local px, py = ax:topixel(1, 0.5)"},
   {"box", a_box, "ax:box()\n\nThe plot area in pixels as x0, y0, x1, y1 (y down; x1, y1 exclusive), after the last save or render.\n\nExample: local x0, y0, x1, y1 = ax:box()"},
   {NULL, NULL, NULL}
