@@ -193,4 +193,32 @@ do
   fails("ax:xlim", ax.xlim, ax, -1, 1)
 end
 
+-- 6. Custom ticks, marker shapes, and large scatters embedded as images in SVG.
+do
+  local fig = plot.figure{width = 400, height = 300}
+  local ax = fig:axes()
+  for i, m in ipairs{"o", "s", "D", "^", "v", "+", "x"} do ax:line({1, 2}, {i, i}, {marker = m, label = m}) end
+  ax:xticks({1, 1.5, 2}, {"one", "one and a half", "two"})
+  ax:legend()
+  fig:save(path(".svg"))
+  local f = assert(io.open(path(".svg")))
+  local svg = f:read("a")
+  f:close()
+  assert(svg:find(">one and a half</text>", 1, true), "custom tick label in the SVG")
+  assert(os.execute("xmllint --noout " .. path(".svg")), "marker SVG well-formed")
+  local n = 30000
+  local x, y = tensor.zeros(n), tensor.zeros(n)
+  for i = 1, n do x:set(i, math.sin(i)); y:set(i, math.cos(i * 1.1)) end
+  local big = plot.figure{width = 400, height = 300}
+  big:axes():scatter(x, y, {size = 1})
+  big:save(path(".svg"))
+  f = assert(io.open(path(".svg")))
+  svg = f:read("a")
+  f:close()
+  assert(svg:find("<image", 1, true) and not svg:find("<circle", 1, true), "large scatter embedded as one image")
+  assert(#svg < 2e6, "compact SVG for 30000 points: " .. #svg .. " bytes")
+  assert(os.execute("xmllint --noout " .. path(".svg")), "image SVG well-formed")
+  os.remove(path(".svg"))
+end
+
 print("OK")

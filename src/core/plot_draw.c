@@ -106,6 +106,31 @@ static int draw_line(plot_dev *dev, const ibsh_axes *ax, const plot_series *s, c
   return rc;
 }
 
+static int draw_scatter(plot_dev *dev, const ibsh_axes *ax, const plot_series *s, const lay_metrics *m);
+
+/* Draw a large scatter on a vector device as an embedded image of the axes area. */
+static int draw_scatter_image(plot_dev *dev, const ibsh_axes *ax, const plot_series *s, const lay_metrics *m) {
+  int x0 = (int)ax->box[0], y0 = (int)ax->box[1], w = (int)(ax->box[2] - ax->box[0]), h = (int)(ax->box[3] - ax->box[1]);
+  static const double clear[4] = {1, 1, 1, 0};
+  ibsh_raster r;
+  int rc = ibsh_raster_init(&r, w, h, clear);
+  if (rc) return rc;
+  plot_dev off;
+  plot_raster_dev(&off, &r);
+  ibsh_axes shifted = *ax;  /* the same axes moved so its box starts at the image origin */
+  shifted.box[0] -= x0; shifted.box[2] -= x0; shifted.box[1] -= y0; shifted.box[3] -= y0;
+  rc = draw_scatter(&off, &shifted, s, m);
+  unsigned char *px = rc ? NULL : malloc((size_t)w * (size_t)h * 4);
+  if (!rc && !px) rc = ibsh_fail(IBSH_ENOMEM, "out of memory");
+  if (!rc) {
+    ibsh_raster_export(&r, px);
+    rc = dev->image(dev->ctx, x0, y0, w, h, px);
+  }
+  free(px);
+  ibsh_raster_free(&r);
+  return rc;
+}
+
 /* Draw a scatter series in chunks (bounded memory), colours through a 256-entry lookup table. */
 static int draw_scatter(plot_dev *dev, const ibsh_axes *ax, const plot_series *s, const lay_metrics *m) {
   float *xy = malloc(CHUNK * 2 * sizeof *xy), *d = malloc(CHUNK * sizeof *d);
@@ -217,7 +242,9 @@ static int draw_series(plot_dev *dev, const ibsh_axes *ax, const plot_series *s,
   double rgba[4];
   switch (s->kind) {
   case SERIES_LINE: return draw_line(dev, ax, s, m);
-  case SERIES_SCATTER: return draw_scatter(dev, ax, s, m);
+  case SERIES_SCATTER:
+    if (dev->image && s->n > PLOT_VECTOR_MAX_POINTS) return draw_scatter_image(dev, ax, s, m);
+    return draw_scatter(dev, ax, s, m);
   case SERIES_BAND: return draw_band(dev, ax, s);
   case SERIES_ERRORBAR: return draw_errorbar(dev, ax, s, m);
   case SERIES_HLINE: case SERIES_VLINE: {

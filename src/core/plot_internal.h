@@ -72,7 +72,12 @@ typedef struct plot_dev {
                  const float *diam, int persize, int shape);
   /* s drawn with its origin (start of baseline) at (x, y); rot: reads bottom to top */
   int (*text)(void *ctx, const char *s, double x, double y, double px, int rot, const double rgba[4]);
+  /* a w x h straight-alpha RGBA8 image with its top-left corner at (x, y); NULL on raster devices */
+  int (*image)(void *ctx, double x, double y, int w, int h, const unsigned char *rgba);
 } plot_dev;
+
+/* Scatters with more points than this are embedded as an image on vector devices. */
+#define PLOT_VECTOR_MAX_POINTS 20000
 
 /* Lay out and draw the figure on a device. */
 int plot_draw(ibsh_figure *fig, plot_dev *dev);

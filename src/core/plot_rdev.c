@@ -63,6 +63,7 @@ int plot_raster_dev(plot_dev *dev, ibsh_raster *r) {
   dev->poly = r_poly;
   dev->markers = r_markers;
   dev->text = r_text;
+  dev->image = NULL;
   return IBSH_OK;
 }
 

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "interrupt.h"
 #include "plot_internal.h"
+#include "png_io.h"
 
 typedef struct svg_ctx {
   FILE *f;
@@ -165,6 +166,33 @@ static int s_text(void *ctx, const char *s, double x, double y, double px, int r
   return IBSH_OK;
 }
 
+/* Write bytes as base64. */
+static void base64(FILE *f, const unsigned char *p, size_t n) {
+  static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (size_t i = 0; i < n; i += 3) {
+    unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+    fputc(tab[v >> 18 & 63], f);
+    fputc(tab[v >> 12 & 63], f);
+    fputc(i + 1 < n ? tab[v >> 6 & 63] : '=', f);
+    fputc(i + 2 < n ? tab[v & 63] : '=', f);
+  }
+}
+
+/* An embedded PNG image (for scatters too large to write as circles). */
+static int s_image(void *ctx, double x, double y, int w, int h, const unsigned char *rgba) {
+  svg_ctx *c = ctx;
+  unsigned char *png;
+  size_t len;
+  int rc = ibsh_png_encode(rgba, w, h, &png, &len);
+  if (rc) return rc;
+  fprintf(c->f, "<image x=\"%.2f\" y=\"%.2f\" width=\"%d\" height=\"%d\" preserveAspectRatio=\"none\" "
+                "xlink:href=\"data:image/png;base64,", x, y, w, h);
+  base64(c->f, png, len);
+  fputs("\"/>\n", c->f);
+  free(png);
+  return ferror(c->f) ? ibsh_fail(IBSH_EIO, "write failed") : IBSH_OK;
+}
+
 /* Start an SVG document of w x h pixels on f and make dev write to it. */
 int plot_svg_begin(plot_dev *dev, FILE *f, int w, int h, const char *title) {
   svg_ctx *c = calloc(1, sizeof *c);
@@ -177,8 +205,9 @@ int plot_svg_begin(plot_dev *dev, FILE *f, int w, int h, const char *title) {
   dev->poly = s_poly;
   dev->markers = s_markers;
   dev->text = s_text;
+  dev->image = s_image;
   fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-             "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+             "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
           w, h, w, h);
   fputs("<title>", f);
   xml_escape(f, title ? title : "", title ? strlen(title) : 0);

@@ -5,9 +5,14 @@
 #ifndef IBSH_PNG_IO_H
 #define IBSH_PNG_IO_H
 
+#include <stddef.h>
+
 /* Write w x h straight-alpha RGBA8 pixels to path; text holds ntext key/value pairs (key0, value0, ...). */
 int ibsh_png_write(const char *path, const unsigned char *rgba, int w, int h,
                    const char *const *text, int ntext);
+
+/* Encode w x h straight-alpha RGBA8 pixels as a PNG in memory (*out malloc'd, *len bytes). */
+int ibsh_png_encode(const unsigned char *rgba, int w, int h, unsigned char **out, size_t *len);
 
 /* Read a PNG into a malloc'd RGBA8 buffer (*rgba, freed by the caller) of *w x *h pixels. */
 int ibsh_png_read(const char *path, unsigned char **rgba, int *w, int *h);
