@@ -9,6 +9,7 @@
 #include "colormap.h"
 #include "error.h"
 #include "font.h"
+#include "interrupt.h"
 #include "plot_internal.h"
 #include "png_io.h"
 #include "raster.h"
@@ -206,6 +207,16 @@ static void test_figure(void) {
   ibsh_axes_to_pixel(ax, 0.5, 0.5, &px0, &py0);
   unsigned char *p = px(&r, (int)px0, (int)py0);
   CHECK(p[0] > 200 && p[1] < 60, "line at y = 0.5 on pixel row %d", (int)py0);
+  ibsh_raster_free(&r);
+  ibsh_figure_free(fig);
+  /* an interrupt stops a render with IBSH_EINTR and leaves the figure usable */
+  CHECK(ibsh_figure_new(&fig, 320, 240, 100, 1, 1, 10) == 0, "figure");
+  ax = ibsh_figure_axes(fig, 0, 0);
+  ibsh_axes_line(ax, x, y, 1, 2, NULL, &st);
+  ibsh_interrupt_request(SIGINT);
+  CHECK(ibsh_figure_render(fig, &r) == IBSH_EINTR, "interrupted render");
+  ibsh_interrupt_clear();
+  CHECK(ibsh_figure_render(fig, &r) == 0, "render after the interrupt");
   ibsh_raster_free(&r);
   ibsh_figure_free(fig);
   CHECK(ibsh_figure_new(&fig, 10, 10, 100, 1, 1, 10) != 0, "tiny figure rejected");
