@@ -408,8 +408,11 @@ int plot_draw(ibsh_figure *fig, plot_dev *dev) {
       rc = dev->rect(dev->ctx, ax->box[0], ax->box[1], ax->box[2], ax->box[3], WHITE);
       dev->clip(dev->ctx, ax->box);
       if (rc == IBSH_OK && ax->grid) rc = draw_frame(dev, ax, info, &m, 1);
-      for (size_t k = 0; k < ax->nseries && rc == IBSH_OK; k++) rc = draw_series(dev, ax, &ax->series[k], &m);
+      for (size_t k = 0; k < ax->nseries && rc == IBSH_OK; k++)
+        if (ax->series[k].kind != SERIES_TEXT) rc = draw_series(dev, ax, &ax->series[k], &m);
       dev->clip(dev->ctx, NULL);
+      for (size_t k = 0; k < ax->nseries && rc == IBSH_OK; k++)  /* text is not clipped, as in matplotlib */
+        if (ax->series[k].kind == SERIES_TEXT) rc = draw_series(dev, ax, &ax->series[k], &m);
       if (rc == IBSH_OK) rc = draw_frame(dev, ax, info, &m, 0);
       if (rc == IBSH_OK) rc = draw_labels(dev, ax, info, &m);
       if (rc == IBSH_OK && ax->colorbar) rc = draw_colorbar(dev, ax, info, &m);

@@ -88,6 +88,30 @@ static int draw_handle(plot_dev *dev, const plot_series *s, double x0, double le
   }
 }
 
+/* Outline of a rectangle with rounded corners of radius rad: closed polyline of the returned point count. */
+static size_t rounded_rect(double x0, double y0, double x1, double y1, double rad, double *xy) {
+  static const double cs[9][2] = {{1, 0}, {0.9848, 0.1736}, {0.9397, 0.3420}, {0.8660, 0.5}, {0.7660, 0.6428},
+                                  {0.6428, 0.7660}, {0.5, 0.8660}, {0.3420, 0.9397}, {0.1736, 0.9848}};
+  double cx[4] = {x1 - rad, x0 + rad, x0 + rad, x1 - rad}, cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
+  size_t n = 0;
+  for (int c = 0; c < 4; c++)
+    for (int i = 0; i < 9; i++) {
+      double a = cs[i][0], b = cs[i][1], dx, dy;
+      switch (c) {  /* corners: upper right, upper left, lower left, lower right (y down) */
+      case 0: dx = a; dy = -b; break;
+      case 1: dx = -b; dy = -a; break;
+      case 2: dx = -a; dy = b; break;
+      default: dx = b; dy = a; break;
+      }
+      xy[2 * n] = cx[c] + rad * dx;
+      xy[2 * n + 1] = cy[c] + rad * dy;
+      n++;
+    }
+  xy[2 * n] = xy[0];
+  xy[2 * n + 1] = xy[1];
+  return n + 1;
+}
+
 /* Draw the legend of labelled series. */
 int plot_draw_legend(plot_dev *dev, const ibsh_axes *ax, const lay_metrics *m) {
   double fs = m->fs, handle = 2 * fs, gap = 0.8 * fs, bpad = 0.4 * fs, rowgap = 0.5 * fs, maxw = 0;
@@ -119,10 +143,10 @@ int plot_draw_legend(plot_dev *dev, const ibsh_axes *ax, const lay_metrics *m) {
     }
   }
   place(ax, loc, w, h, 0.5 * fs, box);
-  int rc = dev->rect(dev->ctx, box[0], box[1], box[2], box[3], FRAME_FILL);
-  double edge[10] = {box[0] + 0.5, box[1] + 0.5, box[2] - 0.5, box[1] + 0.5, box[2] - 0.5, box[3] - 0.5,
-                     box[0] + 0.5, box[3] - 0.5, box[0] + 0.5, box[1] + 0.5};
-  if (rc == IBSH_OK) rc = dev->stroke(dev->ctx, edge, 5, fmax(m->pt * 0.8, 1), FRAME_EDGE, NULL, 0);
+  double frame[2 * 4 * 9 + 2];
+  size_t nf = rounded_rect(box[0] + 0.5, box[1] + 0.5, box[2] - 0.5, box[3] - 0.5, 0.2 * fs, frame);
+  int rc = dev->poly(dev->ctx, frame, nf, FRAME_FILL);
+  if (rc == IBSH_OK) rc = dev->stroke(dev->ctx, frame, nf, fmax(m->pt * 0.8, 1), FRAME_EDGE, NULL, 0);
   double y = box[1] + bpad;
   for (size_t k = 0; k < ax->nseries && rc == IBSH_OK; k++) {
     const plot_series *s = &ax->series[k];
