@@ -219,6 +219,17 @@ do
   assert(#svg < 2e6, "compact SVG for 30000 points: " .. #svg .. " bytes")
   assert(os.execute("xmllint --noout " .. path(".svg")), "image SVG well-formed")
   os.remove(path(".svg"))
+  -- log colour scale: 10 lies half-way between 1 and 100
+  local lf = plot.figure{width = 300, height = 200}
+  local lax = lf:axes()
+  lax:scatter({1, 2, 3}, {1, 2, 3}, {color = {1, 10, 100}, cmap = "viridis", norm = "log", size = 14})
+  lax:colorbar{label = "log"}
+  local img = lf:pixels()
+  local mx, my = lax:topixel(2, 2)
+  local r, g, b = rgb(img, math.floor(my) + 1, math.floor(mx) + 1)
+  local er, eg, eb = plot.colormap("viridis", 0.5)
+  assert(math.abs(r - er * 255) <= 3 and math.abs(g - eg * 255) <= 3 and math.abs(b - eb * 255) <= 3,
+    ("log-normed colour %d %d %d vs %d %d %d"):format(r, g, b, er * 255, eg * 255, eb * 255))
 end
 
 print("OK")

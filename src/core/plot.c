@@ -165,12 +165,18 @@ static size_t count_bad(size_t n, const double *a, const double *b, const double
 /* Resolve the colour range of a mapped series from its values when not fixed. */
 static void value_range(plot_series *s, size_t nv) {
   double lo = INFINITY, hi = -INFINITY;
+  int lg = s->st.clog;
   for (size_t i = 0; i < nv; i++)
-    if (isfinite(s->v[i])) { lo = fmin(lo, s->v[i]); hi = fmax(hi, s->v[i]); }
-  if (!isfinite(lo)) { lo = 0; hi = 1; }
-  s->vmin = isfinite(s->st.vmin) ? s->st.vmin : lo;
-  s->vmax = isfinite(s->st.vmax) ? s->st.vmax : hi;
-  if (!(s->vmax > s->vmin)) { double c = s->vmin; s->vmin = c - 0.5; s->vmax = c + 0.5; }
+    if (isfinite(s->v[i]) && (!lg || s->v[i] > 0)) { lo = fmin(lo, s->v[i]); hi = fmax(hi, s->v[i]); }
+  if (!isfinite(lo)) { lo = lg ? 1 : 0; hi = lg ? 10 : 1; }
+  s->vmin = isfinite(s->st.vmin) && (!lg || s->st.vmin > 0) ? s->st.vmin : lo;
+  s->vmax = isfinite(s->st.vmax) && (!lg || s->st.vmax > 0) ? s->st.vmax : hi;
+  if (!(s->vmax > s->vmin)) {
+    double c = s->vmin;
+    if (lg) { s->vmin = c / 2; s->vmax = c * 2; } else { s->vmin = c - 0.5; s->vmax = c + 0.5; }
+  }
+  s->lo = lg ? log10(s->vmin) : s->vmin;
+  s->span = (lg ? log10(s->vmax) : s->vmax) - s->lo;
 }
 
 /* Check a point count. */

@@ -28,6 +28,7 @@ typedef struct ibsh_style {
   double size;        /* marker diameter in points */
   int cmap;           /* colour map index for per-point or per-line values */
   double vmin, vmax;  /* value range of the colour map (NaN: from the data) */
+  int clog;           /* map colour values on a log scale (non-positive values get the lowest colour) */
   const char *label;  /* legend entry or NULL (copied) */
   double fontsize;    /* text size in points (0: figure default) */
   int halign, valign; /* text anchor: 0 left/baseline, 1 centre, 2 right/top, 3 bottom */

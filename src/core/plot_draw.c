@@ -32,7 +32,7 @@ int plot_text(plot_dev *dev, const char *s, double x, double y, double px, int h
 
 /* The colour of value v under a series' colour map. */
 void plot_map_color(const plot_series *s, double v, double rgba[4]) {
-  double t = (v - s->vmin) / (s->vmax - s->vmin);
+  double t = s->st.clog ? (v > 0 ? (log10(v) - s->lo) / s->span : 0) : (v - s->lo) / s->span;
   ibsh_colormap_eval(s->st.cmap, t, rgba);
   rgba[3] = (s->st.color[3] < 0 ? 1 : s->st.color[3]) * s->st.alpha;
 }
@@ -142,7 +142,8 @@ static int draw_scatter(plot_dev *dev, const ibsh_axes *ax, const plot_series *s
   plot_plain_color(s, rgba);
   for (int k = 0; k < 4; k++) one[k] = (unsigned char)lround(fmin(fmax(rgba[k], 0), 1) * 255);
   if (s->v) ibsh_colormap_lut(s->st.cmap, (s->st.color[3] < 0 ? 1 : s->st.color[3]) * s->st.alpha, lut);
-  double scale = 255.0 / (s->vmax - s->vmin);
+  double scale = 255.0 / s->span;
+  int clog = s->st.clog;
   float d0 = (float)(s->st.size * m->pt);
   int shape = plot_marker_shape(s->st.marker);
   double lx0 = ax->view[0][0], lx1 = ax->view[0][1], ly0 = ax->view[1][0], ly1 = ax->view[1][1];
@@ -165,7 +166,7 @@ static int draw_scatter(plot_dev *dev, const ibsh_axes *ax, const plot_series *s
       if (s->v) {
         double v = s->v[i];
         if (!isfinite(v)) continue;
-        double t = (v - s->vmin) * scale;
+        double t = ((clog ? (v > 0 ? log10(v) : s->lo) : v) - s->lo) * scale;
         int li = !(t > 0) ? 0 : t >= 255 ? 255 : (int)(t + 0.5);
         memcpy(col + 4 * k, lut[li], 4);
       }
@@ -357,7 +358,8 @@ static int draw_colorbar(plot_dev *dev, const ibsh_axes *ax, const lay_axes_info
   const plot_ticks *t = &info->ct;
   double vmin = info->cb_vmin, vmax = info->cb_vmax;
   for (int i = 0; i < t->n && rc == IBSH_OK; i++) {
-    double p = snap(c[3] - 0.5 - (t->v[i] - vmin) / (vmax - vmin) * (h - 1));
+    double f = info->cb_log ? (log10(t->v[i]) - log10(vmin)) / (log10(vmax) - log10(vmin)) : (t->v[i] - vmin) / (vmax - vmin);
+    double p = snap(c[3] - 0.5 - f * (h - 1));
     double xy[4] = {c[2], p, c[2] + m->ticklen, p};
     rc = dev->stroke(dev->ctx, xy, 2, lw, BLACK, NULL, 0);
     if (rc == IBSH_OK) rc = plot_text(dev, t->label[i], c[2] + m->ticklen + m->tickpad, p, m->fs, 0, 1, 0, BLACK);

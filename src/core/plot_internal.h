@@ -21,6 +21,7 @@ typedef struct plot_series {
   char *label;
   char *text;
   double vmin, vmax;   /* resolved colour range */
+  double lo, span;     /* mapping: t = (f(v) - lo) / span with f = identity or log10 */
 } plot_series;
 
 #define MAXTICKS 64

@@ -101,19 +101,21 @@ void lay_ticks(double lo, double hi, int logscale, double len, double fs, int al
 }
 
 /* Colour mapping of the colour bar: explicit settings, else the last colour-mapped series. */
-void lay_colorbar_map(const ibsh_axes *ax, int *cmap, double *vmin, double *vmax) {
+void lay_colorbar_map(const ibsh_axes *ax, int *cmap, double *vmin, double *vmax, int *clog) {
+  *clog = 0;
   *cmap = ibsh_colormap_find("viridis");
   *vmin = 0;
   *vmax = 1;
   for (size_t k = 0; k < ax->nseries; k++) {
     const plot_series *s = &ax->series[k];
     if (s->v && (s->kind == SERIES_LINE || s->kind == SERIES_SCATTER)) {
-      *cmap = s->st.cmap; *vmin = s->vmin; *vmax = s->vmax;
+      *cmap = s->st.cmap; *vmin = s->vmin; *vmax = s->vmax; *clog = s->st.clog;
     }
   }
   if (ax->cb_cmap >= 0) *cmap = ax->cb_cmap;
   if (isfinite(ax->cb_vmin)) *vmin = ax->cb_vmin;
   if (isfinite(ax->cb_vmax)) *vmax = ax->cb_vmax;
+  if (*clog && !(*vmin > 0)) *clog = 0;
   if (!(*vmax > *vmin)) { double c = *vmin; *vmin = c - 0.5; *vmax = c + 0.5; }
 }
 
@@ -123,7 +125,7 @@ void lay_axes(ibsh_axes *ax, const lay_metrics *m, const double cell[4], lay_axe
   view_limits(ax, 0, &skipped);
   view_limits(ax, 1, &skipped);
   info->skipped = skipped;
-  lay_colorbar_map(ax, &info->cb_cmap, &info->cb_vmin, &info->cb_vmax);
+  lay_colorbar_map(ax, &info->cb_cmap, &info->cb_vmin, &info->cb_vmax, &info->cb_log);
   double fs = m->fs, pad = m->pad;
   double title_h = 0, xlabel_h = 0, ylabel_h = 0, cblabel_h = 0;
   lay_measure(ax->title, m->tfs, NULL, &title_h);
@@ -160,7 +162,7 @@ void lay_axes(ibsh_axes *ax, const lay_metrics *m, const double cell[4], lay_axe
     if (info->yt.offset[0]) top = fmax(top, pad + yh + m->titlepad + (title_h > 0 ? title_h + m->titlepad : 0));
     double right = pad + (info->xt.n ? 0.5 * xw : 0);
     if (ax->colorbar) {
-      lay_ticks(info->cb_vmin, info->cb_vmax, 0, bh, fs, 0, &info->ct);
+      lay_ticks(info->cb_vmin, info->cb_vmax, info->cb_log, bh, fs, 0, &info->ct);
       ticks_extent(&info->ct, fs, &cw, &ch);
       double cbw = fmax(fs * 1.4, 0.035 * (cell[2] - cell[0]));
       right = pad + m->cbgap + cbw + tick_space + cw + (cblabel_h > 0 ? m->labelpad + cblabel_h : 0);

@@ -19,6 +19,7 @@ typedef struct lay_axes_info {
   double xtick_h, ytick_w, ctick_w, cbw;
   int cb_cmap;
   double cb_vmin, cb_vmax;
+  int cb_log;
   size_t skipped;
 } lay_axes_info;
 
@@ -29,7 +30,7 @@ void lay_measure(const char *s, double px, double *w, double *h);
 void lay_ticks(double lo, double hi, int logscale, double len, double fs, int along_x, plot_ticks *t);
 
 /* Colour mapping of the colour bar: explicit settings, else the last colour-mapped series. */
-void lay_colorbar_map(const ibsh_axes *ax, int *cmap, double *vmin, double *vmax);
+void lay_colorbar_map(const ibsh_axes *ax, int *cmap, double *vmin, double *vmax, int *clog);
 
 /* Lay out one axes inside the cell [cx0, cy0, cx1, cy1]; fills ax->box, ax->cbox and the ticks. */
 void lay_axes(ibsh_axes *ax, const lay_metrics *m, const double cell[4], lay_axes_info *info);

@@ -62,7 +62,8 @@ static void place(const ibsh_axes *ax, int loc, double w, double h, double pad, 
 static int draw_handle(plot_dev *dev, const plot_series *s, double x0, double len, double y, double hh,
                        const lay_metrics *m) {
   double rgba[4];
-  if (s->v) plot_map_color(s, 0.5 * (s->vmin + s->vmax), rgba); else plot_plain_color(s, rgba);
+  if (s->v) plot_map_color(s, s->st.clog ? sqrt(s->vmin * s->vmax) : 0.5 * (s->vmin + s->vmax), rgba);
+  else plot_plain_color(s, rgba);
   double mid[2] = {x0 + len / 2, y};
   switch (s->kind) {
   case SERIES_SCATTER: {

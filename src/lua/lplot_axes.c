@@ -95,6 +95,9 @@ static void read_style(lua_State *L, int opts, const char *fname, ibsh_style *st
   if (cmap) st->cmap = parse_cmap(L, cmap, fname);
   st->vmin = lx_optnumber(L, opts, "vmin", NAN, fname);
   st->vmax = lx_optnumber(L, opts, "vmax", NAN, fname);
+  const char *norm = lx_optstring(L, opts, "norm", NULL, fname);
+  if (norm && strcmp(norm, "log") && strcmp(norm, "linear")) lx_error(L, fname, "norm must be \"linear\" or \"log\", got '%s'", norm);
+  st->clog = norm && strcmp(norm, "log") == 0;
   st->capsize = lx_optnumber(L, opts, "capsize", st->capsize, fname);
   st->fontsize = lx_optnumber(L, opts, "fontsize", 0, fname);
   if (!(st->fontsize >= 0 && st->fontsize <= 200)) lx_error(L, fname, "fontsize must be in (0, 200] points");
@@ -177,7 +180,7 @@ static int a_line(lua_State *L) {
   laxes *a = lplot_checkaxes(L, 1, fname);
   ldata x, y;
   int opts = read_xy(L, 2, fname, &x, &y);
-  static const char *const known[] = {"color", "cmap", "vmin", "vmax", "alpha", "width", "style", "marker", "size", "label", NULL};
+  static const char *const known[] = {"color", "cmap", "vmin", "vmax", "norm", "alpha", "width", "style", "marker", "size", "label", NULL};
   lx_checkoptions(L, opts, known, fname);
   broadcast_x(L, &x, &y, fname);
   ibsh_style st;
@@ -195,7 +198,7 @@ static int a_scatter(lua_State *L) {
   laxes *a = lplot_checkaxes(L, 1, fname);
   ldata x, y;
   int opts = read_xy(L, 2, fname, &x, &y);
-  static const char *const known[] = {"color", "cmap", "vmin", "vmax", "alpha", "size", "marker", "label", NULL};
+  static const char *const known[] = {"color", "cmap", "vmin", "vmax", "norm", "alpha", "size", "marker", "label", NULL};
   lx_checkoptions(L, opts, known, fname);
   size_t n = x.rows * x.cols;
   if (y.rows * y.cols != n) lx_error(L, fname, "x has %zu values and y %zu: sizes do not match", n, y.rows * y.cols);
@@ -475,8 +478,8 @@ static int a_box(lua_State *L) {
 }
 
 const lx_Reg lplot_axes_methods[] = {
-  {"line", a_line, "ax:line([x,] y [, opts])\n\nDraw a line through the points (x, y). x and y are tensors (1-d, n x 1) or arrays; a 2-d y (m x k) draws m lines (x may be a k-vector). Options: color (name, \"#rrggbb\", {r,g,b[,a]}, or one value per line mapped through cmap), cmap, vmin, vmax, alpha, width (points, default 1.5), style (solid, dashed, dotted, dashdot), marker (\"o\", \"s\"), size (marker diameter in points), label (legend entry). NaN/Inf points break the line and are counted in a warning.\n\nExample: ax:line(x, y, {color = \"black\", style = \"dashed\", label = \"bound\"})"},
-  {"scatter", a_scatter, "ax:scatter(x, y [, opts])\n\nDraw a marker at each point. Options: color (a colour, or a tensor/array of one value per point mapped through cmap), cmap (viridis, plasma, magma, inferno, gnuplot, gray, hot, jet, coolwarm), vmin, vmax, size (diameter in points, a number or one per point; default 6), marker (\"o\" or \"s\"), alpha, label. Millions of points are drawn in C from cached marker stamps.\n\nExample: ax:scatter(x, y, {color = epochs, cmap = \"viridis\", size = 1})"},
+  {"line", a_line, "ax:line([x,] y [, opts])\n\nDraw a line through the points (x, y). x and y are tensors (1-d, n x 1) or arrays; a 2-d y (m x k) draws m lines (x may be a k-vector). Options: color (name, \"#rrggbb\", {r,g,b[,a]}, or one value per line mapped through cmap), cmap, vmin, vmax, norm (\"log\" for a log colour scale), alpha, width (points, default 1.5), style (solid, dashed, dotted, dashdot), marker (\"o\", \"s\"), size (marker diameter in points), label (legend entry). NaN/Inf points break the line and are counted in a warning.\n\nExample: ax:line(x, y, {color = \"black\", style = \"dashed\", label = \"bound\"})"},
+  {"scatter", a_scatter, "ax:scatter(x, y [, opts])\n\nDraw a marker at each point. Options: color (a colour, or a tensor/array of one value per point mapped through cmap), cmap (viridis, plasma, magma, inferno, gnuplot, gray, hot, jet, coolwarm), vmin, vmax, norm (\"linear\" or \"log\" colour scale), size (diameter in points, a number or one per point; default 6), marker (\"o\" or \"s\"), alpha, label. Millions of points are drawn in C from cached marker stamps.\n\nExample: ax:scatter(x, y, {color = epochs, cmap = \"viridis\", size = 1})"},
   {"band", a_band, "ax:band(x, ylo, yhi [, opts])\n\nFill the region between the curves ylo and yhi over x (a confidence band). Options: color, alpha (default 0.3), label.\n\nExample: ax:band(epochs, mean - sd, mean + sd, {color = \"C0\"})"},
   {"errorbar", a_errorbar, "ax:errorbar(x, y, err [, opts])\n\nVertical error bars from y - err to y + err (or y + opts.upper) with caps, joined by a line. Options: color, alpha, width (0: no joining line), style, marker, size, capsize (points), upper, label.\n\nExample: ax:errorbar(x, mean, sd, {marker = \"o\", label = \"mean ± sd\"})"},
   {"hline", a_hline, "ax:hline(y [, opts])\n\nA horizontal line across the axes at data value y. Options: color (default grey), alpha, width (default 1), style, label.\n\nExample: ax:hline(1, {style = \"dashed\", label = \"H(Y)\"})"},
