@@ -229,7 +229,7 @@ do
   local r, g, b = rgb(img, math.floor(my) + 1, math.floor(mx) + 1)
   local er, eg, eb = plot.colormap("viridis", 0.5)
   assert(math.abs(r - er * 255) <= 3 and math.abs(g - eg * 255) <= 3 and math.abs(b - eb * 255) <= 3,
-    ("log-normed colour %d %d %d vs %d %d %d"):format(r, g, b, er * 255, eg * 255, eb * 255))
+    ("log-normed colour %d %d %d vs %.0f %.0f %.0f"):format(r, g, b, er * 255, eg * 255, eb * 255))
 end
 
 print("OK")
