@@ -184,7 +184,7 @@ do
   fails("unknown colour map", ax.scatter, ax, {1}, {1}, {cmap = "nope"})
   fails("unknown colour", ax.line, ax, {1}, {1}, {color = "nope"})
   fails("color has 3 values", ax.scatter, ax, {1, 2}, {1, 2}, {color = {1, 2, 3}, cmap = "viridis"})
-  fails("lo < hi", ax.xlim, ax, 2, 1)
+  fails("limits must differ", ax.xlim, ax, 2, 2)
   fails("fig:save", fig.save, fig, "/nonexistent/dir/x.png")
   fails(".png or .svg", fig.save, fig, "x.jpg")
   fails("ax:line", ax.line, ax, {1}, tensor.zeros(2, 2, 2))

@@ -345,7 +345,7 @@ static int limits(lua_State *L, int axis, const char *fname) {
   }
   double lo = lua_isnil(L, 2) ? NAN : luaL_checknumber(L, 2);
   double hi = lua_isnoneornil(L, 3) ? NAN : luaL_checknumber(L, 3);
-  if (!isnan(lo) && !isnan(hi) && !(hi > lo)) lx_error(L, fname, "limits must satisfy lo < hi, got %g and %g", lo, hi);
+  if (!isnan(lo) && !isnan(hi) && lo == hi) lx_error(L, fname, "limits must differ, got %g twice (lo > hi inverts the axis)", lo);
   lx_check(L, ibsh_axes_limits(a->ax, axis, lo, hi), fname);
   lua_settop(L, 1);
   return 1;
@@ -488,8 +488,8 @@ const lx_Reg lplot_axes_methods[] = {
   {"xlabel", a_xlabel, "ax:xlabel(s)\n\nSet the x axis label.\n\nExample: ax:xlabel(\"I(X;T) (bits)\")"},
   {"ylabel", a_ylabel, "ax:ylabel(s)\n\nSet the y axis label (drawn rotated, reading bottom to top).\n\nExample: ax:ylabel(\"I(T;Y) (bits)\")"},
   {"title", a_title, "ax:title(s)\n\nSet the axes title.\n\nExample: ax:title(\"Information plane\")"},
-  {"xlim", a_xlim, "ax:xlim([lo, hi])\n\nFix the x range (nil for an automatic end); without arguments return the current limits.\n\nExample: ax:xlim(0, 12)"},
-  {"ylim", a_ylim, "ax:ylim([lo, hi])\n\nFix the y range (nil for an automatic end); without arguments return the current limits.\n\nExample: ax:ylim(0, 1.05)"},
+  {"xlim", a_xlim, "ax:xlim([lo, hi])\n\nFix the x range (nil for an automatic end; lo > hi inverts the axis); without arguments return the current limits.\n\nExample: ax:xlim(0, 12)"},
+  {"ylim", a_ylim, "ax:ylim([lo, hi])\n\nFix the y range (nil for an automatic end; lo > hi inverts the axis); without arguments return the current limits.\n\nExample: ax:ylim(0, 1.05)"},
   {"xscale", a_xscale, "ax:xscale(\"log\" | \"linear\")\n\nSet the x axis scale; log axes get decade ticks, and non-positive values are skipped with a warning.\n\nExample: ax:xscale(\"log\")"},
   {"yscale", a_yscale, "ax:yscale(\"log\" | \"linear\")\n\nSet the y axis scale.\n\nExample: ax:yscale(\"log\")"},
   {"loglog", a_loglog, "ax:loglog()\n\nMake both axes logarithmic.\n\nExample: ax:loglog()"},
