@@ -230,6 +230,22 @@ do
   local er, eg, eb = plot.colormap("viridis", 0.5)
   assert(math.abs(r - er * 255) <= 3 and math.abs(g - eg * 255) <= 3 and math.abs(b - eb * 255) <= 3,
     ("log-normed colour %d %d %d vs %.0f %.0f %.0f"):format(r, g, b, er * 255, eg * 255, eb * 255))
+  -- images (imshow): row 1 at the top, cells coloured by value, limits = extent
+  local imf = plot.figure{width = 300, height = 300}
+  local iax = imf:axes()
+  iax:image(tensor.new{{0, 1}, {2, 3}}, {cmap = "gray"})
+  local im = imf:pixels()
+  local ylo, yhi = iax:ylim()
+  assert(ylo == 2.5 and yhi == 0.5, "upper origin inverts the y axis: " .. ylo .. " " .. yhi)
+  local function cell(x, y)
+    local cx, cy = iax:topixel(x, y)
+    return im:get(math.floor(cy) + 1, math.floor(cx) + 1, 1)
+  end
+  assert(cell(1, 1) == 0 and math.abs(cell(2, 1) - 85) <= 1 and math.abs(cell(1, 2) - 170) <= 1 and cell(2, 2) == 255,
+    "image cells: " .. cell(1, 1) .. " " .. cell(2, 1) .. " " .. cell(1, 2) .. " " .. cell(2, 2))
+  local _, top = iax:topixel(1, 1)
+  local _, bottom = iax:topixel(1, 2)
+  assert(top < bottom, "row 1 is above row 2")
 end
 
 print("OK")

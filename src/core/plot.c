@@ -250,6 +250,36 @@ int ibsh_axes_errorbar(ibsh_axes *ax, const double *x, const double *y, const do
   return IBSH_OK;
 }
 
+/* An image of a rows x cols matrix v coloured through st->cmap over extent {left, right, bottom, top}
+   (matplotlib's order); row 1 lies at the top edge when upper, else at the bottom edge. Unfixed
+   limits become the extent. */
+int ibsh_axes_image(ibsh_axes *ax, const double *v, size_t rows, size_t cols, const double extent[4], int upper,
+                    const ibsh_style *st) {
+  size_t n = rows * cols;
+  int rc = check_n(n);
+  if (rc) return rc;
+  if (rows == 0 || cols == 0) return ibsh_fail(IBSH_EINVAL, "the matrix is empty");
+  for (int i = 0; i < 4; i++) if (!isfinite(extent[i])) return ibsh_fail(IBSH_EINVAL, "extent must be finite");
+  if (extent[0] == extent[1] || extent[2] == extent[3]) return ibsh_fail(IBSH_EINVAL, "extent has zero width or height");
+  plot_series *s;
+  if ((rc = new_series(ax, SERIES_IMAGE, st, &s))) return rc;
+  s->n = 2; s->rows = rows; s->cols = cols;
+  double xs[2] = {extent[0], extent[1]}, ys[2] = {extent[2], extent[3]};
+  if ((rc = copy(&s->x, xs, 2)) || (rc = copy(&s->y, ys, 2)) || (rc = copy(&s->v, v, n))) { series_free(s); return rc; }
+  value_range(s, n);
+  s->st.marker = upper;  /* reused: nonzero = row 1 at the top */
+  size_t bad = 0;
+  for (size_t i = 0; i < n; i++) if (!isfinite(v[i])) bad++;
+  ax->last_skipped = bad;
+  for (int a = 0; a < 2; a++)  /* like imshow: the limits become the extent (y1 at the top) */
+    if (isnan(ax->lim[a][0]) && isnan(ax->lim[a][1]) && !ax->log[a]) {
+      ax->lim[a][0] = extent[2 * a];
+      ax->lim[a][1] = extent[2 * a + 1];
+    }
+  commit(ax);
+  return IBSH_OK;
+}
+
 /* A horizontal (vertical = 0) or vertical (vertical = 1) reference line at value v. */
 int ibsh_axes_refline(ibsh_axes *ax, int vertical, double v, const ibsh_style *st) {
   if (!isfinite(v)) return ibsh_fail(IBSH_EINVAL, "position is not finite");

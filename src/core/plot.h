@@ -84,6 +84,12 @@ int ibsh_axes_band(ibsh_axes *ax, const double *x, const double *ylo, const doub
 int ibsh_axes_errorbar(ibsh_axes *ax, const double *x, const double *y, const double *elo,
                        const double *ehi, size_t n, const ibsh_style *st);
 
+/* An image of a rows x cols matrix v coloured through st->cmap over extent {left, right, bottom, top}
+   (matplotlib's order); row 1 lies at the top edge when upper, else at the bottom edge. Unfixed
+   limits become the extent. */
+int ibsh_axes_image(ibsh_axes *ax, const double *v, size_t rows, size_t cols, const double extent[4], int upper,
+                    const ibsh_style *st);
+
 /* A horizontal (vertical = 0) or vertical (vertical = 1) reference line at value v. */
 int ibsh_axes_refline(ibsh_axes *ax, int vertical, double v, const ibsh_style *st);
 

@@ -179,6 +179,41 @@ static int draw_scatter(plot_dev *dev, const ibsh_axes *ax, const plot_series *s
   return rc;
 }
 
+/* Draw an image series: nearest-cell sampling at each pixel centre of the axes box, as one RGBA image. */
+static int draw_image(plot_dev *dev, const ibsh_axes *ax, const plot_series *s) {
+  int x0 = (int)ax->box[0], y0 = (int)ax->box[1], w = (int)(ax->box[2] - ax->box[0]), h = (int)(ax->box[3] - ax->box[1]);
+  unsigned char *px = calloc((size_t)w * (size_t)h, 4);
+  int *col = malloc((size_t)w * sizeof *col);
+  if (!px || !col) { free(px); free(col); return ibsh_fail(IBSH_ENOMEM, "out of memory"); }
+  unsigned char lut[256][4];
+  ibsh_colormap_lut(s->st.cmap, (s->st.color[3] < 0 ? 1 : s->st.color[3]) * s->st.alpha, lut);
+  double ex0 = s->x[0], ex1 = s->x[1], ey0 = s->y[0], ey1 = s->y[1];
+  for (int i = 0; i < w; i++) {
+    double x = lay_unmap(ax, 0, x0 + i + 0.5);
+    double f = (x - ex0) / (ex1 - ex0);
+    col[i] = f >= 0 && f < 1 ? (int)(f * s->cols) : -1;
+  }
+  for (int j = 0; j < h; j++) {
+    double y = lay_unmap(ax, 1, y0 + j + 0.5);
+    double from = s->st.marker ? ey1 : ey0, to = s->st.marker ? ey0 : ey1;  /* row 1 sits at y1 when upper */
+    double f = (y - from) / (to - from);
+    if (!(f >= 0 && f < 1)) continue;
+    size_t row = (size_t)(f * s->rows);
+    for (int i = 0; i < w; i++) {
+      if (col[i] < 0) continue;
+      double v = s->v[row * s->cols + (size_t)col[i]];
+      if (!isfinite(v)) continue;
+      double t = s->st.clog ? (v > 0 ? (log10(v) - s->lo) / s->span : 0) : (v - s->lo) / s->span;
+      int li = !(t > 0) ? 0 : t >= 1 ? 255 : (int)(t * 255 + 0.5);
+      memcpy(px + 4 * ((size_t)j * (size_t)w + (size_t)i), lut[li], 4);
+    }
+  }
+  int rc = dev->image(dev->ctx, x0, y0, w, h, px);
+  free(px);
+  free(col);
+  return rc;
+}
+
 /* Draw a band: each run of finite points becomes one filled polygon. */
 static int draw_band(plot_dev *dev, const ibsh_axes *ax, const plot_series *s) {
   double *poly = malloc((s->n ? s->n : 1) * 4 * sizeof *poly);
@@ -243,8 +278,9 @@ static int draw_series(plot_dev *dev, const ibsh_axes *ax, const plot_series *s,
   double rgba[4];
   switch (s->kind) {
   case SERIES_LINE: return draw_line(dev, ax, s, m);
+  case SERIES_IMAGE: return draw_image(dev, ax, s);
   case SERIES_SCATTER:
-    if (dev->image && s->n > PLOT_VECTOR_MAX_POINTS) return draw_scatter_image(dev, ax, s, m);
+    if (dev->vector && s->n > PLOT_VECTOR_MAX_POINTS) return draw_scatter_image(dev, ax, s, m);
     return draw_scatter(dev, ax, s, m);
   case SERIES_BAND: return draw_band(dev, ax, s);
   case SERIES_ERRORBAR: return draw_errorbar(dev, ax, s, m);

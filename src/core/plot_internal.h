@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include "plot.h"
 
-enum { SERIES_LINE, SERIES_SCATTER, SERIES_BAND, SERIES_ERRORBAR, SERIES_HLINE, SERIES_VLINE, SERIES_TEXT };
+enum { SERIES_LINE, SERIES_SCATTER, SERIES_BAND, SERIES_ERRORBAR, SERIES_HLINE, SERIES_VLINE, SERIES_TEXT, SERIES_IMAGE };
 
 typedef struct plot_series {
   int kind;
@@ -15,7 +15,7 @@ typedef struct plot_series {
   size_t rows, cols;   /* line: rows polylines of cols points */
   double *x, *y;       /* n values each */
   double *y2, *y3;     /* band: ylo = y, yhi = y2; errorbar: elo = y2, ehi = y3 */
-  double *v;           /* colour values (line: rows; scatter: n) or NULL */
+  double *v;           /* colour values (line: rows; scatter: n; image: rows * cols) or NULL */
   double *s;           /* scatter sizes in points or NULL */
   ibsh_style st;       /* st.label points to label below */
   char *label;
@@ -73,8 +73,9 @@ typedef struct plot_dev {
                  const float *diam, int persize, int shape);
   /* s drawn with its origin (start of baseline) at (x, y); rot: reads bottom to top */
   int (*text)(void *ctx, const char *s, double x, double y, double px, int rot, const double rgba[4]);
-  /* a w x h straight-alpha RGBA8 image with its top-left corner at (x, y); NULL on raster devices */
+  /* a w x h straight-alpha RGBA8 image with its top-left corner at (x, y) */
   int (*image)(void *ctx, double x, double y, int w, int h, const unsigned char *rgba);
+  int vector;  /* nonzero for vector output (SVG): huge scatters go in as images */
 } plot_dev;
 
 /* Scatters with more points than this are embedded as an image on vector devices. */

@@ -108,7 +108,7 @@ void lay_colorbar_map(const ibsh_axes *ax, int *cmap, double *vmin, double *vmax
   *vmax = 1;
   for (size_t k = 0; k < ax->nseries; k++) {
     const plot_series *s = &ax->series[k];
-    if (s->v && (s->kind == SERIES_LINE || s->kind == SERIES_SCATTER)) {
+    if (s->v && (s->kind == SERIES_LINE || s->kind == SERIES_SCATTER || s->kind == SERIES_IMAGE)) {
       *cmap = s->st.cmap; *vmin = s->vmin; *vmax = s->vmax; *clog = s->st.clog;
     }
   }
@@ -196,6 +196,16 @@ double lay_map(const ibsh_axes *ax, int axis, double v) {
   double t = (v - lo) / (hi - lo);
   if (axis == 0) return ax->box[0] + 0.5 + t * (ax->box[2] - ax->box[0] - 1);
   return ax->box[3] - 0.5 - t * (ax->box[3] - ax->box[1] - 1);
+}
+
+/* Map a pixel coordinate on axis back to a data value. */
+double lay_unmap(const ibsh_axes *ax, int axis, double p) {
+  double lo = ax->view[axis][0], hi = ax->view[axis][1];
+  if (ax->log[axis]) { lo = log10(lo); hi = log10(hi); }
+  double t = axis == 0 ? (p - ax->box[0] - 0.5) / (ax->box[2] - ax->box[0] - 1)
+                       : (ax->box[3] - 0.5 - p) / (ax->box[3] - ax->box[1] - 1);
+  double v = lo + t * (hi - lo);
+  return ax->log[axis] ? pow(10, v) : v;
 }
 
 /* Map data (x, y) to pixels with the layout of the last render. */

@@ -35,6 +35,9 @@ void lay_colorbar_map(const ibsh_axes *ax, int *cmap, double *vmin, double *vmax
 /* Lay out one axes inside the cell [cx0, cy0, cx1, cy1]; fills ax->box, ax->cbox and the ticks. */
 void lay_axes(ibsh_axes *ax, const lay_metrics *m, const double cell[4], lay_axes_info *info);
 
+/* Map a pixel coordinate on axis back to a data value. */
+double lay_unmap(const ibsh_axes *ax, int axis, double p);
+
 /* Map a data value on axis to its pixel coordinate (NaN when not representable). */
 double lay_map(const ibsh_axes *ax, int axis, double v);
 

@@ -54,6 +54,12 @@ static int r_text(void *ctx, const char *s, double x, double y, double px, int r
   return rc;
 }
 
+/* Composite a straight-alpha RGBA8 image with its top-left pixel at (x, y). */
+static int r_image(void *ctx, double x, double y, int w, int h, const unsigned char *rgba) {
+  ibsh_raster_image(ctx, rgba, w, h, (int)lround(x), (int)lround(y));
+  return IBSH_OK;
+}
+
 /* Make dev draw on raster r. */
 int plot_raster_dev(plot_dev *dev, ibsh_raster *r) {
   dev->ctx = r;
@@ -63,7 +69,8 @@ int plot_raster_dev(plot_dev *dev, ibsh_raster *r) {
   dev->poly = r_poly;
   dev->markers = r_markers;
   dev->text = r_text;
-  dev->image = NULL;
+  dev->image = r_image;
+  dev->vector = 0;
   return IBSH_OK;
 }
 

@@ -206,6 +206,7 @@ int plot_svg_begin(plot_dev *dev, FILE *f, int w, int h, const char *title) {
   dev->markers = s_markers;
   dev->text = s_text;
   dev->image = s_image;
+  dev->vector = 1;
   fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
              "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
           w, h, w, h);

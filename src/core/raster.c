@@ -407,6 +407,19 @@ void ibsh_raster_blit(ibsh_raster *r, const unsigned char *cov, int w, int h, in
   }
 }
 
+/* Composite a straight-alpha RGBA8 image (w x h) with its top-left pixel at (x, y). */
+void ibsh_raster_image(ibsh_raster *r, const unsigned char *rgba, int w, int h, int x, int y) {
+  for (int j = 0; j < h; j++) {
+    int yy = y + j;
+    if (yy < r->cy0 || yy >= r->cy1) continue;
+    for (int i = 0; i < w; i++) {
+      int xx = x + i;
+      const unsigned char *c = rgba + 4 * ((size_t)j * (size_t)w + (size_t)i);
+      if (c[3] && xx >= r->cx0 && xx < r->cx1) blend(r->px + 4 * ((size_t)yy * (size_t)r->w + (size_t)xx), c, c[3]);
+    }
+  }
+}
+
 /* Copy the pixels as straight-alpha RGBA8 into out (w*h*4 bytes). */
 void ibsh_raster_export(const ibsh_raster *r, unsigned char *out) {
   size_t n = (size_t)r->w * (size_t)r->h;

@@ -57,6 +57,9 @@ int ibsh_raster_markers(ibsh_raster *r, const float *xy, size_t n, const unsigne
 /* Composite a coverage bitmap (w x h) in colour rgba with its top-left pixel at (x, y). */
 void ibsh_raster_blit(ibsh_raster *r, const unsigned char *cov, int w, int h, int x, int y, const double rgba[4]);
 
+/* Composite a straight-alpha RGBA8 image (w x h) with its top-left pixel at (x, y). */
+void ibsh_raster_image(ibsh_raster *r, const unsigned char *rgba, int w, int h, int x, int y);
+
 /* Copy the pixels as straight-alpha RGBA8 into out (w*h*4 bytes). */
 void ibsh_raster_export(const ibsh_raster *r, unsigned char *out);
 

@@ -274,6 +274,62 @@ static int a_errorbar(lua_State *L) {
   return 1;
 }
 
+/* ax:image(m [, opts]) */
+static int a_image(lua_State *L) {
+  const char *fname = "ax:image";
+  laxes *a = lplot_checkaxes(L, 1, fname);
+  static const char *const known[] = {"cmap", "vmin", "vmax", "norm", "alpha", "extent", "origin", "label", NULL};
+  lx_checkoptions(L, 3, known, fname);
+  size_t rows, cols;
+  const double *v;
+  ibsh_tensor *t = lx_testtensor(L, 2);
+  if (t) {
+    t = lx_checkcontiguous(L, 2, fname);
+    if (t->ndim != 2 && t->ndim != 1) lx_error(L, fname, "the matrix must be a 2-d tensor");
+    rows = t->ndim == 2 ? t->shape[0] : 1;
+    cols = t->ndim == 2 ? t->shape[1] : t->shape[0];
+    v = ibsh_tensor_data(t);
+  } else {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    rows = (size_t)lua_rawlen(L, 2);
+    cols = 0;
+    if (rows > 0) { lua_rawgeti(L, 2, 1); cols = lua_istable(L, -1) ? (size_t)lua_rawlen(L, -1) : 0; lua_pop(L, 1); }
+    double *b = lplot_buffer(L, rows * cols, fname);
+    for (size_t i = 0; i < rows; i++) {
+      lua_rawgeti(L, 2, (lua_Integer)i + 1);
+      if (!lua_istable(L, -1) || (size_t)lua_rawlen(L, -1) != cols) lx_error(L, fname, "row %zu must be an array of %zu numbers", i + 1, cols);
+      for (size_t j = 0; j < cols; j++) {
+        lua_rawgeti(L, -1, (lua_Integer)j + 1);
+        int ok;
+        b[i * cols + j] = lua_tonumberx(L, -1, &ok);
+        if (!ok) lx_error(L, fname, "element (%zu, %zu) must be a number", i + 1, j + 1);
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+    v = b;
+  }
+  if (rows == 0 || cols == 0) lx_error(L, fname, "the matrix is empty");
+  ibsh_style st;
+  read_style(L, 3, fname, &st);
+  const char *origin = lx_optstring(L, 3, "origin", "upper", fname);
+  if (strcmp(origin, "upper") && strcmp(origin, "lower")) lx_error(L, fname, "origin must be \"upper\" or \"lower\", got '%s'", origin);
+  int upper = strcmp(origin, "upper") == 0;
+  double extent[4] = {0.5, cols + 0.5, upper ? rows + 0.5 : 0.5, upper ? 0.5 : rows + 0.5};
+  if (!lua_isnoneornil(L, 3)) {
+    lua_getfield(L, 3, "extent");
+    if (!lua_isnil(L, -1)) {
+      if (!lua_istable(L, -1) || lua_rawlen(L, -1) != 4) lx_error(L, fname, "extent must be {x0, x1, y0, y1}");
+      for (int i = 0; i < 4; i++) { lua_rawgeti(L, -1, i + 1); extent[i] = lua_tonumber(L, -1); lua_pop(L, 1); }
+    }
+    lua_pop(L, 1);
+  }
+  lx_check(L, ibsh_axes_image(a->ax, v, rows, cols, extent, upper, &st), fname);
+  warn_skipped(L, a, fname);
+  lua_settop(L, 1);
+  return 1;
+}
+
 /* Shared body of ax:hline and ax:vline. */
 static int refline(lua_State *L, int vertical, const char *fname) {
   laxes *a = lplot_checkaxes(L, 1, fname);
@@ -482,6 +538,7 @@ const lx_Reg lplot_axes_methods[] = {
   {"scatter", a_scatter, "ax:scatter(x, y [, opts])\n\nDraw a marker at each point. Options: color (a colour, or a tensor/array of one value per point mapped through cmap), cmap (viridis, plasma, magma, inferno, gnuplot, gray, hot, jet, coolwarm), vmin, vmax, norm (\"linear\" or \"log\" colour scale), size (diameter in points, a number or one per point; default 6), marker (\"o\" or \"s\"), alpha, label. Millions of points are drawn in C from cached marker stamps.\n\nExample: ax:scatter(x, y, {color = epochs, cmap = \"viridis\", size = 1})"},
   {"band", a_band, "ax:band(x, ylo, yhi [, opts])\n\nFill the region between the curves ylo and yhi over x (a confidence band). Options: color, alpha (default 0.3), label.\n\nExample: ax:band(epochs, mean - sd, mean + sd, {color = \"C0\"})"},
   {"errorbar", a_errorbar, "ax:errorbar(x, y, err [, opts])\n\nVertical error bars from y - err to y + err (or y + opts.upper) with caps, joined by a line. Options: color, alpha, width (0: no joining line), style, marker, size, capsize (points), upper, label.\n\nExample: ax:errorbar(x, mean, sd, {marker = \"o\", label = \"mean ± sd\"})"},
+  {"image", a_image, "ax:image(m [, opts])\n\nShow a matrix (2-d tensor or array of rows) as an image of coloured cells, like matplotlib's imshow: row 1 at the top (origin = \"upper\", which inverts the y axis) or at the bottom (origin = \"lower\"). Cells span extent = {left, right, bottom, top} (matplotlib's order; default: column j and row i centred on j and i), and unfixed axis limits become the extent. Options: cmap, vmin, vmax, norm (\"log\"), alpha, extent, origin, label. NaN cells stay transparent; ax:colorbar() shows the mapping.\n\nExample: ax:image(pxy, {cmap = \"magma\"}); ax:colorbar{label = \"p(x, y)\"}"},
   {"hline", a_hline, "ax:hline(y [, opts])\n\nA horizontal line across the axes at data value y. Options: color (default grey), alpha, width (default 1), style, label.\n\nExample: ax:hline(1, {style = \"dashed\", label = \"H(Y)\"})"},
   {"vline", a_vline, "ax:vline(x [, opts])\n\nA vertical line across the axes at data value x. Options: color (default grey), alpha, width (default 1), style, label.\n\nExample: ax:vline(370, {color = \"gray\"})"},
   {"text", a_text, "ax:text(x, y, s [, opts])\n\nText at data point (x, y); \"^{...}\" sets a superscript. Options: color, alpha, fontsize (points), align (left, center, right), valign (baseline, center, top, bottom).\n\nExample: ax:text(2, 0.5, \"compression\", {align = \"center\"})"},
