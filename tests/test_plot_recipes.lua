@@ -74,6 +74,8 @@ do
   local ep = tensor.zeros(20, 1)
   for i = 1, 20 do ep:set(i, 1, i) end
   plot.infoplane(p1, {epochs = ep}):save(png)
+  plot.infoplane((synthetic(10, 1))):save(png)     -- a single layer
+  plot.infoplane((synthetic(1, 4))):save(png)      -- a single snapshot
   local ok, err = pcall(plot.infoplane, p1, {epochs = {1, 2, 3}})
   assert(not ok and err:find("plot.infoplane: epochs has 3 values"), "epochs length checked: " .. tostring(err))
   ok, err = pcall(plot.infoplane, tensor.zeros(3, 3))

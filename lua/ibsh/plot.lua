@@ -187,6 +187,7 @@ function M.infoplane(plane, opts)
     for l = 1, L do X[i][l], Y[i][l] = mean[i][l][1], mean[i][l][2] end
   end
   local ev = totensor(epochs)
+  if L == 1 and mode ~= "layers" then mode = "layers" end  -- one layer: a line per epoch is a single point
   if mode == "epochs" or mode == "both" then
     ax:line(totensor(X), totensor(Y), {color = ev, cmap = cmap, width = lw, marker = "o", size = ms,
       alpha = mode == "both" and 0.5 or 1, norm = opts.logcolor and "log" or nil})
