@@ -207,9 +207,32 @@ function M.infoplane(plane, opts)
     ax:errorbar(totensor(lx), totensor(ly), totensor(le), {color = "black", width = 0, label = "± sd over runs (last epoch)"})
   end
   if opts.layer_labels ~= false and L <= 12 then
+    -- number the layers at their last point; labels that would collide move down a step
+    local xmin, xmax, ymin, ymax = math.huge, -math.huge, math.huge, -math.huge
+    for i = 1, S do
+      for l = 1, L do
+        local x, y = X[i][l], Y[i][l]
+        if x == x and y == y then
+          xmin, xmax = math.min(xmin, x), math.max(xmax, x)
+          ymin, ymax = math.min(ymin, y), math.max(ymax, y)
+        end
+      end
+    end
+    local dx, dy = math.max(xmax - xmin, 1e-9) * 0.035, math.max(ymax - ymin, 1e-9) * 0.035
+    local placed = {}
     for l = 1, L do
       local x, y = X[S][l], Y[S][l]
-      if x == x and y == y then ax:text(x, y, "  " .. l, {fontsize = (opts.fontsize or 14) * 0.75, valign = "bottom"}) end
+      if x == x and y == y then
+        local moved = true
+        while moved do
+          moved = false
+          for _, p in ipairs(placed) do
+            if math.abs(p[1] - x) < dx and math.abs(p[2] - y) < dy then y = y - dy; moved = true end
+          end
+        end
+        placed[#placed + 1] = {x, y}
+        ax:text(x, y, "  " .. l, {fontsize = (opts.fontsize or 14) * 0.75, valign = "bottom"})
+      end
     end
   end
   if opts.bound ~= nil then
