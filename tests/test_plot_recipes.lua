@@ -104,6 +104,14 @@ do
   local run = {gradstats = function() return {epochs = epochs, mean = mean, std = sd} end}
   plot.snr(run, {transition = 300}):save(png)
   assert(not pcall(plot.snr, {epochs = epochs, mean = mean}), "std required")
+  -- the nn run's names: grad_mean, grad_std, weight_norm, epochs 1..E; normalised by the weight norm
+  local wn = tensor.zeros(E, L)
+  for i = 1, E do for l = 1, L do wn:set(i, l, 2) end end
+  local nnrun = {gradstats = function() return {grad_mean = mean, grad_std = sd, weight_norm = wn} end}
+  local f2, a2 = plot.snr(nnrun, {normalize = true})
+  f2:save(png)
+  local ylo, yhi = a2:ylim()
+  assert(yhi < 0.6 and yhi > 0.4, "normalised by the weight norm: top " .. yhi)
   os.remove(png)
 end
 

@@ -268,23 +268,46 @@ end
 function M.snr(run, opts)
   local fname = "plot.snr"
   opts = check_options(opts, {title = true, width = true, height = true, dpi = true, fontsize = true, ax = true,
-    transition = true, layers = true}, fname)
+    transition = true, layers = true, normalize = true}, fname)
   local st = run
-  if type(run) ~= "table" or run.mean == nil then
+  if type(run) ~= "table" or (run.mean == nil and run.grad_mean == nil) then
     local ok, gs = pcall(function() return run:gradstats() end)
     if not ok or type(gs) ~= "table" then
       error(fname .. ": expected a run with :gradstats() or a table {epochs = tensor, mean = tensor [epochs x layers], std = tensor [epochs x layers]}", 2)
     end
     st = gs
   end
-  if not (st.epochs and is_tensor(st.mean) and is_tensor(st.std)) then
-    error(fname .. ": gradient statistics need epochs, mean [epochs x layers] and std [epochs x layers]", 2)
+  -- accept the nn run's names (grad_mean, grad_std, weight_norm; epochs 1..E) as well as mean/std/epochs
+  local mean, sd = st.mean or st.grad_mean, st.std or st.grad_std
+  if not (is_tensor(mean) and is_tensor(sd)) then
+    error(fname .. ": gradient statistics need mean [epochs x layers] and std [epochs x layers] tensors", 2)
   end
-  local ep = tolist(st.epochs, "epochs", fname)
-  local ms, ss = shape(st.mean), shape(st.std)
+  local ms, ss = shape(mean), shape(sd)
+  local ep
+  if st.epochs ~= nil or st.epoch ~= nil then ep = tolist(st.epochs or st.epoch, "epochs", fname)
+  else
+    ep = {}
+    for i = 1, ms[1] or 0 do ep[i] = i end
+  end
   if #ms ~= 2 or ms[1] ~= #ep or table.concat(ms, "x") ~= table.concat(ss, "x") then
     error(("%s: mean and std must both be %d x layers, got %s and %s"):format(fname, #ep, table.concat(ms, "x"), table.concat(ss, "x")), 2)
   end
+  if opts.normalize then
+    local wn = st.weight_norm
+    if not is_tensor(wn) or table.concat(shape(wn), "x") ~= table.concat(ms, "x") then
+      error(fname .. ": normalize needs weight_norm [epochs x layers] in the gradient statistics", 2)
+    end
+    local nm, ns = tensor.zeros(ms[1], ms[2]), tensor.zeros(ms[1], ms[2])
+    for i = 1, ms[1] do
+      for l = 1, ms[2] do
+        local w = wn:get(i, l)
+        nm:set(i, l, mean:get(i, l) / w)
+        ns:set(i, l, sd:get(i, l) / w)
+      end
+    end
+    mean, sd = nm, ns
+  end
+  st = {mean = mean, std = sd}
   local fig, ax = target(opts, {width = 1000, height = 700, fontsize = 12})
   ax:loglog()
   local L = ms[2]
@@ -320,15 +343,15 @@ function M.snr(run, opts)
     if ymax > 0 then ax:text(transition, ymax, "drift \u{2192} diffusion  ", {color = "0.3", align = "right", valign = "top"}) end
   end
   ax:xlabel("epoch")
-  ax:ylabel("gradient norm")
+  ax:ylabel(opts.normalize and "gradient norm / weight norm" or "gradient norm")
   ax:title(opts.title or "Gradient mean (solid) and standard deviation (dotted)")
-  ax:legend("lower left")
+  ax:legend()
   return fig, ax
 end
 
 help.set(M.snr, "plot.snr", [[plot.snr(run_or_stats, opts)
 
-Gradient signal-to-noise figure (Shwartz-Ziv & Tishby, Fig. 4): per layer, the norm of the mean gradient (solid) and its standard deviation (dotted) against epoch, log-log, with a grey vertical line at the drift-to-diffusion transition (opts.transition, or the first epoch where the summed means fall below the summed stds). The argument is a run with :gradstats() or a table {epochs = 1-d tensor, mean = [epochs x layers], std = [epochs x layers]}. Epochs <= 0 are left out (log axis). Options: transition, layers (names), title, width, height, dpi, fontsize, ax. Returns fig, ax.
+Gradient signal-to-noise figure (Shwartz-Ziv & Tishby, Fig. 4): per layer, the norm of the mean gradient (solid) and its standard deviation (dotted) against epoch, log-log, with a grey vertical line at the drift-to-diffusion transition (opts.transition, or the first epoch where the summed means fall below the summed stds). The argument is a run with :gradstats() (its grad_mean, grad_std, weight_norm tensors, epochs 1..E) or a table {epochs = 1-d tensor, mean = [epochs x layers], std = [epochs x layers]}. Epochs <= 0 are left out (log axis). Options: normalize (divide by each layer's weight norm, as the paper-era figure), transition, layers (names), title, width, height, dpi, fontsize, ax. Returns fig, ax.
 
 Example: plot.snr({epochs = e, mean = m, std = s}):save("snr.png")]])
 
