@@ -26,166 +26,18 @@ static void warn_skipped(lua_State *L, laxes *a, const char *fname) {
   if (n) fprintf(stderr, "warning: %s: skipped %zu point%s with NaN or Inf values\n", fname, n, n == 1 ? "" : "s");
 }
 
-/* Parse a dash style name. */
-static int parse_dash(lua_State *L, const char *s, const char *fname) {
-  if (!strcmp(s, "solid") || !strcmp(s, "-")) return IBSH_DASH_SOLID;
-  if (!strcmp(s, "dashed") || !strcmp(s, "--")) return IBSH_DASH_DASHED;
-  if (!strcmp(s, "dotted") || !strcmp(s, ":")) return IBSH_DASH_DOTTED;
-  if (!strcmp(s, "dashdot") || !strcmp(s, "-.")) return IBSH_DASH_DASHDOT;
-  return lx_error(L, fname, "unknown line style '%s' (solid, dashed, dotted, dashdot or -, --, :, -.)", s);
-}
-
-/* Parse a marker name. */
-static int parse_marker(lua_State *L, const char *s, const char *fname) {
-  if (!strcmp(s, "") || !strcmp(s, "none")) return IBSH_MARK_NONE;
-  if (!strcmp(s, "o") || !strcmp(s, "circle")) return IBSH_MARK_CIRCLE;
-  if (!strcmp(s, "s") || !strcmp(s, "square")) return IBSH_MARK_SQUARE;
-  if (!strcmp(s, "D") || !strcmp(s, "d") || !strcmp(s, "diamond")) return IBSH_MARK_DIAMOND;
-  if (!strcmp(s, "^") || !strcmp(s, "triangle")) return IBSH_MARK_TRIUP;
-  if (!strcmp(s, "v")) return IBSH_MARK_TRIDOWN;
-  if (!strcmp(s, "+") || !strcmp(s, "plus")) return IBSH_MARK_PLUS;
-  if (!strcmp(s, "x") || !strcmp(s, "cross")) return IBSH_MARK_CROSS;
-  return lx_error(L, fname, "unknown marker '%s' (\"o\", \"s\", \"D\", \"^\", \"v\", \"+\", \"x\" or \"none\")", s);
-}
-
-/* Parse a colour map name. */
-static int parse_cmap(lua_State *L, const char *s, const char *fname) {
-  int c = ibsh_colormap_find(s);
-  if (c < 0) {
-    char list[256] = "";
-    size_t used = 0;
-    for (int i = 0; ibsh_colormap_name(i) && used < sizeof list; i++)
-      used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", ibsh_colormap_name(i));
-    lx_error(L, fname, "unknown colour map '%s' (known: %s)", s, list);
-  }
-  return c;
-}
-
-/* Parse a colour given as a string or an {r, g, b[, a]} table into rgba. */
-static void parse_color(lua_State *L, int idx, const char *fname, double rgba[4]) {
-  if (lua_type(L, idx) == LUA_TSTRING) {
-    lx_check(L, ibsh_color_parse(lua_tostring(L, idx), rgba), fname);
-    return;
-  }
-  size_t n = lua_istable(L, idx) ? (size_t)lua_rawlen(L, idx) : 0;
-  if (n != 3 && n != 4) lx_error(L, fname, "colour must be a name, \"#rrggbb\" or {r, g, b[, a]} in [0, 1]");
-  rgba[3] = 1;
-  for (size_t i = 0; i < n; i++) {
-    lua_rawgeti(L, idx, (lua_Integer)i + 1);
-    double v = lua_tonumber(L, -1);
-    lua_pop(L, 1);
-    if (!(v >= 0 && v <= 1)) lx_error(L, fname, "colour component %zu must be in [0, 1]", i + 1);
-    rgba[i] = v;
-  }
-}
-
-/* Read the style options common to all series from the table at opts. */
-static void read_style(lua_State *L, int opts, const char *fname, ibsh_style *st) {
-  ibsh_style_default(st);
-  if (lua_isnoneornil(L, opts)) return;
-  st->alpha = lx_optnumber(L, opts, "alpha", 1, fname);
-  if (!(st->alpha >= 0 && st->alpha <= 1)) lx_error(L, fname, "alpha must be in [0, 1], got %g", st->alpha);
-  st->width = lx_optnumber(L, opts, "width", st->width, fname);
-  if (!(st->width >= 0 && st->width <= 100)) lx_error(L, fname, "width must be in [0, 100] points, got %g", st->width);
-  const char *style = lx_optstring(L, opts, "style", NULL, fname);
-  if (style) st->dash = parse_dash(L, style, fname);
-  const char *marker = lx_optstring(L, opts, "marker", NULL, fname);
-  if (marker) st->marker = parse_marker(L, marker, fname);
-  const char *cmap = lx_optstring(L, opts, "cmap", NULL, fname);
-  if (cmap) st->cmap = parse_cmap(L, cmap, fname);
-  st->vmin = lx_optnumber(L, opts, "vmin", NAN, fname);
-  st->vmax = lx_optnumber(L, opts, "vmax", NAN, fname);
-  const char *norm = lx_optstring(L, opts, "norm", NULL, fname);
-  if (norm && strcmp(norm, "log") && strcmp(norm, "linear")) lx_error(L, fname, "norm must be \"linear\" or \"log\", got '%s'", norm);
-  st->clog = norm && strcmp(norm, "log") == 0;
-  st->capsize = lx_optnumber(L, opts, "capsize", st->capsize, fname);
-  st->fontsize = lx_optnumber(L, opts, "fontsize", 0, fname);
-  if (!(st->fontsize >= 0 && st->fontsize <= 200)) lx_error(L, fname, "fontsize must be in (0, 200] points");
-  st->label = lx_optstring(L, opts, "label", NULL, fname);
-  lua_getfield(L, opts, "size");
-  if (lua_isnumber(L, -1)) {
-    st->size = lua_tonumber(L, -1);
-    if (!(st->size >= 0 && st->size <= 500)) lx_error(L, fname, "size must be in [0, 500] points, got %g", st->size);
-  }
-  lua_pop(L, 1);
-  lua_getfield(L, opts, "color");
-  if (lua_type(L, -1) == LUA_TSTRING) parse_color(L, -1, fname, st->color);
-  lua_pop(L, 1);
-}
-
-/* Per-item colour values from opts.color when it is a tensor or a numeric array of n entries; else NULL. */
-static const double *read_values(lua_State *L, int opts, size_t n, const char *fname, ibsh_style *st) {
-  if (lua_isnoneornil(L, opts)) return NULL;
-  lua_getfield(L, opts, "color");
-  int t = lua_type(L, -1);
-  if (t == LUA_TNIL || t == LUA_TSTRING) { lua_pop(L, 1); return NULL; }
-  lua_getfield(L, opts, "cmap");
-  int has_cmap = !lua_isnil(L, -1);
-  lua_pop(L, 1);
-  if (t == LUA_TTABLE && !has_cmap && lua_rawlen(L, -1) != n && (lua_rawlen(L, -1) == 3 || lua_rawlen(L, -1) == 4)) {
-    parse_color(L, -1, fname, st->color);
-    lua_pop(L, 1);
-    return NULL;
-  }
-  ldata d;
-  lplot_data(L, -1, fname, "color values", 0, &d);
-  if (d.rows * d.cols != n)
-    lx_error(L, fname, "color has %zu values but %zu are needed (one per %s)", d.rows * d.cols, n, "item");
-  return d.p;  /* kept alive on the stack */
-}
-
-/* Nonzero when the value at idx is an options table (nil, or a non-empty table without element [1]). */
-static int is_options(lua_State *L, int idx) {
-  if (lua_isnoneornil(L, idx)) return 1;
-  if (!lua_istable(L, idx)) return 0;
-  lua_rawgeti(L, idx, 1);
-  int no_first = lua_isnil(L, -1);
-  lua_pop(L, 1);
-  if (!no_first) return 0;
-  lua_pushnil(L);
-  int nonempty = lua_next(L, idx);
-  if (nonempty) lua_pop(L, 2);
-  return nonempty;
-}
-
-/* Read x and y (y alone: x = 1..n) starting at idx; returns the index of the options table. */
-static int read_xy(lua_State *L, int idx, const char *fname, ldata *x, ldata *y) {
-  if (is_options(L, idx + 1)) {
-    lplot_data(L, idx, fname, "y", 0, y);
-    double *b = lplot_buffer(L, y->rows * y->cols, fname);
-    for (size_t i = 0; i < y->rows * y->cols; i++) b[i] = (double)(i % (y->cols ? y->cols : 1) + 1);
-    x->p = b; x->rows = y->rows; x->cols = y->cols;
-    return idx + 1;
-  }
-  lplot_data(L, idx, fname, "x", 0, x);
-  lplot_data(L, idx + 1, fname, "y", 0, y);
-  return idx + 2;
-}
-
-/* Expand x (a vector of y's row length) to y's shape when y has several rows. */
-static void broadcast_x(lua_State *L, ldata *x, const ldata *y, const char *fname) {
-  if (x->rows == y->rows && x->cols == y->cols) return;
-  if (x->rows == 1 && x->cols == y->cols && y->rows > 1) {
-    double *b = lplot_buffer(L, y->rows * y->cols, fname);
-    for (size_t r = 0; r < y->rows; r++) memcpy(b + r * y->cols, x->p, y->cols * sizeof *b);
-    x->p = b; x->rows = y->rows;
-    return;
-  }
-  lx_error(L, fname, "x has %zux%zu values and y %zux%zu: sizes do not match", x->rows, x->cols, y->rows, y->cols);
-}
-
 /* ax:line(x, y [, opts]) */
 static int a_line(lua_State *L) {
   const char *fname = "ax:line";
   laxes *a = lplot_checkaxes(L, 1, fname);
   ldata x, y;
-  int opts = read_xy(L, 2, fname, &x, &y);
+  int opts = lplot_read_xy(L, 2, fname, &x, &y);
   static const char *const known[] = {"color", "cmap", "vmin", "vmax", "norm", "alpha", "width", "style", "marker", "size", "label", NULL};
   lx_checkoptions(L, opts, known, fname);
-  broadcast_x(L, &x, &y, fname);
+  lplot_broadcast_x(L, &x, &y, fname);
   ibsh_style st;
-  read_style(L, opts, fname, &st);
-  const double *v = read_values(L, opts, y.rows, fname, &st);
+  lplot_read_style(L, opts, fname, &st);
+  const double *v = lplot_read_values(L, opts, y.rows, fname, &st);
   lx_check(L, ibsh_axes_line(a->ax, x.p, y.p, y.rows, y.cols, v, &st), fname);
   warn_skipped(L, a, fname);
   lua_settop(L, 1);
@@ -197,13 +49,13 @@ static int a_scatter(lua_State *L) {
   const char *fname = "ax:scatter";
   laxes *a = lplot_checkaxes(L, 1, fname);
   ldata x, y;
-  int opts = read_xy(L, 2, fname, &x, &y);
+  int opts = lplot_read_xy(L, 2, fname, &x, &y);
   static const char *const known[] = {"color", "cmap", "vmin", "vmax", "norm", "alpha", "size", "marker", "label", NULL};
   lx_checkoptions(L, opts, known, fname);
   size_t n = x.rows * x.cols;
   if (y.rows * y.cols != n) lx_error(L, fname, "x has %zu values and y %zu: sizes do not match", n, y.rows * y.cols);
   ibsh_style st;
-  read_style(L, opts, fname, &st);
+  lplot_read_style(L, opts, fname, &st);
   const double *sizes = NULL;
   if (!lua_isnoneornil(L, opts)) {
     lua_getfield(L, opts, "size");
@@ -216,7 +68,7 @@ static int a_scatter(lua_State *L) {
       sizes = s.p;
     }
   }
-  const double *v = read_values(L, opts, n, fname, &st);
+  const double *v = lplot_read_values(L, opts, n, fname, &st);
   lx_check(L, ibsh_axes_scatter(a->ax, x.p, y.p, n, v, sizes, &st), fname);
   warn_skipped(L, a, fname);
   lua_settop(L, 1);
@@ -237,7 +89,7 @@ static int a_band(lua_State *L) {
   if (lo.rows * lo.cols != n || hi.rows * hi.cols != n)
     lx_error(L, fname, "x, ylo and yhi have %zu, %zu and %zu values: sizes do not match", n, lo.rows * lo.cols, hi.rows * hi.cols);
   ibsh_style st;
-  read_style(L, 5, fname, &st);
+  lplot_read_style(L, 5, fname, &st);
   if (lua_isnoneornil(L, 5) || (lua_getfield(L, 5, "alpha"), lua_isnil(L, -1))) st.alpha = 0.3;
   lx_check(L, ibsh_axes_band(a->ax, x.p, lo.p, hi.p, n, &st), fname);
   warn_skipped(L, a, fname);
@@ -267,7 +119,7 @@ static int a_errorbar(lua_State *L) {
     }
   }
   ibsh_style st;
-  read_style(L, 5, fname, &st);
+  lplot_read_style(L, 5, fname, &st);
   lx_check(L, ibsh_axes_errorbar(a->ax, x.p, y.p, e.p, upper, n, &st), fname);
   warn_skipped(L, a, fname);
   lua_settop(L, 1);
@@ -311,7 +163,7 @@ static int a_image(lua_State *L) {
   }
   if (rows == 0 || cols == 0) lx_error(L, fname, "the matrix is empty");
   ibsh_style st;
-  read_style(L, 3, fname, &st);
+  lplot_read_style(L, 3, fname, &st);
   const char *origin = lx_optstring(L, 3, "origin", "upper", fname);
   if (strcmp(origin, "upper") && strcmp(origin, "lower")) lx_error(L, fname, "origin must be \"upper\" or \"lower\", got '%s'", origin);
   int upper = strcmp(origin, "upper") == 0;
@@ -337,7 +189,7 @@ static int refline(lua_State *L, int vertical, const char *fname) {
   static const char *const known[] = {"color", "alpha", "width", "style", "label", NULL};
   lx_checkoptions(L, 3, known, fname);
   ibsh_style st;
-  read_style(L, 3, fname, &st);
+  lplot_read_style(L, 3, fname, &st);
   if (lua_isnoneornil(L, 3) || (lua_getfield(L, 3, "width"), lua_isnil(L, -1))) st.width = 1;
   lx_check(L, ibsh_axes_refline(a->ax, vertical, v, &st), fname);
   lua_settop(L, 1);
@@ -359,7 +211,7 @@ static int a_text(lua_State *L) {
   static const char *const known[] = {"color", "alpha", "fontsize", "align", "valign", NULL};
   lx_checkoptions(L, 5, known, fname);
   ibsh_style st;
-  read_style(L, 5, fname, &st);
+  lplot_read_style(L, 5, fname, &st);
   const char *al = lx_optstring(L, 5, "align", "left", fname), *va = lx_optstring(L, 5, "valign", "baseline", fname);
   static const char *const hnames[] = {"left", "center", "right", NULL};
   static const char *const vnames[] = {"baseline", "center", "top", "bottom", NULL};
@@ -472,7 +324,7 @@ static int a_colorbar(lua_State *L) {
   } else {
     lx_checkoptions(L, 2, known, fname);
     const char *cmap = lx_optstring(L, 2, "cmap", NULL, fname);
-    lx_check(L, ibsh_axes_colorbar(a->ax, lx_optstring(L, 2, "label", NULL, fname), cmap ? parse_cmap(L, cmap, fname) : -1,
+    lx_check(L, ibsh_axes_colorbar(a->ax, lx_optstring(L, 2, "label", NULL, fname), cmap ? lplot_parse_cmap(L, cmap, fname) : -1,
                                    lx_optnumber(L, 2, "vmin", NAN, fname), lx_optnumber(L, 2, "vmax", NAN, fname)), fname);
   }
   lua_settop(L, 1);
