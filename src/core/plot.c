@@ -114,6 +114,9 @@ void ibsh_axes_box(const ibsh_axes *ax, double box[4]) { memcpy(box, ax->box, si
 /* Non-finite points dropped by the last add call (for a warning). */
 size_t ibsh_axes_last_skipped(const ibsh_axes *ax) { return ax->last_skipped; }
 
+/* Bytes of data the last add call copied into the figure. */
+size_t ibsh_axes_last_bytes(const ibsh_axes *ax) { return ax->last_bytes; }
+
 /* A new series slot with style st resolved (cycle colour, label copy). */
 static int new_series(ibsh_axes *ax, int kind, const ibsh_style *st, plot_series **out) {
   if (ax->nseries == ax->cap) {
@@ -141,8 +144,12 @@ static int new_series(ibsh_axes *ax, int kind, const ibsh_style *st, plot_series
   return IBSH_OK;
 }
 
-/* Commit the series created by new_series. */
-static void commit(ibsh_axes *ax) { ax->nseries++; }
+/* Commit the series created by new_series, recording the bytes it holds. */
+static void commit(ibsh_axes *ax) {
+  plot_series *s = &ax->series[ax->nseries++];
+  size_t per = 2 + (s->y2 != NULL) + (s->y3 != NULL) + (s->s != NULL);
+  ax->last_bytes = (s->n * per + (s->v ? (s->kind == SERIES_LINE ? s->rows : s->kind == SERIES_IMAGE ? s->rows * s->cols : s->n) : 0)) * sizeof(double);
+}
 
 /* Copy n doubles (NULL stays NULL). */
 static int copy(double **dst, const double *src, size_t n) {

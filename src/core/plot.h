@@ -99,6 +99,9 @@ int ibsh_axes_text(ibsh_axes *ax, double x, double y, const char *text, const ib
 /* Non-finite points dropped by the last add call (for a warning). */
 size_t ibsh_axes_last_skipped(const ibsh_axes *ax);
 
+/* Bytes of data the last add call copied into the figure. */
+size_t ibsh_axes_last_bytes(const ibsh_axes *ax);
+
 /* Fixed limits for axis (0 x, 1 y); NaN ends stay automatic. */
 int ibsh_axes_limits(ibsh_axes *ax, int axis, double lo, double hi);
 

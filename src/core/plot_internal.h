@@ -50,6 +50,7 @@ struct ibsh_axes {
   int cycle;
   plot_ticks *fixed[2];    /* ticks set by the user (NULL: automatic) */
   size_t last_skipped;
+  size_t last_bytes;
   double box[4];          /* plot area in pixels after layout */
   double cbox[4];         /* colour bar in pixels */
 };

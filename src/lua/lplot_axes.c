@@ -21,9 +21,15 @@ laxes *lplot_checkaxes(lua_State *L, int idx, const char *fname) {
 
 /* Print a warning about skipped non-finite points on stderr. */
 static void warn_skipped(lua_State *L, laxes *a, const char *fname) {
-  (void)L;
   size_t n = ibsh_axes_last_skipped(a->ax);
   if (n) fprintf(stderr, "warning: %s: skipped %zu point%s with NaN or Inf values\n", fname, n, n == 1 ? "" : "s");
+  /* series data lives in C memory Lua cannot see: collect dead figures after every 256 MB added */
+  static size_t added;
+  added += ibsh_axes_last_bytes(a->ax);
+  if (added > ((size_t)256 << 20)) {
+    added = 0;
+    lua_gc(L, LUA_GCCOLLECT, 0);
+  }
 }
 
 /* ax:line(x, y [, opts]) */
