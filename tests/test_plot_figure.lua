@@ -199,12 +199,13 @@ do
   local ax = fig:axes()
   for i, m in ipairs{"o", "s", "D", "^", "v", "+", "x"} do ax:line({1, 2}, {i, i}, {marker = m, label = m}) end
   ax:xticks({1, 1.5, 2}, {"one", "one and a half", "two"})
-  ax:legend()
+  ax:legend{ncol = 2, title = "Markers"}
   fig:save(path(".svg"))
   local f = assert(io.open(path(".svg")))
   local svg = f:read("a")
   f:close()
   assert(svg:find(">one and a half</text>", 1, true), "custom tick label in the SVG")
+  assert(svg:find(">Markers</text>", 1, true), "legend title in the SVG")
   assert(os.execute("xmllint --noout " .. path(".svg")), "marker SVG well-formed")
   local n = 30000
   local x, y = tensor.zeros(n), tensor.zeros(n)

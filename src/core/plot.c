@@ -78,7 +78,7 @@ void ibsh_figure_free(ibsh_figure *fig) {
     ibsh_axes *ax = &fig->axes[i];
     for (size_t k = 0; k < ax->nseries; k++) series_free(&ax->series[k]);
     free(ax->fixed[0]); free(ax->fixed[1]);
-    free(ax->series); free(ax->title); free(ax->xlabel); free(ax->ylabel); free(ax->cb_label);
+    free(ax->series); free(ax->title); free(ax->legend_title); free(ax->xlabel); free(ax->ylabel); free(ax->cb_label);
   }
   free(fig->axes);
   free(fig->suptitle);
@@ -349,8 +349,17 @@ int ibsh_axes_label(ibsh_axes *ax, const char *which, const char *text) {
 /* Show (1) or hide (0) grid lines at major ticks. */
 void ibsh_axes_grid(ibsh_axes *ax, int on) { ax->grid = on != 0; }
 
-/* Show a legend of labelled series at loc (IBSH_LOC_*). */
-void ibsh_axes_legend(ibsh_axes *ax, int loc) { ax->legend = 1; ax->legend_loc = loc; }
+/* Show a legend of labelled series at loc (IBSH_LOC_*) in ncol columns, with an optional title and frame. */
+int ibsh_axes_legend(ibsh_axes *ax, int loc, int ncol, const char *title, int frame) {
+  if (ncol < 1 || ncol > 16) return ibsh_fail(IBSH_EINVAL, "ncol %d out of range (1..16)", ncol);
+  int rc = dupstr(&ax->legend_title, title);
+  if (rc) return rc;
+  ax->legend = 1;
+  ax->legend_loc = loc;
+  ax->legend_ncol = ncol;
+  ax->legend_frame = frame != 0;
+  return IBSH_OK;
+}
 
 /* Add a colour bar: cmap < 0 and NaN limits take the mapping of the last colour-mapped series. */
 int ibsh_axes_colorbar(ibsh_axes *ax, const char *label, int cmap, double vmin, double vmax) {

@@ -117,8 +117,8 @@ int ibsh_axes_label(ibsh_axes *ax, const char *which, const char *text);
 /* Show (1) or hide (0) grid lines at major ticks. */
 void ibsh_axes_grid(ibsh_axes *ax, int on);
 
-/* Show a legend of labelled series at loc (IBSH_LOC_*). */
-void ibsh_axes_legend(ibsh_axes *ax, int loc);
+/* Show a legend of labelled series at loc (IBSH_LOC_*) in ncol columns, with an optional title and frame. */
+int ibsh_axes_legend(ibsh_axes *ax, int loc, int ncol, const char *title, int frame);
 
 /* Add a colour bar: cmap < 0 and NaN limits take the mapping of the last colour-mapped series. */
 int ibsh_axes_colorbar(ibsh_axes *ax, const char *label, int cmap, double vmin, double vmax);

@@ -42,7 +42,8 @@ struct ibsh_axes {
   double lim[2][2];       /* fixed limits (NaN: automatic) */
   double view[2][2];      /* limits used by the last render */
   int log[2];
-  int grid, legend, legend_loc;
+  int grid, legend, legend_loc, legend_ncol, legend_frame;
+  char *legend_title;
   char *title, *xlabel, *ylabel;
   int colorbar, cb_cmap;
   double cb_vmin, cb_vmax;

@@ -302,20 +302,26 @@ static int a_grid(lua_State *L) {
   return 1;
 }
 
-/* ax:legend([opts]) */
+/* ax:legend([loc | opts]) */
 static int a_legend(lua_State *L) {
   const char *fname = "ax:legend";
   laxes *a = lplot_checkaxes(L, 1, fname);
-  const char *loc = "best";
+  const char *loc = "best", *title = NULL;
+  lua_Integer ncol = 1;
+  int frame = 1;
   if (lua_type(L, 2) == LUA_TSTRING) loc = lua_tostring(L, 2);
   else {
-    static const char *const known[] = {"loc", NULL};
+    static const char *const known[] = {"loc", "ncol", "title", "frame", NULL};
     lx_checkoptions(L, 2, known, fname);
     loc = lx_optstring(L, 2, "loc", "best", fname);
+    ncol = lx_optinteger(L, 2, "ncol", 1, fname);
+    title = lx_optstring(L, 2, "title", NULL, fname);
+    frame = lx_optboolean(L, 2, "frame", 1, fname);
   }
   int code = ibsh_legend_loc(loc);
   if (code < 0) lx_error(L, fname, "unknown location '%s' (best, upper right, upper left, lower left, lower right, right, center left, center right, lower center, upper center, center)", loc);
-  ibsh_axes_legend(a->ax, code);
+  if (ncol < 1 || ncol > 16) lx_error(L, fname, "ncol must be in 1..16, got %lld", (long long)ncol);
+  lx_check(L, ibsh_axes_legend(a->ax, code, (int)ncol, title, frame), fname);
   lua_settop(L, 1);
   return 1;
 }
@@ -409,7 +415,7 @@ const lx_Reg lplot_axes_methods[] = {
   {"yscale", a_yscale, "ax:yscale(\"log\" | \"linear\")\n\nSet the y axis scale.\n\nExample: ax:yscale(\"log\")"},
   {"loglog", a_loglog, "ax:loglog()\n\nMake both axes logarithmic.\n\nExample: ax:loglog()"},
   {"grid", a_grid, "ax:grid([on])\n\nShow (default) or hide grid lines at the major ticks.\n\nExample: ax:grid(true)"},
-  {"legend", a_legend, "ax:legend([loc | {loc = ...}])\n\nShow a legend of the labelled series at loc: best (default: the corner covering the fewest points), upper right, upper left, lower left, lower right, right, center left, center right, lower center, upper center, center.\n\nExample: ax:legend(\"lower right\")"},
+  {"legend", a_legend, "ax:legend([loc | {loc = ..., ncol = 1, title = nil, frame = true}])\n\nShow a legend of the labelled series at loc: best (default: the place covering the fewest points), upper right, upper left, lower left, lower right, right, center left, center right, lower center, upper center, center; in ncol columns (filled column by column), with an optional title, and a rounded frame unless frame = false.\n\nExample: ax:legend{loc = \"lower right\", ncol = 2, title = \"layer\"}"},
   {"colorbar", a_colorbar, "ax:colorbar([opts])\n\nAdd a colour bar on the right of the axes showing the colour mapping of the last colour-mapped series. Options: label, cmap, vmin, vmax (override the mapping).\n\nExample: ax:colorbar{label = \"epoch\"}"},
   {"xticks", a_xticks, "ax:xticks(values [, labels])\n\nPlace the x ticks at the given values (a tensor or array), labelled with labels (an array of strings) or the numbers; ax:xticks(nil) restores automatic ticks. Ticks outside the limits are dropped.\n\nExample: ax:xticks({1, 10, 100}, {\"one\", \"ten\", \"hundred\"})"},
   {"yticks", a_yticks, "ax:yticks(values [, labels])\n\nPlace the y ticks at the given values, labelled with labels or the numbers; ax:yticks(nil) restores automatic ticks.\n\nExample: ax:yticks({0, 0.5, 1})"},
