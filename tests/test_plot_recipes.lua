@@ -70,6 +70,12 @@ do
   grid:save(tmp .. ".svg")
   assert(os.execute("xmllint --noout " .. tmp .. ".svg"), "infoplane SVG is well-formed")
   os.remove(tmp .. ".svg")
+  local sbs, axs = plot.infoplanes({binning = p1, kde = p2}, {bound = curve})
+  assert(#axs == 2, "two panels")
+  local l1, h1 = axs[1]:xlim()
+  local l2, h2 = axs[2]:xlim()
+  assert(l1 == l2 and h1 == h2, "shared limits")
+  sbs:save(png)
   -- Lua arrays and n x 1 epochs are accepted
   local ep = tensor.zeros(20, 1)
   for i = 1, 20 do ep:set(i, 1, i) end

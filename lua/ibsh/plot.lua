@@ -149,7 +149,7 @@ end
 
 local infoplane_known = {bound = true, epochs = true, mode = true, cmap = true, title = true, width = true,
   height = true, dpi = true, fontsize = true, ax = true, spread = true, markersize = true, linewidth = true,
-  bound_label = true, colorbar = true, layer_labels = true, logcolor = true}
+  bound_label = true, colorbar = true, layer_labels = true, logcolor = true, share = true}
 
 -- plot.infoplane(plane, opts) -> fig, ax
 function M.infoplane(plane, opts)
@@ -254,6 +254,67 @@ help.set(M.infoplane, "plot.infoplane", [[plot.infoplane(plane, opts)
 Draw the information plane of Shwartz-Ziv & Tishby: plane is a [snapshots x layers x 2] tensor of (I(X;T), I(T;Y)) in bits (as mi.infoplane returns), or an array of such tensors (one per run: their mean is drawn). By default each snapshot is a line through the layers' points with 'o' markers, coloured by epoch with the gnuplot colour map and a colour bar, as in the paper; layers are numbered at their last point. Options: epochs (1-d tensor or array, one per snapshot; default 0..S-1), bound (an IB curve with :points(), drawn black dashed with a legend entry), mode ("epochs", "layers": a trajectory per layer, or "both"), cmap, logcolor (true: colour by log epoch, which spreads the early epochs of long runs), title, spread (with several runs: error bars of I(T;Y) at the last epoch), markersize, linewidth, layer_labels (false to hide), colorbar (false to hide), bound_label, width, height, dpi, fontsize (default 1200 x 900 at 14 pt), ax (draw into an existing axes, e.g. one cell of a grid to put estimators side by side). Returns fig (nil with opts.ax) and ax.
 
 Example: local fig = plot.infoplane(plane, {bound = curve, epochs = epochs}); fig:save("infoplane.png")]])
+
+-- plot.infoplanes(planes, opts) -> fig, axes
+function M.infoplanes(planes, opts)
+  local fname = "plot.infoplanes"
+  opts = opts or {}
+  if type(opts) ~= "table" then error(fname .. ": options must be a table", 2) end
+  if type(planes) ~= "table" or is_tensor(planes) then
+    error(fname .. ": planes must be an array of [snapshots x layers x 2] tensors (or of arrays of them, one per run)", 2)
+  end
+  local list, titles = {}, {}
+  for i, p in ipairs(planes) do list[i] = p; titles[i] = opts.titles and opts.titles[i] or nil end
+  if #list == 0 then
+    local names = {}
+    for k in pairs(planes) do if type(k) == "string" then names[#names + 1] = k end end
+    table.sort(names)
+    for i, k in ipairs(names) do list[i] = planes[k]; titles[i] = k end
+  end
+  if #list == 0 or #list > 8 then error(fname .. ": give 1 to 8 planes", 2) end
+  local fig = M.figure{width = opts.width or 620 * #list, height = opts.height or 560, dpi = opts.dpi or 100,
+    fontsize = opts.fontsize or 12, cols = #list, title = opts.title}
+  -- shared limits so the panels compare at a glance
+  local xmin, xmax, ymin, ymax = math.huge, -math.huge, math.huge, -math.huge
+  for _, p in ipairs(list) do
+    for _, t in ipairs(is_tensor(p) and {p} or p) do
+      local s = shape(t)
+      for i = 1, s[1] do
+        for l = 1, s[2] do
+          local x, y = t:get(i, l, 1), t:get(i, l, 2)
+          if x == x and y == y then
+            xmin, xmax = math.min(xmin, x), math.max(xmax, x)
+            ymin, ymax = math.min(ymin, y), math.max(ymax, y)
+          end
+        end
+      end
+    end
+  end
+  local axes = {}
+  for i, p in ipairs(list) do
+    local o = {}
+    for k, v in pairs(opts) do
+      if k ~= "titles" and k ~= "width" and k ~= "height" and k ~= "dpi" and k ~= "title" then o[k] = v end
+    end
+    o.ax = fig:axes(1, i)
+    o.title = titles[i] or ("estimator " .. i)
+    o.fontsize = opts.fontsize or 12
+    M.infoplane(p, o)
+    if xmax > xmin and ymax > ymin and opts.share ~= false then
+      local mx, my = 0.05 * (xmax - xmin), 0.05 * (ymax - ymin)
+      o.ax:xlim(xmin - mx, xmax + mx)
+      o.ax:ylim(ymin - my, ymax + my)
+    end
+    axes[i] = o.ax
+  end
+  return fig, axes
+end
+
+help.set(M.infoplanes, "plot.infoplanes", [[plot.infoplanes(planes, opts)
+
+Several information planes side by side (e.g. one per estimator), with shared limits: planes is an array of [snapshots x layers x 2] tensors (or of arrays of them, one per run), or a table name -> plane (panels sorted by name, titled by it). Options: titles (one per panel), share (false: each panel its own limits), title (over the figure), width, height, dpi, fontsize, and every plot.infoplane option (bound, epochs, mode, cmap, logcolor, ...). Returns fig and the array of axes.
+
+Example: plot.infoplanes({binning = p1, kde = p2}, {bound = curve, epochs = epochs}):save("estimators.png")]])
 
 -- Values of v (tensor or array) with the positive epochs only, as parallel Lua arrays.
 local function positive_series(ep, ys)
