@@ -231,6 +231,21 @@ do
   local er, eg, eb = plot.colormap("viridis", 0.5)
   assert(math.abs(r - er * 255) <= 3 and math.abs(g - eg * 255) <= 3 and math.abs(b - eb * 255) <= 3,
     ("log-normed colour %d %d %d vs %.0f %.0f %.0f"):format(r, g, b, er * 255, eg * 255, eb * 255))
+  -- hidden spines leave no frame pixels on the top side; label font sizes grow the text
+  local sf = plot.figure{width = 300, height = 200}
+  local sax = sf:axes()
+  sax:line({0, 1}, {0, 1}, {width = 0})
+  sax:spines{top = false, right = false}
+  local simg = sf:pixels()
+  local sx0, sy0, sx1 = sax:box()
+  local row = math.floor(sy0) + 1
+  local dark = 0
+  for col = math.floor(sx0) + 10, math.floor(sx1) - 10 do if simg:get(row, col, 1) < 128 then dark = dark + 1 end end
+  assert(dark == 0, "no top spine: " .. dark)
+  sax:title("T"); local _, small = sax:box(); sf:pixels(); local _, y_small = sax:box()
+  sax:title("T", {fontsize = 30}); sf:pixels(); local _, y_big = sax:box()
+  assert(y_big > y_small + 10, ("a bigger title takes more room: %g vs %g"):format(y_big, y_small))
+  _ = small
   -- images (imshow): row 1 at the top, cells coloured by value, limits = extent
   local imf = plot.figure{width = 300, height = 300}
   local iax = imf:axes()

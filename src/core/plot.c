@@ -43,6 +43,7 @@ static void axes_init(ibsh_axes *ax, ibsh_figure *fig) {
   ax->fig = fig;
   for (int a = 0; a < 2; a++) ax->lim[a][0] = ax->lim[a][1] = NAN;
   ax->cb_cmap = -1;
+  ax->spines = 15;
   ax->cb_vmin = ax->cb_vmax = NAN;
 }
 
@@ -345,6 +346,19 @@ int ibsh_axes_label(ibsh_axes *ax, const char *which, const char *text) {
   if (strcmp(which, "ylabel") == 0) return dupstr(&ax->ylabel, text);
   return ibsh_fail(IBSH_EINVAL, "unknown label '%s'", which);
 }
+
+/* Font size in points (0: default) of "title", "xlabel" or "ylabel". */
+int ibsh_axes_label_size(ibsh_axes *ax, const char *which, double pt) {
+  if (!(pt >= 0 && pt <= 200)) return ibsh_fail(IBSH_EINVAL, "font size %g out of range (0..200 points)", pt);
+  if (strcmp(which, "title") == 0) ax->title_pt = pt;
+  else if (strcmp(which, "xlabel") == 0) ax->xlabel_pt = pt;
+  else if (strcmp(which, "ylabel") == 0) ax->ylabel_pt = pt;
+  else return ibsh_fail(IBSH_EINVAL, "unknown label '%s'", which);
+  return IBSH_OK;
+}
+
+/* Which spines to draw: bit mask 1 left, 2 bottom, 4 right, 8 top. */
+void ibsh_axes_spines(ibsh_axes *ax, int mask) { ax->spines = mask & 15; }
 
 /* Show (1) or hide (0) grid lines at major ticks. */
 void ibsh_axes_grid(ibsh_axes *ax, int on) { ax->grid = on != 0; }

@@ -114,6 +114,12 @@ int ibsh_axes_log(ibsh_axes *ax, int axis, int on);
 /* Set "title", "xlabel" or "ylabel" text (NULL clears). */
 int ibsh_axes_label(ibsh_axes *ax, const char *which, const char *text);
 
+/* Font size in points (0: default) of "title", "xlabel" or "ylabel". */
+int ibsh_axes_label_size(ibsh_axes *ax, const char *which, double pt);
+
+/* Which spines to draw: bit mask 1 left, 2 bottom, 4 right, 8 top. */
+void ibsh_axes_spines(ibsh_axes *ax, int mask);
+
 /* Show (1) or hide (0) grid lines at major ticks. */
 void ibsh_axes_grid(ibsh_axes *ax, int on);
 

@@ -348,8 +348,14 @@ static int draw_frame(plot_dev *dev, const ibsh_axes *ax, const lay_axes_info *i
   }
   if (grid || rc) return rc;
   double x0 = b[0] + 0.5, x1 = b[2] - 0.5, y0 = b[1] + 0.5, y1 = b[3] - 0.5;
-  double spine[10] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
-  rc = dev->stroke(dev->ctx, spine, 5, lw, BLACK, NULL, 0);
+  if (ax->spines == 15) {
+    double spine[10] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+    rc = dev->stroke(dev->ctx, spine, 5, lw, BLACK, NULL, 0);
+  } else {
+    double sides[4][4] = {{x0, y0, x0, y1}, {x0, y1, x1, y1}, {x1, y0, x1, y1}, {x0, y0, x1, y0}};
+    for (int k = 0; k < 4 && rc == IBSH_OK; k++)
+      if (ax->spines & (1 << k)) rc = dev->stroke(dev->ctx, sides[k], 2, lw, BLACK, NULL, 0);
+  }
   if (rc == IBSH_OK && info->xt.offset[0])
     rc = plot_text(dev, info->xt.offset, b[2], b[3] + m->ticklen + m->tickpad + info->xtick_h, m->fs, 2, 2, 0, BLACK);
   if (rc == IBSH_OK && info->yt.offset[0])
@@ -364,14 +370,14 @@ static int draw_labels(plot_dev *dev, const ibsh_axes *ax, const lay_axes_info *
   double tick_space = m->ticklen + m->tickpad;
   if (ax->xlabel) {
     double y = b[3] + tick_space + info->xtick_h + m->labelpad + (info->xt.offset[0] ? info->xtick_h * 0.5 : 0);
-    rc = plot_text(dev, ax->xlabel, 0.5 * (b[0] + b[2]), y, m->fs, 1, 2, 0, BLACK);
+    rc = plot_text(dev, ax->xlabel, 0.5 * (b[0] + b[2]), y, lay_xlabel_px(ax, m), 1, 2, 0, BLACK);
   }
   if (rc == IBSH_OK && ax->ylabel)
-    rc = plot_text(dev, ax->ylabel, b[0] - tick_space - info->ytick_w - m->labelpad, 0.5 * (b[1] + b[3]), m->fs, 1, 3, 1, BLACK);
+    rc = plot_text(dev, ax->ylabel, b[0] - tick_space - info->ytick_w - m->labelpad, 0.5 * (b[1] + b[3]), lay_ylabel_px(ax, m), 1, 3, 1, BLACK);
   if (rc == IBSH_OK && ax->title) {
     double y = b[1] - m->titlepad;
     if (info->yt.offset[0]) y -= info->xtick_h + m->titlepad;
-    rc = plot_text(dev, ax->title, 0.5 * (b[0] + b[2]), y, m->tfs, 1, 3, 0, BLACK);
+    rc = plot_text(dev, ax->title, 0.5 * (b[0] + b[2]), y, lay_title_px(ax, m), 1, 3, 0, BLACK);
   }
   return rc;
 }

@@ -45,6 +45,8 @@ struct ibsh_axes {
   int grid, legend, legend_loc, legend_ncol, legend_frame;
   char *legend_title;
   char *title, *xlabel, *ylabel;
+  double title_pt, xlabel_pt, ylabel_pt;  /* label sizes in points (0: figure default) */
+  int spines;             /* bit mask of drawn spines: 1 left, 2 bottom, 4 right, 8 top */
   int colorbar, cb_cmap;
   double cb_vmin, cb_vmax;
   char *cb_label;

@@ -128,9 +128,9 @@ void lay_axes(ibsh_axes *ax, const lay_metrics *m, const double cell[4], lay_axe
   lay_colorbar_map(ax, &info->cb_cmap, &info->cb_vmin, &info->cb_vmax, &info->cb_log);
   double fs = m->fs, pad = m->pad;
   double title_h = 0, xlabel_h = 0, ylabel_h = 0, cblabel_h = 0;
-  lay_measure(ax->title, m->tfs, NULL, &title_h);
-  lay_measure(ax->xlabel, fs, NULL, &xlabel_h);
-  lay_measure(ax->ylabel, fs, NULL, &ylabel_h);
+  lay_measure(ax->title, lay_title_px(ax, m), NULL, &title_h);
+  lay_measure(ax->xlabel, lay_xlabel_px(ax, m), NULL, &xlabel_h);
+  lay_measure(ax->ylabel, lay_ylabel_px(ax, m), NULL, &ylabel_h);
   lay_measure(ax->cb_label, fs, NULL, &cblabel_h);
   double box[4] = {cell[0] + 6 * fs, cell[1] + 2 * fs, cell[2] - 2 * fs, cell[3] - 4 * fs};
   for (int iter = 0; iter < 3; iter++) {

@@ -23,6 +23,11 @@ typedef struct lay_axes_info {
   size_t skipped;
 } lay_axes_info;
 
+/* Pixel sizes of an axes' title, x label and y label (their own sizes or the figure defaults). */
+static inline double lay_title_px(const ibsh_axes *ax, const lay_metrics *m) { return ax->title_pt > 0 ? ax->title_pt * m->pt : m->tfs; }
+static inline double lay_xlabel_px(const ibsh_axes *ax, const lay_metrics *m) { return ax->xlabel_pt > 0 ? ax->xlabel_pt * m->pt : m->fs; }
+static inline double lay_ylabel_px(const ibsh_axes *ax, const lay_metrics *m) { return ax->ylabel_pt > 0 ? ax->ylabel_pt * m->pt : m->fs; }
+
 /* Width and height (ascent + descent) of s at px, 0 when s is NULL or empty. */
 void lay_measure(const char *s, double px, double *w, double *h);
 

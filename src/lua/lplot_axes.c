@@ -235,7 +235,10 @@ static int a_text(lua_State *L) {
 static int set_label(lua_State *L, const char *which, const char *fname) {
   laxes *a = lplot_checkaxes(L, 1, fname);
   const char *s = lua_isnoneornil(L, 2) ? NULL : luaL_checkstring(L, 2);
+  static const char *const known[] = {"fontsize", NULL};
+  lx_checkoptions(L, 3, known, fname);
   lx_check(L, ibsh_axes_label(a->ax, which, s), fname);
+  lx_check(L, ibsh_axes_label_size(a->ax, which, lx_optnumber(L, 3, "fontsize", 0, fname)), fname);
   lua_settop(L, 1);
   return 1;
 }
@@ -290,6 +293,19 @@ static int a_loglog(lua_State *L) {
   laxes *a = lplot_checkaxes(L, 1, "ax:loglog");
   lx_check(L, ibsh_axes_log(a->ax, 0, 1), "ax:loglog");
   lx_check(L, ibsh_axes_log(a->ax, 1, 1), "ax:loglog");
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* ax:spines{left = true, bottom = true, right = true, top = true} */
+static int a_spines(lua_State *L) {
+  const char *fname = "ax:spines";
+  laxes *a = lplot_checkaxes(L, 1, fname);
+  static const char *const known[] = {"left", "bottom", "right", "top", NULL};
+  lx_checkoptions(L, 2, known, fname);
+  int mask = (lx_optboolean(L, 2, "left", 1, fname) ? 1 : 0) | (lx_optboolean(L, 2, "bottom", 1, fname) ? 2 : 0) |
+             (lx_optboolean(L, 2, "right", 1, fname) ? 4 : 0) | (lx_optboolean(L, 2, "top", 1, fname) ? 8 : 0);
+  ibsh_axes_spines(a->ax, mask);
   lua_settop(L, 1);
   return 1;
 }
@@ -406,9 +422,10 @@ const lx_Reg lplot_axes_methods[] = {
   {"hline", a_hline, "ax:hline(y [, opts])\n\nA horizontal line across the axes at data value y. Options: color (default grey), alpha, width (default 1), style, label.\n\nExample: ax:hline(1, {style = \"dashed\", label = \"H(Y)\"})"},
   {"vline", a_vline, "ax:vline(x [, opts])\n\nA vertical line across the axes at data value x. Options: color (default grey), alpha, width (default 1), style, label.\n\nExample: ax:vline(370, {color = \"gray\"})"},
   {"text", a_text, "ax:text(x, y, s [, opts])\n\nText at data point (x, y); \"^{...}\" sets a superscript. Options: color, alpha, fontsize (points), align (left, center, right), valign (baseline, center, top, bottom).\n\nExample: ax:text(2, 0.5, \"compression\", {align = \"center\"})"},
-  {"xlabel", a_xlabel, "ax:xlabel(s)\n\nSet the x axis label.\n\nExample: ax:xlabel(\"I(X;T) (bits)\")"},
-  {"ylabel", a_ylabel, "ax:ylabel(s)\n\nSet the y axis label (drawn rotated, reading bottom to top).\n\nExample: ax:ylabel(\"I(T;Y) (bits)\")"},
-  {"title", a_title, "ax:title(s)\n\nSet the axes title.\n\nExample: ax:title(\"Information plane\")"},
+  {"spines", a_spines, "ax:spines{left = true, bottom = true, right = true, top = true}\n\nChoose which sides of the axes frame are drawn (false hides one, as many paper styles hide the top and right).\n\nExample: ax:spines{top = false, right = false}"},
+  {"xlabel", a_xlabel, "ax:xlabel(s [, {fontsize = pt}])\n\nSet the x axis label (optionally with its own size in points).\n\nExample: ax:xlabel(\"I(X;T) (bits)\")"},
+  {"ylabel", a_ylabel, "ax:ylabel(s [, {fontsize = pt}])\n\nSet the y axis label (drawn rotated, reading bottom to top; optionally with its own size in points).\n\nExample: ax:ylabel(\"I(T;Y) (bits)\")"},
+  {"title", a_title, "ax:title(s [, {fontsize = pt}])\n\nSet the axes title (default size 1.2 times the figure font size).\n\nExample: ax:title(\"Information plane\")"},
   {"xlim", a_xlim, "ax:xlim([lo, hi])\n\nFix the x range (nil for an automatic end; lo > hi inverts the axis); without arguments return the current limits.\n\nExample: ax:xlim(0, 12)"},
   {"ylim", a_ylim, "ax:ylim([lo, hi])\n\nFix the y range (nil for an automatic end; lo > hi inverts the axis); without arguments return the current limits.\n\nExample: ax:ylim(0, 1.05)"},
   {"xscale", a_xscale, "ax:xscale(\"log\" | \"linear\")\n\nSet the x axis scale; log axes get decade ticks, and non-positive values are skipped with a warning.\n\nExample: ax:xscale(\"log\")"},
