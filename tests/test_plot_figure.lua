@@ -246,6 +246,22 @@ do
   sax:title("T", {fontsize = 30}); sf:pixels(); local _, y_big = sax:box()
   assert(y_big > y_small + 10, ("a bigger title takes more room: %g vs %g"):format(y_big, y_small))
   _ = small
+  -- bars and histograms: counts, density, sticky zero, bar colour
+  local hf = plot.figure{width = 300, height = 200}
+  local hax = hf:axes()
+  local counts, edges = hax:hist({0.1, 0.2, 0.6, 0.9, 1.0}, {bins = 2, range = {0, 1}})
+  assert(counts:get(1) == 2 and counts:get(2) == 3 and edges:get(1) == 0 and edges:get(3) == 1, "histogram counts")
+  local dens = hax:hist({0.1, 0.2, 0.6, 0.9, 1.0}, {bins = 2, range = {0, 1}, density = true, color = "C1"})
+  assert(math.abs(dens:get(1) - 0.8) < 1e-12 and math.abs(dens:get(2) - 1.2) < 1e-12, "histogram density")
+  local bf = plot.figure{width = 300, height = 200}
+  local bax = bf:axes()
+  bax:bar({1, 2}, {3, 4}, {color = "blue"})
+  local bimg = bf:pixels()
+  local blo = bax:ylim()
+  assert(blo == 0, "bars keep zero as the lower limit: " .. blo)
+  local bx, by = bax:topixel(2, 2)
+  local r, g, b = rgb(bimg, math.floor(by) + 1, math.floor(bx) + 1)
+  assert(r == 0 and g == 0 and b == 255, "bar filled blue")
   -- images (imshow): row 1 at the top, cells coloured by value, limits = extent
   local imf = plot.figure{width = 300, height = 300}
   local iax = imf:axes()

@@ -240,6 +240,44 @@ int ibsh_axes_band(ibsh_axes *ax, const double *x, const double *ylo, const doub
   return IBSH_OK;
 }
 
+/* Bars centred at x with the given heights, widths (data units) and bottoms (NULL: 0). */
+int ibsh_axes_bars(ibsh_axes *ax, const double *x, const double *height, const double *width, const double *bottom,
+                   size_t n, const ibsh_style *st) {
+  int rc = check_n(n);
+  if (rc) return rc;
+  plot_series *s;
+  if ((rc = new_series(ax, SERIES_BARS, st, &s))) return rc;
+  s->n = n; s->rows = 1; s->cols = n;
+  if ((rc = copy(&s->x, x, n)) || (rc = copy(&s->y, height, n)) || (rc = copy(&s->s, width, n))) { series_free(s); return rc; }
+  s->y2 = calloc(n ? n : 1, sizeof *s->y2);
+  if (!s->y2) { series_free(s); return ibsh_fail(IBSH_ENOMEM, "out of memory"); }
+  if (bottom) memcpy(s->y2, bottom, n * sizeof *s->y2);
+  ax->last_skipped = count_bad(n, x, height, width, bottom);
+  commit(ax);
+  return IBSH_OK;
+}
+
+/* Histogram counts of n values into nbins equal bins over [lo, hi] (values outside are ignored;
+   hi itself falls in the last bin); density scales counts to unit area. */
+int ibsh_histogram(const double *v, size_t n, size_t nbins, double lo, double hi, int density, double *counts) {
+  if (nbins == 0 || nbins > 100000) return ibsh_fail(IBSH_EINVAL, "bins must be in 1..100000, got %zu", nbins);
+  if (!(hi > lo) || !isfinite(lo) || !isfinite(hi)) return ibsh_fail(IBSH_EINVAL, "histogram range [%g, %g] is empty", lo, hi);
+  memset(counts, 0, nbins * sizeof *counts);
+  size_t used = 0;
+  double scale = nbins / (hi - lo);
+  for (size_t i = 0; i < n; i++) {
+    double x = v[i];
+    if (!(x >= lo && x <= hi)) continue;
+    size_t b = (size_t)((x - lo) * scale);
+    if (b >= nbins) b = nbins - 1;
+    counts[b] += 1;
+    used++;
+  }
+  if (density && used > 0)
+    for (size_t b = 0; b < nbins; b++) counts[b] /= used * (hi - lo) / nbins;
+  return IBSH_OK;
+}
+
 /* Error bars at (x, y) from y - elo to y + ehi, joined by a line when st->width > 0. */
 int ibsh_axes_errorbar(ibsh_axes *ax, const double *x, const double *y, const double *elo,
                        const double *ehi, size_t n, const ibsh_style *st) {

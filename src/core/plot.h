@@ -80,6 +80,14 @@ int ibsh_axes_scatter(ibsh_axes *ax, const double *x, const double *y, size_t n,
 int ibsh_axes_band(ibsh_axes *ax, const double *x, const double *ylo, const double *yhi, size_t n,
                    const ibsh_style *st);
 
+/* Bars centred at x with the given heights, widths (data units) and bottoms (NULL: 0). */
+int ibsh_axes_bars(ibsh_axes *ax, const double *x, const double *height, const double *width, const double *bottom,
+                   size_t n, const ibsh_style *st);
+
+/* Histogram counts of n values into nbins equal bins over [lo, hi] (values outside are ignored;
+   hi itself falls in the last bin); density scales counts to unit area. */
+int ibsh_histogram(const double *v, size_t n, size_t nbins, double lo, double hi, int density, double *counts);
+
 /* Error bars at (x, y) from y - elo to y + ehi, joined by a line when st->width > 0. */
 int ibsh_axes_errorbar(ibsh_axes *ax, const double *x, const double *y, const double *elo,
                        const double *ehi, size_t n, const ibsh_style *st);

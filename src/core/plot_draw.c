@@ -214,6 +214,24 @@ static int draw_image(plot_dev *dev, const ibsh_axes *ax, const plot_series *s) 
   return rc;
 }
 
+/* Draw bars as filled rectangles (bottoms at or below zero on a log axis start below the axes). */
+static int draw_bars(plot_dev *dev, const ibsh_axes *ax, const plot_series *s) {
+  double rgba[4];
+  plot_plain_color(s, rgba);
+  int rc = IBSH_OK;
+  for (size_t i = 0; i < s->n && rc == IBSH_OK; i++) {
+    double x = s->x[i], w = fabs(s->s[i]), b = s->y2[i], t = b + s->y[i];
+    if (!isfinite(x) || !isfinite(w) || !isfinite(b) || !isfinite(t)) continue;
+    double xa = lay_map(ax, 0, x - w / 2), xb = lay_map(ax, 0, x + w / 2);
+    double ya = lay_map(ax, 1, b), yb = lay_map(ax, 1, t);
+    if (isnan(ya) && ax->log[1]) ya = ax->box[3] + 10;
+    if (isnan(xa) || isnan(xb) || isnan(ya) || isnan(yb)) continue;
+    double poly[8] = {xa, ya, xb, ya, xb, yb, xa, yb};
+    rc = dev->poly(dev->ctx, poly, 4, rgba);
+  }
+  return rc;
+}
+
 /* Draw a band: each run of finite points becomes one filled polygon. */
 static int draw_band(plot_dev *dev, const ibsh_axes *ax, const plot_series *s) {
   double *poly = malloc((s->n ? s->n : 1) * 4 * sizeof *poly);
@@ -283,6 +301,7 @@ static int draw_series(plot_dev *dev, const ibsh_axes *ax, const plot_series *s,
     if (dev->vector && s->n > PLOT_VECTOR_MAX_POINTS) return draw_scatter_image(dev, ax, s, m);
     return draw_scatter(dev, ax, s, m);
   case SERIES_BAND: return draw_band(dev, ax, s);
+  case SERIES_BARS: return draw_bars(dev, ax, s);
   case SERIES_ERRORBAR: return draw_errorbar(dev, ax, s, m);
   case SERIES_HLINE: case SERIES_VLINE: {
     plot_plain_color(s, rgba);

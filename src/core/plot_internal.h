@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include "plot.h"
 
-enum { SERIES_LINE, SERIES_SCATTER, SERIES_BAND, SERIES_ERRORBAR, SERIES_HLINE, SERIES_VLINE, SERIES_TEXT, SERIES_IMAGE };
+enum { SERIES_LINE, SERIES_SCATTER, SERIES_BAND, SERIES_ERRORBAR, SERIES_HLINE, SERIES_VLINE, SERIES_TEXT, SERIES_IMAGE, SERIES_BARS };
 
 typedef struct plot_series {
   int kind;
@@ -16,7 +16,7 @@ typedef struct plot_series {
   double *x, *y;       /* n values each */
   double *y2, *y3;     /* band: ylo = y, yhi = y2; errorbar: elo = y2, ehi = y3 */
   double *v;           /* colour values (line: rows; scatter: n; image: rows * cols) or NULL */
-  double *s;           /* scatter sizes in points or NULL */
+  double *s;           /* scatter sizes in points, bar widths in data units, or NULL */
   ibsh_style st;       /* st.label points to label below */
   char *label;
   char *text;

@@ -55,6 +55,11 @@ static void data_range(const ibsh_axes *ax, int axis, double *lo, double *hi, si
         include(s->y[i] + fabs(s->y3[i]), lg, lo, hi, skipped);
         continue;
       }
+      if (s->kind == SERIES_BARS) {
+        if (axis == 0) { include(s->x[i] - fabs(s->s[i]) / 2, lg, lo, hi, skipped); include(s->x[i] + fabs(s->s[i]) / 2, lg, lo, hi, skipped); }
+        else { include(s->y[i] + s->y2[i], lg, lo, hi, skipped); if (!lg || s->y2[i] > 0) include(s->y2[i], lg, lo, hi, skipped); }
+        continue;
+      }
       include(a[i], lg, lo, hi, skipped);
       if (axis == 1 && s->kind == SERIES_BAND) include(s->y2[i], lg, lo, hi, skipped);
     }
@@ -75,6 +80,17 @@ static void view_limits(ibsh_axes *ax, int axis, size_t *skipped) {
     if (!isfinite(flo)) lo = a;
     if (!isfinite(fhi)) hi = b;
     if (!isfinite(lo) || !isfinite(hi) || !(hi > lo)) { lo = a; hi = b; }
+  }
+  /* bars standing on zero keep zero as the lower limit (matplotlib's sticky edges) */
+  if (axis == 1 && !ax->log[1] && !isfinite(flo) && lo < 0) {
+    int bars = 0, negative = 0;
+    for (size_t k = 0; k < ax->nseries; k++) {
+      const plot_series *s = &ax->series[k];
+      if (s->kind == SERIES_BARS) bars = 1;
+      for (size_t i = 0; i < s->n && s->kind != SERIES_TEXT && s->kind != SERIES_VLINE; i++)
+        if (s->y[i] < 0 || (s->kind == SERIES_BARS && s->y2[i] < 0) || (s->kind == SERIES_BAND && s->y2[i] < 0)) negative = 1;
+    }
+    if (bars && !negative) lo = 0;
   }
   ax->view[axis][0] = lo;
   ax->view[axis][1] = hi;

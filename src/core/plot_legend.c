@@ -72,7 +72,7 @@ static int draw_handle(plot_dev *dev, const plot_series *s, double x0, double le
     rgba[3] = fmax(rgba[3], 0.6);
     return plot_markers_one(dev, mid, 1, d, plot_marker_shape(s->st.marker), rgba);
   }
-  case SERIES_BAND:
+  case SERIES_BAND: case SERIES_BARS:
     return dev->rect(dev->ctx, x0, y - hh / 2, x0 + len, y + hh / 2, rgba);
   default: {
     int rc = IBSH_OK;

@@ -188,6 +188,106 @@ static int a_image(lua_State *L) {
   return 1;
 }
 
+/* The fill style of bars: colour, alpha, label (the "width" key means bar width, not line width). */
+static void read_bar_style(lua_State *L, int opts, const char *fname, ibsh_style *st) {
+  ibsh_style_default(st);
+  if (lua_isnoneornil(L, opts)) return;
+  st->alpha = lx_optnumber(L, opts, "alpha", 1, fname);
+  if (!(st->alpha >= 0 && st->alpha <= 1)) lx_error(L, fname, "alpha must be in [0, 1], got %g", st->alpha);
+  st->label = lx_optstring(L, opts, "label", NULL, fname);
+  lua_getfield(L, opts, "color");
+  if (!lua_isnil(L, -1)) lplot_parse_color(L, lua_gettop(L), fname, st->color);
+  lua_pop(L, 1);
+}
+
+/* A per-item option (number or tensor/array of n values) as n doubles on the stack; def when absent. */
+static const double *per_item(lua_State *L, int opts, const char *key, size_t n, double def, const char *fname) {
+  double *b;
+  if (!lua_isnoneornil(L, opts)) {
+    lua_getfield(L, opts, key);
+    if (!lua_isnil(L, -1) && !lua_isnumber(L, -1)) {
+      ldata d;
+      lplot_data(L, -1, fname, key, 0, &d);
+      if (d.rows * d.cols != n) lx_error(L, fname, "%s has %zu values but there are %zu bars", key, d.rows * d.cols, n);
+      return d.p;
+    }
+    if (lua_isnumber(L, -1)) def = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+  }
+  b = lplot_buffer(L, n, fname);
+  for (size_t i = 0; i < n; i++) b[i] = def;
+  return b;
+}
+
+/* ax:bar(x, heights [, opts]) */
+static int a_bar(lua_State *L) {
+  const char *fname = "ax:bar";
+  laxes *a = lplot_checkaxes(L, 1, fname);
+  ldata x, h;
+  lplot_data(L, 2, fname, "x", 0, &x);
+  lplot_data(L, 3, fname, "heights", 0, &h);
+  static const char *const known[] = {"width", "bottom", "color", "alpha", "label", NULL};
+  lx_checkoptions(L, 4, known, fname);
+  size_t n = x.rows * x.cols;
+  if (h.rows * h.cols != n) lx_error(L, fname, "x has %zu values and heights %zu: sizes do not match", n, h.rows * h.cols);
+  const double *w = per_item(L, 4, "width", n, 0.8, fname);
+  const double *b = per_item(L, 4, "bottom", n, 0, fname);
+  ibsh_style st;
+  read_bar_style(L, 4, fname, &st);
+  lx_check(L, ibsh_axes_bars(a->ax, x.p, h.p, w, b, n, &st), fname);
+  warn_skipped(L, a, fname);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* ax:hist(values [, opts]) -> counts, edges */
+static int a_hist(lua_State *L) {
+  const char *fname = "ax:hist";
+  laxes *a = lplot_checkaxes(L, 1, fname);
+  ldata v;
+  lplot_data(L, 2, fname, "values", 0, &v);
+  static const char *const known[] = {"bins", "range", "density", "color", "alpha", "label", NULL};
+  lx_checkoptions(L, 3, known, fname);
+  size_t n = v.rows * v.cols;
+  lua_Integer bins = lx_optinteger(L, 3, "bins", 10, fname);
+  if (bins < 1 || bins > 100000) lx_error(L, fname, "bins must be in 1..100000, got %lld", (long long)bins);
+  double lo = INFINITY, hi = -INFINITY;
+  size_t bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(v.p[i])) { bad++; continue; }
+    lo = fmin(lo, v.p[i]);
+    hi = fmax(hi, v.p[i]);
+  }
+  if (!lua_isnoneornil(L, 3)) {
+    lua_getfield(L, 3, "range");
+    if (!lua_isnil(L, -1)) {
+      if (!lua_istable(L, -1) || lua_rawlen(L, -1) != 2) lx_error(L, fname, "range must be {lo, hi}");
+      lua_rawgeti(L, -1, 1); lo = lua_tonumber(L, -1); lua_pop(L, 1);
+      lua_rawgeti(L, -1, 2); hi = lua_tonumber(L, -1); lua_pop(L, 1);
+      if (!(hi > lo)) lx_error(L, fname, "range {%g, %g} is empty", lo, hi);
+    }
+    lua_pop(L, 1);
+  }
+  if (!isfinite(lo)) { lo = 0; hi = 1; }
+  if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
+  ibsh_tensor *counts = lx_newtensor1(L, (size_t)bins, fname);
+  int ci = lua_gettop(L);
+  ibsh_tensor *edges = lx_newtensor1(L, (size_t)bins + 1, fname);
+  int ei = lua_gettop(L);
+  double *c = ibsh_tensor_data(counts), *e = ibsh_tensor_data(edges);
+  lx_check(L, ibsh_histogram(v.p, n, (size_t)bins, lo, hi, lx_optboolean(L, 3, "density", 0, fname), c), fname);
+  double *mid = lplot_buffer(L, (size_t)bins, fname), *w = lplot_buffer(L, (size_t)bins, fname);
+  for (lua_Integer i = 0; i <= bins; i++) e[i] = lo + (hi - lo) * (double)i / (double)bins;
+  for (lua_Integer i = 0; i < bins; i++) { mid[i] = 0.5 * (e[i] + e[i + 1]); w[i] = e[i + 1] - e[i]; }
+  ibsh_style st;
+  read_bar_style(L, 3, fname, &st);
+  lx_check(L, ibsh_axes_bars(a->ax, mid, c, w, NULL, (size_t)bins, &st), fname);
+  if (bad) fprintf(stderr, "warning: %s: skipped %zu value%s with NaN or Inf\n", fname, bad, bad == 1 ? "" : "s");
+  lua_pushvalue(L, ci);
+  lua_pushvalue(L, ei);
+  return 2;
+}
+
 /* Shared body of ax:hline and ax:vline. */
 static int refline(lua_State *L, int vertical, const char *fname) {
   laxes *a = lplot_checkaxes(L, 1, fname);
@@ -419,6 +519,8 @@ const lx_Reg lplot_axes_methods[] = {
   {"band", a_band, "ax:band(x, ylo, yhi [, opts])\n\nFill the region between the curves ylo and yhi over x (a confidence band). Options: color, alpha (default 0.3), label.\n\nExample: ax:band(epochs, mean - sd, mean + sd, {color = \"C0\"})"},
   {"errorbar", a_errorbar, "ax:errorbar(x, y, err [, opts])\n\nVertical error bars from y - err to y + err (or y + opts.upper) with caps, joined by a line. Options: color, alpha, width (0: no joining line), style, marker, size, capsize (points), upper, label.\n\nExample: ax:errorbar(x, mean, sd, {marker = \"o\", label = \"mean ± sd\"})"},
   {"image", a_image, "ax:image(m [, opts])\n\nShow a matrix (2-d tensor or array of rows) as an image of coloured cells, like matplotlib's imshow: row 1 at the top (origin = \"upper\", which inverts the y axis) or at the bottom (origin = \"lower\"). Cells span extent = {left, right, bottom, top} (matplotlib's order; default: column j and row i centred on j and i), and unfixed axis limits become the extent. Options: cmap, vmin, vmax, norm (\"log\"), alpha, extent, origin, label. NaN cells stay transparent; ax:colorbar() shows the mapping.\n\nExample: ax:image(pxy, {cmap = \"magma\"}); ax:colorbar{label = \"p(x, y)\"}"},
+  {"bar", a_bar, "ax:bar(x, heights [, opts])\n\nBars centred at x. Options: width (data units, a number or one per bar; default 0.8), bottom (a number or one per bar; default 0), color, alpha, label. Bars standing on zero keep zero as the lower y limit.\n\nExample: ax:bar({1, 2, 3}, {5, 3, 4}, {color = \"C1\", label = \"counts\"})"},
+  {"hist", a_hist, "ax:hist(values [, opts])\n\nHistogram of values (tensor or array) as bars; returns the counts and the bin edges as tensors. Options: bins (10), range ({lo, hi}; default the data range; values outside are ignored), density (scale to unit area), color, alpha, label. NaN/Inf values are skipped with a warning.\n\nExample: local counts, edges = ax:hist(w, {bins = 50, density = true})"},
   {"hline", a_hline, "ax:hline(y [, opts])\n\nA horizontal line across the axes at data value y. Options: color (default grey), alpha, width (default 1), style, label.\n\nExample: ax:hline(1, {style = \"dashed\", label = \"H(Y)\"})"},
   {"vline", a_vline, "ax:vline(x [, opts])\n\nA vertical line across the axes at data value x. Options: color (default grey), alpha, width (default 1), style, label.\n\nExample: ax:vline(370, {color = \"gray\"})"},
   {"text", a_text, "ax:text(x, y, s [, opts])\n\nText at data point (x, y); \"^{...}\" sets a superscript. Options: color, alpha, fontsize (points), align (left, center, right), valign (baseline, center, top, bottom).\n\nExample: ax:text(2, 0.5, \"compression\", {align = \"center\"})"},
