@@ -146,6 +146,10 @@ do
   local fig = plot.figure{width = 300, height = 200}
   local ax = fig:axes()
   ax:line({}, {})
+  ax:line({1, 2, 3})                      -- y alone, no options: x = 1..3
+  ax:line(vec({3, 2, 1}), {color = "red"}) -- y alone with options
+  ax:hist({})
+  ax:bar({}, {})
   ax:scatter({2}, {2})
   ax:line({1, 1}, {5, 5})
   fig:save(path(".png"))

@@ -85,6 +85,7 @@ static int a_scatter(lua_State *L) {
 static int a_band(lua_State *L) {
   const char *fname = "ax:band";
   laxes *a = lplot_checkaxes(L, 1, fname);
+  lua_settop(L, 5);  /* absent arguments become nil, so pushed values never take their slots */
   ldata x, lo, hi;
   lplot_data(L, 2, fname, "x", 0, &x);
   lplot_data(L, 3, fname, "ylo", 0, &lo);
@@ -107,6 +108,7 @@ static int a_band(lua_State *L) {
 static int a_errorbar(lua_State *L) {
   const char *fname = "ax:errorbar";
   laxes *a = lplot_checkaxes(L, 1, fname);
+  lua_settop(L, 5);  /* absent arguments become nil, so pushed values never take their slots */
   ldata x, y, e, e2;
   lplot_data(L, 2, fname, "x", 0, &x);
   lplot_data(L, 3, fname, "y", 0, &y);
@@ -136,6 +138,7 @@ static int a_errorbar(lua_State *L) {
 static int a_image(lua_State *L) {
   const char *fname = "ax:image";
   laxes *a = lplot_checkaxes(L, 1, fname);
+  lua_settop(L, 3);  /* absent arguments become nil, so pushed values never take their slots */
   static const char *const known[] = {"cmap", "vmin", "vmax", "norm", "alpha", "extent", "origin", "label", NULL};
   lx_checkoptions(L, 3, known, fname);
   size_t rows, cols;
@@ -223,6 +226,7 @@ static const double *per_item(lua_State *L, int opts, const char *key, size_t n,
 static int a_bar(lua_State *L) {
   const char *fname = "ax:bar";
   laxes *a = lplot_checkaxes(L, 1, fname);
+  lua_settop(L, 4);  /* absent arguments become nil, so pushed values never take their slots */
   ldata x, h;
   lplot_data(L, 2, fname, "x", 0, &x);
   lplot_data(L, 3, fname, "heights", 0, &h);
@@ -244,6 +248,7 @@ static int a_bar(lua_State *L) {
 static int a_hist(lua_State *L) {
   const char *fname = "ax:hist";
   laxes *a = lplot_checkaxes(L, 1, fname);
+  lua_settop(L, 3);  /* absent arguments become nil, so pushed values never take their slots */
   ldata v;
   lplot_data(L, 2, fname, "values", 0, &v);
   static const char *const known[] = {"bins", "range", "density", "color", "alpha", "label", NULL};
@@ -291,6 +296,7 @@ static int a_hist(lua_State *L) {
 /* Shared body of ax:hline and ax:vline. */
 static int refline(lua_State *L, int vertical, const char *fname) {
   laxes *a = lplot_checkaxes(L, 1, fname);
+  lua_settop(L, 3);
   double v = luaL_checknumber(L, 2);
   static const char *const known[] = {"color", "alpha", "width", "style", "label", NULL};
   lx_checkoptions(L, 3, known, fname);
@@ -312,6 +318,7 @@ static int a_vline(lua_State *L) { return refline(L, 1, "ax:vline"); }
 static int a_text(lua_State *L) {
   const char *fname = "ax:text";
   laxes *a = lplot_checkaxes(L, 1, fname);
+  lua_settop(L, 5);  /* absent arguments become nil, so pushed values never take their slots */
   double x = luaL_checknumber(L, 2), y = luaL_checknumber(L, 3);
   const char *s = luaL_checkstring(L, 4);
   static const char *const known[] = {"color", "alpha", "fontsize", "align", "valign", NULL};
@@ -334,6 +341,7 @@ static int a_text(lua_State *L) {
 /* Shared body of the label setters. */
 static int set_label(lua_State *L, const char *which, const char *fname) {
   laxes *a = lplot_checkaxes(L, 1, fname);
+  lua_settop(L, 3);
   const char *s = lua_isnoneornil(L, 2) ? NULL : luaL_checkstring(L, 2);
   static const char *const known[] = {"fontsize", NULL};
   lx_checkoptions(L, 3, known, fname);
@@ -422,6 +430,7 @@ static int a_grid(lua_State *L) {
 static int a_legend(lua_State *L) {
   const char *fname = "ax:legend";
   laxes *a = lplot_checkaxes(L, 1, fname);
+  lua_settop(L, 2);  /* absent arguments become nil, so pushed values never take their slots */
   const char *loc = "best", *title = NULL;
   lua_Integer ncol = 1;
   int frame = 1;
@@ -446,6 +455,7 @@ static int a_legend(lua_State *L) {
 static int a_colorbar(lua_State *L) {
   const char *fname = "ax:colorbar";
   laxes *a = lplot_checkaxes(L, 1, fname);
+  lua_settop(L, 2);  /* absent arguments become nil, so pushed values never take their slots */
   static const char *const known[] = {"label", "cmap", "vmin", "vmax", NULL};
   if (lua_type(L, 2) == LUA_TSTRING) {
     lx_check(L, ibsh_axes_colorbar(a->ax, lua_tostring(L, 2), -1, NAN, NAN), fname);
@@ -462,6 +472,7 @@ static int a_colorbar(lua_State *L) {
 /* Shared body of xticks/yticks: values (nil: automatic) and optional labels. */
 static int ticks(lua_State *L, int axis, const char *fname) {
   laxes *a = lplot_checkaxes(L, 1, fname);
+  lua_settop(L, 3);
   if (lua_isnoneornil(L, 2)) {
     lx_check(L, ibsh_axes_ticks(a->ax, axis, NULL, NULL, -1), fname);
     lua_settop(L, 1);

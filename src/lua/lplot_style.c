@@ -132,6 +132,7 @@ int lplot_is_options(lua_State *L, int idx) {
 
 /* Read x and y (y alone: x = 1..n) starting at idx; returns the index of the options table. */
 int lplot_read_xy(lua_State *L, int idx, const char *fname, ldata *x, ldata *y) {
+  lua_settop(L, idx + 2);  /* absent arguments become nil, so pushed buffers never take their slots */
   if (lplot_is_options(L, idx + 1)) {
     lplot_data(L, idx, fname, "y", 0, y);
     double *b = lplot_buffer(L, y->rows * y->cols, fname);
