@@ -102,7 +102,7 @@ static int save_png(ibsh_figure *fig, const char *path) {
   if (!out) { ibsh_raster_free(&r); return ibsh_fail(IBSH_ENOMEM, "out of memory"); }
   ibsh_raster_export(&r, out);
   const char *text[4] = {"Software", "ibsh " IBSH_PLOT_VERSION " (libpng, FreeType)", "Title", figure_title(fig)};
-  rc = ibsh_png_write(path, out, r.w, r.h, text, figure_title(fig)[0] ? 2 : 1);
+  rc = ibsh_png_write(path, out, r.w, r.h, text, figure_title(fig)[0] ? 2 : 1, fig->dpi);
   free(out);
   ibsh_raster_free(&r);
   return rc;

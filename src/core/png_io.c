@@ -24,9 +24,10 @@ static void png_quiet_warning(png_structp png, png_const_charp msg) {
   (void)msg;
 }
 
-/* Write w x h straight-alpha RGBA8 pixels to path; text holds ntext key/value pairs (key0, value0, ...). */
+/* Write w x h straight-alpha RGBA8 pixels to path; text holds ntext key/value pairs (key0, value0, ...);
+   dpi > 0 is recorded in a pHYs chunk. */
 int ibsh_png_write(const char *path, const unsigned char *rgba, int w, int h,
-                   const char *const *text, int ntext) {
+                   const char *const *text, int ntext, double dpi) {
   if (w <= 0 || h <= 0) return ibsh_fail(IBSH_EINVAL, "image size %dx%d is empty", w, h);
   size_t plen = strlen(path);
   char *tmp = malloc(plen + 16);
@@ -48,6 +49,10 @@ int ibsh_png_write(const char *path, const unsigned char *rgba, int w, int h,
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB_ALPHA,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_compression_level(png, 6);
+    if (dpi > 0) {
+      png_uint_32 ppm = (png_uint_32)(dpi / 0.0254 + 0.5);
+      png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+    }
     for (int i = 0; i < ntext; i++) {
       chunks[i].compression = PNG_TEXT_COMPRESSION_NONE;
       chunks[i].key = (png_charp)text[2 * i];
@@ -168,6 +173,25 @@ int ibsh_png_read(const char *path, unsigned char **rgba, int *w, int *h) {
   }
   *rgba = pixels;
   return IBSH_OK;
+}
+
+/* The resolution recorded in a PNG's pHYs chunk in dots per inch (0 when absent). */
+double ibsh_png_dpi(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_quiet_error, png_quiet_warning);
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  volatile double dpi = 0;
+  if (png && info && !setjmp(png_jmpbuf(png))) {
+    png_init_io(png, f);
+    png_read_info(png, info);
+    png_uint_32 x, y;
+    int unit;
+    if (png_get_pHYs(png, info, &x, &y, &unit) && unit == PNG_RESOLUTION_METER) dpi = x * 0.0254;
+  }
+  png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+  fclose(f);
+  return dpi;
 }
 
 /* Read the value of tEXt/iTXt chunk key into buf (empty if absent). */

@@ -132,7 +132,8 @@ static void test_png(void) {
   unsigned char img[7 * 5 * 4];
   for (int i = 0; i < w * h * 4; i++) img[i] = (unsigned char)(i * 37 % 256);
   const char *text[4] = {"Software", "ibsh test", "Title", "round trip"};
-  CHECK(ibsh_png_write("test_plot_core.png", img, w, h, text, 2) == 0, "png write: %s", ibsh_errmsg());
+  CHECK(ibsh_png_write("test_plot_core.png", img, w, h, text, 2, 300) == 0, "png write: %s", ibsh_errmsg());
+  CHECK(fabs(ibsh_png_dpi("test_plot_core.png") - 300) < 0.1, "pHYs dpi %g", ibsh_png_dpi("test_plot_core.png"));
   unsigned char *back;
   int bw, bh;
   CHECK(ibsh_png_read("test_plot_core.png", &back, &bw, &bh) == 0, "png read");
@@ -142,7 +143,7 @@ static void test_png(void) {
   ibsh_png_text("test_plot_core.png", "Title", buf, sizeof buf);
   CHECK(strcmp(buf, "round trip") == 0, "title chunk '%s'", buf);
   CHECK(ibsh_png_read("no/such/file.png", &back, &bw, &bh) != 0, "missing file fails");
-  CHECK(ibsh_png_write("no/such/dir/x.png", img, w, h, NULL, 0) != 0, "unwritable path fails");
+  CHECK(ibsh_png_write("no/such/dir/x.png", img, w, h, NULL, 0, 0) != 0, "unwritable path fails");
   FILE *f = fopen("test_plot_bad.png", "wb");
   fputs("\x89PNG\r\n\x1a\nnot really", f);
   fclose(f);
