@@ -146,6 +146,10 @@ do
   local fig = plot.figure{width = 300, height = 200}
   local ax = fig:axes()
   ax:line({}, {})
+  ax:line({1, 2, 3})                      -- y alone, no options: x = 1..3
+  ax:line(vec({3, 2, 1}), {color = "red"}) -- y alone with options
+  ax:hist({})
+  ax:bar({}, {})
   ax:scatter({2}, {2})
   ax:line({1, 1}, {5, 5})
   fig:save(path(".png"))
@@ -184,13 +188,100 @@ do
   fails("unknown colour map", ax.scatter, ax, {1}, {1}, {cmap = "nope"})
   fails("unknown colour", ax.line, ax, {1}, {1}, {color = "nope"})
   fails("color has 3 values", ax.scatter, ax, {1, 2}, {1, 2}, {color = {1, 2, 3}, cmap = "viridis"})
-  fails("lo < hi", ax.xlim, ax, 2, 1)
+  fails("limits must differ", ax.xlim, ax, 2, 2)
   fails("fig:save", fig.save, fig, "/nonexistent/dir/x.png")
   fails(".png or .svg", fig.save, fig, "x.jpg")
   fails("ax:line", ax.line, ax, {1}, tensor.zeros(2, 2, 2))
   fails("fig:axes", fig.axes, fig, 2, 1)
   ax:xscale("log")
   fails("ax:xlim", ax.xlim, ax, -1, 1)
+end
+
+-- 6. Custom ticks, marker shapes, and large scatters embedded as images in SVG.
+do
+  local fig = plot.figure{width = 400, height = 300}
+  local ax = fig:axes()
+  for i, m in ipairs{"o", "s", "D", "^", "v", "+", "x"} do ax:line({1, 2}, {i, i}, {marker = m, label = m}) end
+  ax:xticks({1, 1.5, 2}, {"one", "one and a half", "two"})
+  ax:legend{ncol = 2, title = "Markers"}
+  fig:save(path(".svg"))
+  local f = assert(io.open(path(".svg")))
+  local svg = f:read("a")
+  f:close()
+  assert(svg:find(">one and a half</text>", 1, true), "custom tick label in the SVG")
+  assert(svg:find(">Markers</text>", 1, true), "legend title in the SVG")
+  assert(os.execute("xmllint --noout " .. path(".svg")), "marker SVG well-formed")
+  local n = 30000
+  local x, y = tensor.zeros(n), tensor.zeros(n)
+  for i = 1, n do x:set(i, math.sin(i)); y:set(i, math.cos(i * 1.1)) end
+  local big = plot.figure{width = 400, height = 300}
+  big:axes():scatter(x, y, {size = 1})
+  big:save(path(".svg"))
+  f = assert(io.open(path(".svg")))
+  svg = f:read("a")
+  f:close()
+  assert(svg:find("<image", 1, true) and not svg:find("<circle", 1, true), "large scatter embedded as one image")
+  assert(#svg < 2e6, "compact SVG for 30000 points: " .. #svg .. " bytes")
+  assert(os.execute("xmllint --noout " .. path(".svg")), "image SVG well-formed")
+  os.remove(path(".svg"))
+  -- log colour scale: 10 lies half-way between 1 and 100
+  local lf = plot.figure{width = 300, height = 200}
+  local lax = lf:axes()
+  lax:scatter({1, 2, 3}, {1, 2, 3}, {color = {1, 10, 100}, cmap = "viridis", norm = "log", size = 14})
+  lax:colorbar{label = "log"}
+  local img = lf:pixels()
+  local mx, my = lax:topixel(2, 2)
+  local r, g, b = rgb(img, math.floor(my) + 1, math.floor(mx) + 1)
+  local er, eg, eb = plot.colormap("viridis", 0.5)
+  assert(math.abs(r - er * 255) <= 3 and math.abs(g - eg * 255) <= 3 and math.abs(b - eb * 255) <= 3,
+    ("log-normed colour %d %d %d vs %.0f %.0f %.0f"):format(r, g, b, er * 255, eg * 255, eb * 255))
+  -- hidden spines leave no frame pixels on the top side; label font sizes grow the text
+  local sf = plot.figure{width = 300, height = 200}
+  local sax = sf:axes()
+  sax:line({0, 1}, {0, 1}, {width = 0})
+  sax:spines{top = false, right = false}
+  local simg = sf:pixels()
+  local sx0, sy0, sx1 = sax:box()
+  local row = math.floor(sy0) + 1
+  local dark = 0
+  for col = math.floor(sx0) + 10, math.floor(sx1) - 10 do if simg:get(row, col, 1) < 128 then dark = dark + 1 end end
+  assert(dark == 0, "no top spine: " .. dark)
+  sax:title("T"); local _, small = sax:box(); sf:pixels(); local _, y_small = sax:box()
+  sax:title("T", {fontsize = 30}); sf:pixels(); local _, y_big = sax:box()
+  assert(y_big > y_small + 10, ("a bigger title takes more room: %g vs %g"):format(y_big, y_small))
+  _ = small
+  -- bars and histograms: counts, density, sticky zero, bar colour
+  local hf = plot.figure{width = 300, height = 200}
+  local hax = hf:axes()
+  local counts, edges = hax:hist({0.1, 0.2, 0.6, 0.9, 1.0}, {bins = 2, range = {0, 1}})
+  assert(counts:get(1) == 2 and counts:get(2) == 3 and edges:get(1) == 0 and edges:get(3) == 1, "histogram counts")
+  local dens = hax:hist({0.1, 0.2, 0.6, 0.9, 1.0}, {bins = 2, range = {0, 1}, density = true, color = "C1"})
+  assert(math.abs(dens:get(1) - 0.8) < 1e-12 and math.abs(dens:get(2) - 1.2) < 1e-12, "histogram density")
+  local bf = plot.figure{width = 300, height = 200}
+  local bax = bf:axes()
+  bax:bar({1, 2}, {3, 4}, {color = "blue"})
+  local bimg = bf:pixels()
+  local blo = bax:ylim()
+  assert(blo == 0, "bars keep zero as the lower limit: " .. blo)
+  local bx, by = bax:topixel(2, 2)
+  local r, g, b = rgb(bimg, math.floor(by) + 1, math.floor(bx) + 1)
+  assert(r == 0 and g == 0 and b == 255, "bar filled blue")
+  -- images (imshow): row 1 at the top, cells coloured by value, limits = extent
+  local imf = plot.figure{width = 300, height = 300}
+  local iax = imf:axes()
+  iax:image(tensor.new{{0, 1}, {2, 3}}, {cmap = "gray"})
+  local im = imf:pixels()
+  local ylo, yhi = iax:ylim()
+  assert(ylo == 2.5 and yhi == 0.5, "upper origin inverts the y axis: " .. ylo .. " " .. yhi)
+  local function cell(x, y)
+    local cx, cy = iax:topixel(x, y)
+    return im:get(math.floor(cy) + 1, math.floor(cx) + 1, 1)
+  end
+  assert(cell(1, 1) == 0 and math.abs(cell(2, 1) - 85) <= 1 and math.abs(cell(1, 2) - 170) <= 1 and cell(2, 2) == 255,
+    "image cells: " .. cell(1, 1) .. " " .. cell(2, 1) .. " " .. cell(1, 2) .. " " .. cell(2, 2))
+  local _, top = iax:topixel(1, 1)
+  local _, bottom = iax:topixel(1, 2)
+  assert(top < bottom, "row 1 is above row 2")
 end
 
 print("OK")

@@ -70,10 +70,18 @@ do
   grid:save(tmp .. ".svg")
   assert(os.execute("xmllint --noout " .. tmp .. ".svg"), "infoplane SVG is well-formed")
   os.remove(tmp .. ".svg")
+  local sbs, axs = plot.infoplanes({binning = p1, kde = p2}, {bound = curve})
+  assert(#axs == 2, "two panels")
+  local l1, h1 = axs[1]:xlim()
+  local l2, h2 = axs[2]:xlim()
+  assert(l1 == l2 and h1 == h2, "shared limits")
+  sbs:save(png)
   -- Lua arrays and n x 1 epochs are accepted
   local ep = tensor.zeros(20, 1)
   for i = 1, 20 do ep:set(i, 1, i) end
   plot.infoplane(p1, {epochs = ep}):save(png)
+  plot.infoplane((synthetic(10, 1))):save(png)     -- a single layer
+  plot.infoplane((synthetic(1, 4))):save(png)      -- a single snapshot
   local ok, err = pcall(plot.infoplane, p1, {epochs = {1, 2, 3}})
   assert(not ok and err:find("plot.infoplane: epochs has 3 values"), "epochs length checked: " .. tostring(err))
   ok, err = pcall(plot.infoplane, tensor.zeros(3, 3))
@@ -102,6 +110,14 @@ do
   local run = {gradstats = function() return {epochs = epochs, mean = mean, std = sd} end}
   plot.snr(run, {transition = 300}):save(png)
   assert(not pcall(plot.snr, {epochs = epochs, mean = mean}), "std required")
+  -- the nn run's names: grad_mean, grad_std, weight_norm, epochs 1..E; normalised by the weight norm
+  local wn = tensor.zeros(E, L)
+  for i = 1, E do for l = 1, L do wn:set(i, l, 2) end end
+  local nnrun = {gradstats = function() return {grad_mean = mean, grad_std = sd, weight_norm = wn} end}
+  local f2, a2 = plot.snr(nnrun, {normalize = true})
+  f2:save(png)
+  local ylo, yhi = a2:ylim()
+  assert(yhi < 0.6 and yhi > 0.4, "normalised by the weight norm: top " .. yhi)
   os.remove(png)
 end
 

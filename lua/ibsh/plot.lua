@@ -149,7 +149,7 @@ end
 
 local infoplane_known = {bound = true, epochs = true, mode = true, cmap = true, title = true, width = true,
   height = true, dpi = true, fontsize = true, ax = true, spread = true, markersize = true, linewidth = true,
-  bound_label = true, colorbar = true, layer_labels = true}
+  bound_label = true, colorbar = true, layer_labels = true, logcolor = true, share = true}
 
 -- plot.infoplane(plane, opts) -> fig, ax
 function M.infoplane(plane, opts)
@@ -187,16 +187,17 @@ function M.infoplane(plane, opts)
     for l = 1, L do X[i][l], Y[i][l] = mean[i][l][1], mean[i][l][2] end
   end
   local ev = totensor(epochs)
+  if L == 1 and mode ~= "layers" then mode = "layers" end  -- one layer: a line per epoch is a single point
   if mode == "epochs" or mode == "both" then
     ax:line(totensor(X), totensor(Y), {color = ev, cmap = cmap, width = lw, marker = "o", size = ms,
-      alpha = mode == "both" and 0.5 or 1})
+      alpha = mode == "both" and 0.5 or 1, norm = opts.logcolor and "log" or nil})
   end
   if mode == "layers" or mode == "both" then
     for l = 1, L do
       local lx, ly = {}, {}
       for i = 1, S do lx[i], ly[i] = X[i][l], Y[i][l] end
       ax:line(totensor(lx), totensor(ly), {color = "0.6", width = 0.8})
-      ax:scatter(totensor(lx), totensor(ly), {color = ev, cmap = cmap, size = ms})
+      ax:scatter(totensor(lx), totensor(ly), {color = ev, cmap = cmap, size = ms, norm = opts.logcolor and "log" or nil})
     end
   end
   if opts.spread and #planes > 1 then
@@ -206,9 +207,32 @@ function M.infoplane(plane, opts)
     ax:errorbar(totensor(lx), totensor(ly), totensor(le), {color = "black", width = 0, label = "± sd over runs (last epoch)"})
   end
   if opts.layer_labels ~= false and L <= 12 then
+    -- number the layers at their last point; labels that would collide move down a step
+    local xmin, xmax, ymin, ymax = math.huge, -math.huge, math.huge, -math.huge
+    for i = 1, S do
+      for l = 1, L do
+        local x, y = X[i][l], Y[i][l]
+        if x == x and y == y then
+          xmin, xmax = math.min(xmin, x), math.max(xmax, x)
+          ymin, ymax = math.min(ymin, y), math.max(ymax, y)
+        end
+      end
+    end
+    local dx, dy = math.max(xmax - xmin, 1e-9) * 0.035, math.max(ymax - ymin, 1e-9) * 0.035
+    local placed = {}
     for l = 1, L do
       local x, y = X[S][l], Y[S][l]
-      if x == x and y == y then ax:text(x, y, "  " .. l, {fontsize = (opts.fontsize or 14) * 0.75, valign = "bottom"}) end
+      if x == x and y == y then
+        local moved = true
+        while moved do
+          moved = false
+          for _, p in ipairs(placed) do
+            if math.abs(p[1] - x) < dx and math.abs(p[2] - y) < dy then y = y - dy; moved = true end
+          end
+        end
+        placed[#placed + 1] = {x, y}
+        ax:text(x, y, "  " .. l, {fontsize = (opts.fontsize or 14) * 0.75, valign = "bottom"})
+      end
     end
   end
   if opts.bound ~= nil then
@@ -227,9 +251,70 @@ end
 
 help.set(M.infoplane, "plot.infoplane", [[plot.infoplane(plane, opts)
 
-Draw the information plane of Shwartz-Ziv & Tishby: plane is a [snapshots x layers x 2] tensor of (I(X;T), I(T;Y)) in bits (as mi.infoplane returns), or an array of such tensors (one per run: their mean is drawn). By default each snapshot is a line through the layers' points with 'o' markers, coloured by epoch with the gnuplot colour map and a colour bar, as in the paper; layers are numbered at their last point. Options: epochs (1-d tensor or array, one per snapshot; default 0..S-1), bound (an IB curve with :points(), drawn black dashed with a legend entry), mode ("epochs", "layers": a trajectory per layer, or "both"), cmap, title, spread (with several runs: error bars of I(T;Y) at the last epoch), markersize, linewidth, layer_labels (false to hide), colorbar (false to hide), bound_label, width, height, dpi, fontsize (default 1200 x 900 at 14 pt), ax (draw into an existing axes, e.g. one cell of a grid to put estimators side by side). Returns fig (nil with opts.ax) and ax.
+Draw the information plane of Shwartz-Ziv & Tishby: plane is a [snapshots x layers x 2] tensor of (I(X;T), I(T;Y)) in bits (as mi.infoplane returns), or an array of such tensors (one per run: their mean is drawn). By default each snapshot is a line through the layers' points with 'o' markers, coloured by epoch with the gnuplot colour map and a colour bar, as in the paper; layers are numbered at their last point. Options: epochs (1-d tensor or array, one per snapshot; default 0..S-1), bound (an IB curve with :points(), drawn black dashed with a legend entry), mode ("epochs", "layers": a trajectory per layer, or "both"), cmap, logcolor (true: colour by log epoch, which spreads the early epochs of long runs), title, spread (with several runs: error bars of I(T;Y) at the last epoch), markersize, linewidth, layer_labels (false to hide), colorbar (false to hide), bound_label, width, height, dpi, fontsize (default 1200 x 900 at 14 pt), ax (draw into an existing axes, e.g. one cell of a grid to put estimators side by side). Returns fig (nil with opts.ax) and ax.
 
 Example: local fig = plot.infoplane(plane, {bound = curve, epochs = epochs}); fig:save("infoplane.png")]])
+
+-- plot.infoplanes(planes, opts) -> fig, axes
+function M.infoplanes(planes, opts)
+  local fname = "plot.infoplanes"
+  opts = opts or {}
+  if type(opts) ~= "table" then error(fname .. ": options must be a table", 2) end
+  if type(planes) ~= "table" or is_tensor(planes) then
+    error(fname .. ": planes must be an array of [snapshots x layers x 2] tensors (or of arrays of them, one per run)", 2)
+  end
+  local list, titles = {}, {}
+  for i, p in ipairs(planes) do list[i] = p; titles[i] = opts.titles and opts.titles[i] or nil end
+  if #list == 0 then
+    local names = {}
+    for k in pairs(planes) do if type(k) == "string" then names[#names + 1] = k end end
+    table.sort(names)
+    for i, k in ipairs(names) do list[i] = planes[k]; titles[i] = k end
+  end
+  if #list == 0 or #list > 8 then error(fname .. ": give 1 to 8 planes", 2) end
+  local fig = M.figure{width = opts.width or 620 * #list, height = opts.height or 560, dpi = opts.dpi or 100,
+    fontsize = opts.fontsize or 12, cols = #list, title = opts.title}
+  -- shared limits so the panels compare at a glance
+  local xmin, xmax, ymin, ymax = math.huge, -math.huge, math.huge, -math.huge
+  for _, p in ipairs(list) do
+    for _, t in ipairs(is_tensor(p) and {p} or p) do
+      local s = shape(t)
+      for i = 1, s[1] do
+        for l = 1, s[2] do
+          local x, y = t:get(i, l, 1), t:get(i, l, 2)
+          if x == x and y == y then
+            xmin, xmax = math.min(xmin, x), math.max(xmax, x)
+            ymin, ymax = math.min(ymin, y), math.max(ymax, y)
+          end
+        end
+      end
+    end
+  end
+  local axes = {}
+  for i, p in ipairs(list) do
+    local o = {}
+    for k, v in pairs(opts) do
+      if k ~= "titles" and k ~= "width" and k ~= "height" and k ~= "dpi" and k ~= "title" then o[k] = v end
+    end
+    o.ax = fig:axes(1, i)
+    o.title = titles[i] or ("estimator " .. i)
+    o.fontsize = opts.fontsize or 12
+    M.infoplane(p, o)
+    if xmax > xmin and ymax > ymin and opts.share ~= false then
+      local mx, my = 0.05 * (xmax - xmin), 0.05 * (ymax - ymin)
+      o.ax:xlim(xmin - mx, xmax + mx)
+      o.ax:ylim(ymin - my, ymax + my)
+    end
+    axes[i] = o.ax
+  end
+  return fig, axes
+end
+
+help.set(M.infoplanes, "plot.infoplanes", [[plot.infoplanes(planes, opts)
+
+Several information planes side by side (e.g. one per estimator), with shared limits: planes is an array of [snapshots x layers x 2] tensors (or of arrays of them, one per run), or a table name -> plane (panels sorted by name, titled by it). Options: titles (one per panel), share (false: each panel its own limits), title (over the figure), width, height, dpi, fontsize, and every plot.infoplane option (bound, epochs, mode, cmap, logcolor, ...). Returns fig and the array of axes.
+
+Example: plot.infoplanes({binning = p1, kde = p2}, {bound = curve, epochs = epochs}):save("estimators.png")]])
 
 -- Values of v (tensor or array) with the positive epochs only, as parallel Lua arrays.
 local function positive_series(ep, ys)
@@ -244,23 +329,46 @@ end
 function M.snr(run, opts)
   local fname = "plot.snr"
   opts = check_options(opts, {title = true, width = true, height = true, dpi = true, fontsize = true, ax = true,
-    transition = true, layers = true}, fname)
+    transition = true, layers = true, normalize = true}, fname)
   local st = run
-  if type(run) ~= "table" or run.mean == nil then
+  if type(run) ~= "table" or (run.mean == nil and run.grad_mean == nil) then
     local ok, gs = pcall(function() return run:gradstats() end)
     if not ok or type(gs) ~= "table" then
       error(fname .. ": expected a run with :gradstats() or a table {epochs = tensor, mean = tensor [epochs x layers], std = tensor [epochs x layers]}", 2)
     end
     st = gs
   end
-  if not (st.epochs and is_tensor(st.mean) and is_tensor(st.std)) then
-    error(fname .. ": gradient statistics need epochs, mean [epochs x layers] and std [epochs x layers]", 2)
+  -- accept the nn run's names (grad_mean, grad_std, weight_norm; epochs 1..E) as well as mean/std/epochs
+  local mean, sd = st.mean or st.grad_mean, st.std or st.grad_std
+  if not (is_tensor(mean) and is_tensor(sd)) then
+    error(fname .. ": gradient statistics need mean [epochs x layers] and std [epochs x layers] tensors", 2)
   end
-  local ep = tolist(st.epochs, "epochs", fname)
-  local ms, ss = shape(st.mean), shape(st.std)
+  local ms, ss = shape(mean), shape(sd)
+  local ep
+  if st.epochs ~= nil or st.epoch ~= nil then ep = tolist(st.epochs or st.epoch, "epochs", fname)
+  else
+    ep = {}
+    for i = 1, ms[1] or 0 do ep[i] = i end
+  end
   if #ms ~= 2 or ms[1] ~= #ep or table.concat(ms, "x") ~= table.concat(ss, "x") then
     error(("%s: mean and std must both be %d x layers, got %s and %s"):format(fname, #ep, table.concat(ms, "x"), table.concat(ss, "x")), 2)
   end
+  if opts.normalize then
+    local wn = st.weight_norm
+    if not is_tensor(wn) or table.concat(shape(wn), "x") ~= table.concat(ms, "x") then
+      error(fname .. ": normalize needs weight_norm [epochs x layers] in the gradient statistics", 2)
+    end
+    local nm, ns = tensor.zeros(ms[1], ms[2]), tensor.zeros(ms[1], ms[2])
+    for i = 1, ms[1] do
+      for l = 1, ms[2] do
+        local w = wn:get(i, l)
+        nm:set(i, l, mean:get(i, l) / w)
+        ns:set(i, l, sd:get(i, l) / w)
+      end
+    end
+    mean, sd = nm, ns
+  end
+  st = {mean = mean, std = sd}
   local fig, ax = target(opts, {width = 1000, height = 700, fontsize = 12})
   ax:loglog()
   local L = ms[2]
@@ -296,15 +404,15 @@ function M.snr(run, opts)
     if ymax > 0 then ax:text(transition, ymax, "drift \u{2192} diffusion  ", {color = "0.3", align = "right", valign = "top"}) end
   end
   ax:xlabel("epoch")
-  ax:ylabel("gradient norm")
+  ax:ylabel(opts.normalize and "gradient norm / weight norm" or "gradient norm")
   ax:title(opts.title or "Gradient mean (solid) and standard deviation (dotted)")
-  ax:legend("lower left")
+  ax:legend()
   return fig, ax
 end
 
 help.set(M.snr, "plot.snr", [[plot.snr(run_or_stats, opts)
 
-Gradient signal-to-noise figure (Shwartz-Ziv & Tishby, Fig. 4): per layer, the norm of the mean gradient (solid) and its standard deviation (dotted) against epoch, log-log, with a grey vertical line at the drift-to-diffusion transition (opts.transition, or the first epoch where the summed means fall below the summed stds). The argument is a run with :gradstats() or a table {epochs = 1-d tensor, mean = [epochs x layers], std = [epochs x layers]}. Epochs <= 0 are left out (log axis). Options: transition, layers (names), title, width, height, dpi, fontsize, ax. Returns fig, ax.
+Gradient signal-to-noise figure (Shwartz-Ziv & Tishby, Fig. 4): per layer, the norm of the mean gradient (solid) and its standard deviation (dotted) against epoch, log-log, with a grey vertical line at the drift-to-diffusion transition (opts.transition, or the first epoch where the summed means fall below the summed stds). The argument is a run with :gradstats() (its grad_mean, grad_std, weight_norm tensors, epochs 1..E) or a table {epochs = 1-d tensor, mean = [epochs x layers], std = [epochs x layers]}. Epochs <= 0 are left out (log axis). Options: normalize (divide by each layer's weight norm, as the paper-era figure), transition, layers (names), title, width, height, dpi, fontsize, ax. Returns fig, ax.
 
 Example: plot.snr({epochs = e, mean = m, std = s}):save("snr.png")]])
 

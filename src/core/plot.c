@@ -3,6 +3,7 @@
 ** copied, so the caller's arrays may change afterwards).
 */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "colormap.h"
@@ -42,6 +43,7 @@ static void axes_init(ibsh_axes *ax, ibsh_figure *fig) {
   ax->fig = fig;
   for (int a = 0; a < 2; a++) ax->lim[a][0] = ax->lim[a][1] = NAN;
   ax->cb_cmap = -1;
+  ax->spines = 15;
   ax->cb_vmin = ax->cb_vmax = NAN;
 }
 
@@ -76,7 +78,8 @@ void ibsh_figure_free(ibsh_figure *fig) {
   for (int i = 0; i < fig->rows * fig->cols; i++) {
     ibsh_axes *ax = &fig->axes[i];
     for (size_t k = 0; k < ax->nseries; k++) series_free(&ax->series[k]);
-    free(ax->series); free(ax->title); free(ax->xlabel); free(ax->ylabel); free(ax->cb_label);
+    free(ax->fixed[0]); free(ax->fixed[1]);
+    free(ax->series); free(ax->title); free(ax->legend_title); free(ax->xlabel); free(ax->ylabel); free(ax->cb_label);
   }
   free(fig->axes);
   free(fig->suptitle);
@@ -112,6 +115,9 @@ void ibsh_axes_box(const ibsh_axes *ax, double box[4]) { memcpy(box, ax->box, si
 /* Non-finite points dropped by the last add call (for a warning). */
 size_t ibsh_axes_last_skipped(const ibsh_axes *ax) { return ax->last_skipped; }
 
+/* Bytes of data the last add call copied into the figure. */
+size_t ibsh_axes_last_bytes(const ibsh_axes *ax) { return ax->last_bytes; }
+
 /* A new series slot with style st resolved (cycle colour, label copy). */
 static int new_series(ibsh_axes *ax, int kind, const ibsh_style *st, plot_series **out) {
   if (ax->nseries == ax->cap) {
@@ -139,8 +145,12 @@ static int new_series(ibsh_axes *ax, int kind, const ibsh_style *st, plot_series
   return IBSH_OK;
 }
 
-/* Commit the series created by new_series. */
-static void commit(ibsh_axes *ax) { ax->nseries++; }
+/* Commit the series created by new_series, recording the bytes it holds. */
+static void commit(ibsh_axes *ax) {
+  plot_series *s = &ax->series[ax->nseries++];
+  size_t per = 2 + (s->y2 != NULL) + (s->y3 != NULL) + (s->s != NULL);
+  ax->last_bytes = (s->n * per + (s->v ? (s->kind == SERIES_LINE ? s->rows : s->kind == SERIES_IMAGE ? s->rows * s->cols : s->n) : 0)) * sizeof(double);
+}
 
 /* Copy n doubles (NULL stays NULL). */
 static int copy(double **dst, const double *src, size_t n) {
@@ -163,11 +173,18 @@ static size_t count_bad(size_t n, const double *a, const double *b, const double
 /* Resolve the colour range of a mapped series from its values when not fixed. */
 static void value_range(plot_series *s, size_t nv) {
   double lo = INFINITY, hi = -INFINITY;
+  int lg = s->st.clog;
   for (size_t i = 0; i < nv; i++)
-    if (isfinite(s->v[i])) { lo = fmin(lo, s->v[i]); hi = fmax(hi, s->v[i]); }
-  if (!isfinite(lo)) { lo = 0; hi = 1; }
-  s->vmin = isfinite(s->st.vmin) ? s->st.vmin : lo;
-  s->vmax = isfinite(s->st.vmax) ? s->st.vmax : hi;
+    if (isfinite(s->v[i]) && (!lg || s->v[i] > 0)) { lo = fmin(lo, s->v[i]); hi = fmax(hi, s->v[i]); }
+  if (!isfinite(lo)) { lo = lg ? 1 : 0; hi = lg ? 10 : 1; }
+  s->vmin = isfinite(s->st.vmin) && (!lg || s->st.vmin > 0) ? s->st.vmin : lo;
+  s->vmax = isfinite(s->st.vmax) && (!lg || s->st.vmax > 0) ? s->st.vmax : hi;
+  if (!(s->vmax > s->vmin)) {
+    double c = s->vmin;
+    if (lg) { s->vmin = c / 2; s->vmax = c * 2; } else { s->vmin = c - 0.5; s->vmax = c + 0.5; }
+  }
+  s->lo = lg ? log10(s->vmin) : s->vmin;
+  s->span = (lg ? log10(s->vmax) : s->vmax) - s->lo;
 }
 
 /* Check a point count. */
@@ -223,6 +240,44 @@ int ibsh_axes_band(ibsh_axes *ax, const double *x, const double *ylo, const doub
   return IBSH_OK;
 }
 
+/* Bars centred at x with the given heights, widths (data units) and bottoms (NULL: 0). */
+int ibsh_axes_bars(ibsh_axes *ax, const double *x, const double *height, const double *width, const double *bottom,
+                   size_t n, const ibsh_style *st) {
+  int rc = check_n(n);
+  if (rc) return rc;
+  plot_series *s;
+  if ((rc = new_series(ax, SERIES_BARS, st, &s))) return rc;
+  s->n = n; s->rows = 1; s->cols = n;
+  if ((rc = copy(&s->x, x, n)) || (rc = copy(&s->y, height, n)) || (rc = copy(&s->s, width, n))) { series_free(s); return rc; }
+  s->y2 = calloc(n ? n : 1, sizeof *s->y2);
+  if (!s->y2) { series_free(s); return ibsh_fail(IBSH_ENOMEM, "out of memory"); }
+  if (bottom) memcpy(s->y2, bottom, n * sizeof *s->y2);
+  ax->last_skipped = count_bad(n, x, height, width, bottom);
+  commit(ax);
+  return IBSH_OK;
+}
+
+/* Histogram counts of n values into nbins equal bins over [lo, hi] (values outside are ignored;
+   hi itself falls in the last bin); density scales counts to unit area. */
+int ibsh_histogram(const double *v, size_t n, size_t nbins, double lo, double hi, int density, double *counts) {
+  if (nbins == 0 || nbins > 100000) return ibsh_fail(IBSH_EINVAL, "bins must be in 1..100000, got %zu", nbins);
+  if (!(hi > lo) || !isfinite(lo) || !isfinite(hi)) return ibsh_fail(IBSH_EINVAL, "histogram range [%g, %g] is empty", lo, hi);
+  memset(counts, 0, nbins * sizeof *counts);
+  size_t used = 0;
+  double scale = nbins / (hi - lo);
+  for (size_t i = 0; i < n; i++) {
+    double x = v[i];
+    if (!(x >= lo && x <= hi)) continue;
+    size_t b = (size_t)((x - lo) * scale);
+    if (b >= nbins) b = nbins - 1;
+    counts[b] += 1;
+    used++;
+  }
+  if (density && used > 0)
+    for (size_t b = 0; b < nbins; b++) counts[b] /= used * (hi - lo) / nbins;
+  return IBSH_OK;
+}
+
 /* Error bars at (x, y) from y - elo to y + ehi, joined by a line when st->width > 0. */
 int ibsh_axes_errorbar(ibsh_axes *ax, const double *x, const double *y, const double *elo,
                        const double *ehi, size_t n, const ibsh_style *st) {
@@ -241,9 +296,39 @@ int ibsh_axes_errorbar(ibsh_axes *ax, const double *x, const double *y, const do
   return IBSH_OK;
 }
 
+/* An image of a rows x cols matrix v coloured through st->cmap over extent {left, right, bottom, top}
+   (matplotlib's order); row 1 lies at the top edge when upper, else at the bottom edge. Unfixed
+   limits become the extent. */
+int ibsh_axes_image(ibsh_axes *ax, const double *v, size_t rows, size_t cols, const double extent[4], int upper,
+                    const ibsh_style *st) {
+  size_t n = rows * cols;
+  int rc = check_n(n);
+  if (rc) return rc;
+  if (rows == 0 || cols == 0) return ibsh_fail(IBSH_EINVAL, "the matrix is empty");
+  for (int i = 0; i < 4; i++) if (!isfinite(extent[i])) return ibsh_fail(IBSH_EINVAL, "extent must be finite");
+  if (extent[0] == extent[1] || extent[2] == extent[3]) return ibsh_fail(IBSH_EINVAL, "extent has zero width or height");
+  plot_series *s;
+  if ((rc = new_series(ax, SERIES_IMAGE, st, &s))) return rc;
+  s->n = 2; s->rows = rows; s->cols = cols;
+  double xs[2] = {extent[0], extent[1]}, ys[2] = {extent[2], extent[3]};
+  if ((rc = copy(&s->x, xs, 2)) || (rc = copy(&s->y, ys, 2)) || (rc = copy(&s->v, v, n))) { series_free(s); return rc; }
+  value_range(s, n);
+  s->st.marker = upper;  /* reused: nonzero = row 1 at the top */
+  size_t bad = 0;
+  for (size_t i = 0; i < n; i++) if (!isfinite(v[i])) bad++;
+  ax->last_skipped = bad;
+  for (int a = 0; a < 2; a++)  /* like imshow: the limits become the extent (y1 at the top) */
+    if (isnan(ax->lim[a][0]) && isnan(ax->lim[a][1]) && !ax->log[a]) {
+      ax->lim[a][0] = extent[2 * a];
+      ax->lim[a][1] = extent[2 * a + 1];
+    }
+  commit(ax);
+  return IBSH_OK;
+}
+
 /* A horizontal (vertical = 0) or vertical (vertical = 1) reference line at value v. */
 int ibsh_axes_refline(ibsh_axes *ax, int vertical, double v, const ibsh_style *st) {
-  if (!isfinite(v)) return ibsh_fail(IBSH_EINVAL, "position %g is not finite", v);
+  if (!isfinite(v)) return ibsh_fail(IBSH_EINVAL, "position is not finite");
   plot_series *s;
   int rc = new_series(ax, vertical ? SERIES_VLINE : SERIES_HLINE, st, &s);
   if (rc) return rc;
@@ -256,7 +341,7 @@ int ibsh_axes_refline(ibsh_axes *ax, int vertical, double v, const ibsh_style *s
 
 /* Text at data point (x, y). */
 int ibsh_axes_text(ibsh_axes *ax, double x, double y, const char *text, const ibsh_style *st) {
-  if (!isfinite(x) || !isfinite(y)) return ibsh_fail(IBSH_EINVAL, "text position (%g, %g) is not finite", x, y);
+  if (!isfinite(x) || !isfinite(y)) return ibsh_fail(IBSH_EINVAL, "text position is not finite");
   plot_series *s;
   int rc = new_series(ax, SERIES_TEXT, st, &s);
   if (rc) return rc;
@@ -300,11 +385,33 @@ int ibsh_axes_label(ibsh_axes *ax, const char *which, const char *text) {
   return ibsh_fail(IBSH_EINVAL, "unknown label '%s'", which);
 }
 
+/* Font size in points (0: default) of "title", "xlabel" or "ylabel". */
+int ibsh_axes_label_size(ibsh_axes *ax, const char *which, double pt) {
+  if (!(pt >= 0 && pt <= 200)) return ibsh_fail(IBSH_EINVAL, "font size %g out of range (0..200 points)", pt);
+  if (strcmp(which, "title") == 0) ax->title_pt = pt;
+  else if (strcmp(which, "xlabel") == 0) ax->xlabel_pt = pt;
+  else if (strcmp(which, "ylabel") == 0) ax->ylabel_pt = pt;
+  else return ibsh_fail(IBSH_EINVAL, "unknown label '%s'", which);
+  return IBSH_OK;
+}
+
+/* Which spines to draw: bit mask 1 left, 2 bottom, 4 right, 8 top. */
+void ibsh_axes_spines(ibsh_axes *ax, int mask) { ax->spines = mask & 15; }
+
 /* Show (1) or hide (0) grid lines at major ticks. */
 void ibsh_axes_grid(ibsh_axes *ax, int on) { ax->grid = on != 0; }
 
-/* Show a legend of labelled series at loc (IBSH_LOC_*). */
-void ibsh_axes_legend(ibsh_axes *ax, int loc) { ax->legend = 1; ax->legend_loc = loc; }
+/* Show a legend of labelled series at loc (IBSH_LOC_*) in ncol columns, with an optional title and frame. */
+int ibsh_axes_legend(ibsh_axes *ax, int loc, int ncol, const char *title, int frame) {
+  if (ncol < 1 || ncol > 16) return ibsh_fail(IBSH_EINVAL, "ncol %d out of range (1..16)", ncol);
+  int rc = dupstr(&ax->legend_title, title);
+  if (rc) return rc;
+  ax->legend = 1;
+  ax->legend_loc = loc;
+  ax->legend_ncol = ncol;
+  ax->legend_frame = frame != 0;
+  return IBSH_OK;
+}
 
 /* Add a colour bar: cmap < 0 and NaN limits take the mapping of the last colour-mapped series. */
 int ibsh_axes_colorbar(ibsh_axes *ax, const char *label, int cmap, double vmin, double vmax) {
@@ -325,4 +432,23 @@ int ibsh_legend_loc(const char *name) {
                                       "center left", "center right", "lower center", "upper center", "center", NULL};
   for (int i = 0; names[i]; i++) if (strcmp(name, names[i]) == 0) return i;
   return -1;
+}
+
+/* Fixed ticks for axis at n values with labels (NULL labels: formatted numbers); n < 0 restores automatic ticks. */
+int ibsh_axes_ticks(ibsh_axes *ax, int axis, const double *v, const char *const *labels, int n) {
+  free(ax->fixed[axis]);
+  ax->fixed[axis] = NULL;
+  if (n < 0) return IBSH_OK;
+  if (n > MAXTICKS) return ibsh_fail(IBSH_EINVAL, "%d ticks is too many (%d at most)", n, MAXTICKS);
+  plot_ticks *t = calloc(1, sizeof *t);
+  if (!t) return ibsh_fail(IBSH_ENOMEM, "out of memory");
+  for (int i = 0; i < n; i++) {
+    if (!isfinite(v[i])) { free(t); return ibsh_fail(IBSH_EINVAL, "tick %d is not finite", i + 1); }
+    t->v[i] = v[i];
+    if (labels) snprintf(t->label[i], sizeof t->label[i], "%s", labels[i]);
+    else snprintf(t->label[i], sizeof t->label[i], "%g", v[i]);
+  }
+  t->n = n;
+  ax->fixed[axis] = t;
+  return IBSH_OK;
 }

@@ -13,7 +13,8 @@ typedef struct ibsh_figure ibsh_figure;
 typedef struct ibsh_axes ibsh_axes;
 
 enum { IBSH_DASH_SOLID = 0, IBSH_DASH_DASHED, IBSH_DASH_DOTTED, IBSH_DASH_DASHDOT };
-enum { IBSH_MARK_NONE = 0, IBSH_MARK_CIRCLE, IBSH_MARK_SQUARE };
+enum { IBSH_MARK_NONE = 0, IBSH_MARK_CIRCLE, IBSH_MARK_SQUARE, IBSH_MARK_DIAMOND, IBSH_MARK_TRIUP, IBSH_MARK_TRIDOWN,
+       IBSH_MARK_PLUS, IBSH_MARK_CROSS };
 enum { IBSH_LOC_BEST = 0, IBSH_LOC_UR, IBSH_LOC_UL, IBSH_LOC_LL, IBSH_LOC_LR,
        IBSH_LOC_R, IBSH_LOC_CL, IBSH_LOC_CR, IBSH_LOC_LC, IBSH_LOC_UC, IBSH_LOC_C };
 
@@ -27,6 +28,7 @@ typedef struct ibsh_style {
   double size;        /* marker diameter in points */
   int cmap;           /* colour map index for per-point or per-line values */
   double vmin, vmax;  /* value range of the colour map (NaN: from the data) */
+  int clog;           /* map colour values on a log scale (non-positive values get the lowest colour) */
   const char *label;  /* legend entry or NULL (copied) */
   double fontsize;    /* text size in points (0: figure default) */
   int halign, valign; /* text anchor: 0 left/baseline, 1 centre, 2 right/top, 3 bottom */
@@ -78,9 +80,23 @@ int ibsh_axes_scatter(ibsh_axes *ax, const double *x, const double *y, size_t n,
 int ibsh_axes_band(ibsh_axes *ax, const double *x, const double *ylo, const double *yhi, size_t n,
                    const ibsh_style *st);
 
+/* Bars centred at x with the given heights, widths (data units) and bottoms (NULL: 0). */
+int ibsh_axes_bars(ibsh_axes *ax, const double *x, const double *height, const double *width, const double *bottom,
+                   size_t n, const ibsh_style *st);
+
+/* Histogram counts of n values into nbins equal bins over [lo, hi] (values outside are ignored;
+   hi itself falls in the last bin); density scales counts to unit area. */
+int ibsh_histogram(const double *v, size_t n, size_t nbins, double lo, double hi, int density, double *counts);
+
 /* Error bars at (x, y) from y - elo to y + ehi, joined by a line when st->width > 0. */
 int ibsh_axes_errorbar(ibsh_axes *ax, const double *x, const double *y, const double *elo,
                        const double *ehi, size_t n, const ibsh_style *st);
+
+/* An image of a rows x cols matrix v coloured through st->cmap over extent {left, right, bottom, top}
+   (matplotlib's order); row 1 lies at the top edge when upper, else at the bottom edge. Unfixed
+   limits become the extent. */
+int ibsh_axes_image(ibsh_axes *ax, const double *v, size_t rows, size_t cols, const double extent[4], int upper,
+                    const ibsh_style *st);
 
 /* A horizontal (vertical = 0) or vertical (vertical = 1) reference line at value v. */
 int ibsh_axes_refline(ibsh_axes *ax, int vertical, double v, const ibsh_style *st);
@@ -90,6 +106,9 @@ int ibsh_axes_text(ibsh_axes *ax, double x, double y, const char *text, const ib
 
 /* Non-finite points dropped by the last add call (for a warning). */
 size_t ibsh_axes_last_skipped(const ibsh_axes *ax);
+
+/* Bytes of data the last add call copied into the figure. */
+size_t ibsh_axes_last_bytes(const ibsh_axes *ax);
 
 /* Fixed limits for axis (0 x, 1 y); NaN ends stay automatic. */
 int ibsh_axes_limits(ibsh_axes *ax, int axis, double lo, double hi);
@@ -103,14 +122,23 @@ int ibsh_axes_log(ibsh_axes *ax, int axis, int on);
 /* Set "title", "xlabel" or "ylabel" text (NULL clears). */
 int ibsh_axes_label(ibsh_axes *ax, const char *which, const char *text);
 
+/* Font size in points (0: default) of "title", "xlabel" or "ylabel". */
+int ibsh_axes_label_size(ibsh_axes *ax, const char *which, double pt);
+
+/* Which spines to draw: bit mask 1 left, 2 bottom, 4 right, 8 top. */
+void ibsh_axes_spines(ibsh_axes *ax, int mask);
+
 /* Show (1) or hide (0) grid lines at major ticks. */
 void ibsh_axes_grid(ibsh_axes *ax, int on);
 
-/* Show a legend of labelled series at loc (IBSH_LOC_*). */
-void ibsh_axes_legend(ibsh_axes *ax, int loc);
+/* Show a legend of labelled series at loc (IBSH_LOC_*) in ncol columns, with an optional title and frame. */
+int ibsh_axes_legend(ibsh_axes *ax, int loc, int ncol, const char *title, int frame);
 
 /* Add a colour bar: cmap < 0 and NaN limits take the mapping of the last colour-mapped series. */
 int ibsh_axes_colorbar(ibsh_axes *ax, const char *label, int cmap, double vmin, double vmax);
+
+/* Fixed ticks for axis at n values with labels (NULL labels: formatted numbers); n < 0 restores automatic ticks. */
+int ibsh_axes_ticks(ibsh_axes *ax, int axis, const double *v, const char *const *labels, int n);
 
 /* Legend location code from a name ("best", "upper right", ...), or -1. */
 int ibsh_legend_loc(const char *name);

@@ -32,7 +32,7 @@ int plot_text(plot_dev *dev, const char *s, double x, double y, double px, int h
 
 /* The colour of value v under a series' colour map. */
 void plot_map_color(const plot_series *s, double v, double rgba[4]) {
-  double t = (v - s->vmin) / (s->vmax - s->vmin);
+  double t = s->st.clog ? (v > 0 ? (log10(v) - s->lo) / s->span : 0) : (v - s->lo) / s->span;
   ibsh_colormap_eval(s->st.cmap, t, rgba);
   rgba[3] = (s->st.color[3] < 0 ? 1 : s->st.color[3]) * s->st.alpha;
 }
@@ -99,10 +99,35 @@ static int draw_line(plot_dev *dev, const ibsh_axes *ax, const plot_series *s, c
       to_px(ax, s->x[r * s->cols + i], s->y[r * s->cols + i], &xy[2 * i], &xy[2 * i + 1]);
     if (lw > 0) rc = plot_stroke_styled(dev, xy, s->cols, lw, rgba, s->st.dash);
     if (rc == IBSH_OK && s->st.marker)
-      rc = plot_markers_one(dev, xy, s->cols, s->st.size * m->pt, s->st.marker == IBSH_MARK_SQUARE, rgba);
+      rc = plot_markers_one(dev, xy, s->cols, s->st.size * m->pt, plot_marker_shape(s->st.marker), rgba);
     if ((r & 255) == 255 && ibsh_interrupted()) rc = ibsh_fail(IBSH_EINTR, "interrupted");
   }
   free(xy);
+  return rc;
+}
+
+static int draw_scatter(plot_dev *dev, const ibsh_axes *ax, const plot_series *s, const lay_metrics *m);
+
+/* Draw a large scatter on a vector device as an embedded image of the axes area. */
+static int draw_scatter_image(plot_dev *dev, const ibsh_axes *ax, const plot_series *s, const lay_metrics *m) {
+  int x0 = (int)ax->box[0], y0 = (int)ax->box[1], w = (int)(ax->box[2] - ax->box[0]), h = (int)(ax->box[3] - ax->box[1]);
+  static const double clear[4] = {1, 1, 1, 0};
+  ibsh_raster r;
+  int rc = ibsh_raster_init(&r, w, h, clear);
+  if (rc) return rc;
+  plot_dev off;
+  plot_raster_dev(&off, &r);
+  ibsh_axes shifted = *ax;  /* the same axes moved so its box starts at the image origin */
+  shifted.box[0] -= x0; shifted.box[2] -= x0; shifted.box[1] -= y0; shifted.box[3] -= y0;
+  rc = draw_scatter(&off, &shifted, s, m);
+  unsigned char *px = rc ? NULL : malloc((size_t)w * (size_t)h * 4);
+  if (!rc && !px) rc = ibsh_fail(IBSH_ENOMEM, "out of memory");
+  if (!rc) {
+    ibsh_raster_export(&r, px);
+    rc = dev->image(dev->ctx, x0, y0, w, h, px);
+  }
+  free(px);
+  ibsh_raster_free(&r);
   return rc;
 }
 
@@ -117,9 +142,10 @@ static int draw_scatter(plot_dev *dev, const ibsh_axes *ax, const plot_series *s
   plot_plain_color(s, rgba);
   for (int k = 0; k < 4; k++) one[k] = (unsigned char)lround(fmin(fmax(rgba[k], 0), 1) * 255);
   if (s->v) ibsh_colormap_lut(s->st.cmap, (s->st.color[3] < 0 ? 1 : s->st.color[3]) * s->st.alpha, lut);
-  double scale = 255.0 / (s->vmax - s->vmin);
+  double scale = 255.0 / s->span;
+  int clog = s->st.clog;
   float d0 = (float)(s->st.size * m->pt);
-  int shape = s->st.marker == IBSH_MARK_SQUARE;
+  int shape = plot_marker_shape(s->st.marker);
   double lx0 = ax->view[0][0], lx1 = ax->view[0][1], ly0 = ax->view[1][0], ly1 = ax->view[1][1];
   int logx = ax->log[0], logy = ax->log[1];
   if (logx) { lx0 = log10(lx0); lx1 = log10(lx1); }
@@ -140,8 +166,8 @@ static int draw_scatter(plot_dev *dev, const ibsh_axes *ax, const plot_series *s
       if (s->v) {
         double v = s->v[i];
         if (!isfinite(v)) continue;
-        double t = (v - s->vmin) * scale;
-        int li = t <= 0 ? 0 : t >= 255 ? 255 : (int)(t + 0.5);
+        double t = ((clog ? (v > 0 ? log10(v) : s->lo) : v) - s->lo) * scale;
+        int li = !(t > 0) ? 0 : t >= 255 ? 255 : (int)(t + 0.5);
         memcpy(col + 4 * k, lut[li], 4);
       }
       if (s->s) d[k] = (float)(s->s[i] * m->pt);
@@ -150,6 +176,59 @@ static int draw_scatter(plot_dev *dev, const ibsh_axes *ax, const plot_series *s
     rc = dev->markers(dev->ctx, xy, k, s->v ? col : one, s->v != NULL, s->s ? d : &d0, s->s != NULL, shape);
   }
   free(xy); free(d); free(col);
+  return rc;
+}
+
+/* Draw an image series: nearest-cell sampling at each pixel centre of the axes box, as one RGBA image. */
+static int draw_image(plot_dev *dev, const ibsh_axes *ax, const plot_series *s) {
+  int x0 = (int)ax->box[0], y0 = (int)ax->box[1], w = (int)(ax->box[2] - ax->box[0]), h = (int)(ax->box[3] - ax->box[1]);
+  unsigned char *px = calloc((size_t)w * (size_t)h, 4);
+  int *col = malloc((size_t)w * sizeof *col);
+  if (!px || !col) { free(px); free(col); return ibsh_fail(IBSH_ENOMEM, "out of memory"); }
+  unsigned char lut[256][4];
+  ibsh_colormap_lut(s->st.cmap, (s->st.color[3] < 0 ? 1 : s->st.color[3]) * s->st.alpha, lut);
+  double ex0 = s->x[0], ex1 = s->x[1], ey0 = s->y[0], ey1 = s->y[1];
+  for (int i = 0; i < w; i++) {
+    double x = lay_unmap(ax, 0, x0 + i + 0.5);
+    double f = (x - ex0) / (ex1 - ex0);
+    col[i] = f >= 0 && f < 1 ? (int)(f * s->cols) : -1;
+  }
+  for (int j = 0; j < h; j++) {
+    double y = lay_unmap(ax, 1, y0 + j + 0.5);
+    double from = s->st.marker ? ey1 : ey0, to = s->st.marker ? ey0 : ey1;  /* row 1 sits at y1 when upper */
+    double f = (y - from) / (to - from);
+    if (!(f >= 0 && f < 1)) continue;
+    size_t row = (size_t)(f * s->rows);
+    for (int i = 0; i < w; i++) {
+      if (col[i] < 0) continue;
+      double v = s->v[row * s->cols + (size_t)col[i]];
+      if (!isfinite(v)) continue;
+      double t = s->st.clog ? (v > 0 ? (log10(v) - s->lo) / s->span : 0) : (v - s->lo) / s->span;
+      int li = !(t > 0) ? 0 : t >= 1 ? 255 : (int)(t * 255 + 0.5);
+      memcpy(px + 4 * ((size_t)j * (size_t)w + (size_t)i), lut[li], 4);
+    }
+  }
+  int rc = dev->image(dev->ctx, x0, y0, w, h, px);
+  free(px);
+  free(col);
+  return rc;
+}
+
+/* Draw bars as filled rectangles (bottoms at or below zero on a log axis start below the axes). */
+static int draw_bars(plot_dev *dev, const ibsh_axes *ax, const plot_series *s) {
+  double rgba[4];
+  plot_plain_color(s, rgba);
+  int rc = IBSH_OK;
+  for (size_t i = 0; i < s->n && rc == IBSH_OK; i++) {
+    double x = s->x[i], w = fabs(s->s[i]), b = s->y2[i], t = b + s->y[i];
+    if (!isfinite(x) || !isfinite(w) || !isfinite(b) || !isfinite(t)) continue;
+    double xa = lay_map(ax, 0, x - w / 2), xb = lay_map(ax, 0, x + w / 2);
+    double ya = lay_map(ax, 1, b), yb = lay_map(ax, 1, t);
+    if (isnan(ya) && ax->log[1]) ya = ax->box[3] + 10;
+    if (isnan(xa) || isnan(xb) || isnan(ya) || isnan(yb)) continue;
+    double poly[8] = {xa, ya, xb, ya, xb, yb, xa, yb};
+    rc = dev->poly(dev->ctx, poly, 4, rgba);
+  }
   return rc;
 }
 
@@ -192,6 +271,7 @@ static int draw_errorbar(plot_dev *dev, const ibsh_axes *ax, const plot_series *
     double x, y0, y1, t;
     to_px(ax, s->x[i], s->y[i] - fabs(s->y2[i]), &x, &y0);
     to_px(ax, s->x[i], s->y[i] + fabs(s->y3[i]), &t, &y1);
+    if (ax->log[1] && !isnan(t) && isnan(y0) && isfinite(s->y[i])) { x = t; y0 = ax->box[3] + 10; }  /* log axis: clip at the bottom */
     if (isnan(x) || isnan(t)) continue;
     double bar[4] = {x, y0, x, y1};
     rc = plot_stroke_styled(dev, bar, 2, lw, rgba, 0);
@@ -205,7 +285,7 @@ static int draw_errorbar(plot_dev *dev, const ibsh_axes *ax, const plot_series *
     if (!xy) return ibsh_fail(IBSH_ENOMEM, "out of memory");
     for (size_t i = 0; i < s->n; i++) to_px(ax, s->x[i], s->y[i], &xy[2 * i], &xy[2 * i + 1]);
     if (s->st.width > 0) rc = plot_stroke_styled(dev, xy, s->n, s->st.width * m->pt, rgba, s->st.dash);
-    if (rc == IBSH_OK && s->st.marker) rc = plot_markers_one(dev, xy, s->n, s->st.size * m->pt, s->st.marker == IBSH_MARK_SQUARE, rgba);
+    if (rc == IBSH_OK && s->st.marker) rc = plot_markers_one(dev, xy, s->n, s->st.size * m->pt, plot_marker_shape(s->st.marker), rgba);
     free(xy);
   }
   return rc;
@@ -216,8 +296,12 @@ static int draw_series(plot_dev *dev, const ibsh_axes *ax, const plot_series *s,
   double rgba[4];
   switch (s->kind) {
   case SERIES_LINE: return draw_line(dev, ax, s, m);
-  case SERIES_SCATTER: return draw_scatter(dev, ax, s, m);
+  case SERIES_IMAGE: return draw_image(dev, ax, s);
+  case SERIES_SCATTER:
+    if (dev->vector && s->n > PLOT_VECTOR_MAX_POINTS) return draw_scatter_image(dev, ax, s, m);
+    return draw_scatter(dev, ax, s, m);
   case SERIES_BAND: return draw_band(dev, ax, s);
+  case SERIES_BARS: return draw_bars(dev, ax, s);
   case SERIES_ERRORBAR: return draw_errorbar(dev, ax, s, m);
   case SERIES_HLINE: case SERIES_VLINE: {
     plot_plain_color(s, rgba);
@@ -283,8 +367,14 @@ static int draw_frame(plot_dev *dev, const ibsh_axes *ax, const lay_axes_info *i
   }
   if (grid || rc) return rc;
   double x0 = b[0] + 0.5, x1 = b[2] - 0.5, y0 = b[1] + 0.5, y1 = b[3] - 0.5;
-  double spine[10] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
-  rc = dev->stroke(dev->ctx, spine, 5, lw, BLACK, NULL, 0);
+  if (ax->spines == 15) {
+    double spine[10] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+    rc = dev->stroke(dev->ctx, spine, 5, lw, BLACK, NULL, 0);
+  } else {
+    double sides[4][4] = {{x0, y0, x0, y1}, {x0, y1, x1, y1}, {x1, y0, x1, y1}, {x0, y0, x1, y0}};
+    for (int k = 0; k < 4 && rc == IBSH_OK; k++)
+      if (ax->spines & (1 << k)) rc = dev->stroke(dev->ctx, sides[k], 2, lw, BLACK, NULL, 0);
+  }
   if (rc == IBSH_OK && info->xt.offset[0])
     rc = plot_text(dev, info->xt.offset, b[2], b[3] + m->ticklen + m->tickpad + info->xtick_h, m->fs, 2, 2, 0, BLACK);
   if (rc == IBSH_OK && info->yt.offset[0])
@@ -299,14 +389,14 @@ static int draw_labels(plot_dev *dev, const ibsh_axes *ax, const lay_axes_info *
   double tick_space = m->ticklen + m->tickpad;
   if (ax->xlabel) {
     double y = b[3] + tick_space + info->xtick_h + m->labelpad + (info->xt.offset[0] ? info->xtick_h * 0.5 : 0);
-    rc = plot_text(dev, ax->xlabel, 0.5 * (b[0] + b[2]), y, m->fs, 1, 2, 0, BLACK);
+    rc = plot_text(dev, ax->xlabel, 0.5 * (b[0] + b[2]), y, lay_xlabel_px(ax, m), 1, 2, 0, BLACK);
   }
   if (rc == IBSH_OK && ax->ylabel)
-    rc = plot_text(dev, ax->ylabel, b[0] - tick_space - info->ytick_w - m->labelpad, 0.5 * (b[1] + b[3]), m->fs, 1, 3, 1, BLACK);
+    rc = plot_text(dev, ax->ylabel, b[0] - tick_space - info->ytick_w - m->labelpad, 0.5 * (b[1] + b[3]), lay_ylabel_px(ax, m), 1, 3, 1, BLACK);
   if (rc == IBSH_OK && ax->title) {
     double y = b[1] - m->titlepad;
     if (info->yt.offset[0]) y -= info->xtick_h + m->titlepad;
-    rc = plot_text(dev, ax->title, 0.5 * (b[0] + b[2]), y, m->tfs, 1, 3, 0, BLACK);
+    rc = plot_text(dev, ax->title, 0.5 * (b[0] + b[2]), y, lay_title_px(ax, m), 1, 3, 0, BLACK);
   }
   return rc;
 }
@@ -329,7 +419,8 @@ static int draw_colorbar(plot_dev *dev, const ibsh_axes *ax, const lay_axes_info
   const plot_ticks *t = &info->ct;
   double vmin = info->cb_vmin, vmax = info->cb_vmax;
   for (int i = 0; i < t->n && rc == IBSH_OK; i++) {
-    double p = snap(c[3] - 0.5 - (t->v[i] - vmin) / (vmax - vmin) * (h - 1));
+    double f = info->cb_log ? (log10(t->v[i]) - log10(vmin)) / (log10(vmax) - log10(vmin)) : (t->v[i] - vmin) / (vmax - vmin);
+    double p = snap(c[3] - 0.5 - f * (h - 1));
     double xy[4] = {c[2], p, c[2] + m->ticklen, p};
     rc = dev->stroke(dev->ctx, xy, 2, lw, BLACK, NULL, 0);
     if (rc == IBSH_OK) rc = plot_text(dev, t->label[i], c[2] + m->ticklen + m->tickpad, p, m->fs, 0, 1, 0, BLACK);
@@ -380,8 +471,11 @@ int plot_draw(ibsh_figure *fig, plot_dev *dev) {
       rc = dev->rect(dev->ctx, ax->box[0], ax->box[1], ax->box[2], ax->box[3], WHITE);
       dev->clip(dev->ctx, ax->box);
       if (rc == IBSH_OK && ax->grid) rc = draw_frame(dev, ax, info, &m, 1);
-      for (size_t k = 0; k < ax->nseries && rc == IBSH_OK; k++) rc = draw_series(dev, ax, &ax->series[k], &m);
+      for (size_t k = 0; k < ax->nseries && rc == IBSH_OK; k++)
+        if (ax->series[k].kind != SERIES_TEXT) rc = draw_series(dev, ax, &ax->series[k], &m);
       dev->clip(dev->ctx, NULL);
+      for (size_t k = 0; k < ax->nseries && rc == IBSH_OK; k++)  /* text is not clipped, as in matplotlib */
+        if (ax->series[k].kind == SERIES_TEXT) rc = draw_series(dev, ax, &ax->series[k], &m);
       if (rc == IBSH_OK) rc = draw_frame(dev, ax, info, &m, 0);
       if (rc == IBSH_OK) rc = draw_labels(dev, ax, info, &m);
       if (rc == IBSH_OK && ax->colorbar) rc = draw_colorbar(dev, ax, info, &m);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include "plot.h"
 
-enum { SERIES_LINE, SERIES_SCATTER, SERIES_BAND, SERIES_ERRORBAR, SERIES_HLINE, SERIES_VLINE, SERIES_TEXT };
+enum { SERIES_LINE, SERIES_SCATTER, SERIES_BAND, SERIES_ERRORBAR, SERIES_HLINE, SERIES_VLINE, SERIES_TEXT, SERIES_IMAGE, SERIES_BARS };
 
 typedef struct plot_series {
   int kind;
@@ -15,12 +15,13 @@ typedef struct plot_series {
   size_t rows, cols;   /* line: rows polylines of cols points */
   double *x, *y;       /* n values each */
   double *y2, *y3;     /* band: ylo = y, yhi = y2; errorbar: elo = y2, ehi = y3 */
-  double *v;           /* colour values (line: rows; scatter: n) or NULL */
-  double *s;           /* scatter sizes in points or NULL */
+  double *v;           /* colour values (line: rows; scatter: n; image: rows * cols) or NULL */
+  double *s;           /* scatter sizes in points, bar widths in data units, or NULL */
   ibsh_style st;       /* st.label points to label below */
   char *label;
   char *text;
   double vmin, vmax;   /* resolved colour range */
+  double lo, span;     /* mapping: t = (f(v) - lo) / span with f = identity or log10 */
 } plot_series;
 
 #define MAXTICKS 64
@@ -41,13 +42,18 @@ struct ibsh_axes {
   double lim[2][2];       /* fixed limits (NaN: automatic) */
   double view[2][2];      /* limits used by the last render */
   int log[2];
-  int grid, legend, legend_loc;
+  int grid, legend, legend_loc, legend_ncol, legend_frame;
+  char *legend_title;
   char *title, *xlabel, *ylabel;
+  double title_pt, xlabel_pt, ylabel_pt;  /* label sizes in points (0: figure default) */
+  int spines;             /* bit mask of drawn spines: 1 left, 2 bottom, 4 right, 8 top */
   int colorbar, cb_cmap;
   double cb_vmin, cb_vmax;
   char *cb_label;
   int cycle;
+  plot_ticks *fixed[2];    /* ticks set by the user (NULL: automatic) */
   size_t last_skipped;
+  size_t last_bytes;
   double box[4];          /* plot area in pixels after layout */
   double cbox[4];         /* colour bar in pixels */
 };
@@ -71,7 +77,13 @@ typedef struct plot_dev {
                  const float *diam, int persize, int shape);
   /* s drawn with its origin (start of baseline) at (x, y); rot: reads bottom to top */
   int (*text)(void *ctx, const char *s, double x, double y, double px, int rot, const double rgba[4]);
+  /* a w x h straight-alpha RGBA8 image with its top-left corner at (x, y) */
+  int (*image)(void *ctx, double x, double y, int w, int h, const unsigned char *rgba);
+  int vector;  /* nonzero for vector output (SVG): huge scatters go in as images */
 } plot_dev;
+
+/* Scatters with more points than this are embedded as an image on vector devices. */
+#define PLOT_VECTOR_MAX_POINTS 20000
 
 /* Lay out and draw the figure on a device. */
 int plot_draw(ibsh_figure *fig, plot_dev *dev);

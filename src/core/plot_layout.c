@@ -55,6 +55,11 @@ static void data_range(const ibsh_axes *ax, int axis, double *lo, double *hi, si
         include(s->y[i] + fabs(s->y3[i]), lg, lo, hi, skipped);
         continue;
       }
+      if (s->kind == SERIES_BARS) {
+        if (axis == 0) { include(s->x[i] - fabs(s->s[i]) / 2, lg, lo, hi, skipped); include(s->x[i] + fabs(s->s[i]) / 2, lg, lo, hi, skipped); }
+        else { include(s->y[i] + s->y2[i], lg, lo, hi, skipped); if (!lg || s->y2[i] > 0) include(s->y2[i], lg, lo, hi, skipped); }
+        continue;
+      }
       include(a[i], lg, lo, hi, skipped);
       if (axis == 1 && s->kind == SERIES_BAND) include(s->y2[i], lg, lo, hi, skipped);
     }
@@ -75,6 +80,17 @@ static void view_limits(ibsh_axes *ax, int axis, size_t *skipped) {
     if (!isfinite(flo)) lo = a;
     if (!isfinite(fhi)) hi = b;
     if (!isfinite(lo) || !isfinite(hi) || !(hi > lo)) { lo = a; hi = b; }
+  }
+  /* bars standing on zero keep zero as the lower limit (matplotlib's sticky edges) */
+  if (axis == 1 && !ax->log[1] && !isfinite(flo) && lo < 0) {
+    int bars = 0, negative = 0;
+    for (size_t k = 0; k < ax->nseries; k++) {
+      const plot_series *s = &ax->series[k];
+      if (s->kind == SERIES_BARS) bars = 1;
+      for (size_t i = 0; i < s->n && s->kind != SERIES_TEXT && s->kind != SERIES_VLINE; i++)
+        if (s->y[i] < 0 || (s->kind == SERIES_BARS && s->y2[i] < 0) || (s->kind == SERIES_BAND && s->y2[i] < 0)) negative = 1;
+    }
+    if (bars && !negative) lo = 0;
   }
   ax->view[axis][0] = lo;
   ax->view[axis][1] = hi;
@@ -101,19 +117,21 @@ void lay_ticks(double lo, double hi, int logscale, double len, double fs, int al
 }
 
 /* Colour mapping of the colour bar: explicit settings, else the last colour-mapped series. */
-void lay_colorbar_map(const ibsh_axes *ax, int *cmap, double *vmin, double *vmax) {
+void lay_colorbar_map(const ibsh_axes *ax, int *cmap, double *vmin, double *vmax, int *clog) {
+  *clog = 0;
   *cmap = ibsh_colormap_find("viridis");
   *vmin = 0;
   *vmax = 1;
   for (size_t k = 0; k < ax->nseries; k++) {
     const plot_series *s = &ax->series[k];
-    if (s->v && (s->kind == SERIES_LINE || s->kind == SERIES_SCATTER)) {
-      *cmap = s->st.cmap; *vmin = s->vmin; *vmax = s->vmax;
+    if (s->v && (s->kind == SERIES_LINE || s->kind == SERIES_SCATTER || s->kind == SERIES_IMAGE)) {
+      *cmap = s->st.cmap; *vmin = s->vmin; *vmax = s->vmax; *clog = s->st.clog;
     }
   }
   if (ax->cb_cmap >= 0) *cmap = ax->cb_cmap;
   if (isfinite(ax->cb_vmin)) *vmin = ax->cb_vmin;
   if (isfinite(ax->cb_vmax)) *vmax = ax->cb_vmax;
+  if (*clog && !(*vmin > 0)) *clog = 0;
   if (!(*vmax > *vmin)) { double c = *vmin; *vmin = c - 0.5; *vmax = c + 0.5; }
 }
 
@@ -123,18 +141,32 @@ void lay_axes(ibsh_axes *ax, const lay_metrics *m, const double cell[4], lay_axe
   view_limits(ax, 0, &skipped);
   view_limits(ax, 1, &skipped);
   info->skipped = skipped;
-  lay_colorbar_map(ax, &info->cb_cmap, &info->cb_vmin, &info->cb_vmax);
+  lay_colorbar_map(ax, &info->cb_cmap, &info->cb_vmin, &info->cb_vmax, &info->cb_log);
   double fs = m->fs, pad = m->pad;
   double title_h = 0, xlabel_h = 0, ylabel_h = 0, cblabel_h = 0;
-  lay_measure(ax->title, m->tfs, NULL, &title_h);
-  lay_measure(ax->xlabel, fs, NULL, &xlabel_h);
-  lay_measure(ax->ylabel, fs, NULL, &ylabel_h);
+  lay_measure(ax->title, lay_title_px(ax, m), NULL, &title_h);
+  lay_measure(ax->xlabel, lay_xlabel_px(ax, m), NULL, &xlabel_h);
+  lay_measure(ax->ylabel, lay_ylabel_px(ax, m), NULL, &ylabel_h);
   lay_measure(ax->cb_label, fs, NULL, &cblabel_h);
   double box[4] = {cell[0] + 6 * fs, cell[1] + 2 * fs, cell[2] - 2 * fs, cell[3] - 4 * fs};
   for (int iter = 0; iter < 3; iter++) {
     double bw = fmax(box[2] - box[0], 8), bh = fmax(box[3] - box[1], 8);
     lay_ticks(ax->view[0][0], ax->view[0][1], ax->log[0], bw, fs, 1, &info->xt);
     lay_ticks(ax->view[1][0], ax->view[1][1], ax->log[1], bh, fs, 0, &info->yt);
+    for (int a = 0; a < 2; a++) {
+      if (!ax->fixed[a]) continue;
+      plot_ticks *t = a == 0 ? &info->xt : &info->yt;
+      *t = *ax->fixed[a];
+      int j = 0;  /* keep the ticks inside the view */
+      double lo = fmin(ax->view[a][0], ax->view[a][1]), hi = fmax(ax->view[a][0], ax->view[a][1]);
+      for (int i = 0; i < t->n; i++)
+        if (t->v[i] >= lo && t->v[i] <= hi && !(ax->log[a] && t->v[i] <= 0)) {
+          t->v[j] = t->v[i];
+          memmove(t->label[j], t->label[i], sizeof t->label[i]);
+          j++;
+        }
+      t->n = j;
+    }
     double xw, xh, yw, yh, cw = 0, ch = 0;
     ticks_extent(&info->xt, fs, &xw, &xh);
     ticks_extent(&info->yt, fs, &yw, &yh);
@@ -146,7 +178,7 @@ void lay_axes(ibsh_axes *ax, const lay_metrics *m, const double cell[4], lay_axe
     if (info->yt.offset[0]) top = fmax(top, pad + yh + m->titlepad + (title_h > 0 ? title_h + m->titlepad : 0));
     double right = pad + (info->xt.n ? 0.5 * xw : 0);
     if (ax->colorbar) {
-      lay_ticks(info->cb_vmin, info->cb_vmax, 0, bh, fs, 0, &info->ct);
+      lay_ticks(info->cb_vmin, info->cb_vmax, info->cb_log, bh, fs, 0, &info->ct);
       ticks_extent(&info->ct, fs, &cw, &ch);
       double cbw = fmax(fs * 1.4, 0.035 * (cell[2] - cell[0]));
       right = pad + m->cbgap + cbw + tick_space + cw + (cblabel_h > 0 ? m->labelpad + cblabel_h : 0);
@@ -180,6 +212,16 @@ double lay_map(const ibsh_axes *ax, int axis, double v) {
   double t = (v - lo) / (hi - lo);
   if (axis == 0) return ax->box[0] + 0.5 + t * (ax->box[2] - ax->box[0] - 1);
   return ax->box[3] - 0.5 - t * (ax->box[3] - ax->box[1] - 1);
+}
+
+/* Map a pixel coordinate on axis back to a data value. */
+double lay_unmap(const ibsh_axes *ax, int axis, double p) {
+  double lo = ax->view[axis][0], hi = ax->view[axis][1];
+  if (ax->log[axis]) { lo = log10(lo); hi = log10(hi); }
+  double t = axis == 0 ? (p - ax->box[0] - 0.5) / (ax->box[2] - ax->box[0] - 1)
+                       : (ax->box[3] - 0.5 - p) / (ax->box[3] - ax->box[1] - 1);
+  double v = lo + t * (hi - lo);
+  return ax->log[axis] ? pow(10, v) : v;
 }
 
 /* Map data (x, y) to pixels with the layout of the last render. */

@@ -62,16 +62,17 @@ static void place(const ibsh_axes *ax, int loc, double w, double h, double pad, 
 static int draw_handle(plot_dev *dev, const plot_series *s, double x0, double len, double y, double hh,
                        const lay_metrics *m) {
   double rgba[4];
-  if (s->v) plot_map_color(s, 0.5 * (s->vmin + s->vmax), rgba); else plot_plain_color(s, rgba);
+  if (s->v) plot_map_color(s, s->st.clog ? sqrt(s->vmin * s->vmax) : 0.5 * (s->vmin + s->vmax), rgba);
+  else plot_plain_color(s, rgba);
   double mid[2] = {x0 + len / 2, y};
   switch (s->kind) {
   case SERIES_SCATTER: {
     double d = fmax(s->st.size * m->pt, 0.5 * m->fs);
     if (d > hh) d = hh;
     rgba[3] = fmax(rgba[3], 0.6);
-    return plot_markers_one(dev, mid, 1, d, s->st.marker == IBSH_MARK_SQUARE, rgba);
+    return plot_markers_one(dev, mid, 1, d, plot_marker_shape(s->st.marker), rgba);
   }
-  case SERIES_BAND:
+  case SERIES_BAND: case SERIES_BARS:
     return dev->rect(dev->ctx, x0, y - hh / 2, x0 + len, y + hh / 2, rgba);
   default: {
     int rc = IBSH_OK;
@@ -82,28 +83,65 @@ static int draw_handle(plot_dev *dev, const plot_series *s, double x0, double le
       double bar[4] = {mid[0], y - hh / 2, mid[0], y + hh / 2};
       rc = plot_stroke_styled(dev, bar, 2, fmax(lw, m->pt), rgba, 0);
     }
-    if (rc == IBSH_OK && s->st.marker) rc = plot_markers_one(dev, mid, 1, fmin(s->st.size * m->pt, hh), s->st.marker == IBSH_MARK_SQUARE, rgba);
+    if (rc == IBSH_OK && s->st.marker) rc = plot_markers_one(dev, mid, 1, fmin(s->st.size * m->pt, hh), plot_marker_shape(s->st.marker), rgba);
     return rc;
   }
   }
 }
 
+/* Outline of a rectangle with rounded corners of radius rad: closed polyline of the returned point count. */
+static size_t rounded_rect(double x0, double y0, double x1, double y1, double rad, double *xy) {
+  static const double cs[9][2] = {{1, 0}, {0.9848, 0.1736}, {0.9397, 0.3420}, {0.8660, 0.5}, {0.7660, 0.6428},
+                                  {0.6428, 0.7660}, {0.5, 0.8660}, {0.3420, 0.9397}, {0.1736, 0.9848}};
+  double cx[4] = {x1 - rad, x0 + rad, x0 + rad, x1 - rad}, cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
+  size_t n = 0;
+  for (int c = 0; c < 4; c++)
+    for (int i = 0; i < 9; i++) {
+      double a = cs[i][0], b = cs[i][1], dx, dy;
+      switch (c) {  /* corners: upper right, upper left, lower left, lower right (y down) */
+      case 0: dx = a; dy = -b; break;
+      case 1: dx = -b; dy = -a; break;
+      case 2: dx = -a; dy = b; break;
+      default: dx = b; dy = a; break;
+      }
+      xy[2 * n] = cx[c] + rad * dx;
+      xy[2 * n + 1] = cy[c] + rad * dy;
+      n++;
+    }
+  xy[2 * n] = xy[0];
+  xy[2 * n + 1] = xy[1];
+  return n + 1;
+}
+
 /* Draw the legend of labelled series. */
 int plot_draw_legend(plot_dev *dev, const ibsh_axes *ax, const lay_metrics *m) {
-  double fs = m->fs, handle = 2 * fs, gap = 0.8 * fs, bpad = 0.4 * fs, rowgap = 0.5 * fs, maxw = 0;
+  double fs = m->fs, handle = 2 * fs, gap = 0.8 * fs, bpad = 0.4 * fs, rowgap = 0.5 * fs, colgap = 2 * fs;
   double asc = 0, desc = 0;
   ibsh_font_measure_line(fs, &asc, &desc);
   double rowh = asc + desc;
-  int rows = 0;
+  int n = 0;
+  for (size_t k = 0; k < ax->nseries; k++)
+    if (ax->series[k].label && ax->series[k].label[0] && ax->series[k].kind != SERIES_TEXT) n++;
+  if (n == 0) return IBSH_OK;
+  int ncol = ax->legend_ncol < 1 ? 1 : ax->legend_ncol > n ? n : ax->legend_ncol;
+  int rows = (n + ncol - 1) / ncol;  /* filled column by column, as matplotlib */
+  double colw[16] = {0};
+  int e = 0;
   for (size_t k = 0; k < ax->nseries; k++) {
-    if (!ax->series[k].label || !ax->series[k].label[0] || ax->series[k].kind == SERIES_TEXT) continue;
+    const plot_series *s = &ax->series[k];
+    if (!s->label || !s->label[0] || s->kind == SERIES_TEXT) continue;
     double w;
-    lay_measure(ax->series[k].label, fs, &w, NULL);
-    if (w > maxw) maxw = w;
-    rows++;
+    lay_measure(s->label, fs, &w, NULL);
+    int c = e / rows;
+    if (w > colw[c]) colw[c] = w;
+    e++;
   }
-  if (rows == 0) return IBSH_OK;
-  double w = 2 * bpad + handle + gap + maxw, h = 2 * bpad + rows * rowh + (rows - 1) * rowgap;
+  double title_w = 0, title_h = 0;
+  lay_measure(ax->legend_title, fs, &title_w, &title_h);
+  double w = 2 * bpad - colgap;
+  for (int c = 0; c < ncol; c++) w += handle + gap + colw[c] + colgap;
+  if (title_w + 2 * bpad > w) w = title_w + 2 * bpad;
+  double h = 2 * bpad + rows * rowh + (rows - 1) * rowgap + (title_h > 0 ? title_h + rowgap : 0);
   double box[4];
   int loc = ax->legend_loc;
   if (loc == IBSH_LOC_BEST) {
@@ -119,18 +157,29 @@ int plot_draw_legend(plot_dev *dev, const ibsh_axes *ax, const lay_metrics *m) {
     }
   }
   place(ax, loc, w, h, 0.5 * fs, box);
-  int rc = dev->rect(dev->ctx, box[0], box[1], box[2], box[3], FRAME_FILL);
-  double edge[10] = {box[0] + 0.5, box[1] + 0.5, box[2] - 0.5, box[1] + 0.5, box[2] - 0.5, box[3] - 0.5,
-                     box[0] + 0.5, box[3] - 0.5, box[0] + 0.5, box[1] + 0.5};
-  if (rc == IBSH_OK) rc = dev->stroke(dev->ctx, edge, 5, fmax(m->pt * 0.8, 1), FRAME_EDGE, NULL, 0);
-  double y = box[1] + bpad;
+  int rc = IBSH_OK;
+  if (ax->legend_frame) {
+    double frame[2 * 4 * 9 + 2];
+    size_t nf = rounded_rect(box[0] + 0.5, box[1] + 0.5, box[2] - 0.5, box[3] - 0.5, 0.2 * fs, frame);
+    rc = dev->poly(dev->ctx, frame, nf, FRAME_FILL);
+    if (rc == IBSH_OK) rc = dev->stroke(dev->ctx, frame, nf, fmax(m->pt * 0.8, 1), FRAME_EDGE, NULL, 0);
+  }
+  double top = box[1] + bpad;
+  if (title_h > 0 && rc == IBSH_OK) {
+    rc = plot_text(dev, ax->legend_title, 0.5 * (box[0] + box[2]), top, fs, 1, 2, 0, BLACK);
+    top += title_h + rowgap;
+  }
+  e = 0;
+  double x = box[0] + bpad;
   for (size_t k = 0; k < ax->nseries && rc == IBSH_OK; k++) {
     const plot_series *s = &ax->series[k];
     if (!s->label || !s->label[0] || s->kind == SERIES_TEXT) continue;
-    double cy = y + rowh / 2;
-    rc = draw_handle(dev, s, box[0] + bpad, handle, cy, 0.7 * rowh, m);
-    if (rc == IBSH_OK) rc = plot_text(dev, s->label, box[0] + bpad + handle + gap, y + asc, fs, 0, 0, 0, BLACK);
-    y += rowh + rowgap;
+    int c = e / rows, r = e % rows;
+    if (r == 0 && c > 0) x += handle + gap + colw[c - 1] + colgap;
+    double y = top + r * (rowh + rowgap);
+    rc = draw_handle(dev, s, x, handle, y + rowh / 2, 0.7 * rowh, m);
+    if (rc == IBSH_OK) rc = plot_text(dev, s->label, x + handle + gap, y + asc, fs, 0, 0, 0, BLACK);
+    e++;
   }
   return rc;
 }

@@ -54,6 +54,12 @@ static int r_text(void *ctx, const char *s, double x, double y, double px, int r
   return rc;
 }
 
+/* Composite a straight-alpha RGBA8 image with its top-left pixel at (x, y). */
+static int r_image(void *ctx, double x, double y, int w, int h, const unsigned char *rgba) {
+  ibsh_raster_image(ctx, rgba, w, h, (int)lround(x), (int)lround(y));
+  return IBSH_OK;
+}
+
 /* Make dev draw on raster r. */
 int plot_raster_dev(plot_dev *dev, ibsh_raster *r) {
   dev->ctx = r;
@@ -63,6 +69,8 @@ int plot_raster_dev(plot_dev *dev, ibsh_raster *r) {
   dev->poly = r_poly;
   dev->markers = r_markers;
   dev->text = r_text;
+  dev->image = r_image;
+  dev->vector = 0;
   return IBSH_OK;
 }
 
@@ -94,7 +102,7 @@ static int save_png(ibsh_figure *fig, const char *path) {
   if (!out) { ibsh_raster_free(&r); return ibsh_fail(IBSH_ENOMEM, "out of memory"); }
   ibsh_raster_export(&r, out);
   const char *text[4] = {"Software", "ibsh " IBSH_PLOT_VERSION " (libpng, FreeType)", "Title", figure_title(fig)};
-  rc = ibsh_png_write(path, out, r.w, r.h, text, figure_title(fig)[0] ? 2 : 1);
+  rc = ibsh_png_write(path, out, r.w, r.h, text, figure_title(fig)[0] ? 2 : 1, fig->dpi);
   free(out);
   ibsh_raster_free(&r);
   return rc;

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "interrupt.h"
 #include "plot_internal.h"
+#include "png_io.h"
 
 typedef struct svg_ctx {
   FILE *f;
@@ -15,9 +16,21 @@ typedef struct svg_ctx {
   int in_group;
 } svg_ctx;
 
-/* Write s with XML special characters escaped. */
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+  size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+  if (len == 0 || len > n || (len == 2 && s[0] < 0xc2)) return 0;
+  for (size_t i = 1; i < len; i++) if ((s[i] & 0xc0) != 0x80) return 0;
+  return len;
+}
+
+/* Write s with XML special characters escaped and invalid UTF-8 replaced by U+FFFD. */
 static void xml_escape(FILE *f, const char *s, size_t n) {
-  for (size_t i = 0; i < n && s[i]; i++) {
+  size_t i = 0;
+  while (i < n && s[i]) {
+    size_t len = utf8_len((const unsigned char *)s + i, n - i);
+    if (len == 0) { fputs("&#xFFFD;", f); i++; continue; }
+    if (len > 1) { fwrite(s + i, 1, len, f); i += len; continue; }
     switch (s[i]) {
     case '<': fputs("&lt;", f); break;
     case '>': fputs("&gt;", f); break;
@@ -26,6 +39,7 @@ static void xml_escape(FILE *f, const char *s, size_t n) {
     default:
       if ((unsigned char)s[i] >= 0x20 || s[i] == '\t') fputc(s[i], f);
     }
+    i++;
   }
 }
 
@@ -112,8 +126,16 @@ static int s_markers(void *ctx, const float *xy, size_t n, const unsigned char *
     double d = persize ? diam[i] : diam[0], rgba[4];
     if (!(d > 0) || col[3] == 0) continue;
     for (int k = 0; k < 4; k++) rgba[k] = col[k] / 255.0;
-    if (shape == 1) fprintf(c->f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"", xy[2 * i] - d / 2, xy[2 * i + 1] - d / 2, d, d);
-    else fprintf(c->f, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\"", xy[2 * i], xy[2 * i + 1], d / 2);
+    double x = xy[2 * i], y = xy[2 * i + 1], r = d / 2, h = fmax(0.5, 0.1 * r);
+    if (shape == 1) fprintf(c->f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"", x - r, y - r, d, d);
+    else if (shape == 2) fprintf(c->f, "<path d=\"M%.2f %.2fL%.2f %.2fL%.2f %.2fL%.2f %.2fZ\"", x, y - r, x + r, y, x, y + r, x - r, y);
+    else if (shape == 3) fprintf(c->f, "<path d=\"M%.2f %.2fL%.2f %.2fL%.2f %.2fZ\"", x, y - r, x + r, y + r, x - r, y + r);
+    else if (shape == 4) fprintf(c->f, "<path d=\"M%.2f %.2fL%.2f %.2fL%.2f %.2fZ\"", x, y + r, x + r, y - r, x - r, y - r);
+    else if (shape == 5 || shape == 6) {
+      double a = shape == 6 ? 45 : 0;
+      fprintf(c->f, "<path transform=\"rotate(%g %.2f %.2f)\" d=\"M%.2f %.2fH%.2fV%.2fH%.2fV%.2fH%.2fV%.2fH%.2fV%.2fH%.2fV%.2fH%.2fZ\"",
+              a, x, y, x - h, y - r, x + h, y - h, x + r, y + h, x + h, y + r, x - h, y + h, x - r, y - h, x - h);
+    } else fprintf(c->f, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\"", x, y, r);
     color_attr(c->f, "fill", rgba);
     fputs("/>\n", c->f);
     if ((i & 65535) == 65535 && ibsh_interrupted()) return ibsh_fail(IBSH_EINTR, "interrupted");
@@ -144,6 +166,33 @@ static int s_text(void *ctx, const char *s, double x, double y, double px, int r
   return IBSH_OK;
 }
 
+/* Write bytes as base64. */
+static void base64(FILE *f, const unsigned char *p, size_t n) {
+  static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (size_t i = 0; i < n; i += 3) {
+    unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+    fputc(tab[v >> 18 & 63], f);
+    fputc(tab[v >> 12 & 63], f);
+    fputc(i + 1 < n ? tab[v >> 6 & 63] : '=', f);
+    fputc(i + 2 < n ? tab[v & 63] : '=', f);
+  }
+}
+
+/* An embedded PNG image (for scatters too large to write as circles). */
+static int s_image(void *ctx, double x, double y, int w, int h, const unsigned char *rgba) {
+  svg_ctx *c = ctx;
+  unsigned char *png;
+  size_t len;
+  int rc = ibsh_png_encode(rgba, w, h, &png, &len);
+  if (rc) return rc;
+  fprintf(c->f, "<image x=\"%.2f\" y=\"%.2f\" width=\"%d\" height=\"%d\" preserveAspectRatio=\"none\" "
+                "xlink:href=\"data:image/png;base64,", x, y, w, h);
+  base64(c->f, png, len);
+  fputs("\"/>\n", c->f);
+  free(png);
+  return ferror(c->f) ? ibsh_fail(IBSH_EIO, "write failed") : IBSH_OK;
+}
+
 /* Start an SVG document of w x h pixels on f and make dev write to it. */
 int plot_svg_begin(plot_dev *dev, FILE *f, int w, int h, const char *title) {
   svg_ctx *c = calloc(1, sizeof *c);
@@ -156,8 +205,10 @@ int plot_svg_begin(plot_dev *dev, FILE *f, int w, int h, const char *title) {
   dev->poly = s_poly;
   dev->markers = s_markers;
   dev->text = s_text;
+  dev->image = s_image;
+  dev->vector = 1;
   fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-             "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+             "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
           w, h, w, h);
   fputs("<title>", f);
   xml_escape(f, title ? title : "", title ? strlen(title) : 0);

@@ -77,8 +77,8 @@ void plot_ticks_log(double lo, double hi, int maxn, plot_ticks *t) {
   double l0 = log10(lo), l1 = log10(hi);
   int k0 = (int)ceil(l0 - 1e-9), k1 = (int)floor(l1 + 1e-9);
   int nd = k1 - k0 + 1;
-  if (l1 - l0 < 2.5 || nd < 2) {
-    /* under three decades: ticks at 1-2-5 (or 1..9) times powers of ten, plain labels */
+  if (nd < 2) {
+    /* fewer than two decades shown: ticks at 1-2-5 (or 1..9) times powers of ten, plain labels */
     static const int sets[4][10] = {{1, 2, 3, 4, 5, 6, 7, 8, 9, 0}, {1, 2, 5, 0}, {1, 5, 0}, {1, 0}};
     if (maxn < 2) maxn = 2;
     for (int si = (l1 - l0 < 1 ? 0 : 1); si < 4; si++) {

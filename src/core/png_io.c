@@ -24,9 +24,10 @@ static void png_quiet_warning(png_structp png, png_const_charp msg) {
   (void)msg;
 }
 
-/* Write w x h straight-alpha RGBA8 pixels to path; text holds ntext key/value pairs (key0, value0, ...). */
+/* Write w x h straight-alpha RGBA8 pixels to path; text holds ntext key/value pairs (key0, value0, ...);
+   dpi > 0 is recorded in a pHYs chunk. */
 int ibsh_png_write(const char *path, const unsigned char *rgba, int w, int h,
-                   const char *const *text, int ntext) {
+                   const char *const *text, int ntext, double dpi) {
   if (w <= 0 || h <= 0) return ibsh_fail(IBSH_EINVAL, "image size %dx%d is empty", w, h);
   size_t plen = strlen(path);
   char *tmp = malloc(plen + 16);
@@ -48,6 +49,10 @@ int ibsh_png_write(const char *path, const unsigned char *rgba, int w, int h,
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB_ALPHA,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_compression_level(png, 6);
+    if (dpi > 0) {
+      png_uint_32 ppm = (png_uint_32)(dpi / 0.0254 + 0.5);
+      png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+    }
     for (int i = 0; i < ntext; i++) {
       chunks[i].compression = PNG_TEXT_COMPRESSION_NONE;
       chunks[i].key = (png_charp)text[2 * i];
@@ -70,6 +75,54 @@ int ibsh_png_write(const char *path, const unsigned char *rgba, int w, int h,
   if (rc != IBSH_OK) remove(tmp);
   free(tmp);
   return rc;
+}
+
+typedef struct membuf { unsigned char *data; size_t len, cap; int failed; } membuf;
+
+/* libpng write callback appending to a growing memory buffer. */
+static void mem_write(png_structp png, png_bytep data, png_size_t n) {
+  membuf *b = png_get_io_ptr(png);
+  if (b->failed) return;
+  if (b->len + n > b->cap) {
+    size_t cap = b->cap ? b->cap : 65536;
+    while (cap < b->len + n) cap *= 2;
+    unsigned char *p = realloc(b->data, cap);
+    if (!p) { b->failed = 1; return; }
+    b->data = p;
+    b->cap = cap;
+  }
+  memcpy(b->data + b->len, data, n);
+  b->len += n;
+}
+
+/* libpng flush callback (nothing to flush in memory). */
+static void mem_flush(png_structp png) { (void)png; }
+
+/* Encode w x h straight-alpha RGBA8 pixels as a PNG in memory (*out malloc'd, *len bytes). */
+int ibsh_png_encode(const unsigned char *rgba, int w, int h, unsigned char **out, size_t *len) {
+  *out = NULL;
+  *len = 0;
+  if (w <= 0 || h <= 0) return ibsh_fail(IBSH_EINVAL, "image size %dx%d is empty", w, h);
+  membuf buf = {0};
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_quiet_error, png_quiet_warning);
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  png_bytep *rows = malloc((size_t)h * sizeof *rows);
+  volatile int ok = 0;
+  if (png && info && rows && !setjmp(png_jmpbuf(png))) {
+    png_set_write_fn(png, &buf, mem_write, mem_flush);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB_ALPHA,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    for (int y = 0; y < h; y++) rows[y] = (png_bytep)(rgba + (size_t)y * (size_t)w * 4);
+    png_set_rows(png, info, rows);
+    png_write_png(png, info, PNG_TRANSFORM_IDENTITY, NULL);
+    ok = !buf.failed;
+  }
+  png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
+  free(rows);
+  if (!ok) { free(buf.data); return ibsh_fail(IBSH_ENOMEM, "cannot encode a PNG in memory"); }
+  *out = buf.data;
+  *len = buf.len;
+  return IBSH_OK;
 }
 
 /* Read a PNG into a malloc'd RGBA8 buffer (*rgba, freed by the caller) of *w x *h pixels. */
@@ -120,6 +173,25 @@ int ibsh_png_read(const char *path, unsigned char **rgba, int *w, int *h) {
   }
   *rgba = pixels;
   return IBSH_OK;
+}
+
+/* The resolution recorded in a PNG's pHYs chunk in dots per inch (0 when absent). */
+double ibsh_png_dpi(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_quiet_error, png_quiet_warning);
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  volatile double dpi = 0;
+  if (png && info && !setjmp(png_jmpbuf(png))) {
+    png_init_io(png, f);
+    png_read_info(png, info);
+    png_uint_32 x, y;
+    int unit;
+    if (png_get_pHYs(png, info, &x, &y, &unit) && unit == PNG_RESOLUTION_METER) dpi = x * 0.0254;
+  }
+  png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+  fclose(f);
+  return dpi;
 }
 
 /* Read the value of tEXt/iTXt chunk key into buf (empty if absent). */

@@ -66,6 +66,7 @@ int ibsh_raster_init(ibsh_raster *r, int w, int h, const double bg[4]) {
 void ibsh_raster_free(ibsh_raster *r) {
   free(r->px);
   free(r->mask);
+  free(r->span);
   for (int i = 0; i < r->nstamps; i++) free(r->stamps[i].cov);
   free(r->stamps);
   memset(r, 0, sizeof *r);
@@ -130,6 +131,9 @@ static void capsule(ibsh_raster *r, double ax, double ay, double bx, double by, 
       if (x1 > bx1) x1 = bx1;
     }
     float *row = r->mask + (size_t)y * (size_t)r->w;
+    int *sp = r->span + 2 * (size_t)y;
+    if (x0 < sp[0]) sp[0] = x0;
+    if (x1 > sp[1]) sp[1] = x1;
     for (int x = x0; x < x1; x++) {
       double px = x + 0.5 - ax, py = yc - ay;
       double t = len2 > 0 ? (px * dx + py * dy) / len2 : 0;
@@ -168,7 +172,9 @@ int ibsh_raster_stroke(ibsh_raster *r, const double *xy, size_t n, double width,
   if (!(width > 0) || n == 0) return IBSH_OK;
   if (!r->mask) {
     r->mask = calloc((size_t)r->w * (size_t)r->h, sizeof *r->mask);
-    if (!r->mask) return ibsh_fail(IBSH_ENOMEM, "out of memory for a stroke mask");
+    r->span = malloc(2 * (size_t)r->h * sizeof *r->span);
+    if (!r->mask || !r->span) return ibsh_fail(IBSH_ENOMEM, "out of memory for a stroke mask");
+    for (int y = 0; y < r->h; y++) { r->span[2 * y] = r->w; r->span[2 * y + 1] = 0; }
   }
   double scale = width < 1 ? width : 1, hw = (width < 1 ? 1 : width) / 2;
   double dsum = 0;
@@ -197,7 +203,10 @@ int ibsh_raster_stroke(ibsh_raster *r, const double *xy, size_t n, double width,
   for (int y = dirty.y0; y < dirty.y1; y++) {
     float *m = r->mask + (size_t)y * (size_t)r->w;
     unsigned char *p = r->px + 4 * (size_t)y * (size_t)r->w;
-    for (int x = dirty.x0; x < dirty.x1; x++) {
+    int *sp = r->span + 2 * (size_t)y, xs = sp[0], xe = sp[1];
+    sp[0] = r->w;
+    sp[1] = 0;
+    for (int x = xs; x < xe; x++) {
       if (m[x] > 0) {
         blend(p + 4 * x, c, (unsigned)lround(c[3] * m[x] * scale));
         m[x] = 0;
@@ -293,6 +302,23 @@ int ibsh_raster_fill_poly(ibsh_raster *r, const double *xy, size_t n, const doub
   return IBSH_OK;
 }
 
+/* Nonzero when offset (dx, dy) from a marker's centre lies inside marker shape of radius rad (y down). */
+int ibsh_marker_inside(int shape, double dx, double dy, double rad) {
+  double hl = fmax(0.5, 0.1 * rad);  /* half the bar width of + and x */
+  switch (shape) {
+  case IBSH_MARKER_SQUARE: return fabs(dx) <= rad && fabs(dy) <= rad;
+  case IBSH_MARKER_DIAMOND: return fabs(dx) + fabs(dy) <= rad;
+  case IBSH_MARKER_TRIUP: return dy <= rad && fabs(dx) <= (dy + rad) / 2;
+  case IBSH_MARKER_TRIDOWN: return dy >= -rad && fabs(dx) <= (rad - dy) / 2;
+  case IBSH_MARKER_PLUS: return (fabs(dx) <= hl && fabs(dy) <= rad) || (fabs(dy) <= hl && fabs(dx) <= rad);
+  case IBSH_MARKER_CROSS: {
+    double u = (dx + dy) * 0.70710678, v = (dx - dy) * 0.70710678;
+    return (fabs(u) <= hl && fabs(v) <= rad) || (fabs(v) <= hl && fabs(u) <= rad);
+  }
+  default: return dx * dx + dy * dy <= rad * rad;
+  }
+}
+
 /* Build (or fetch) the stamp set for a diameter and shape. */
 static ibsh_stamp *get_stamp(ibsh_raster *r, float diam, int shape) {
   diam = roundf(diam * 8) / 8;
@@ -320,7 +346,7 @@ static ibsh_stamp *get_stamp(ibsh_raster *r, float diam, int shape) {
           for (int sy = 0; sy < ss; sy++)
             for (int sx = 0; sx < ss; sx++) {
               double dx = i + (sx + 0.5) / ss - cx, dy = j + (sy + 0.5) / ss - cy;
-              if (shape == IBSH_MARKER_SQUARE ? (fabs(dx) <= rad && fabs(dy) <= rad) : dx * dx + dy * dy <= rad * rad) hits++;
+              if (ibsh_marker_inside(shape, dx, dy, rad)) hits++;
             }
           st[j * size + i] = (unsigned char)lround(255.0 * scale * hits / (ss * ss));
         }
@@ -377,6 +403,19 @@ void ibsh_raster_blit(ibsh_raster *r, const unsigned char *cov, int w, int h, in
       unsigned v = cov[(size_t)j * (size_t)w + (size_t)i];
       if (v && xx >= r->cx0 && xx < r->cx1)
         blend(r->px + 4 * ((size_t)yy * (size_t)r->w + (size_t)xx), c, div255(c[3] * v));
+    }
+  }
+}
+
+/* Composite a straight-alpha RGBA8 image (w x h) with its top-left pixel at (x, y). */
+void ibsh_raster_image(ibsh_raster *r, const unsigned char *rgba, int w, int h, int x, int y) {
+  for (int j = 0; j < h; j++) {
+    int yy = y + j;
+    if (yy < r->cy0 || yy >= r->cy1) continue;
+    for (int i = 0; i < w; i++) {
+      int xx = x + i;
+      const unsigned char *c = rgba + 4 * ((size_t)j * (size_t)w + (size_t)i);
+      if (c[3] && xx >= r->cx0 && xx < r->cx1) blend(r->px + 4 * ((size_t)yy * (size_t)r->w + (size_t)xx), c, c[3]);
     }
   }
 }

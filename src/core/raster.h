@@ -15,12 +15,17 @@ typedef struct ibsh_raster {
   int w, h;
   unsigned char *px;      /* premultiplied RGBA8, row-major, w*h*4 bytes */
   float *mask;            /* stroke coverage scratch, allocated on first stroke */
+  int *span;              /* per row: first and last+1 column touched in the mask (2 ints per row) */
   int cx0, cy0, cx1, cy1; /* clip rectangle in pixels, cx1/cy1 exclusive */
   ibsh_stamp *stamps;     /* cached marker coverage stamps */
   int nstamps;
 } ibsh_raster;
 
-enum { IBSH_MARKER_CIRCLE = 0, IBSH_MARKER_SQUARE = 1 };
+enum { IBSH_MARKER_CIRCLE = 0, IBSH_MARKER_SQUARE, IBSH_MARKER_DIAMOND, IBSH_MARKER_TRIUP, IBSH_MARKER_TRIDOWN,
+       IBSH_MARKER_PLUS, IBSH_MARKER_CROSS };
+
+/* Nonzero when offset (dx, dy) from a marker's centre lies inside marker shape of radius rad (y down). */
+int ibsh_marker_inside(int shape, double dx, double dy, double rad);
 
 /* Allocate a w x h raster filled with the straight-alpha colour bg (rgba in [0, 1]). */
 int ibsh_raster_init(ibsh_raster *r, int w, int h, const double bg[4]);
@@ -51,6 +56,9 @@ int ibsh_raster_markers(ibsh_raster *r, const float *xy, size_t n, const unsigne
 
 /* Composite a coverage bitmap (w x h) in colour rgba with its top-left pixel at (x, y). */
 void ibsh_raster_blit(ibsh_raster *r, const unsigned char *cov, int w, int h, int x, int y, const double rgba[4]);
+
+/* Composite a straight-alpha RGBA8 image (w x h) with its top-left pixel at (x, y). */
+void ibsh_raster_image(ibsh_raster *r, const unsigned char *rgba, int w, int h, int x, int y);
 
 /* Copy the pixels as straight-alpha RGBA8 into out (w*h*4 bytes). */
 void ibsh_raster_export(const ibsh_raster *r, unsigned char *out);

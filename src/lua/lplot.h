@@ -1,6 +1,7 @@
 /*
 ** Internal interface between the plot binding files (lplot.c: module and
-** figures; lplot_axes.c: axes methods; lplot_data.c: argument readers).
+** figures; lplot_axes.c: axes methods; lplot_style.c: option readers;
+** lplot_data.c: numeric argument readers).
 */
 #ifndef IBSH_LPLOT_H
 #define IBSH_LPLOT_H
@@ -25,6 +26,33 @@ double *lplot_buffer(lua_State *L, size_t n, const char *fname);
 
 /* The axes at idx, or a Lua error. */
 laxes *lplot_checkaxes(lua_State *L, int idx, const char *fname);
+
+/* Parse a dash style name. */
+int lplot_parse_dash(lua_State *L, const char *s, const char *fname);
+
+/* Parse a marker name. */
+int lplot_parse_marker(lua_State *L, const char *s, const char *fname);
+
+/* Parse a colour map name. */
+int lplot_parse_cmap(lua_State *L, const char *s, const char *fname);
+
+/* Parse a colour given as a string or an {r, g, b[, a]} table into rgba. */
+void lplot_parse_color(lua_State *L, int idx, const char *fname, double rgba[4]);
+
+/* Read the style options common to all series from the table at opts. */
+void lplot_read_style(lua_State *L, int opts, const char *fname, ibsh_style *st);
+
+/* Per-item colour values from opts.color when it is a tensor or a numeric array of n entries; else NULL. */
+const double *lplot_read_values(lua_State *L, int opts, size_t n, const char *fname, ibsh_style *st);
+
+/* Nonzero when the value at idx is an options table (nil, or a non-empty table without element [1]). */
+int lplot_is_options(lua_State *L, int idx);
+
+/* Read x and y (y alone: x = 1..n) starting at idx; returns the index of the options table. */
+int lplot_read_xy(lua_State *L, int idx, const char *fname, ldata *x, ldata *y);
+
+/* Expand x (a vector of y's row length) to y's shape when y has several rows. */
+void lplot_broadcast_x(lua_State *L, ldata *x, const ldata *y, const char *fname);
 
 /* Methods of ibsh.Axes (defined in lplot_axes.c). */
 extern const lx_Reg lplot_axes_methods[];

@@ -9,6 +9,7 @@
 #include "colormap.h"
 #include "error.h"
 #include "font.h"
+#include "interrupt.h"
 #include "plot_internal.h"
 #include "png_io.h"
 #include "raster.h"
@@ -131,7 +132,8 @@ static void test_png(void) {
   unsigned char img[7 * 5 * 4];
   for (int i = 0; i < w * h * 4; i++) img[i] = (unsigned char)(i * 37 % 256);
   const char *text[4] = {"Software", "ibsh test", "Title", "round trip"};
-  CHECK(ibsh_png_write("test_plot_core.png", img, w, h, text, 2) == 0, "png write: %s", ibsh_errmsg());
+  CHECK(ibsh_png_write("test_plot_core.png", img, w, h, text, 2, 300) == 0, "png write: %s", ibsh_errmsg());
+  CHECK(fabs(ibsh_png_dpi("test_plot_core.png") - 300) < 0.1, "pHYs dpi %g", ibsh_png_dpi("test_plot_core.png"));
   unsigned char *back;
   int bw, bh;
   CHECK(ibsh_png_read("test_plot_core.png", &back, &bw, &bh) == 0, "png read");
@@ -141,7 +143,7 @@ static void test_png(void) {
   ibsh_png_text("test_plot_core.png", "Title", buf, sizeof buf);
   CHECK(strcmp(buf, "round trip") == 0, "title chunk '%s'", buf);
   CHECK(ibsh_png_read("no/such/file.png", &back, &bw, &bh) != 0, "missing file fails");
-  CHECK(ibsh_png_write("no/such/dir/x.png", img, w, h, NULL, 0) != 0, "unwritable path fails");
+  CHECK(ibsh_png_write("no/such/dir/x.png", img, w, h, NULL, 0, 0) != 0, "unwritable path fails");
   FILE *f = fopen("test_plot_bad.png", "wb");
   fputs("\x89PNG\r\n\x1a\nnot really", f);
   fclose(f);
@@ -206,6 +208,16 @@ static void test_figure(void) {
   ibsh_axes_to_pixel(ax, 0.5, 0.5, &px0, &py0);
   unsigned char *p = px(&r, (int)px0, (int)py0);
   CHECK(p[0] > 200 && p[1] < 60, "line at y = 0.5 on pixel row %d", (int)py0);
+  ibsh_raster_free(&r);
+  ibsh_figure_free(fig);
+  /* an interrupt stops a render with IBSH_EINTR and leaves the figure usable */
+  CHECK(ibsh_figure_new(&fig, 320, 240, 100, 1, 1, 10) == 0, "figure");
+  ax = ibsh_figure_axes(fig, 0, 0);
+  ibsh_axes_line(ax, x, y, 1, 2, NULL, &st);
+  ibsh_interrupt_request(SIGINT);
+  CHECK(ibsh_figure_render(fig, &r) == IBSH_EINTR, "interrupted render");
+  ibsh_interrupt_clear();
+  CHECK(ibsh_figure_render(fig, &r) == 0, "render after the interrupt");
   ibsh_raster_free(&r);
   ibsh_figure_free(fig);
   CHECK(ibsh_figure_new(&fig, 10, 10, 100, 1, 1, 10) != 0, "tiny figure rejected");
