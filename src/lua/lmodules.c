@@ -14,6 +14,7 @@ int luaopen_ibsh_core_mi(lua_State *L);
 int luaopen_ibsh_core_ib(lua_State *L);
 int luaopen_ibsh_core_plot(lua_State *L);
 int luaopen_ibsh_core_help(lua_State *L);
+int luaopen_ibsh_core_sweep(lua_State *L);
 
 static const luaL_Reg core_modules[] = {
   {"ibsh.core.tensor", luaopen_ibsh_core_tensor},
@@ -23,10 +24,11 @@ static const luaL_Reg core_modules[] = {
   {"ibsh.core.ib", luaopen_ibsh_core_ib},
   {"ibsh.core.plot", luaopen_ibsh_core_plot},
   {"ibsh.core.help", luaopen_ibsh_core_help},
+  {"ibsh.core.sweep", luaopen_ibsh_core_sweep},
   {NULL, NULL}
 };
 
-static const char *const public_modules[] = {"tensor", "data", "nn", "mi", "ib", "plot", NULL};
+static const char *const public_modules[] = {"tensor", "data", "nn", "mi", "ib", "plot", "sweep", NULL};
 
 /* Put the ibsh Lua directory ($IBSH_LUADIR or the build-time one) first on package.path. */
 static void set_package_path(lua_State *L) {
