@@ -57,6 +57,13 @@ proxy = setmetatable({}, {__name = "test.Registered", __index = function() retur
 eq("proxy:al", "proxy:alpha")
 reg["test.Registered"] = nil
 
+-- a C-style __index function and no methods table: the "Class:method" names in the help registry
+local H = require "ibsh.core.help"
+local function wobble() end
+H.set(wobble, "Gadget:wobble", "g:wobble()\n\nWobbles.\n\nExample: g:wobble()")
+gadget = setmetatable({}, {__name = "test.Gadget", __index = function() return nil end})
+eq("gadget:wo", "gadget:wobble")
+
 -- class tables through an __index chain
 local Base = {greet = function() end}
 local Derived = setmetatable({wave = function() end}, {__index = Base})

@@ -7,20 +7,34 @@ local M = {}
 
 M.modules = {"tensor", "data", "nn", "mi", "ib", "plot"}
 
+-- The methods documented as "Class:name" in the registry, as a table (nil if none).
+local function documented_methods(class)
+  local prefix, found = class:match("[^.]*$") .. ":", nil
+  for name, value in pairs(registry.entries()) do
+    if name:sub(1, #prefix) == prefix then
+      found = found or {}
+      found[name:sub(#prefix + 1)] = value
+    end
+  end
+  return found
+end
+
 -- The methods table of a userdata or object: its metatable's __index table, or
--- __methods when __index is a function, or the registry class of the same __name.
+-- __methods when __index is a function, or those of the registry class of the
+-- same __name, or else the "Class:method" names documented in the help registry.
 function M.methods(v)
   local mt = debug.getmetatable(v)
   if type(mt) ~= "table" then return nil end
   if type(rawget(mt, "__index")) == "table" then return rawget(mt, "__index") end
   if type(rawget(mt, "__methods")) == "table" then return rawget(mt, "__methods") end
   local name = rawget(mt, "__name")
-  local class = type(name) == "string" and debug.getregistry()[name]
+  if type(name) ~= "string" then return nil end
+  local class = debug.getregistry()[name]
   if type(class) == "table" and class ~= mt then
     if type(rawget(class, "__index")) == "table" then return rawget(class, "__index") end
     if type(rawget(class, "__methods")) == "table" then return rawget(class, "__methods") end
   end
-  return nil
+  return documented_methods(name)
 end
 
 -- Split a help text into its signature line, first description paragraph and the rest.
@@ -206,7 +220,7 @@ end
 
 registry.set(M.help, "help", "help([x])\n\nPrint the help of x: a function or method (its signature, description and example), a module (its functions with one-line summaries), an object (its methods) or a string (a documented name, or a word to search for). With no argument: an overview of ibsh. At the prompt, ?x is short for help(x).\n\nExample: help(tensor.zeros)")
 registry.set(M.text, "help.text", "help.text([x])\n\nThe text help(x) would print, as a string.\n\nExample: local s = require('ibsh.help').text(tensor.zeros)")
-registry.set(M.methods, "help.methods", "help.methods(v)\n\nThe methods table of an object: its metatable's __index table, its __methods table, or that of the registered class with the same __name; nil if none.\n\nExample: for name in pairs(require('ibsh.help').methods(tensor.zeros(2))) do print(name) end")
+registry.set(M.methods, "help.methods", "help.methods(v)\n\nThe methods table of an object: its metatable's __index table, its __methods table, that of the registered class with the same __name, or else the Class:method names documented in the help registry; nil if none.\n\nExample: for name in pairs(require('ibsh.help').methods(tensor.zeros(2))) do print(name) end")
 registry.set(M.summary, "help.summary", "help.summary(text)\n\nThe first sentence of a help text's description, as shown in module listings.\n\nExample: require('ibsh.help').summary(require('ibsh.core.help').get(tensor.zeros))")
 registry.set(M.topic, "help.topic", "help.topic(str)\n\nHelp for what was typed after '?' at the prompt: a documented name, an expression or a word to search for.\n\nExample: require('ibsh.help').topic('tensor.zeros')")
 
