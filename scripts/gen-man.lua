@@ -54,6 +54,7 @@ local function generate()
     table.insert(groups[g], {name = name, text = registry.get(value) or ""})
   end
   local order, placed = {}, {}
+  -- Append group g to the page order once.
   local function place(g) if groups[g] and not placed[g] then order[#order + 1] = g; placed[g] = true end end
   for _, g in ipairs(module_order) do place(g) end
   local classes = {}
