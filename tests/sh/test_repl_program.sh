@@ -124,7 +124,7 @@ grep -q "interrupted" "$TMP/err" || fail "SIGTERM message: $(cat "$TMP/err")"
 
 # help is a global in scripts too
 out=$("$IBSH" -e 'help(tensor.zeros)' | head -1)
-check "help in scripts" "tensor.zeros(d1, d2, ...)" "$out"
+case "$out" in "tensor.zeros("*) ;; *) fail "help in scripts printed [$out]";; esac
 
 [ "$fails" -eq 0 ] || exit 1
 echo OK
