@@ -7,6 +7,16 @@ local M = {}
 
 M.modules = {"tensor", "data", "nn", "mi", "ib", "plot"}
 
+-- One line per module for the overview (a module's own help text, if set, wins).
+M.about = {
+  tensor = "float64 tensors: creation, views, arithmetic, reductions, linear algebra, I/O",
+  data = "data sets: the paper's var_u (data.tishby), CSV loading, splits, p(x, y)",
+  nn = "networks: nn.mlp, training with snapshots at every epoch (net:fit -> run)",
+  mi = "mutual information estimators and the information plane of a run",
+  ib = "the information bottleneck bound of a joint distribution (ib.curve)",
+  plot = "PNG figures: lines, scatter, colour bars, the information plane",
+}
+
 -- The methods documented as "Class:name" in the registry, as a table (nil if none).
 local function documented_methods(class)
   local prefix, found = class:match("[^.]*$") .. ":", nil
@@ -109,7 +119,8 @@ local function overview()
     local n = 0
     if type(mod) == "table" then for _ in pairs(mod) do n = n + 1 end end
     local text = type(mod) == "table" and registry.get(mod)
-    out[#out + 1] = string.format("  %-8s %s", name, text and M.summary(text) or (n .. " entries"))
+    local about = text and M.summary(text) or M.about[name] or ""
+    out[#out + 1] = string.format("  %-8s %s (%d entries)", name, about, n)
   end
   local more = {
     "",
