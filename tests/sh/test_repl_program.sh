@@ -96,6 +96,12 @@ grep -q "oops" "$TMP/err" || fail "piped REPL error message"
 grep -q "stack traceback" "$TMP/err" || fail "piped REPL traceback"
 [ -e "$TMP/history" ] && [ -s "$TMP/history" ] && fail "piped REPL wrote history"
 
+# an unfinished chunk at the end of piped input is reported, not run
+out=$(printf 'print("before")\nfor i = 1, 2 do\n' | "$IBSH" 2>"$TMP/err"); rc=$?
+check "unfinished chunk status" 0 "$rc"
+check "unfinished chunk output" "before" "$out"
+grep -q "'end' expected" "$TMP/err" || fail "unfinished chunk message: $(cat "$TMP/err")"
+
 # -i runs the script, then the REPL (here on a pipe)
 echo 'y = 41' > "$TMP/set.lua"
 out=$(echo 'y + 1' | "$IBSH" -i "$TMP/set.lua")
