@@ -51,9 +51,7 @@ for key, mt in pairs(debug.getregistry()) do
   if type(key) == "string" and key:match("^ibsh%.") and type(mt) == "table" and rawget(mt, "__name") == key then
     classes = classes + 1
     local methods = type(rawget(mt, "__index")) == "table" and rawget(mt, "__index") or rawget(mt, "__methods")
-    if type(methods) ~= "table" then
-      problem(key, "class has no methods table (__index table or __methods) for help and completion")
-    else
+    if type(methods) == "table" then   -- else (a C __index and no __methods) its documented entries are checked below
       local short = key:match("[^.]*$")
       for k, v in pairs(methods) do
         if type(k) == "string" and k:sub(1, 2) ~= "__" and type(v) == "function" then

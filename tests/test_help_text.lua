@@ -33,11 +33,12 @@ local t = tensor.zeros(2, 2)
 local methods = T(t)
 contains(methods, "ibsh.Tensor methods", "object header")
 contains(methods, "size", "size method listed")
-assert(H.methods(t) == getmetatable(t).__index, "methods table of a tensor")
+local mt = getmetatable(t)
+assert(H.methods(t) == (type(mt.__index) == "table" and mt.__index or mt.__methods), "methods table of a tensor")
 
 -- names, method names and searches
 assert(T("tensor.zeros") == zeros, "help by name")
-assert(T("Tensor:size") == registry.get(getmetatable(t).__index.size), "help by method name")
+assert(T("Tensor:size") == registry.get(H.methods(t).size), "help by method name")
 assert(T("tensor") == listing, "help by module name")
 contains(T("zero"), "tensor.zeros", "search")
 contains(T("no_such_word_xyz"), "no help for 'no_such_word_xyz'", "nothing found")
@@ -50,9 +51,22 @@ H.topic("tensor.zeros")
 H.topic(" tensor.zeros(2):size ")
 H.topic("")
 io.write = real_write
-assert(printed[1] == zeros .. "\n", "?tensor.zeros")
+assert(printed[1] == H.wrap(zeros) .. "\n", "?tensor.zeros")
 contains(printed[2], "t:size(", "?expr:method")
 contains(printed[3], "Modules (help(name) lists one)", "? alone gives the overview")
+
+-- printed help wraps long paragraphs and keeps signature and example lines
+local long = "f(a_rather_long_argument_name, another_long_argument_name, yet_another_one, and_more)\n\n" ..
+  string.rep("Words of a description. ", 12) .. "\n\nExample: " .. string.rep("x = 1; ", 15)
+local wrapped = H.wrap(long, 40)
+local paras = {}
+for p in (wrapped .. "\n\n"):gmatch("(.-)\n\n") do paras[#paras + 1] = p end
+assert(#paras == 3, "three paragraphs: " .. wrapped)
+assert(paras[1] == long:match("^[^\n]*"), "signature kept")
+for line in paras[2]:gmatch("[^\n]+") do assert(#line <= 40, "wrapped line too long: " .. line) end
+assert(paras[2]:gsub("\n", " ") == string.rep("Words of a description. ", 12):gsub(" $", ""), "words kept in order")
+assert(paras[3] == "Example: " .. string.rep("x = 1; ", 15), "example kept: " .. paras[3])
+assert(H.wrap("short\n\ntext") == "short\n\ntext", "short text unchanged")
 
 -- the overview names every module
 local overview = T()

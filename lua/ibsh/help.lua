@@ -7,20 +7,44 @@ local M = {}
 
 M.modules = {"tensor", "data", "nn", "mi", "ib", "plot"}
 
+-- One line per module for the overview (a module's own help text, if set, wins).
+M.about = {
+  tensor = "float64 tensors: creation, views, arithmetic, reductions, linear algebra, I/O",
+  data = "data sets: the paper's var_u (data.tishby), CSV loading, splits, p(x, y)",
+  nn = "networks: nn.mlp, training with snapshots at every epoch (net:fit -> run)",
+  mi = "mutual information estimators and the information plane of a run",
+  ib = "the information bottleneck bound of a joint distribution (ib.curve)",
+  plot = "PNG figures: lines, scatter, colour bars, the information plane",
+}
+
+-- The methods documented as "Class:name" in the registry, as a table (nil if none).
+local function documented_methods(class)
+  local prefix, found = class:match("[^.]*$") .. ":", nil
+  for name, value in pairs(registry.entries()) do
+    if name:sub(1, #prefix) == prefix then
+      found = found or {}
+      found[name:sub(#prefix + 1)] = value
+    end
+  end
+  return found
+end
+
 -- The methods table of a userdata or object: its metatable's __index table, or
--- __methods when __index is a function, or the registry class of the same __name.
+-- __methods when __index is a function, or those of the registry class of the
+-- same __name, or else the "Class:method" names documented in the help registry.
 function M.methods(v)
   local mt = debug.getmetatable(v)
   if type(mt) ~= "table" then return nil end
   if type(rawget(mt, "__index")) == "table" then return rawget(mt, "__index") end
   if type(rawget(mt, "__methods")) == "table" then return rawget(mt, "__methods") end
   local name = rawget(mt, "__name")
-  local class = type(name) == "string" and debug.getregistry()[name]
+  if type(name) ~= "string" then return nil end
+  local class = debug.getregistry()[name]
   if type(class) == "table" and class ~= mt then
     if type(rawget(class, "__index")) == "table" then return rawget(class, "__index") end
     if type(rawget(class, "__methods")) == "table" then return rawget(class, "__methods") end
   end
-  return nil
+  return documented_methods(name)
 end
 
 -- Split a help text into its signature line, first description paragraph and the rest.
@@ -95,7 +119,8 @@ local function overview()
     local n = 0
     if type(mod) == "table" then for _ in pairs(mod) do n = n + 1 end end
     local text = type(mod) == "table" and registry.get(mod)
-    out[#out + 1] = string.format("  %-8s %s", name, text and M.summary(text) or (n .. " entries"))
+    local about = text and M.summary(text) or M.about[name] or ""
+    out[#out + 1] = string.format("  %-8s %s (%d entries)", name, about, n)
   end
   local more = {
     "",
@@ -179,9 +204,44 @@ function M.text(...)
   return "no help for a " .. type(x) .. " value"
 end
 
+M.width = 78   -- help paragraphs are wrapped to this many columns when printed
+
+-- Wrap one paragraph to width columns (words longer than the width stay whole).
+local function wrap_paragraph(para, width)
+  local lines, line = {}, ""
+  for word in para:gmatch("%S+") do
+    if line == "" then line = word
+    elseif #line + 1 + #word <= width then line = line .. " " .. word
+    else
+      lines[#lines + 1] = line
+      line = word
+    end
+  end
+  if line ~= "" then lines[#lines + 1] = line end
+  return table.concat(lines, "\n")
+end
+
+-- wrap(text): text with its long prose paragraphs wrapped to M.width; the signature,
+-- example, indented and list lines stay as they are.
+function M.wrap(text, width)
+  width = width or M.width
+  local out = {}
+  for para in (text .. "\n\n"):gmatch("(.-)\n\n") do
+    local keep = #out == 0 or para:match("^Example") or para:match("\n%s") or para:match("^%s")
+      or not para:find("[^\n]", width + 1)
+    if not keep then
+      local longest = 0
+      for line in para:gmatch("[^\n]+") do longest = math.max(longest, #line) end
+      keep = longest <= width
+    end
+    out[#out + 1] = keep and para or wrap_paragraph(para, width)
+  end
+  return (table.concat(out, "\n\n"):gsub("\n+$", ""))
+end
+
 -- help(x): print the help of a function, method, module or object; help() for an overview.
 function M.help(...)
-  io.write(M.text(...), "\n")
+  io.write(M.wrap(M.text(...)), "\n")
 end
 
 -- Help for what the user typed after '?': a documented name, an expression, or a search word.
@@ -206,7 +266,8 @@ end
 
 registry.set(M.help, "help", "help([x])\n\nPrint the help of x: a function or method (its signature, description and example), a module (its functions with one-line summaries), an object (its methods) or a string (a documented name, or a word to search for). With no argument: an overview of ibsh. At the prompt, ?x is short for help(x).\n\nExample: help(tensor.zeros)")
 registry.set(M.text, "help.text", "help.text([x])\n\nThe text help(x) would print, as a string.\n\nExample: local s = require('ibsh.help').text(tensor.zeros)")
-registry.set(M.methods, "help.methods", "help.methods(v)\n\nThe methods table of an object: its metatable's __index table, its __methods table, or that of the registered class with the same __name; nil if none.\n\nExample: for name in pairs(require('ibsh.help').methods(tensor.zeros(2))) do print(name) end")
+registry.set(M.methods, "help.methods", "help.methods(v)\n\nThe methods table of an object: its metatable's __index table, its __methods table, that of the registered class with the same __name, or else the Class:method names documented in the help registry; nil if none.\n\nExample: for name in pairs(require('ibsh.help').methods(tensor.zeros(2))) do print(name) end")
+registry.set(M.wrap, "help.wrap", "help.wrap(text [, width])\n\nThe text with its long prose paragraphs wrapped to width columns (default help.width, 78), as help prints it; the signature line, examples and indented lines are kept.\n\nExample: print(require('ibsh.help').wrap(string.rep('word ', 40)))")
 registry.set(M.summary, "help.summary", "help.summary(text)\n\nThe first sentence of a help text's description, as shown in module listings.\n\nExample: require('ibsh.help').summary(require('ibsh.core.help').get(tensor.zeros))")
 registry.set(M.topic, "help.topic", "help.topic(str)\n\nHelp for what was typed after '?' at the prompt: a documented name, an expression or a word to search for.\n\nExample: require('ibsh.help').topic('tensor.zeros')")
 

@@ -103,7 +103,8 @@ local function format_table(v, depth, indent, seen)
   table.sort(keys, key_less)
   seen[v] = true
   local parts, multiline, width = {}, false, 0
-  local array_len = #v
+  local array_len = 0   -- keys 1..array_len print without their index (no holes)
+  while rawget(v, array_len + 1) ~= nil do array_len = array_len + 1 end
   local inner = indent .. "  "
   for i = 1, math.min(n, M.items) do
     local k = keys[i]

@@ -15,6 +15,7 @@
 #include "readline_io.h"
 
 static volatile sig_atomic_t prompt_interrupted = 0;   /* SIGINT seen at the prompt */
+static volatile sig_atomic_t window_resized = 0;       /* SIGWINCH seen at the prompt */
 static char *finished_line = NULL;   /* the line readline handed back */
 static int line_finished = 0;        /* set by the line handler (also on EOF) */
 
@@ -22,6 +23,12 @@ static int line_finished = 0;        /* set by the line handler (also on EOF) */
 static void on_prompt_sigint(int signo) {
   (void)signo;
   prompt_interrupted = 1;
+}
+
+/* SIGWINCH at the prompt: only note it; the read loop tells readline the new size. */
+static void on_prompt_sigwinch(int signo) {
+  (void)signo;
+  window_resized = 1;
 }
 
 /* readline's line handler: keep the line (NULL at end of input). */
@@ -45,14 +52,18 @@ static void abandon_line(void) {
 
 /* Read one line with readline at a terminal: LINE_OK (*out malloc'd), LINE_EOF or LINE_INTERRUPTED. */
 static int read_terminal(const char *prompt, char **out) {
-  struct sigaction sa, old;
+  struct sigaction sa, old, winch, old_winch;
   sigset_t block, orig;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_prompt_sigint;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, &old);   /* no SA_RESTART: pselect returns EINTR */
+  winch = sa;
+  winch.sa_handler = on_prompt_sigwinch;
+  sigaction(SIGWINCH, &winch, &old_winch);
   sigemptyset(&block);
   sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGWINCH);
   sigprocmask(SIG_BLOCK, &block, &orig);
   prompt_interrupted = 0;
   line_finished = 0;
@@ -70,6 +81,10 @@ static int read_terminal(const char *prompt, char **out) {
       result = LINE_INTERRUPTED;
       break;
     }
+    if (window_resized) {
+      window_resized = 0;
+      rl_resize_terminal();
+    }
     if (ready < 0) {
       if (errno == EINTR) continue;
       rl_callback_handler_remove();
@@ -80,6 +95,7 @@ static int read_terminal(const char *prompt, char **out) {
   }
   sigprocmask(SIG_SETMASK, &orig, NULL);
   sigaction(SIGINT, &old, NULL);
+  sigaction(SIGWINCH, &old_winch, NULL);
   if (result != LINE_OK) return result;
   if (!finished_line) {
     fputc('\n', rl_outstream ? rl_outstream : stdout);
@@ -114,4 +130,5 @@ int read_line(const char *prompt, int interactive, char **out) {
 void read_setup(void) {
   rl_readline_name = "ibsh";
   rl_catch_signals = 0;
+  rl_catch_sigwinch = 0;
 }

@@ -134,6 +134,10 @@ static int load_chunk(lua_State *L, int interactive, int *status, int *suppress)
       if (!incomplete(L, *status)) break;
       got = read_line(get_prompt(L, 0), interactive, &line);
       if (got != LINE_OK) {   /* Ctrl-C or end of input abandons the chunk */
+        if (got == LINE_EOF) {   /* say why the unfinished chunk did not run */
+          text = lua_tolstring(L, code, &len);
+          shell_report(L, luaL_loadbuffer(L, text, len, CHUNKNAME));
+        }
         lua_settop(L, code - 1);
         if (interactive && got == LINE_EOF) history_record(raw);
         free(raw);

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <lauxlib.h>
 #include "interrupt.h"
 #include "shell.h"
 
 static lua_State *running_state = NULL;   /* the state whose code the signal interrupts */
 static volatile sig_atomic_t interrupt_count = 0;   /* signals seen during the current call */
+static int newline_after_echo = 0;   /* a terminal echoes ^C: end that line before messages follow */
 
 /* The message handler: turn the error object into a string and append a traceback. */
 static int msghandler(lua_State *L) {
@@ -37,6 +39,10 @@ static void interrupt_hook(lua_State *L, lua_Debug *ar) {
 
 /* SIGINT/SIGTERM while code runs: ask C loops to stop and Lua code to raise; a third signal kills. */
 static void on_interrupt(int signo) {
+  if (signo == SIGINT && interrupt_count == 0 && newline_after_echo) {
+    ssize_t ignored = write(STDERR_FILENO, "\n", 1);
+    (void)ignored;
+  }
   ibsh_interrupt_request(signo);
   if (running_state) lua_sethook(running_state, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
   if (++interrupt_count >= 3) signal(signo, SIG_DFL);
@@ -60,6 +66,7 @@ int shell_docall(lua_State *L, int nargs, int nresults) {
   lua_insert(L, base);
   ibsh_interrupt_clear();
   interrupt_count = 0;
+  newline_after_echo = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
   running_state = L;
   set_handlers(on_interrupt, &old_int, &old_term);
   int status = lua_pcall(L, nargs, nresults, base);

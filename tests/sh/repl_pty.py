@@ -54,6 +54,11 @@ class Session:
                 fail("timed out waiting for %r" % pattern, self)
             self.read(0.05)
 
+    def resize(self, rows, cols):
+        """Change the terminal size (the kernel sends SIGWINCH to ibsh)."""
+        import fcntl, struct, termios
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
     def send(self, text):
         """Type text (use \\r for Enter, \\t for Tab, \\x03 for Ctrl-C, \\x04 for Ctrl-D)."""
         os.write(self.fd, text.encode())

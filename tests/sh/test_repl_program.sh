@@ -96,6 +96,12 @@ grep -q "oops" "$TMP/err" || fail "piped REPL error message"
 grep -q "stack traceback" "$TMP/err" || fail "piped REPL traceback"
 [ -e "$TMP/history" ] && [ -s "$TMP/history" ] && fail "piped REPL wrote history"
 
+# an unfinished chunk at the end of piped input is reported, not run
+out=$(printf 'print("before")\nfor i = 1, 2 do\n' | "$IBSH" 2>"$TMP/err"); rc=$?
+check "unfinished chunk status" 0 "$rc"
+check "unfinished chunk output" "before" "$out"
+grep -q "'end' expected" "$TMP/err" || fail "unfinished chunk message: $(cat "$TMP/err")"
+
 # -i runs the script, then the REPL (here on a pipe)
 echo 'y = 41' > "$TMP/set.lua"
 out=$(echo 'y + 1' | "$IBSH" -i "$TMP/set.lua")
@@ -124,7 +130,7 @@ grep -q "interrupted" "$TMP/err" || fail "SIGTERM message: $(cat "$TMP/err")"
 
 # help is a global in scripts too
 out=$("$IBSH" -e 'help(tensor.zeros)' | head -1)
-check "help in scripts" "tensor.zeros(d1, d2, ...)" "$out"
+case "$out" in "tensor.zeros("*) ;; *) fail "help in scripts printed [$out]";; esac
 
 [ "$fails" -eq 0 ] || exit 1
 echo OK
