@@ -1,0 +1,104 @@
+-- ibsh.recipes.bound: layers against the information bottleneck bound: each layer's vertical
+-- gap below the IB curve and the beta of the curve at its I(X;T), at every snapshot.
+local sethelp = require("ibsh.core.help").set
+
+local R = {}
+
+-- The curve's points as sorted arrays ixt[], ity[], beta[] (by I(X;T)).
+local function curve_arrays(curve)
+  local p = curve:points()
+  local rows = {}
+  for i = 1, p:size(1) do rows[i] = {p:get(i, 1), p:get(i, 2), p:get(i, 3)} end
+  table.sort(rows, function(a, b) return a[2] < b[2] end)
+  local beta, ixt, ity = {}, {}, {}
+  for i, r in ipairs(rows) do beta[i], ixt[i], ity[i] = r[1], r[2], r[3] end
+  return beta, ixt, ity
+end
+
+-- The beta of the curve at I(X;T) = x, interpolating log beta linearly between points.
+local function beta_at(beta, ixt, x)
+  local n = #ixt
+  if n == 0 then return 0 / 0 end
+  if x <= ixt[1] then return beta[1] end
+  if x >= ixt[n] then return beta[n] end
+  for i = 2, n do
+    if x <= ixt[i] then
+      local t = (ixt[i] > ixt[i - 1]) and (x - ixt[i - 1]) / (ixt[i] - ixt[i - 1]) or 0
+      local a, b = beta[i - 1], beta[i]
+      if a > 0 and b > 0 then return math.exp(math.log(a) + t * (math.log(b) - math.log(a))) end
+      return a + t * (b - a)
+    end
+  end
+  return beta[n]
+end
+R.beta_at = beta_at
+
+function R.compare(plane, curve)
+  local S, L = plane:size(1), plane:size(2)
+  local gap, beta = tensor.zeros(S, L), tensor.zeros(S, L)
+  local cb, cx = curve_arrays(curve)
+  for s = 1, S do
+    for l = 1, L do
+      local x, y = plane:get(s, l, 1), plane:get(s, l, 2)
+      gap:set(s, l, curve:at(x) - y)
+      beta:set(s, l, beta_at(cb, cx, x))
+    end
+  end
+  return {gap = gap, beta = beta}
+end
+sethelp(R.compare, "recipes.bound.compare", [[bound.compare(plane, curve) -> {gap, beta}
+
+For a [S x L x 2] information plane and an IB curve (ib.curve(d:joint()), or anything with
+:points() -> n x 3 (beta, I(X;T), I(T;Y)) and :at(ixt)): gap[s][l] = curve:at(I(X;T)) - I(T;Y)
+in bits (how far the layer sits below the bound; 0 on it), and beta[s][l] = the beta of the
+curve at the layer's I(X;T) (log-interpolated between curve points; on the curve 1/beta is
+its slope). This beta is read off the bound, not fitted to the layer's encoder: when ib
+provides ib.consistency, use it for the self-consistent fit.
+
+Example: local cmp = bound.compare(plane, ib.curve(d:joint()))]])
+
+function R.figure(cmp, epochs, opts)
+  opts = opts or {}
+  local fig = plot.figure{width = opts.width or 1600, height = opts.height or 700, cols = 2, fontsize = 12,
+    title = opts.title}
+  local a1, a2 = fig:axes(1, 1), fig:axes(1, 2)
+  local S, L = cmp.gap:size(1), cmp.gap:size(2)
+  local first = (epochs:get(1) <= 0) and 2 or 1
+  local x = epochs:narrow(1, first, S - first + 1)
+  for l = 1, L do
+    local g = cmp.gap:select(2, l):narrow(1, first, S - first + 1)
+    local b = cmp.beta:select(2, l):narrow(1, first, S - first + 1)
+    a1:line(x, g, {color = "C" .. ((l - 1) % 10), label = "layer " .. l})
+    a2:line(x, b, {color = "C" .. ((l - 1) % 10), label = "layer " .. l})
+  end
+  a1:xscale("log"); a2:xscale("log"); a2:yscale("log")
+  a1:xlabel("epoch"); a1:ylabel("gap below the IB bound (bits)"); a1:title("distance to the bound"); a1:legend()
+  a2:xlabel("epoch"); a2:ylabel("beta of the bound at the layer's I(X;T)"); a2:title("beta over training")
+  return fig, a1, a2
+end
+sethelp(R.figure, "recipes.bound.figure", [[bound.figure(cmp, epochs [, opts]) -> fig, ax1, ax2
+
+Two panels against epoch (log axis; epoch 0 left out): each layer's gap below the bound, and
+its beta (log axis). Options: width, height, title.
+
+Example: bound.figure(bound.compare(plane, curve), epochs):save("bound.png")]])
+
+function R.csv(cmp, epochs, path)
+  local tmp = path .. ".tmp"
+  local f = assert(io.open(tmp, "w"))
+  f:write("epoch,layer,gap,beta\n")
+  for s = 1, cmp.gap:size(1) do
+    for l = 1, cmp.gap:size(2) do
+      f:write(string.format("%d,%d,%.9g,%.9g\n", epochs:get(s), l, cmp.gap:get(s, l), cmp.beta:get(s, l)))
+    end
+  end
+  f:close()
+  assert(os.rename(tmp, path))
+end
+sethelp(R.csv, "recipes.bound.csv", [[bound.csv(cmp, epochs, path)
+
+CSV epoch,layer,gap,beta of bound.compare's result (atomically).
+
+Example: bound.csv(cmp, epochs, "bound.csv")]])
+
+return R
