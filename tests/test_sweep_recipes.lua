@@ -70,7 +70,7 @@ os.remove(tmp)
 local help = require "ibsh.core.help"
 for name, mod in pairs({study = study, infoplane = infoplane, snr = snr, depth = depth, trainsize = trainsize, bound = bound}) do
   for k, v in pairs(mod) do
-    if type(v) == "function" and k ~= "median" and k ~= "beta_at" then
+    if type(v) == "function" then
       assert(help.get(v), name .. "." .. k .. " has no help")
     end
   end

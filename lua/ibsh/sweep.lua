@@ -13,7 +13,8 @@ local function number_text(v)
   if v ~= v then return "(0/0)" end
   if v == math.huge then return "(1/0)" end
   if v == -math.huge then return "(-1/0)" end
-  local s = fmt("%.17g", v)
+  local s = fmt("%.15g", v)
+  if tonumber(s) ~= v then s = fmt("%.17g", v) end
   if not s:find("[%.eEn]") then s = s .. ".0" end
   return s
 end
@@ -354,5 +355,12 @@ Ctrl-C or SIGTERM kills the workers; finished jobs stay saved. A failing job doe
 the others; sweep.run raises an error naming it at the end.
 
 Example: local res = sweep.run{grid = {seed = {1, 2, 3}, act = {"tanh", "relu"}}, jobs = 2, dir = "runs/demo", fn = function(job) return {acc = 1} end}]])
+
+-- The recipes, loaded with the module so that their help is in the registry (and the man page).
+package.loaded["ibsh.sweep"] = M
+M.recipes = {}
+for _, name in ipairs{"study", "infoplane", "snr", "depth", "trainsize", "bound"} do
+  M.recipes[name] = require("ibsh.recipes." .. name)
+end
 
 return M

@@ -32,6 +32,12 @@ local function beta_at(beta, ixt, x)
   return beta[n]
 end
 R.beta_at = beta_at
+sethelp(beta_at, "recipes.bound.beta_at", [[bound.beta_at(betas, ixts, x) -> beta
+
+The beta at I(X;T) = x of a curve given as arrays sorted by I(X;T), log-interpolated between
+neighbouring points and clamped at the ends.
+
+Example: print(bound.beta_at({9, 2}, {1, 8}, 3))]])
 
 function R.compare(plane, curve)
   local S, L = plane:size(1), plane:size(2)

@@ -23,6 +23,11 @@ local function median(v)
   return (t[math.floor(m)] + t[math.ceil(m)]) / 2
 end
 R.median = median
+sethelp(median, "recipes.depth.median", [[depth.median(values) -> number or nil
+
+The median of an array of numbers (nil for an empty array).
+
+Example: print(depth.median({3, 1, 2}))  -- 2]])
 
 function R.run(cfg)
   local c = {}
