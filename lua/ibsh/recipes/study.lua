@@ -67,9 +67,13 @@ function S.job(job, cfg)
     local estimators = cfg.estimators or {plane = cfg.mi or S.defaults.mi}
     for name, opts in pairs(estimators) do
       local o = copy(opts)
-      if cfg.mi_epochs then o.epochs = cfg.mi_epochs(run) end
-      local plane, ep = mi.infoplane(run, cfg.mi_data or d, o)
-      out[name], out.epochs = plane, ep
+      local dd = o.data or cfg.mi_data or d
+      o.data = nil
+      if type(o.epochs) == "function" then o.epochs = o.epochs(run)
+      elseif o.epochs == nil and cfg.mi_epochs then o.epochs = cfg.mi_epochs(run) end
+      local plane, ep = mi.infoplane(run, dd, o)
+      out[name], out[name .. "_epochs"] = plane, ep
+      if name == "plane" or out.epochs == nil then out.epochs = ep end
     end
   end
   if cfg.extra then out.extra = cfg.extra(run, job, d) end
@@ -84,8 +88,9 @@ fraction), act, depth (hidden widths = the first depth of cfg.depth_widths, defa
 hidden ({10,7,5,4,3}), act ("tanh"), init ("truncnormal"), train (0.8, a seeded shuffled
 split), epochs (8000), batch (512), optim ("adam"), lr (4e-4), shuffle (false), snapshots
 ("every"), mi (infoplane options, default binning with 30 bins on [-1, 1]; false to skip),
-estimators (name -> infoplane options, several planes), mi_data (default data), mi_epochs
-(function(run) -> epochs to measure), gradstats (true), extra (function(run, job, d) -> any
+estimators (name -> infoplane options, several planes, each returned as out[name] with
+out[name .. "_epochs"]; an options table may hold data = the rows to measure on and epochs =
+a list or function(run) -> list), mi_data (default data), mi_epochs (function(run) -> epochs), gradstats (true), extra (function(run, job, d) -> any
 serialisable value). Returns {widths, train_loss, test_loss, train_acc, test_acc (1-d, epochs
 1..E), grad_mean, grad_std, weight_norm (E x L), plane (S x L x 2), epochs (S), extra}.
 
