@@ -9,6 +9,7 @@
 #include "error.h"
 #include "tensor_iter.h"
 #include "tensor_ops.h"
+#include "tensor_vmath.h"
 
 /* Expand a binary expression over x (from a) and y (from b) into the four loop shapes. */
 #define BINARY_LOOPS(EXPR) do { \
@@ -91,12 +92,46 @@ static inline double sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
     else for (size_t i = 0; i < n; i++) { double x = a[(ptrdiff_t)i * sa]; o[(ptrdiff_t)i * so] = (EXPR); } \
   } while (0)
 
+/* The libmvec function computing op, or IBSH_V_COUNT when there is none. */
+static ibsh_vfunc vector_function(ibsh_unop op) {
+  switch (op) {
+    case IBSH_EXP: return IBSH_V_EXP;
+    case IBSH_LOG: return IBSH_V_LOG;
+    case IBSH_TANH: return IBSH_V_TANH;
+    case IBSH_SIN: return IBSH_V_SIN;
+    case IBSH_COS: return IBSH_V_COS;
+    case IBSH_EXPM1: return IBSH_V_EXPM1;
+    case IBSH_LOG1P: return IBSH_V_LOG1P;
+    case IBSH_LOG2: return IBSH_V_LOG2;
+    case IBSH_LOG10: return IBSH_V_LOG10;
+    default: return IBSH_V_COUNT;
+  }
+}
+
+/* Contiguous sigmoid through the vector exp, in cache-sized blocks; 0 if no vector exp. */
+static int vector_sigmoid(double *o, const double *a, size_t n) {
+  double buf[1024];
+  for (size_t i = 0; i < n; i += 1024) {
+    size_t m = n - i < 1024 ? n - i : 1024;
+    for (size_t k = 0; k < m; k++) buf[k] = -a[i + k];
+    if (!ibsh_vmath(IBSH_V_EXP, buf, buf, m)) return 0;
+    for (size_t k = 0; k < m; k++) o[i + k] = 1.0 / (1.0 + buf[k]);
+  }
+  return 1;
+}
+
 /* Row kernel for unary ops; ctx points at the ibsh_unop. */
 static void row_unary(void *ctx, size_t n, double *const *p, const ptrdiff_t *s) {
   double *o = p[0];
   const double *a = p[1];
   ptrdiff_t so = s[0], sa = s[1];
-  switch (*(ibsh_unop *)ctx) {
+  ibsh_unop op = *(ibsh_unop *)ctx;
+  if (so == 1 && sa == 1) {
+    ibsh_vfunc vf = vector_function(op);
+    if (vf != IBSH_V_COUNT && ibsh_vmath(vf, o, a, n)) return;
+    if (op == IBSH_SIGMOID && vector_sigmoid(o, a, n)) return;
+  }
+  switch (op) {
     case IBSH_NEG: UNARY_LOOPS(-x); break;
     case IBSH_EXP: UNARY_LOOPS(exp(x)); break;
     case IBSH_LOG: UNARY_LOOPS(log(x)); break;

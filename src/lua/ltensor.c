@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "error.h"
 #include "ltensor_common.h"
 
@@ -677,9 +678,10 @@ static void add_row(luaL_Buffer *b, const ibsh_tensor *t, size_t *lead, const pr
   for (size_t j = 0; j < cols; j++) {
     if (summarise && cols > 6 && j == 3) { luaL_addstring(b, "  ..."); j = cols - 4; continue; }
     if (t->ndim) lead[last] = j;
-    snprintf(num, sizeof num, " %*s", pf->width, "");
     char val[64];
-    snprintf(val, sizeof val, pf->fmt, *ibsh_tensor_at(t, lead));
+    double v = *ibsh_tensor_at(t, lead);
+    if (v != v) strcpy(val, "nan");
+    else snprintf(val, sizeof val, pf->fmt, v);
     snprintf(num, sizeof num, " %*s", pf->width, val);
     luaL_addstring(b, num);
   }
@@ -733,7 +735,16 @@ static int t_memory(lua_State *L) {
   return 1;
 }
 
+/* tensor.walltime(): monotonic wall-clock seconds, for timing. */
+static int t_walltime(lua_State *L) {
+  struct timespec ts;
+  timespec_get(&ts, TIME_UTC);
+  lua_pushnumber(L, (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec);
+  return 1;
+}
+
 static const lx_Reg tensor_funcs[] = {
+  {"walltime", t_walltime, "tensor.walltime()\n\nWall-clock seconds (with nanosecond resolution) since an arbitrary origin, for timing code; unlike os.clock it does not add up the CPU time of BLAS threads.\n\nExample: local t0 = tensor.walltime(); a:mm(b); print(tensor.walltime() - t0)"},
   {"memory", t_memory, "tensor.memory()\n\nBytes of tensor storage currently allocated in this process (views share storage and add nothing).\n\nExample: print(tensor.memory() / 2^20, 'MiB')"},
   {"new", t_new, "tensor.new(table | tensor | number)\n\nA tensor from nested tables of numbers (rows must have equal lengths), a copy of a tensor, or a 0-d tensor from a number.\n\nExample: tensor.new{{1, 2}, {3, 4}}"},
   {"zeros", t_zeros, "tensor.zeros(d1, d2, ...) or tensor.zeros{d1, d2, ...}\n\nA zero-filled tensor of the given sizes.\n\nExample: tensor.zeros(3, 4)"},
