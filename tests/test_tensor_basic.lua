@@ -111,4 +111,14 @@ fails(function() T.new{{1, "x"}} end, "not a number", "non-number")
 fails(function() T.zeros(-1) end, "tensor.zeros: negative size", "negative size")
 fails(function() T.zeros(1e6, 1e6, 1e6) end, "tensor.zeros", "absurd size")
 fails(function() a.foo = 1 end, "cannot set field", "setting a field")
+-- every function and method has help text with a signature and an example
+local help = require "ibsh.core.help"
+local function documented(f, name)
+  local text = help.get(f)
+  assert(text and text:find("\n\n", 1, true) and text:find("Example:", 1, true), name .. " lacks help text")
+end
+for name, f in pairs(getmetatable(a).__methods) do documented(f, "Tensor:" .. name) end
+for name, f in pairs(T) do if type(f) == "function" then documented(f, "tensor." .. name) end end
+documented(T.rng, "tensor.rng")
+documented(T.rng.new, "tensor.rng.new")
 print("OK")
