@@ -7,6 +7,7 @@
 #endif
 #include <math.h>
 #include "error.h"
+#include "interrupt.h"
 #include "tensor_iter.h"
 #include "tensor_ops.h"
 #include "tensor_vmath.h"
@@ -53,6 +54,48 @@ static void row_binary(void *ctx, size_t n, double *const *p, const ptrdiff_t *s
   }
 }
 
+/* Number of elements of small when it is a contiguous block equal to out's trailing dims, else 0. */
+static size_t repeating_block(const ibsh_tensor *out, const ibsh_tensor *small) {
+  if (!ibsh_tensor_is_contiguous(small)) return 0;
+  int first = 0;
+  while (first < small->ndim && small->shape[first] == 1) first++;  /* leading 1s broadcast anyway */
+  int n = small->ndim - first;
+  size_t k = 1;
+  for (int j = 0; j < n; j++) {
+    if (small->shape[first + j] != out->shape[out->ndim - n + j]) return 0;
+    k *= small->shape[first + j];
+  }
+  return k;
+}
+
+/* Fast path for a contiguous operand combined with a small block repeating along the leading dims
+   (e.g. n x d + d): the block is tiled into a buffer so rows are long and contiguous. 0 if not applicable. */
+static int tiled_binary(ibsh_tensor *out, const ibsh_tensor *a, const ibsh_tensor *b, ibsh_binop op, int *rc) {
+  enum { TILE = 4096 };
+  if (!ibsh_tensor_is_contiguous(out)) return 0;
+  int small_first = !ibsh_tensor_same_shape(a, out);
+  const ibsh_tensor *big = small_first ? b : a, *small = small_first ? a : b;
+  if (!ibsh_tensor_same_shape(big, out) || !ibsh_tensor_is_contiguous(big)) return 0;
+  size_t k = repeating_block(out, small), total = ibsh_tensor_numel(out);
+  if (k == 0 || k > TILE / 4 || k == total) return 0;
+  double tile[TILE];
+  size_t len = k * (TILE / k);
+  const double *s = ibsh_tensor_data(small);
+  for (size_t i = 0; i < len; i++) tile[i] = s[i % k];
+  double *o = ibsh_tensor_data(out);
+  const double *g = ibsh_tensor_data(big);
+  const ptrdiff_t strides[3] = {1, 1, 1};
+  size_t chunks = 0;
+  for (size_t off = 0; off < total; off += len) {
+    size_t n = total - off < len ? total - off : len;
+    double *p[3] = {o + off, small_first ? tile : (double *)(g + off), small_first ? (double *)(g + off) : tile};
+    row_binary(&op, n, p, strides);
+    if ((++chunks & 1023) == 0 && ibsh_interrupted()) { *rc = ibsh_fail(IBSH_EINTR, "interrupted"); return 1; }
+  }
+  *rc = IBSH_OK;
+  return 1;
+}
+
 /* out = a op b elementwise with broadcasting; out must have the broadcast shape. */
 int ibsh_tensor_binary(ibsh_tensor *out, const ibsh_tensor *a, const ibsh_tensor *b, ibsh_binop op) {
   if ((unsigned)op >= IBSH_BINOP_COUNT) return ibsh_fail(IBSH_EINVAL, "unknown operation %d", (int)op);
@@ -63,8 +106,10 @@ int ibsh_tensor_binary(ibsh_tensor *out, const ibsh_tensor *a, const ibsh_tensor
   if (ndim != out->ndim) return ibsh_fail(IBSH_EINVAL, "output has %d dimensions, expected %d", out->ndim, ndim);
   for (int i = 0; i < ndim; i++)
     if (out->shape[i] != shape[i]) return ibsh_fail(IBSH_EINVAL, "output size %zu in dimension %d, expected %zu", out->shape[i], i + 1, shape[i]);
+  if (tiled_binary(out, a, b, op, &rc)) return rc;
   ibsh_iter it;
   ibsh_iter_init(&it, ndim, shape);
+  it.any_order = 1;
   if ((rc = ibsh_iter_add(&it, out)) || (rc = ibsh_iter_add(&it, a)) || (rc = ibsh_iter_add(&it, b))) return rc;
   return ibsh_iter_run(&it, row_binary, &op);
 }
@@ -175,6 +220,7 @@ int ibsh_tensor_unary(ibsh_tensor *out, const ibsh_tensor *a, ibsh_unop op) {
   if (rc) return rc;
   ibsh_iter it;
   ibsh_iter_init(&it, a->ndim, a->shape);
+  it.any_order = 1;
   ibsh_iter_add(&it, out);
   ibsh_iter_add(&it, a);
   return ibsh_iter_run(&it, row_unary, &op);
