@@ -14,7 +14,7 @@ end
 
 -- 100 000 temporary 1 MB tensors: live storage stays bounded (10 000 under sanitizers, whose
 -- allocator makes each 1 MB calloc slow)
-local n = os.getenv("ASAN_OPTIONS") and 2000 or 100000
+local n = T.sanitized and 2000 or 100000
 local worst = 0
 for i = 1, n do
   local t = T.zeros(MB)
