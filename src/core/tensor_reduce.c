@@ -44,12 +44,12 @@ static double line_sum(const double *p, size_t n, ptrdiff_t s) {
   return acc;
 }
 
-/* Lane-wise larger (want_max) or smaller of a and b, keeping a where they compare false. */
-static inline v2d pick(v2d a, v2d b, int want_max) {
+/* Lane-wise maximum of a and b, keeping a where they compare false (NaN). */
+static inline v2d vmax(v2d a, v2d b) {
 #ifdef __SSE2__
-  return want_max ? (v2d)_mm_max_pd((__m128d)b, (__m128d)a) : (v2d)_mm_min_pd((__m128d)b, (__m128d)a);
+  return (v2d)_mm_max_pd((__m128d)b, (__m128d)a);
 #else
-  v2i take = want_max ? (b > a) : (b < a);
+  v2i take = b > a;
   return (v2d)(((v2i)b & take) | ((v2i)a & ~take));
 #endif
 }
@@ -60,28 +60,29 @@ static size_t first_nan(const double *p, size_t n) {
   return n;
 }
 
-/* Extreme of n > 0 contiguous elements, without NaN handling (NaNs are skipped unless first). */
+/* Maximum of n > 0 contiguous elements of sign * p (sign = -1 finds the minimum); NaNs skipped unless first; *maybe_nan set when a NaN or infinity was seen. */
+#define CONTIGUOUS_MAX(NAME, SIGN) \
+  static double NAME(const double *p, size_t n, int *maybe_nan) { \
+    v2d m0 = {SIGN p[0], SIGN p[0]}, m1 = m0, m2 = m0, m3 = m0, z0 = {0, 0}, z1 = z0; \
+    size_t i = 0; \
+    for (; i + 8 <= n; i += 8) { \
+      v2d x0 = SIGN load2(p + i), x1 = SIGN load2(p + i + 2), x2 = SIGN load2(p + i + 4), x3 = SIGN load2(p + i + 6); \
+      z0 += (x0 + x1) * 0.0;  /* NaN once any element is NaN (or infinite) */ \
+      z1 += (x2 + x3) * 0.0; \
+      m0 = vmax(m0, x0); m1 = vmax(m1, x1); m2 = vmax(m2, x2); m3 = vmax(m3, x3); \
+    } \
+    m0 = vmax(vmax(m0, m1), vmax(m2, m3)); \
+    double best = m0[1] > m0[0] ? m0[1] : m0[0], zz = z0[0] + z0[1] + z1[0] + z1[1]; \
+    for (; i < n; i++) { double v = SIGN p[i]; zz += v * 0.0; if (v > best) best = v; } \
+    *maybe_nan = zz != zz; \
+    return SIGN best; \
+  }
+CONTIGUOUS_MAX(contiguous_max, +)
+CONTIGUOUS_MAX(contiguous_min, -)
+
+/* Extreme of n > 0 contiguous elements (NaNs skipped unless first). */
 static double contiguous_extreme(const double *p, size_t n, int want_max, int *maybe_nan) {
-  v2d m0 = {p[0], p[0]}, m1 = m0, m2 = m0, m3 = m0, z = {0, 0};
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    v2d x0 = load2(p + i), x1 = load2(p + i + 2), x2 = load2(p + i + 4), x3 = load2(p + i + 6);
-    z += (x0 + x1 + x2 + x3) * 0.0;  /* becomes NaN when any element is NaN (or infinite) */
-    m0 = pick(m0, x0, want_max);
-    m1 = pick(m1, x1, want_max);
-    m2 = pick(m2, x2, want_max);
-    m3 = pick(m3, x3, want_max);
-  }
-  m0 = pick(pick(m0, m1, want_max), pick(m2, m3, want_max), want_max);
-  double best = want_max ? (m0[1] > m0[0] ? m0[1] : m0[0]) : (m0[1] < m0[0] ? m0[1] : m0[0]);
-  double zz = z[0] + z[1];
-  for (; i < n; i++) {
-    double v = p[i];
-    zz += v * 0.0;
-    if (want_max ? v > best : v < best) best = v;
-  }
-  *maybe_nan = zz != zz;
-  return best;
+  return want_max ? contiguous_max(p, n, maybe_nan) : contiguous_min(p, n, maybe_nan);
 }
 
 /* Maximum (or minimum) of n > 0 elements; NaN if any element is NaN. */
