@@ -640,32 +640,43 @@ static int m_gc(lua_State *L) {
 
 typedef struct print_fmt { char fmt[16]; int width; } print_fmt;
 
-/* Choose one number format for all shown values: integers, fixed or scientific. */
-static print_fmt choose_format(const ibsh_tensor *t) {
+/* Advance idx to the next position printing shows (all of a dim of at most 6, else its first and last 3); 0 when done. */
+static int next_shown(const ibsh_tensor *t, size_t *idx, int summarise) {
+  for (int d = t->ndim - 1; d >= 0; d--) {
+    size_t n = t->shape[d];
+    idx[d]++;
+    if (summarise && n > 6 && idx[d] == 3) idx[d] = n - 3;
+    if (idx[d] < n) return 1;
+    idx[d] = 0;
+  }
+  return 0;
+}
+
+/* Choose one number format for the shown values, as numpy does: integers, fixed, or scientific
+   when the magnitudes are large, tiny or span more than three decades. */
+static print_fmt choose_format(const ibsh_tensor *t, int summarise) {
   print_fmt pf = {"%.0f", 1};
-  size_t n = ibsh_tensor_numel(t), idx[IBSH_MAXDIM] = {0};
+  size_t idx[IBSH_MAXDIM] = {0};
   int integral = 1;
   double maxabs = 0, minabs = INFINITY;
-  for (size_t k = 0; k < n && k < 100000; k++) {
+  do {
     double v = *ibsh_tensor_at(t, idx), a = fabs(v);
     if (isfinite(v)) {
       if (v != floor(v)) integral = 0;
       if (a > maxabs) maxabs = a;
       if (a > 0 && a < minabs) minabs = a;
     }
-    for (int d = t->ndim - 1; d >= 0; d--) { if (++idx[d] < t->shape[d]) break; idx[d] = 0; }
-  }
+  } while (next_shown(t, idx, summarise));
   if (integral && maxabs < 1e15) strcpy(pf.fmt, "%.0f");
-  else if (maxabs >= 1e6 || (minabs < 1e-4 && minabs > 0)) strcpy(pf.fmt, "%.4e");
+  else if (maxabs >= 1e8 || (minabs < 1e-4 && minabs > 0) || (minabs > 0 && maxabs / minabs > 1e3)) strcpy(pf.fmt, "%.4e");
   else strcpy(pf.fmt, "%.4f");
-  idx[0] = 0;
+  memset(idx, 0, sizeof idx);
   char buf[64];
-  for (size_t k = 0; k < n && k < 100000; k++) {  /* width of the widest value */
-    size_t j[IBSH_MAXDIM] = {0}, r = k;
-    for (int d = t->ndim - 1; d >= 0; d--) { j[d] = r % t->shape[d]; r /= t->shape[d]; }
-    int w = snprintf(buf, sizeof buf, pf.fmt, *ibsh_tensor_at(t, j));
+  do {  /* width of the widest shown value */
+    double v = *ibsh_tensor_at(t, idx);
+    int w = v != v ? 3 : snprintf(buf, sizeof buf, pf.fmt, v);
     if (w > pf.width) pf.width = w;
-  }
+  } while (next_shown(t, idx, summarise));
   return pf;
 }
 
@@ -700,7 +711,7 @@ static int m_tostring(lua_State *L) {
   size_t n = ibsh_tensor_numel(t), idx[IBSH_MAXDIM] = {0};
   if (n == 0) { luaL_addstring(&b, " (empty)\n"); luaL_pushresult(&b); return 1; }
   int summarise = n > 1000;
-  print_fmt pf = choose_format(t);
+  print_fmt pf = choose_format(t, summarise);
   if (t->ndim <= 1) {
     add_row(&b, t, idx, &pf, summarise);
   } else {
