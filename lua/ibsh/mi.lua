@@ -1,4 +1,262 @@
--- ibsh.mi: the public mi module (C core in src/lua/lmi.c, Lua additions here).
+-- ibsh.mi: the public mi module (C core in src/lua/lmi.c and lmi_cont.c, Lua additions here):
+-- the information plane of a run, CSV export, permutation tests and bootstrap intervals.
 local M = require "ibsh.core.mi"
+local help = require "ibsh.core.help"
+local tensor = require "ibsh.tensor"
+
+-- Register f as M[name] with its help text.
+local function def(name, text, f)
+  M[name] = f
+  help.set(f, "mi." .. name, text)
+end
+
+-- A shallow copy of opts without the listed keys.
+local function without(opts, drop)
+  local out = {}
+  for k, v in pairs(opts or {}) do
+    if not drop[k] then out[k] = v end
+  end
+  return out
+end
+
+-- A 1-d tensor from a Lua array or a tensor (checked).
+local function as_vector(v, fname, what)
+  if type(v) == "table" then return tensor.new(v) end
+  if type(v) == "userdata" then return v end
+  error(fname .. ": " .. what .. " must be a tensor or an array of numbers, got " .. type(v), 3)
+end
+
+-- The estimator functions of mi.infoplane: each maps (t, dataset, opts, ctx) -> I(X;T), I(T;Y).
+local estimators = {}
+
+estimators.bin = function(t, d, opts, ctx)
+  local o = without(opts, {})
+  o.x = ctx.xids
+  return M.binned(t, d.y, o)
+end
+
+estimators.adaptive = function(t, d, opts, ctx)
+  local o = without(opts, {})
+  o.adaptive = true
+  o.x = ctx.xids
+  return M.binned(t, d.y, o)
+end
+
+estimators.kde = function(t, d, opts)
+  if not M.kde then error("mi.infoplane: estimator 'kde' is not available in this build", 3) end
+  return M.kde(t, d.y, opts)
+end
+
+estimators.ksg = function(t, d, opts)
+  if not M.ksg then error("mi.infoplane: estimator 'ksg' is not available in this build", 3) end
+  local ixt = M.ksg(d.x, t, opts)
+  local o = without(opts, {})
+  o.discrete_y = true
+  return ixt, M.ksg(t, d.y, o)
+end
+
+def("infoplane", [[
+mi.infoplane(run, d [, opts]) -> plane, epochs
+
+The information plane of a training run: for every snapshot epoch of run (run:epochs()) and every
+layer of run:activations(e, d.x), the estimate of I(X;T) and I(T;Y) on the dataset d = {x = inputs,
+y = labels}, with p(x) uniform over d's rows. plane is a [snapshots x layers x 2] tensor (last
+dimension: I(X;T), I(T;Y)), epochs a vector of the snapshot epochs. Options: estimator = "bin"
+(default: mi.binned, options bins, range, edges, binsize, unit) | "adaptive" (equal-mass bins per layer
+and epoch; bins) | "kde" (mi.kde: noise_var, bound, unit) | "ksg" (mi.ksg(d.x, t) and the mixed
+continuous-discrete KSG for I(T;Y); k, unit, seed); epochs = a vector or array of epochs to use (a
+subset of run:epochs()); any other option goes to the estimator. For binning, inputs that repeat in
+d.x are handled by H(T|X) with X as row identities.
+
+Example: local plane, epochs = mi.infoplane(run, d, {estimator = "bin", bins = 30})]],
+function(run, d, opts)
+  local F = "mi.infoplane"
+  if run == nil or (type(run) ~= "table" and type(run) ~= "userdata") then
+    error(F .. ": argument #1 must be a run, got " .. type(run), 2)
+  end
+  if type(d) ~= "table" or d.x == nil or d.y == nil then
+    error(F .. ": argument #2 must be a dataset {x = inputs, y = labels}", 2)
+  end
+  if opts ~= nil and type(opts) ~= "table" then error(F .. ": options must be a table, got " .. type(opts), 2) end
+  opts = opts or {}
+  local name = opts.estimator or "bin"
+  local estimate = estimators[name]
+  if not estimate then
+    error(F .. ": unknown estimator '" .. tostring(name) .. "' (known: bin, adaptive, kde, ksg)", 2)
+  end
+  local eopts = without(opts, {estimator = true, epochs = true})
+  local epochs = opts.epochs and as_vector(opts.epochs, F, "option 'epochs'") or run:epochs()
+  local nsnap = epochs:size(1)
+  if nsnap < 1 then error(F .. ": the run has no snapshots", 2) end
+  local ctx = {}
+  if name == "bin" or name == "adaptive" then
+    local ids, k = M.row_ids(d.x)
+    if k < d.x:size(1) then ctx.xids = ids end
+  end
+  local plane, nlayers
+  for s = 1, nsnap do
+    local e = epochs:get(s)
+    local acts = run:activations(e, d.x)
+    if type(acts) ~= "table" or #acts < 1 then
+      error(F .. ": run:activations(" .. e .. ") returned no layers", 2)
+    end
+    if not plane then
+      nlayers = #acts
+      plane = tensor.zeros(nsnap, nlayers, 2)
+    elseif #acts ~= nlayers then
+      error(F .. ": snapshot " .. e .. " has " .. #acts .. " layers, expected " .. nlayers, 2)
+    end
+    for l = 1, nlayers do
+      local ok, ixt, ity = pcall(estimate, acts[l], d, eopts, ctx)
+      if not ok then error(ixt:find("^mi%.") and ixt or (F .. ": " .. tostring(ixt)), 2) end
+      plane:set(s, l, 1, ixt)
+      plane:set(s, l, 2, ity)
+    end
+  end
+  local eout = tensor.zeros(nsnap)
+  for s = 1, nsnap do eout:set(s, epochs:get(s)) end
+  return plane, eout
+end)
+
+def("save_csv", [[
+mi.save_csv(plane, epochs, path)
+
+Write an information plane (the [snapshots x layers x 2] tensor of mi.infoplane) and its epochs to a
+CSV file with header epoch,layer,ixt,ity (one line per snapshot and layer, layers 1-based). The file
+is written to a temporary name and renamed, so readers never see half a file.
+
+Example: mi.save_csv(plane, epochs, "plane.csv")]],
+function(plane, epochs, path)
+  local F = "mi.save_csv"
+  if type(path) ~= "string" then error(F .. ": argument #3 must be a file path, got " .. type(path), 2) end
+  local ok, s, l, two = pcall(function() return plane:size() end)
+  if not ok or two ~= 2 then error(F .. ": argument #1 must be a [snapshots x layers x 2] tensor", 2) end
+  epochs = as_vector(epochs, F, "argument #2")
+  if epochs:size(1) ~= s then
+    error(F .. ": " .. epochs:size(1) .. " epochs for " .. s .. " snapshots", 2)
+  end
+  local tmp = path .. ".tmp" .. tostring(os.time()) .. tostring(math.random(1 << 30))
+  local f, err = io.open(tmp, "w")
+  if not f then error(F .. ": cannot write " .. path .. ": " .. tostring(err), 2) end
+  local lines = {"epoch,layer,ixt,ity"}
+  for i = 1, s do
+    local e = epochs:get(i)
+    local es = e == math.floor(e) and string.format("%d", e) or string.format("%.17g", e)
+    for j = 1, l do
+      lines[#lines + 1] = string.format("%s,%d,%.17g,%.17g", es, j, plane:get(i, j, 1), plane:get(i, j, 2))
+    end
+  end
+  local okw, werr = f:write(table.concat(lines, "\n"), "\n")
+  local okc = f:close()
+  if not okw or not okc then
+    os.remove(tmp)
+    error(F .. ": cannot write " .. path .. ": " .. tostring(werr), 2)
+  end
+  local okr, rerr = os.rename(tmp, path)
+  if not okr then
+    os.remove(tmp)
+    error(F .. ": cannot rename into " .. path .. ": " .. tostring(rerr), 2)
+  end
+end)
+
+-- The estimator named by f (a function, or the name of an mi function), checked.
+local function estimator_fn(f, fname)
+  if type(f) == "string" then
+    local g = M[f]
+    if type(g) ~= "function" then error(fname .. ": unknown estimator '" .. f .. "'", 3) end
+    return g
+  end
+  if type(f) ~= "function" then error(fname .. ": argument #1 must be an estimator function, got " .. type(f), 3) end
+  return f
+end
+
+-- Read the repetitions and seed options shared by the resampling functions.
+local function resampling_options(opts, fname, known)
+  if opts ~= nil and type(opts) ~= "table" then error(fname .. ": options must be a table", 3) end
+  opts = opts or {}
+  for k in pairs(opts) do
+    if not known[k] then error(fname .. ": unknown option '" .. tostring(k) .. "'", 3) end
+  end
+  local n = opts.n or 200
+  if math.type(n) ~= "integer" or n < 1 then error(fname .. ": option 'n' must be a positive integer", 3) end
+  local seed = opts.seed or 1
+  if math.type(seed) ~= "integer" then error(fname .. ": option 'seed' must be an integer", 3) end
+  return opts, n, seed
+end
+
+-- Seed of repetition i derived from the user's seed (distinct streams, same bits every run).
+local function rep_seed(seed, i)
+  return seed * 1000003 + i
+end
+
+def("permutation_test", [[
+mi.permutation_test(f, x, y [, opts]) -> p, observed, null
+
+Permutation test of independence for any estimator f(x, y) -> number (a function, or the name of an
+mi function such as "ksg"): the rows of y are shuffled n times (seeded), the estimator is rerun, and p
+= (1 + #{null >= observed}) / (n + 1). null is the vector of surrogate estimates. Options: n = 200,
+seed = 1, args = table of options passed to f as its third argument.
+
+Example: local p = mi.permutation_test("ksg", x, y, {n = 100, seed = 7, args = {k = 3}})]],
+function(f, x, y, opts)
+  local F = "mi.permutation_test"
+  local fn = estimator_fn(f, F)
+  local n, seed
+  opts, n, seed = resampling_options(opts, F, {n = true, seed = true, args = true})
+  local observed = fn(x, y, opts.args)
+  if type(observed) ~= "number" then error(F .. ": the estimator must return a number", 2) end
+  local rows = y:size(1)
+  local null = tensor.zeros(n)
+  local above = 0
+  for i = 1, n do
+    local v = fn(x, M._rows(y, M._indices(rows, rep_seed(seed, i), "perm")), opts.args)
+    null:set(i, v)
+    if v >= observed then above = above + 1 end
+  end
+  return (1 + above) / (n + 1), observed, null
+end)
+
+def("bootstrap", [[
+mi.bootstrap(f, x, y [, opts]) -> estimate, lo, hi, samples
+
+Bootstrap confidence interval for any estimator f(x, y) -> number (a function or the name of an mi
+function): rows of x and y are resampled together with replacement n times (seeded) and the
+interval is the percentile interval at the given level. estimate is f on the full data, samples the
+vector of bootstrap estimates. Options: n = 200, seed = 1, level = 0.95, args = options passed to f.
+Caveat: resampling duplicates rows, which biases plug-in and nearest-neighbour estimators (KSG sees
+zero distances, hence its tie-breaking noise); read the interval as a spread, not an exact coverage.
+
+Example: local est, lo, hi = mi.bootstrap("gaussian", x, y, {n = 200, seed = 3})]],
+function(f, x, y, opts)
+  local F = "mi.bootstrap"
+  local fn = estimator_fn(f, F)
+  local n, seed
+  opts, n, seed = resampling_options(opts, F, {n = true, seed = true, level = true, args = true})
+  local level = opts.level or 0.95
+  if type(level) ~= "number" or not (level > 0 and level < 1) then
+    error(F .. ": option 'level' must be in (0, 1)", 2)
+  end
+  local estimate = fn(x, y, opts.args)
+  if type(estimate) ~= "number" then error(F .. ": the estimator must return a number", 2) end
+  local rows = x:size(1)
+  if y:size(1) ~= rows then error(F .. ": x has " .. rows .. " rows but y has " .. y:size(1), 2) end
+  local samples, values = tensor.zeros(n), {}
+  for i = 1, n do
+    local idx = M._indices(rows, rep_seed(seed, i), "boot")
+    local v = fn(M._rows(x, idx), M._rows(y, idx), opts.args)
+    samples:set(i, v)
+    values[i] = v
+  end
+  table.sort(values)
+  -- Percentile interval with linear interpolation between order statistics.
+  local function quantile(q)
+    local pos = q * (n - 1) + 1
+    local lo = math.floor(pos)
+    local hi = math.min(lo + 1, n)
+    return values[lo] + (pos - lo) * (values[hi] - values[lo])
+  end
+  local alpha = (1 - level) / 2
+  return estimate, quantile(alpha), quantile(1 - alpha), samples
+end)
 
 return M

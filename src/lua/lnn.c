@@ -1,14 +1,218 @@
 /*
-** Lua binding of the nn module (placeholder until implemented).
+** Lua binding of the nn module: nn.mlp and the ibsh.Net class. Training
+** (net:fit) lives in lnn_fit.c and runs (ibsh.Run) in lnn_run.c.
 */
-#include "lcommon.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "error.h"
+#include "lnn.h"
+
+/* Text like "12-10-7-5-4-3-2 tanh/softmax" into buf. */
+void lnn_arch_str(const ibsh_arch *a, char *buf, size_t len) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int l = 0; l <= a->nlayers && used < len; l++)
+    used += (size_t)snprintf(buf + used, len - used, "%s%zu", l ? "-" : "", a->width[l]);
+  if (used < len) snprintf(buf + used, len - used, " %s/%s", ibsh_act_name(a->act), ibsh_out_name(a->out));
+}
+
+/* Free a network's parameters (__gc). */
+static int net_gc(lua_State *L) {
+  lnet *n = (lnet *)luaL_checkudata(L, 1, IBSH_NET_T);
+  free(n->params);
+  n->params = NULL;
+  return 0;
+}
+
+/* Push a new network userdata with arch (parameters zeroed); raises on allocation failure. */
+lnet *lnn_pushnet(lua_State *L, const ibsh_arch *arch, const char *fname) {
+  lnet *n = (lnet *)lua_newuserdatauv(L, sizeof(lnet), 0);
+  memset(n, 0, sizeof *n);
+  luaL_setmetatable(L, IBSH_NET_T);
+  n->arch = *arch;
+  n->params = calloc(arch->nparams, sizeof(double));
+  if (!n->params) lx_error(L, fname, "out of memory for %zu parameters", arch->nparams);
+  return n;
+}
+
+/* The network at idx or a Lua error. */
+static lnet *checknet(lua_State *L, int idx, const char *fname) {
+  lnet *n = (lnet *)luaL_testudata(L, idx, IBSH_NET_T);
+  if (!n) lx_error(L, fname, "argument #%d must be an ibsh.Net, got %s", idx, luaL_typename(L, idx));
+  if (!n->params) lx_error(L, fname, "the network has been released");
+  return n;
+}
+
+/* nn.mlp{w0, w1, ..., act = "tanh", out = "softmax", init = "truncnormal", bias = 0, seed = 0}. */
+static int nn_mlp(lua_State *L) {
+  static const char *const known[] = {"act", "out", "init", "bias", "seed", NULL};
+  const char *fname = "nn.mlp";
+  if (!lua_istable(L, 1)) lx_error(L, fname, "expected a table like {12, 10, 2, act = \"tanh\"}, got %s", luaL_typename(L, 1));
+  lx_checkoptions(L, 1, known, fname);
+  lua_Integer nw = (lua_Integer)lua_rawlen(L, 1);
+  if (nw < 2) lx_error(L, fname, "need at least an input and an output width, got %d widths", (int)nw);
+  if (nw > IBSH_NN_MAXLAYERS + 1) lx_error(L, fname, "at most %d widths", IBSH_NN_MAXLAYERS + 1);
+  size_t widths[IBSH_NN_MAXLAYERS + 1];
+  for (lua_Integer i = 1; i <= nw; i++) {
+    lua_rawgeti(L, 1, i);
+    int isint = 0;
+    lua_Integer w = lua_tointegerx(L, -1, &isint);
+    if (!isint || w < 1) lx_error(L, fname, "width #%d must be a positive integer, got %s", (int)i, luaL_tolstring(L, -1, NULL));
+    widths[i - 1] = (size_t)w;
+    lua_pop(L, 1);
+  }
+  const char *act = lx_optstring(L, 1, "act", "tanh", fname);
+  const char *out = lx_optstring(L, 1, "out", "softmax", fname);
+  const char *init = lx_optstring(L, 1, "init", "truncnormal", fname);
+  double bias = lx_optnumber(L, 1, "bias", 0.0, fname);
+  lua_Integer seed = lx_optinteger(L, 1, "seed", 0, fname);
+  int a = ibsh_act_from_name(act), o = ibsh_out_from_name(out), in = ibsh_init_from_name(init);
+  if (a < 0) lx_error(L, fname, "unknown activation '%s' (known: tanh, relu, sigmoid, linear, softsign, softplus)", act);
+  if (o < 0) lx_error(L, fname, "unknown output '%s' (known: softmax, sigmoid, linear)", out);
+  if (in < 0) lx_error(L, fname, "unknown init '%s' (known: truncnormal, truncnormal_fan_out, glorot_uniform, he_normal)", init);
+  if (bias != bias || bias > 1e300 || bias < -1e300) lx_error(L, fname, "bias must be a finite number");
+  ibsh_arch arch;
+  lx_check(L, ibsh_arch_init(&arch, (int)nw - 1, widths, a, o), fname);
+  lnet *n = lnn_pushnet(L, &arch, fname);
+  n->seed = (uint64_t)seed;
+  ibsh_rng r;
+  ibsh_rng_seed(&r, (uint64_t)seed);
+  ibsh_nn_init_params(&arch, n->params, in, bias, &r);
+  return 1;
+}
+
+/* Copy a rows x cols block into a new tensor on the stack. */
+static void push_block(lua_State *L, const double *src, size_t rows, size_t cols, const char *fname) {
+  ibsh_tensor *t = lx_newtensor2(L, rows, cols, fname);
+  memcpy(ibsh_tensor_data(t), src, rows * cols * sizeof(double));
+}
+
+/* Push a Lua array of n x width tensors: the activations of every layer for the rows of tensor at xidx. */
+void lnn_push_activations(lua_State *L, const ibsh_arch *a, const double *params, int xidx, const char *fname) {
+  xidx = lua_absindex(L, xidx);
+  ibsh_tensor *x = lx_checkcontiguous(L, xidx, fname);
+  if (x->ndim != 2 || x->shape[1] != a->width[0]) {
+    char buf[128];
+    lx_error(L, fname, "inputs must be an n x %zu tensor, got %s", a->width[0], ibsh_tensor_shape_str(x, buf, sizeof buf));
+  }
+  size_t n = x->shape[0], d0 = a->width[0];
+  const double *xd = ibsh_tensor_data(x);
+  lua_createtable(L, a->nlayers, 0);
+  int tab = lua_gettop(L);
+  double *outs[IBSH_NN_MAXLAYERS + 1];
+  for (int l = 1; l <= a->nlayers; l++) {
+    outs[l] = ibsh_tensor_data(lx_newtensor2(L, n, a->width[l], fname));
+    lua_rawseti(L, tab, l);
+  }
+  if (n == 0) return;
+  ibsh_nn_work w;
+  lx_check(L, ibsh_nn_work_alloc(&w, a, n < 4096 ? n : 4096), fname);
+  for (size_t s = 0; s < n; s += w.cap) {
+    size_t m = n - s < w.cap ? n - s : w.cap;
+    ibsh_nn_forward(a, params, xd + s * d0, m, &w);
+    for (int l = 1; l <= a->nlayers; l++)
+      ibsh_nn_layer_rows(a, &w, l, m, outs[l] + s * a->width[l]);
+  }
+  ibsh_nn_work_free(&w);
+}
+
+/* Push a Lua array of {W = in x out tensor, b = vector}, one per layer, from a parameter vector. */
+void lnn_push_weights(lua_State *L, const ibsh_arch *a, const double *params, const char *fname) {
+  lua_createtable(L, a->nlayers, 0);
+  for (int l = 0; l < a->nlayers; l++) {
+    lua_createtable(L, 0, 2);
+    push_block(L, params + a->woff[l], a->width[l], a->width[l + 1], fname);
+    lua_setfield(L, -2, "W");
+    ibsh_tensor *b = lx_newtensor1(L, a->width[l + 1], fname);
+    memcpy(ibsh_tensor_data(b), params + a->boff[l], a->width[l + 1] * sizeof(double));
+    lua_setfield(L, -2, "b");
+    lua_rawseti(L, -2, l + 1);
+  }
+}
+
+/* net:forward(x) -> activations of every layer with the current weights. */
+static int net_forward(lua_State *L) {
+  lnet *n = checknet(L, 1, "Net:forward");
+  lnn_push_activations(L, &n->arch, n->params, 2, "Net:forward");
+  return 1;
+}
+
+/* net:weights() -> the current weights. */
+static int net_weights(lua_State *L) {
+  lnet *n = checknet(L, 1, "Net:weights");
+  lnn_push_weights(L, &n->arch, n->params, "Net:weights");
+  return 1;
+}
+
+/* net:nlayers() -> number of weight layers. */
+static int net_nlayers(lua_State *L) {
+  lnet *n = checknet(L, 1, "Net:nlayers");
+  lua_pushinteger(L, n->arch.nlayers);
+  return 1;
+}
+
+/* net:widths() -> Lua array of layer widths, inputs first. */
+static int net_widths(lua_State *L) {
+  lnet *n = checknet(L, 1, "Net:widths");
+  lua_createtable(L, n->arch.nlayers + 1, 0);
+  for (int l = 0; l <= n->arch.nlayers; l++) {
+    lua_pushinteger(L, (lua_Integer)n->arch.width[l]);
+    lua_rawseti(L, -2, l + 1);
+  }
+  return 1;
+}
+
+/* net:nparams() -> number of parameters. */
+static int net_nparams(lua_State *L) {
+  lnet *n = checknet(L, 1, "Net:nparams");
+  lua_pushinteger(L, (lua_Integer)n->arch.nparams);
+  return 1;
+}
+
+/* tostring(net). */
+static int net_tostring(lua_State *L) {
+  lnet *n = checknet(L, 1, "Net:__tostring");
+  char buf[512];
+  lnn_arch_str(&n->arch, buf, sizeof buf);
+  lua_pushfstring(L, "ibsh.Net %s (%d parameters)", buf, (int)n->arch.nparams);
+  return 1;
+}
+
+static const lx_Reg net_methods[] = {
+  {"fit", lnn_fit, lnn_fit_help},
+  {"forward", net_forward,
+   "net:forward(x)\n\nActivations of every layer for the rows of x (n x inputs) with the network's current weights: a Lua array of n x width tensors, hidden layers then the output layer.\n\nExample: local acts = net:forward(d.x); print(acts[#acts])"},
+  {"weights", net_weights,
+   "net:weights()\n\nThe current weights: a Lua array with one {W = fan_in x fan_out tensor, b = vector} per layer.\n\nExample: local w = net:weights(); print(w[1].W)"},
+  {"nlayers", net_nlayers, "net:nlayers()\n\nThe number of weight layers (hidden layers plus the output layer).\n\nExample: print(nn.mlp{12, 10, 2}:nlayers())  --> 2"},
+  {"widths", net_widths, "net:widths()\n\nThe layer widths as a Lua array, inputs first.\n\nExample: print(table.concat(net:widths(), '-'))"},
+  {"nparams", net_nparams, "net:nparams()\n\nThe number of weights and biases.\n\nExample: print(nn.mlp{12, 10, 2}:nparams())  --> 152"},
+  {NULL, NULL, NULL}
+};
+
+static const luaL_Reg net_meta[] = {
+  {"__gc", net_gc},
+  {"__tostring", net_tostring},
+  {NULL, NULL}
+};
 
 static const lx_Reg nn_funcs[] = {
+  {"mlp", nn_mlp,
+   "nn.mlp{w0, w1, ..., wL, act = \"tanh\", out = \"softmax\", init = \"truncnormal\", bias = 0, seed = 0}\n\n"
+   "A dense network with the given layer widths (inputs first, outputs last). Hidden layers use act (tanh, relu, sigmoid, linear, softsign, softplus); "
+   "the output is softmax with cross-entropy loss, sigmoid with binary cross-entropy, or linear with mean squared error. "
+   "Weights start from init: truncnormal (std 1/sqrt(fan_in), redrawn beyond 2 std, as IDNNs), truncnormal_fan_out (std 1/sqrt(fan_out), as Saxe et al.), "
+   "glorot_uniform or he_normal, drawn from a generator seeded with seed; biases start at bias.\n\n"
+   "Example: local net = nn.mlp{12, 10, 7, 5, 4, 3, 2, act = \"tanh\", seed = 0}"},
+  {"load_run", lnn_load_run, lnn_load_run_help},
   {NULL, NULL, NULL}
 };
 
 /* Open the C core of module ibsh.nn. */
 int luaopen_ibsh_core_nn(lua_State *L) {
+  lx_newclass(L, IBSH_NET_T, net_methods, net_meta);
+  lnn_open_run(L);
   lua_newtable(L);
   lx_setfuncs(L, "nn.", nn_funcs);
   return 1;

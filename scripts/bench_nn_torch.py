@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""PyTorch peer of scripts/bench_nn: the same training loops written the ordinary way
+(float64, one thread unless given). Usage: bench_nn_torch.py varu CSV EPOCHS | fashion ROWS [THREADS]."""
+import sys
+import time
+
+import numpy as np
+import torch
+
+torch.set_num_threads(1)
+torch.set_default_dtype(torch.float64)
+
+
+def mlp(widths, act=torch.nn.Tanh):
+    layers = []
+    for i in range(len(widths) - 1):
+        lin = torch.nn.Linear(widths[i], widths[i + 1])
+        torch.nn.init.trunc_normal_(lin.weight, std=1 / widths[i] ** 0.5, a=-2 / widths[i] ** 0.5, b=2 / widths[i] ** 0.5)
+        torch.nn.init.zeros_(lin.bias)
+        layers.append(lin)
+        if i < len(widths) - 2:
+            layers.append(act())
+    return torch.nn.Sequential(*layers)
+
+
+def varu(csv, epochs):
+    data = np.loadtxt(csv, delimiter=",", skiprows=1)
+    x_all = torch.tensor(data[:, :12])
+    y_all = torch.tensor(data[:, 12], dtype=torch.long)
+    g = torch.Generator().manual_seed(0)
+    perm = torch.randperm(4096, generator=g)
+    ntr = round(0.8 * 4096)
+    xtr, ytr = x_all[perm[:ntr]], y_all[perm[:ntr]]
+    torch.manual_seed(0)
+    net = mlp([12, 10, 7, 5, 4, 3, 2])
+    opt = torch.optim.Adam(net.parameters(), lr=4e-4, eps=1e-8)
+    lossf = torch.nn.CrossEntropyLoss()
+    snapshots = []
+    t0 = time.perf_counter()
+    for epoch in range(epochs):
+        with torch.no_grad():  # the snapshot: a forward pass of all 4096 inputs
+            snapshots.append(net(x_all))
+        for s in range(0, ntr, 512):
+            xb, yb = xtr[s:s + 512], ytr[s:s + 512]
+            opt.zero_grad()
+            loss = lossf(net(xb), yb)
+            loss.backward()
+            opt.step()
+    dt = time.perf_counter() - t0
+    with torch.no_grad():
+        acc = (net(xtr).argmax(1) == ytr).double().mean().item()
+    print(f"torch varu epochs/s {epochs / dt:.1f} train_acc {acc:.3f}")
+
+
+def fashion(rows):
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(rows, 784, generator=g)
+    y = torch.randint(0, 10, (rows,), generator=g)
+    torch.manual_seed(0)
+    net = mlp([784, 1024, 20, 20, 20, 10])
+    opt = torch.optim.SGD(net.parameters(), lr=0.001)
+    lossf = torch.nn.CrossEntropyLoss()
+    t0 = time.perf_counter()
+    for s in range(0, rows, 128):
+        opt.zero_grad()
+        loss = lossf(net(x[s:s + 128]), y[s:s + 128])
+        loss.backward()
+        opt.step()
+    dt = time.perf_counter() - t0
+    print(f"torch fashion seconds {dt:.3f}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "varu":
+        varu(sys.argv[2], int(sys.argv[3]))
+    else:
+        torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+        fashion(int(sys.argv[2]))

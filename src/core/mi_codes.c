@@ -1,0 +1,120 @@
+/*
+** Row coding by open-addressing hash tables and plug-in entropies of the codes.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "error.h"
+#include "mi_codes.h"
+
+/* Hash of one row of d words (multiply-rotate per word, splitmix64 finaliser). */
+static uint64_t hash_row(const uint64_t *row, size_t d) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)d;
+  for (size_t j = 0; j < d; j++) {
+    h ^= row[j];
+    h *= 0xBF58476D1CE4E5B9ull;
+    h = (h << 31) | (h >> 33);
+  }
+  h ^= h >> 30;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 27;
+  h *= 0x94D049BB133111EBull;
+  return h ^ (h >> 31);
+}
+
+/* Give each of n rows of d 64-bit words a dense id, equal rows sharing one; *k gets the number of ids. */
+int ibsh_codes_rows(const uint64_t *rows, size_t n, size_t d, uint32_t *ids, size_t *k) {
+  if (n > 0x7fffffffu) return ibsh_fail(IBSH_ENOMEM, "too many rows (%zu)", n);
+  size_t cap = 16;
+  while (cap < 2 * n) cap <<= 1;
+  uint32_t *slot = calloc(cap, sizeof *slot);      /* 0 = empty, else row index + 1 */
+  uint64_t *hashes = malloc((n ? n : 1) * sizeof *hashes);
+  if (!slot || !hashes) {
+    free(slot);
+    free(hashes);
+    return ibsh_fail(IBSH_ENOMEM, "out of memory coding %zu rows", n);
+  }
+  size_t next = 0, mask = cap - 1;
+  for (size_t i = 0; i < n; i++) {
+    const uint64_t *row = rows + i * d;
+    uint64_t h = hash_row(row, d);
+    hashes[i] = h;
+    size_t s = (size_t)h & mask;
+    for (;;) {
+      uint32_t r = slot[s];
+      if (r == 0) {
+        slot[s] = (uint32_t)(i + 1);
+        ids[i] = (uint32_t)next++;
+        break;
+      }
+      if (hashes[r - 1] == h && memcmp(rows + (size_t)(r - 1) * d, row, d * sizeof *row) == 0) {
+        ids[i] = ids[r - 1];
+        break;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+  free(slot);
+  free(hashes);
+  *k = next;
+  return IBSH_OK;
+}
+
+/* Dense ids of n rows of d doubles (equal values, with -0 == 0, share an id); rejects NaN and Inf. */
+int ibsh_codes_doubles(const double *rows, size_t n, size_t d, uint32_t *ids, size_t *k) {
+  uint64_t *words = malloc((n * d > 0 ? n * d : 1) * sizeof *words);
+  if (!words) return ibsh_fail(IBSH_ENOMEM, "out of memory coding %zu rows", n);
+  for (size_t i = 0; i < n * d; i++) {
+    double v = rows[i];
+    if (!isfinite(v)) {
+      free(words);
+      return ibsh_fail(IBSH_EINVAL, "non-finite value %g at row %zu, column %zu", v, i / d + 1, i % d + 1);
+    }
+    if (v == 0) v = 0;   /* -0 and +0 are the same value */
+    memcpy(&words[i], &v, sizeof v);
+  }
+  int rc = ibsh_codes_rows(words, n, d, ids, k);
+  free(words);
+  return rc;
+}
+
+/* Dense ids of n labels that must be finite non-negative integers (error names the row). */
+int ibsh_codes_labels(const double *labels, size_t n, uint32_t *ids, size_t *k) {
+  for (size_t i = 0; i < n; i++) {
+    double v = labels[i];
+    if (!isfinite(v)) return ibsh_fail(IBSH_EINVAL, "label %g at row %zu is not finite", v, i + 1);
+    if (v != floor(v) || v < 0)
+      return ibsh_fail(IBSH_EINVAL, "label %g at row %zu is not a non-negative integer", v, i + 1);
+  }
+  return ibsh_codes_doubles(labels, n, 1, ids, k);
+}
+
+/* Dense ids of the pairs (a[i], b[i]). */
+int ibsh_codes_pairs(const uint32_t *a, const uint32_t *b, size_t n, uint32_t *ids, size_t *k) {
+  uint64_t *words = malloc((n ? n : 1) * sizeof *words);
+  if (!words) return ibsh_fail(IBSH_ENOMEM, "out of memory coding %zu pairs", n);
+  for (size_t i = 0; i < n; i++) words[i] = ((uint64_t)a[i] << 32) | b[i];
+  int rc = ibsh_codes_rows(words, n, 1, ids, k);
+  free(words);
+  return rc;
+}
+
+/* Plug-in entropy in nats of n ids with values in 0..k-1; *used gets the number of ids that occur. */
+int ibsh_codes_entropy(const uint32_t *ids, size_t n, size_t k, double *h, size_t *used) {
+  if (n == 0) return ibsh_fail(IBSH_EINVAL, "no samples");
+  size_t *count = calloc(k ? k : 1, sizeof *count);
+  if (!count) return ibsh_fail(IBSH_ENOMEM, "out of memory counting %zu symbols", k);
+  for (size_t i = 0; i < n; i++) count[ids[i]]++;
+  double s = 0;
+  size_t m = 0;
+  for (size_t c = 0; c < k; c++) {
+    if (count[c] == 0) continue;
+    m++;
+    s += (double)count[c] * log((double)count[c]);
+  }
+  free(count);
+  double hv = log((double)n) - s / (double)n;
+  *h = hv > 0 ? hv : 0;
+  if (used) *used = m;
+  return IBSH_OK;
+}

@@ -1,0 +1,26 @@
+/*
+** Integer coding of rows for the discrete MI estimators: equal rows get the same
+** dense id (0..k-1) through a hash table, and entropies come from id counts.
+*/
+#ifndef IBSH_MI_CODES_H
+#define IBSH_MI_CODES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Give each of n rows of d 64-bit words a dense id, equal rows sharing one; *k gets the number of ids. */
+int ibsh_codes_rows(const uint64_t *rows, size_t n, size_t d, uint32_t *ids, size_t *k);
+
+/* Dense ids of n rows of d doubles (equal values, with -0 == 0, share an id); rejects NaN and Inf. */
+int ibsh_codes_doubles(const double *rows, size_t n, size_t d, uint32_t *ids, size_t *k);
+
+/* Dense ids of n labels that must be finite non-negative integers (error names the row). */
+int ibsh_codes_labels(const double *labels, size_t n, uint32_t *ids, size_t *k);
+
+/* Dense ids of the pairs (a[i], b[i]). */
+int ibsh_codes_pairs(const uint32_t *a, const uint32_t *b, size_t n, uint32_t *ids, size_t *k);
+
+/* Plug-in entropy in nats of n ids with values in 0..k-1; *used gets the number of ids that occur. */
+int ibsh_codes_entropy(const uint32_t *ids, size_t n, size_t k, double *h, size_t *used);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+** Helpers shared by the mi binding files (lmi.c, lmi_cont.c): matrix arguments,
+** scratch buffers that the GC frees, units and labels.
+*/
+#ifndef IBSH_LMI_H
+#define IBSH_LMI_H
+
+#include <stdint.h>
+#include "lcommon.h"
+
+/* The tensor at idx as a contiguous n x d matrix (a 1-d tensor is n x 1); rejects empty and >2-d tensors. */
+const double *lmi_matrix(lua_State *L, int idx, size_t *n, size_t *d, const char *fname);
+
+/* A GC-managed scratch buffer of bytes (pushed on the stack, freed when collected). */
+void *lmi_scratch(lua_State *L, size_t bytes);
+
+/* Divisor converting nats to the unit named by opts.unit ("bits" by default, or "nats"). */
+double lmi_unit(lua_State *L, int opts, const char *fname);
+
+/* Dense ids of the n labels at idx (a vector of n non-negative integers); pushes a scratch buffer. */
+uint32_t *lmi_labels(lua_State *L, int idx, size_t n, size_t *k, const char *fname);
+
+
+/* Register the continuous estimators (KDE, KSG, Gaussian) into the table at the top of the stack. */
+void lmi_open_continuous(lua_State *L);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+** Shared declarations of the nn bindings (lnn.c: networks and fit; lnn_run.c: runs).
+*/
+#ifndef IBSH_LNN_H
+#define IBSH_LNN_H
+
+#include <stdint.h>
+#include "lcommon.h"
+#include "nn.h"
+#include "run.h"
+
+#define IBSH_NET_T "ibsh.Net"
+#define IBSH_RUN_T "ibsh.Run"
+
+/* A network: architecture, current parameters and the seed it was made with. */
+typedef struct lnet {
+  ibsh_arch arch;
+  double *params;
+  uint64_t seed;
+} lnet;
+
+/* A run userdata (run.params is NULL until initialised). */
+typedef struct lrun {
+  ibsh_run run;
+} lrun;
+
+/* Push a new, empty run userdata. */
+lrun *lnn_pushrun(lua_State *L);
+
+/* The run at idx or a Lua error naming fname. */
+lrun *lnn_checkrun(lua_State *L, int idx, const char *fname);
+
+/* Push a new network userdata with arch (parameters zeroed); raises on allocation failure. */
+lnet *lnn_pushnet(lua_State *L, const ibsh_arch *arch, const char *fname);
+
+/* Push a Lua array of n x width tensors: the activations of every layer for the rows of tensor at xidx. */
+void lnn_push_activations(lua_State *L, const ibsh_arch *a, const double *params, int xidx, const char *fname);
+
+/* Push a Lua array of {W = in x out tensor, b = vector}, one per layer, from a parameter vector. */
+void lnn_push_weights(lua_State *L, const ibsh_arch *a, const double *params, const char *fname);
+
+/* Text like "12-10-7-5-4-3-2 tanh/softmax" into buf. */
+void lnn_arch_str(const ibsh_arch *a, char *buf, size_t len);
+
+/* Register the ibsh.Run class. */
+void lnn_open_run(lua_State *L);
+
+/* net:fit(train, opts) (in lnn_fit.c). */
+int lnn_fit(lua_State *L);
+
+/* nn.load_run(dir). */
+int lnn_load_run(lua_State *L);
+
+extern const char lnn_fit_help[];
+extern const char lnn_load_run_help[];
+
+#endif

@@ -1,0 +1,324 @@
+/*
+** Lua binding of training: net:fit(train, opts) checks the data and options,
+** builds the snapshot schedule, runs the C training loop with SIGINT/SIGTERM
+** turned into the interrupt flag, prints progress on a terminal, and saves or
+** resumes run directories.
+*/
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "error.h"
+#include "interrupt.h"
+#include "lnn.h"
+
+#define FNAME "Net:fit"
+
+/* A data set converted for the core: the views point into userdata kept on the Lua stack. */
+typedef struct fit_data {
+  ibsh_data_view view;
+} fit_data;
+
+/* Read dataset table at idx ({x = n x d tensor, y = labels or n x K targets}) into d; pushes 3 values. */
+static void read_dataset(lua_State *L, int idx, const ibsh_arch *a, const char *what, fit_data *d) {
+  idx = lua_absindex(L, idx);
+  if (!lua_istable(L, idx)) lx_error(L, FNAME, "%s must be a dataset table {x = tensor, y = tensor}, got %s", what, luaL_typename(L, idx));
+  size_t d0 = a->width[0], K = a->width[a->nlayers];
+  char buf[128];
+  lua_getfield(L, idx, "x");
+  if (!lx_testtensor(L, -1)) lx_error(L, FNAME, "%s.x must be a tensor, got %s", what, luaL_typename(L, -1));
+  ibsh_tensor *x = lx_checkcontiguous(L, -1, FNAME);
+  if (x->ndim != 2 || x->shape[1] != d0)
+    lx_error(L, FNAME, "%s.x must be an n x %zu tensor for this network, got %s", what, d0, ibsh_tensor_shape_str(x, buf, sizeof buf));
+  size_t n = x->shape[0];
+  const double *xd = ibsh_tensor_data(x);
+  for (size_t i = 0; i < n * d0; i++)
+    if (!isfinite(xd[i])) lx_error(L, FNAME, "%s.x has a non-finite value at row %zu", what, i / d0 + 1);
+  lua_getfield(L, idx, "y");
+  if (!lx_testtensor(L, -1)) lx_error(L, FNAME, "%s.y must be a tensor, got %s", what, luaL_typename(L, -1));
+  ibsh_tensor *y = lx_checkcontiguous(L, -1, FNAME);
+  const double *yd = ibsh_tensor_data(y);
+  int targets = y->ndim == 2;
+  if (!((y->ndim == 1 && y->shape[0] == n) || (targets && y->shape[0] == n && y->shape[1] == K)))
+    lx_error(L, FNAME, "%s.y must hold %zu labels (or be %zu x %zu targets), got %s", what, n, n, K, ibsh_tensor_shape_str(y, buf, sizeof buf));
+  double *t = (double *)lua_newuserdatauv(L, (n * K + 1) * sizeof(double), 0);
+  int32_t *lab = (int32_t *)lua_newuserdatauv(L, (n + 1) * sizeof(int32_t), 0);
+  lua_remove(L, -3);  /* y no longer needed: targets copied below */
+  for (size_t i = 0; i < n; i++) {
+    double *ti = t + i * K;
+    if (targets) {
+      size_t best = 0;
+      for (size_t j = 0; j < K; j++) {
+        ti[j] = yd[i * K + j];
+        if (!isfinite(ti[j])) lx_error(L, FNAME, "%s.y has a non-finite value at row %zu", what, i + 1);
+        if (ti[j] > ti[best]) best = j;
+      }
+      lab[i] = K == 1 ? (ti[0] >= 0.5) : (int32_t)best;
+      continue;
+    }
+    double v = yd[i];
+    size_t classes = K == 1 ? 2 : K;
+    if (!(v >= 0 && v < (double)classes && v == floor(v)))
+      lx_error(L, FNAME, "%s.y[%zu] = %g is not a class label in 0..%zu (the output layer has %zu units)", what, i + 1, v, classes - 1, K);
+    lab[i] = (int32_t)v;
+    if (K == 1) ti[0] = v;
+    else for (size_t j = 0; j < K; j++) ti[j] = j == (size_t)v ? 1.0 : 0.0;
+  }
+  d->view.x = xd;
+  d->view.t = t;
+  d->view.labels = lab;
+  d->view.n = n;
+}
+
+/* Mark label e (absolute) in the snapshot mask covering labels start..start+epochs. */
+static void mark(unsigned char *snap, long start, long epochs, long e) {
+  if (e >= start && e <= start + epochs) snap[e - start] = 1;
+}
+
+/* Build the snapshot mask from opts.snapshots and opts.at; returns the mask (userdata pushed). */
+static unsigned char *snapshot_mask(lua_State *L, int opts, long start, long epochs) {
+  unsigned char *snap = (unsigned char *)lua_newuserdatauv(L, (size_t)epochs + 1, 0);
+  memset(snap, 0, (size_t)epochs + 1);
+  const char *at = lx_optstring(L, opts, "at", "start", FNAME);
+  long shift;
+  if (strcmp(at, "start") == 0) shift = 0;
+  else if (strcmp(at, "end") == 0) shift = 1;
+  else return (unsigned char *)(size_t)lx_error(L, FNAME, "option 'at' must be \"start\" or \"end\", got \"%s\"", at);
+  if (start == 0) snap[0] = 1;  /* the initial network is always kept */
+  int type = lua_isnoneornil(L, opts) ? LUA_TNIL : lua_getfield(L, opts, "snapshots");
+  if (type == LUA_TNIL || (type == LUA_TSTRING && strcmp(lua_tostring(L, -1), "every") == 0)) {
+    memset(snap, 1, (size_t)epochs + 1);
+  } else if (type == LUA_TSTRING) {
+    const char *s = lua_tostring(L, -1);
+    char *end;
+    if (strncmp(s, "log:", 4) == 0) {
+      long count = strtol(s + 4, &end, 10);
+      if (*end || count < 1 || count > 10000000) lx_error(L, FNAME, "snapshots \"%s\": expected log:N with N >= 1", s);
+      long total = start + epochs;
+      size_t k = ibsh_log_epochs(total, count, NULL, 0);
+      long *ep = (long *)lua_newuserdatauv(L, (k + 1) * sizeof(long), 0);
+      ibsh_log_epochs(total, count, ep, k);
+      for (size_t i = 0; i < k; i++) mark(snap, start, epochs, ep[i] + shift);
+      lua_pop(L, 1);
+    } else if (strncmp(s, "every:", 6) == 0) {
+      long k = strtol(s + 6, &end, 10);
+      if (*end || k < 1) lx_error(L, FNAME, "snapshots \"%s\": expected every:K with K >= 1", s);
+      for (long e = start; e <= start + epochs; e++) if (e % k == 0) snap[e - start] = 1;
+    } else if (strcmp(s, "none") != 0) {
+      lx_error(L, FNAME, "unknown snapshots \"%s\" (use \"every\", \"every:K\", \"log:N\", \"none\", a list of epochs or a function)", s);
+    }
+  } else if (type == LUA_TTABLE) {
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_rawgeti(L, -1, i);
+      int isint = 0;
+      lua_Integer e = lua_tointegerx(L, -1, &isint);
+      if (!isint || e < 0) lx_error(L, FNAME, "snapshots[%d] must be a non-negative integer epoch", (int)i);
+      mark(snap, start, epochs, (long)e + shift);
+      lua_pop(L, 1);
+    }
+  } else if (type == LUA_TFUNCTION) {
+    for (long e = start - shift; e <= start + epochs - shift; e++) {
+      if (e < 0) continue;
+      lua_pushvalue(L, -1);
+      lua_pushinteger(L, e);
+      lua_call(L, 1, 1);
+      if (lua_toboolean(L, -1)) mark(snap, start, epochs, e + shift);
+      lua_pop(L, 1);
+    }
+  } else {
+    lx_error(L, FNAME, "option 'snapshots' must be a string, a list of epochs or a function, got %s", lua_typename(L, type));
+  }
+  if (type != LUA_TNIL || !lua_isnoneornil(L, opts)) lua_pop(L, 1);
+  return snap;
+}
+
+/* Progress state for the terminal line. */
+typedef struct progress_state {
+  double last_print;
+  int printed;
+  long start;     /* completed epochs when this fit began */
+} progress_state;
+
+/* Seconds on a monotonic clock. */
+static double mono(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Print "epoch e/E loss acc epochs/s ETA" on stderr at most ten times a second. */
+static void progress(void *ud, const ibsh_run *run, long epoch, long last, double seconds) {
+  progress_state *ps = (progress_state *)ud;
+  double t = mono();
+  if (epoch != last && t - ps->last_print < 0.1) return;
+  ps->last_print = t;
+  ps->printed = 1;
+  double rate = seconds > 0 ? (double)(epoch - ps->start) / seconds : 0;
+  double eta = rate > 0 ? (double)(last - epoch) / rate : 0;
+  fprintf(stderr, "\repoch %ld/%ld  loss %.4f  acc %.3f  %.1f epochs/s  ETA %.0fs   ", epoch, last,
+          run->train_loss[epoch - 1], run->train_acc[epoch - 1], rate, eta);
+  if (epoch == last) fputc('\n', stderr);
+  fflush(stderr);
+}
+
+static void on_signal(int sig) { ibsh_interrupt_request(sig); }
+
+/* Signal handlers installed for the duration of a fit when none are set (a script run without the REPL). */
+typedef struct signal_guard {
+  struct sigaction old_int, old_term;
+  int ours_int, ours_term;
+} signal_guard;
+
+/* Install on_signal for SIGINT and SIGTERM where the disposition is the default. */
+static void guard_install(signal_guard *g) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, NULL, &g->old_int);
+  sigaction(SIGTERM, NULL, &g->old_term);
+  g->ours_int = g->old_int.sa_handler == SIG_DFL && sigaction(SIGINT, &sa, NULL) == 0;
+  g->ours_term = g->old_term.sa_handler == SIG_DFL && sigaction(SIGTERM, &sa, NULL) == 0;
+}
+
+/* Restore the previous handlers. */
+static void guard_remove(signal_guard *g) {
+  if (g->ours_int) sigaction(SIGINT, &g->old_int, NULL);
+  if (g->ours_term) sigaction(SIGTERM, &g->old_term, NULL);
+}
+
+/* net:fit(train, opts) -> ibsh.Run. */
+int lnn_fit(lua_State *L) {
+  static const char *const known[] = {"epochs", "batch", "optim", "lr", "momentum", "beta1", "beta2", "eps",
+    "weight_decay", "lr_step", "lr_gamma", "shuffle", "seed", "test", "quiet", "snapshots", "at", "gradstats",
+    "dir", "resume", NULL};
+  lnet *net = (lnet *)luaL_testudata(L, 1, IBSH_NET_T);
+  if (!net || !net->params) lx_error(L, FNAME, "call it as net:fit(train, opts) on an ibsh.Net");
+  int opts = 3;
+  if (!lua_isnoneornil(L, opts) && !lua_istable(L, opts)) lx_error(L, FNAME, "options must be a table, got %s", luaL_typename(L, opts));
+  lua_settop(L, 3);
+  lx_checkoptions(L, opts, known, FNAME);
+  const ibsh_arch *a = &net->arch;
+
+  lua_Integer epochs = lx_optinteger(L, opts, "epochs", -1, FNAME);
+  if (epochs < 0) lx_error(L, FNAME, "option 'epochs' (a non-negative integer) is required");
+  if (epochs > 100000000) lx_error(L, FNAME, "epochs = %d is absurd", (int)epochs);
+  lua_Integer batch = 512;
+  if (!lua_isnil(L, opts)) {
+    lua_getfield(L, opts, "batch");
+    if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "full") == 0) batch = 0;
+    else batch = lx_optinteger(L, opts, "batch", 512, FNAME);
+    lua_pop(L, 1);
+  }
+  if (batch < 0) lx_error(L, FNAME, "batch must be a positive integer, 0 or \"full\" (whole training set)");
+  ibsh_fit_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  const char *optim = lx_optstring(L, opts, "optim", "adam", FNAME);
+  cfg.optim.kind = ibsh_optim_from_name(optim);
+  if (cfg.optim.kind < 0) lx_error(L, FNAME, "unknown optim '%s' (known: adam, sgd)", optim);
+  cfg.optim.lr = lx_optnumber(L, opts, "lr", cfg.optim.kind == IBSH_OPTIM_ADAM ? 4e-4 : 0.01, FNAME);
+  cfg.optim.momentum = lx_optnumber(L, opts, "momentum", 0.0, FNAME);
+  cfg.optim.beta1 = lx_optnumber(L, opts, "beta1", 0.9, FNAME);
+  cfg.optim.beta2 = lx_optnumber(L, opts, "beta2", 0.999, FNAME);
+  cfg.optim.eps = lx_optnumber(L, opts, "eps", 1e-8, FNAME);
+  cfg.weight_decay = lx_optnumber(L, opts, "weight_decay", 0.0, FNAME);
+  lua_Integer lr_step = lx_optinteger(L, opts, "lr_step", 0, FNAME);
+  if (lr_step < 0 || lr_step > 100000000) lx_error(L, FNAME, "lr_step must be a non-negative integer");
+  cfg.lr_step = (long)lr_step;
+  cfg.lr_gamma = lx_optnumber(L, opts, "lr_gamma", 0.1, FNAME);
+  cfg.shuffle = lx_optboolean(L, opts, "shuffle", 0, FNAME);
+  cfg.gradstats = lx_optboolean(L, opts, "gradstats", 1, FNAME);
+  lua_Integer seed = lx_optinteger(L, opts, "seed", (lua_Integer)net->seed, FNAME);
+  int quiet = lx_optboolean(L, opts, "quiet", 0, FNAME);
+  const char *resume = lx_optstring(L, opts, "resume", NULL, FNAME);
+  const char *dir = lx_optstring(L, opts, "dir", resume, FNAME);
+
+  fit_data train, test;
+  memset(&test, 0, sizeof test);
+  read_dataset(L, 2, a, "train", &train);
+  if (!lua_isnil(L, opts) && lua_getfield(L, opts, "test") != LUA_TNIL) {
+    int ti = lua_gettop(L);
+    read_dataset(L, ti, a, "test", &test);
+  } else if (!lua_isnil(L, opts)) {
+    lua_pop(L, 1);
+  }
+  if (train.view.n == 0) lx_error(L, FNAME, "the training set is empty");
+  cfg.batch = (size_t)batch;
+
+  lrun *r = lnn_pushrun(L);
+  int runidx = lua_gettop(L);
+  if (resume) {
+    lx_check(L, ibsh_run_load(&r->run, resume), FNAME);
+    const ibsh_arch *b = &r->run.arch;
+    int same = b->nlayers == a->nlayers && b->act == a->act && b->out == a->out;
+    for (int l = 0; same && l <= a->nlayers; l++) same = a->width[l] == b->width[l];
+    if (!same) {
+      char s1[256], s2[256];
+      lnn_arch_str(a, s1, sizeof s1);
+      lnn_arch_str(b, s2, sizeof s2);
+      lx_error(L, FNAME, "cannot resume %s: it holds a %s network, not %s", resume, s2, s1);
+    }
+  } else {
+    lx_check(L, ibsh_run_init(&r->run, a, net->params, (uint64_t)seed ^ 0x5DEECE66DULL), FNAME);
+  }
+  cfg.epochs = (long)epochs;
+  cfg.snap = snapshot_mask(L, opts, r->run.epochs, (long)epochs);
+  progress_state ps = {0, 0, r->run.epochs};
+  if (!quiet && isatty(2)) {
+    cfg.progress = progress;
+    cfg.progress_ud = &ps;
+  }
+
+  signal_guard g;
+  ibsh_interrupt_clear();
+  guard_install(&g);
+  int rc = ibsh_run_fit(&r->run, &cfg, &train.view, test.view.n ? &test.view : NULL);
+  int sig = ibsh_interrupt_flag;
+  guard_remove(&g);
+  if (ps.printed && rc != IBSH_OK) fputc('\n', stderr);
+  char msg[512];
+  snprintf(msg, sizeof msg, "%s", rc ? ibsh_errmsg() : "");
+  memcpy(net->params, r->run.params, a->nparams * sizeof(double));
+
+  if (dir && rc != IBSH_EINVAL && rc != IBSH_ENOMEM) {
+    char extra[512];
+    snprintf(extra, sizeof extra, "\"fit\": {\"optim\": \"%s\", \"lr\": %.17g, \"batch\": %d, \"shuffle\": %s, \"seed\": %lld, \"momentum\": %.17g, \"weight_decay\": %.17g}",
+             optim, cfg.optim.lr, (int)batch, cfg.shuffle ? "true" : "false", (long long)seed, cfg.optim.momentum, cfg.weight_decay);
+    int src = ibsh_run_save(&r->run, dir, extra);
+    if (src) {
+      if (rc == IBSH_OK || rc == IBSH_EINTR) lx_check(L, src, FNAME);
+      fprintf(stderr, "%s: could not save the run: %s\n", FNAME, ibsh_errmsg());
+    }
+  }
+  if (rc == IBSH_EINTR) {
+    fprintf(stderr, "%s: interrupted; keeping the %ld completed epochs%s%s%s\n", FNAME, r->run.epochs,
+            dir ? " (saved in " : "", dir ? dir : "", dir ? ")" : "");
+    if ((sig == SIGTERM && g.ours_term) || (sig == SIGINT && g.ours_int)) {
+      fflush(NULL);
+      signal(sig, SIG_DFL);
+      raise(sig);
+    }
+  } else if (rc != IBSH_OK) {
+    return lx_error(L, FNAME, "%s", msg);
+  }
+  lua_pushvalue(L, runidx);
+  return 1;
+}
+
+const char lnn_fit_help[] =
+  "net:fit(train, {epochs = E, batch = 512, optim = \"adam\", lr = 4e-4, test = test, ...})\n\n"
+  "Train the network in place on train ({x = n x d tensor, y = 0-based labels or n x K targets}) and return an ibsh.Run "
+  "with the weights at the snapshot epochs, per-epoch train/test loss and accuracy (after each epoch, on the whole sets) and "
+  "per-layer gradient statistics. Options: epochs (required); batch (512; 0 or \"full\" = full batch; the last batch is smaller); "
+  "shuffle (false: contiguous batches in a fixed order as the original code; true: reshuffled every epoch from seed); "
+  "optim \"adam\" (TensorFlow form, beta1 .9, beta2 .999, eps 1e-8 added to sqrt(v)) or \"sgd\" (with momentum); lr (4e-4 for Adam, 0.01 for SGD); "
+  "lr_step and lr_gamma (lr * lr_gamma^floor(epoch / lr_step)); weight_decay (L2 on weights); "
+  "snapshots (\"every\" (default), \"every:K\", \"log:N\" as the original code's log-spaced epochs, \"none\", a list of epochs, or a function(e) -> boolean); "
+  "at (\"start\": a selected epoch j records the weights before its updates, labelled j; \"end\": after them, labelled j + 1); "
+  "gradstats (true); test (a dataset for test metrics); quiet (no progress line); dir (save the run there at the end, on interrupt or divergence); "
+  "resume (a run directory: continue it for epochs more epochs, bit-identically). Ctrl-C or SIGTERM stops after the current batch and keeps every completed epoch.\n\n"
+  "Example: local run = net:fit(train, {epochs = 100, batch = 512, optim = \"adam\", lr = 4e-4, test = test, quiet = true})";

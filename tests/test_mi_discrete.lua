@@ -1,0 +1,81 @@
+-- mi.entropy and mi.discrete: uniform entropies, Miller-Madow bias figures, G-test p-values.
+package.path = (os.getenv("IBSH_SOURCE_DIR") or ".") .. "/tests/?.lua;" .. package.path
+local U = require "mi_util"
+local near, fails = U.near, U.fails
+
+-- Discrete uniform on M symbols: log2 M bits (each symbol repeated 3 times).
+for _, m in ipairs{1, 2, 8, 10, 256} do
+  local v = {}
+  for i = 0, 3 * m - 1 do v[#v + 1] = i % m end
+  near(mi.entropy(tensor.new(v)), math.log(m, 2), 1e-12, "uniform entropy on " .. m .. " symbols")
+end
+near(mi.entropy(tensor.new{0, 0, 0, 1}, {unit = "nats"}), -(0.75 * math.log(0.75) + 0.25 * math.log(0.25)), 1e-14, "h(1/4) nats")
+-- Rows are joint symbols: {0,1},{1,0},{0,1},{1,1} -> counts 2,1,1 -> 1.5 bits.
+near(mi.entropy(tensor.new{{0, 1}, {1, 0}, {0, 1}, {1, 1}}), 1.5, 1e-12, "joint-symbol entropy")
+-- Miller-Madow adds (m - 1) / (2n) nats: 4 symbols in 8 samples -> + 3/16 nats.
+near(mi.entropy(tensor.new{0, 1, 2, 3, 0, 1, 2, 3}, {unit = "nats", correction = "miller-madow"}),
+  math.log(4) + 3 / 16, 1e-14, "Miller-Madow on a small sample")
+
+-- Plug-in bias (reference: uniform on 8 symbols, H = 2.07944 nats; plug-in / Miller-Madow means
+-- 2.0077 / 2.0776 at N = 50 and 2.0621 / 2.0796 at N = 200).
+math.randomseed(12345)
+local function mean_entropies(n, reps)
+  local sp, sm = 0, 0
+  for _ = 1, reps do
+    local v = {}
+    for i = 1, n do v[i] = math.random(0, 7) end
+    local t = tensor.new(v)
+    sp = sp + mi.entropy(t, {unit = "nats"})
+    sm = sm + mi.entropy(t, {unit = "nats", correction = "miller-madow"})
+  end
+  return sp / reps, sm / reps
+end
+local p50, m50 = mean_entropies(50, 2000)
+near(p50, 2.0077, 0.004, "plug-in mean at N = 50")
+near(m50, 2.0776, 0.004, "Miller-Madow mean at N = 50")
+local p200, m200 = mean_entropies(200, 1000)
+near(p200, 2.0621, 0.002, "plug-in mean at N = 200")
+near(m200, 2.0796, 0.002, "Miller-Madow mean at N = 200")
+
+-- Hand-computed MI: (0,0) x2, (1,1) x2, (0,1), (1,0): I = 1 - h(1/3) bits;
+-- G = 2 * 6 * I_nats = 0.67960, chi-square(1) survival 0.40972582 (scipy).
+local x = tensor.new{0, 0, 1, 1, 0, 1}
+local y = tensor.new{0, 0, 1, 1, 1, 0}
+local h13 = -(1 / 3 * math.log(1 / 3, 2) + 2 / 3 * math.log(2 / 3, 2))
+local bits, p = mi.discrete(x, y)
+near(bits, 1 - h13, 1e-12, "2x2 MI")
+near(p, 0.40972582406332, 1e-9, "2x2 G-test p-value")
+local nats = mi.discrete(x, y, {unit = "nats"})
+near(nats, (1 - h13) * math.log(2), 1e-12, "2x2 MI in nats")
+-- Identical variables: I = H, tiny p-value; independent-by-construction table: I = 0, p = 1.
+bits, p = mi.discrete(tensor.new{0, 1, 2, 3, 0, 1, 2, 3}, tensor.new{0, 1, 2, 3, 0, 1, 2, 3})
+near(bits, 2, 1e-12, "I(X;X) = H(X)")
+assert(p < 0.01, "dependent p-value " .. p)
+bits, p = mi.discrete(tensor.new{0, 0, 1, 1}, tensor.new{0, 1, 0, 1})
+near(bits, 0, 1e-15, "independent table")
+near(p, 1, 1e-12, "independent table p-value")
+-- Constant variable: zero degrees of freedom -> p = 1.
+bits, p = mi.discrete(tensor.new{5, 5, 5}, tensor.new{0, 1, 2})
+assert(bits == 0 and p == 1, "constant x")
+
+-- Independent 10 x 10 at N = 1000: E[I] = 81 / 2000 = 0.0405 nats (measured mean 0.04195, std 0.006);
+-- p-values of the G-test are roughly uniform.
+local si, sp, reps = 0, 0, 60
+for _ = 1, reps do
+  local a, b = {}, {}
+  for i = 1, 1000 do a[i] = math.random(0, 9); b[i] = math.random(0, 9) end
+  local v, pv = mi.discrete(tensor.new(a), tensor.new(b), {unit = "nats"})
+  si, sp = si + v, sp + pv
+end
+near(si / reps, 0.0415, 0.003, "mean plug-in MI of independent 10x10 at N = 1000")
+near(sp / reps, 0.5, 0.12, "mean G-test p-value under independence")
+
+-- Bad input.
+fails("mi.discrete: x has 3 rows but y has 2", mi.discrete, tensor.new{0, 1, 2}, tensor.new{0, 1})
+fails("mi.entropy: argument #1 is empty", mi.entropy, tensor.zeros(0))
+local bad = tensor.new{0, 1}
+bad:set(2, 1 / 0)
+fails("non-finite value", mi.entropy, bad)
+fails("correction must be", mi.entropy, x, {correction = "jackknife"})
+
+print("OK")

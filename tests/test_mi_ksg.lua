@@ -1,0 +1,103 @@
+-- mi.ksg: correlated Gaussians against -1/2 ln(1 - rho^2), independence, saturation, brute force == k-d tree.
+package.path = (os.getenv("IBSH_SOURCE_DIR") or ".") .. "/tests/?.lua;" .. package.path
+local U = require "mi_util"
+local near, fails = U.near, U.fails
+
+-- 1-D correlated Gaussians, tolerances of the reference (single fixed seed): 0.10 nats at N = 1e3,
+-- 0.04 at N = 1e4. Truth: rho = 0.5 -> 0.143841, 0.9 -> 0.830366, 0.99 -> 1.958518 nats.
+local truth = {[0.5] = 0.143841, [0.9] = 0.830366, [0.99] = 1.958518}
+for _, rho in ipairs{0.5, 0.9, 0.99} do
+  near(-0.5 * math.log(1 - rho * rho), truth[rho], 1e-6, "formula at rho = " .. rho)
+  local x, y = U.gaussian_pairs(1000, 1, rho, 11)
+  for alg = 1, 2 do
+    near(mi.ksg(x, y, {k = 3, unit = "nats", algorithm = alg}), truth[rho], 0.10,
+      string.format("KSG%d, N = 1e3, rho = %g", alg, rho))
+  end
+end
+local x4, y4 = U.gaussian_pairs(10000, 1, 0.9, 12)
+near(mi.ksg(x4, y4, {k = 3, unit = "nats"}), 0.830366, 0.04, "KSG1, N = 1e4, rho = 0.9")
+near(mi.ksg(x4, y4, {k = 3, unit = "nats", algorithm = 2}), 0.830366, 0.04, "KSG2, N = 1e4, rho = 0.9")
+near(mi.ksg(x4, y4, {k = 5, unit = "nats"}), 0.830366, 0.04, "KSG1 k = 5, N = 1e4")
+-- Bits are nats / ln 2 (the default unit).
+near(mi.ksg(x4, y4), mi.ksg(x4, y4, {unit = "nats"}) / math.log(2), 1e-12, "bits")
+
+-- Multi-D: two independent pairs at rho = 0.9, truth 2 * 0.830366 = 1.660731 nats (determinant formula).
+local x2, y2 = U.gaussian_pairs(10000, 2, 0.9, 13)
+near(mi.ksg(x2, y2, {unit = "nats"}), 1.660731, 0.06, "KSG1 2-D/2-D, N = 1e4")
+near(mi.ksg(x2, y2, {unit = "nats", algorithm = 2}), 1.660731, 0.06, "KSG2 2-D/2-D, N = 1e4")
+-- Three pairs, N = 1000: KSG under-estimates (reference mean error -0.32 for algorithm 1).
+local x3, y3 = U.gaussian_pairs(1000, 3, 0.9, 14)
+local v3 = mi.ksg(x3, y3, {unit = "nats"})
+assert(v3 < 2.4911 and v3 > 2.4911 - 0.6, "3-D/3-D at N = 1e3 under-estimates moderately: " .. v3)
+
+-- Independent variables: estimates scatter around 0 with both signs (never clipped).
+local neg, pos, sum = 0, 0, 0
+for seed = 1, 10 do
+  local xi, yi = U.gaussian_pairs(1000, 1, 0, 100 + seed)
+  local v = mi.ksg(xi, yi, {unit = "nats"})
+  assert(math.abs(v) < 0.08, "independent estimate " .. v)
+  sum = sum + v
+  if v < 0 then neg = neg + 1 else pos = pos + 1 end
+end
+assert(neg > 0 and pos > 0, "independent estimates take both signs: " .. neg .. " negative, " .. pos .. " positive")
+near(sum / 10, 0, 0.02, "mean over 10 independent samples")
+
+-- Deterministic relation: KSG saturates at psi(N) - psi(k) = sum_{i=k}^{N-1} 1/i (5.98 at N = 1e3, k = 3).
+local sat = 0
+for i = 3, 999 do sat = sat + 1 / i end
+near(sat, 5.98, 0.01, "psi(1000) - psi(3)")
+local xd = U.gaussian_pairs(1000, 1, 0, 21)
+local cube = {}
+for i = 1, 1000 do cube[i] = xd:get(i, 1) ^ 3 end
+-- Without noise y = x gives exactly psi(N) - psi(k); the tie-breaking noise moves one of the two
+-- marginal counts from k - 1 to k, giving psi(N) - psi(k + 1) = sat - 1/k (scikit-learn: 5.6511).
+near(mi.ksg(xd, xd, {unit = "nats", noise = 0}), sat, 1e-9, "I(x; x) without noise")
+local v = mi.ksg(xd, xd, {unit = "nats"})
+assert(v >= sat - 1 / 3 - 0.02 and v <= sat + 0.02, "I(x; x) saturates: " .. v)
+v = mi.ksg(xd, tensor.new(cube), {unit = "nats", algorithm = 2})
+assert(v >= sat - 1 / 3 - 0.05 and v <= sat + 0.05, "I(x; x^3) saturates (algorithm 2): " .. v)
+
+-- Brute force (the oracle) and the k-d tree give identical numbers, both algorithms, multi-D.
+local xb, yb = U.gaussian_pairs(2000, 3, 0.6, 31)
+local yb2 = mi._rows(yb, tensor.new((function() local t = {} for i = 1, 2000 do t[i] = i end return t end)()))
+for alg = 1, 2 do
+  for _, k in ipairs{1, 3, 8} do
+    local a = mi.ksg(xb, yb2, {k = k, algorithm = alg, unit = "nats"})
+    local b = mi.ksg(xb, yb2, {k = k, algorithm = alg, unit = "nats", brute = true})
+    assert(a == b, string.format("tree %.17g != brute %.17g (algorithm %d, k = %d)", a, b, alg, k))
+  end
+end
+-- Ties without noise (a coarse grid): algorithm 1 still agrees exactly.
+local grid, gy = {}, {}
+for i = 1, 500 do grid[i] = {i % 7, (i * 3) % 5}; gy[i] = (i % 7 + i % 3) % 4 end
+local a = mi.ksg(tensor.new(grid), tensor.new(gy), {noise = 0})
+local b = mi.ksg(tensor.new(grid), tensor.new(gy), {noise = 0, brute = true})
+assert(a == b, "tree and brute force agree on tied data")
+-- Same seed, same bits; another seed moves only the tie-breaking noise.
+assert(mi.ksg(x4, y4, {seed = 5}) == mi.ksg(x4, y4, {seed = 5}), "seeded noise is reproducible")
+near(mi.ksg(x4, y4, {seed = 5}), mi.ksg(x4, y4, {seed = 6}), 1e-6, "noise only breaks ties")
+
+-- Discrete y (Ross 2014): y = [x > 0] gives I = H(Y) = ln 2 nats.
+local xc = U.gaussian_pairs(4000, 1, 0, 41)
+local lab = {}
+for i = 1, 4000 do lab[i] = xc:get(i, 1) > 0 and 1 or 0 end
+near(mi.ksg(xc, tensor.new(lab), {discrete_y = true, unit = "nats"}), math.log(2), 0.03, "mixed KSG, y = [x > 0]")
+-- Labels independent of x: near 0.
+local rl = {}
+for i = 1, 4000 do rl[i] = i % 2 end
+near(mi.ksg(xc, tensor.new(rl), {discrete_y = true, unit = "nats"}), 0, 0.03, "mixed KSG, independent labels")
+assert(mi.ksg(xc, tensor.new(lab), {discrete_y = true}) ==
+  mi.ksg(xc, tensor.new(lab), {discrete_y = true, brute = true}), "mixed KSG: tree == brute force")
+
+-- Bad input.
+fails("k = 5 must be smaller than the number of rows (5)", mi.ksg, tensor.new{1, 2, 3, 4, 5}, tensor.new{1, 2, 3, 4, 5}, {k = 5})
+fails("k must be at least 1", mi.ksg, x4, y4, {k = 0})
+fails("algorithm must be 1 or 2", mi.ksg, x4, y4, {algorithm = 3})
+fails("x has 10000 rows but y has 1000", mi.ksg, x4, xd)
+local bad = tensor.new{1, 2, 3, 4, 5}
+bad:set(3, 0 / 0)
+fails("non-finite value", mi.ksg, bad, tensor.new{1, 2, 3, 4, 5})
+fails("mi.ksg: argument #1 is empty", mi.ksg, tensor.zeros(0), tensor.zeros(0))
+fails("unknown option 'neighbours'", mi.ksg, x4, y4, {neighbours = 3})
+
+print("OK")
