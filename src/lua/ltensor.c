@@ -758,7 +758,7 @@ static const lx_Reg tensor_funcs[] = {
   {"walltime", t_walltime, "tensor.walltime()\n\nWall-clock seconds (with nanosecond resolution) since an arbitrary origin, for timing code; unlike os.clock it does not add up the CPU time of BLAS threads.\n\nExample: local t0 = tensor.walltime(); a:mm(b); print(tensor.walltime() - t0)"},
   {"memory", t_memory, "tensor.memory()\n\nBytes of tensor storage currently allocated in this process (views share storage and add nothing).\n\nExample: print(tensor.memory() / 2^20, 'MiB')"},
   {"new", t_new, "tensor.new(table | tensor | number)\n\nA tensor from nested tables of numbers (rows must have equal lengths), a copy of a tensor, or a 0-d tensor from a number.\n\nExample: tensor.new{{1, 2}, {3, 4}}"},
-  {"zeros", t_zeros, "tensor.zeros(d1, d2, ...) or tensor.zeros{d1, d2, ...}\n\nA zero-filled tensor of the given sizes.\n\nExample: tensor.zeros(3, 4)"},
+  {"zeros", t_zeros, "tensor.zeros(d1, d2, ...)\n\nA zero-filled tensor of the given sizes (also given as one table: tensor.zeros{d1, d2, ...}).\n\nExample: tensor.zeros(3, 4)"},
   {"ones", t_ones, "tensor.ones(d1, d2, ...)\n\nA tensor of ones of the given sizes.\n\nExample: tensor.ones(2, 2)"},
   {"full", t_full, "tensor.full(d1, ..., v) or tensor.full({d1, ...}, v)\n\nA tensor of the given sizes with every element v.\n\nExample: tensor.full(2, 3, 0.5)"},
   {"eye", t_eye, "tensor.eye(n, [m])\n\nThe n x m (default n x n) identity matrix.\n\nExample: tensor.eye(3)"},
