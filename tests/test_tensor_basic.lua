@@ -100,7 +100,7 @@ same(T.cat({T.ones(2, 1), T.zeros(2, 2)}, 2), {1, 0, 0, 1, 0, 0}, "cat columns")
 
 -- printing: header with type and shape, aligned columns, summarised beyond 1000 elements
 local s = tostring(T.new{{1, 2.5}, {-3, 4}})
-assert(s:find("ibsh.Tensor float64 2x2", 1, true), "tostring header: " .. s)
+assert(s:find("ibsh.Tensor of size 2x2, float64", 1, true), "tostring header: " .. s)
 assert(s:find("2.5000", 1, true) and s:find("-3.0000", 1, true), "tostring values: " .. s)
 local big = tostring(T.zeros(100, 100))
 assert(big:find("...", 1, true) and #big < 2000, "large tensors are summarised")

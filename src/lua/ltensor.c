@@ -706,7 +706,7 @@ static int m_tostring(lua_State *L) {
   if (!t->storage) { lua_pushliteral(L, "ibsh.Tensor (released)"); return 1; }
   luaL_Buffer b;
   luaL_buffinit(L, &b);
-  lua_pushfstring(L, "ibsh.Tensor float64 %s\n", ibsh_tensor_shape_str(t, shape, sizeof shape));
+  lua_pushfstring(L, "ibsh.Tensor of size %s, float64\n", ibsh_tensor_shape_str(t, shape, sizeof shape));
   luaL_addvalue(&b);
   size_t n = ibsh_tensor_numel(t), idx[IBSH_MAXDIM] = {0};
   if (n == 0) { luaL_addstring(&b, " (empty)\n"); luaL_pushresult(&b); return 1; }
