@@ -532,20 +532,18 @@ static int m_item(lua_State *L) {
 
 /* Build a view of t from an index key: integer (select dim 1) or table of per-dim specs; *scalar set when every dim is selected. */
 static void index_view(lua_State *L, ibsh_tensor *t, int key, ibsh_tensor *out, const char *fname) {
-  ibsh_tensor cur = {0};
-  ibsh_tensor_share(&cur, t);
-  if (lua_type(L, key) == LUA_TNUMBER) {
-    lua_Integer i = luaL_checkinteger(L, key);
-    if (t->ndim == 0) { ibsh_tensor_release(&cur); lx_error(L, fname, "cannot index a 0-d tensor"); }
+  if (lua_type(L, key) == LUA_TNUMBER) {  /* no reference is held while this may raise errors */
+    lua_Integer i = luaL_checkinteger(L, key), given = i;
+    if (t->ndim == 0) lx_error(L, fname, "cannot index a 0-d tensor");
     if (i < 0) i += (lua_Integer)t->shape[0] + 1;
+    if (i < 1) lx_error(L, fname, "index %d out of range 1..%d in dimension 1", (int)given, (int)t->shape[0]);
     ibsh_tensor next = {0};
-    int rc = i < 1 ? ibsh_fail(1, "index %d out of range 1..%zu in dimension 1", (int)luaL_checkinteger(L, key), t->shape[0])
-                   : ibsh_tensor_select(&next, &cur, 0, (size_t)(i - 1));
-    ibsh_tensor_release(&cur);
-    lx_check(L, rc, fname);
+    lx_check(L, ibsh_tensor_select(&next, t, 0, (size_t)(i - 1)), fname);
     *out = next;
     return;
   }
+  ibsh_tensor cur = {0};
+  ibsh_tensor_share(&cur, t);
   int n = (int)lua_rawlen(L, key), d = 0, rc = 0;
   if (n > t->ndim) { ibsh_tensor_release(&cur); lx_error(L, fname, "%d indices for a %d-d tensor", n, t->ndim); }
   for (int k = 1; k <= n && !rc; k++) {
