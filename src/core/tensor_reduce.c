@@ -14,6 +14,7 @@
 #include "interrupt.h"
 #include "tensor_iter.h"
 #include "tensor_reduce.h"
+#include "tensor_vmath.h"
 
 typedef double v2d __attribute__((vector_size(16)));  /* one SSE2 register: no ABI caveats */
 typedef long long v2i __attribute__((vector_size(16)));
@@ -32,6 +33,8 @@ static double line_sum(const double *p, size_t n, ptrdiff_t s) {
     for (size_t i = 0; i < n; i++) acc += p[(ptrdiff_t)i * s];
     return acc;
   }
+  double vs;
+  if (ibsh_vsum(p, n, &vs)) return vs;
   v2d a0 = {0, 0}, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -82,6 +85,8 @@ CONTIGUOUS_MAX(contiguous_min, -)
 
 /* Extreme of n > 0 contiguous elements (NaNs skipped unless first). */
 static double contiguous_extreme(const double *p, size_t n, int want_max, int *maybe_nan) {
+  double best;
+  if (ibsh_vextreme(p, n, want_max, &best, maybe_nan)) return best;
   return want_max ? contiguous_max(p, n, maybe_nan) : contiguous_min(p, n, maybe_nan);
 }
 
@@ -112,6 +117,8 @@ static size_t line_argextreme(const double *p, size_t n, ptrdiff_t s, int want_m
       size_t k = first_nan(p, n);
       if (k < n) return k;
     }
+    size_t at;
+    if (ibsh_vfind(p, n, best, &at)) return at < n ? at : 0;
     for (size_t i = 0; i < n; i++) if (p[i] == best) return i;
     return 0;
   }
