@@ -1,0 +1,25 @@
+-- ib.curve rejects bad joints and options with errors naming the problem.
+local function fails(f, pattern, what)
+  local ok, err = pcall(f)
+  assert(not ok, what .. ": expected an error")
+  assert(tostring(err):find(pattern, 1, true), what .. ": error '" .. tostring(err) .. "' lacks '" .. pattern .. "'")
+end
+local good = tensor.new{{0.4, 0.1}, {0.1, 0.4}}
+fails(function() ib.curve(tensor.new{{0.4, 0.1}, {0.1, 0.3}}) end, "sums to", "not summing to 1")
+fails(function() ib.curve(tensor.new{{0.6, -0.1}, {0.1, 0.4}}) end, "negative", "negative entry")
+fails(function() ib.curve(tensor.new{{0 / 0, 0.1}, {0.1, 0.4}}) end, "NaN", "NaN entry")
+fails(function() ib.curve(tensor.new{{0.5, 0}, {0.5, 0}}) end, "column 2", "empty column")
+fails(function() ib.curve(tensor.new{{0.5, 0.5}, {0, 0}}) end, "row 2", "empty row")
+fails(function() ib.curve(tensor.new{1}) end, "2-d", "1-d joint")
+fails(function() ib.curve("x") end, "ib.curve", "not a tensor")
+fails(function() ib.curve(good, {betas = {2, -1}}) end, "betas", "negative beta")
+fails(function() ib.curve(good, {betas = {}}) end, "empty", "empty schedule")
+fails(function() ib.curve(good, {beta_min = 5, beta_max = 2}) end, "beta_max", "inverted range")
+fails(function() ib.curve(good, {init = "zeros"}) end, "init", "bad init")
+fails(function() ib.curve(good, {bogus = 1}) end, "unknown option", "unknown option")
+fails(function() ib.curve(good, {alpha = -1}) end, "alpha", "negative alpha")
+fails(function() ib.curve(good):encoder(1) end, "encoders = true", "no encoders kept")
+fails(function() ib.curve(good, {encoders = true}):encoder(99999) end, "out of range", "encoder index")
+-- a joint off by less than 1e-9 is accepted
+ib.curve(tensor.new{{0.4 + 5e-10, 0.1}, {0.1, 0.4}})
+print("OK")
