@@ -230,7 +230,13 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
   if (!rc) {
     init_state(&p, &s, init, &rng);
     /* The trivial point is always on the curve. */
-    if (!fixed) rc = ibsh_ib_curve_add(c, 0.0, 0.0, 0.0, 0.0, NULL, 0, 0);
+    if (!fixed) {
+      /* The trivial encoder (one cluster) sits in s right after the trivial init; otherwise store ones. */
+      double *ones = o->encoders ? malloc(p.nx * sizeof *ones) : NULL;
+      if (ones) for (size_t x = 0; x < p.nx; x++) ones[x] = 1.0;
+      rc = ibsh_ib_curve_add(c, 0.0, 0.0, 0.0, 0.0, ones, ones ? 1 : 0, p.nx);
+      free(ones);
+    }
   }
   if (!rc && !fixed && o->refine > 0 && direction == IBSH_IB_FORWARD && o->restarts == 0)
     rc = ibsh_ib_state_init(&prev, &p, cap);

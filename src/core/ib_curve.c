@@ -109,9 +109,30 @@ int ibsh_ib_curve_envelope(ibsh_ib_curve *c) {
   return IBSH_OK;
 }
 
-/* I(T;Y) on the envelope at ixt (bits): linear between vertices, flat beyond the last. */
+/* Gaussian curves are exact: find the beta with I(X;T) = ixt by bisection, then evaluate I(T;Y). */
+static double gaussian_at(const ibsh_ib_curve *c, double ixt) {
+  const double ln2 = 0.69314718055994530942;
+  if (c->ncrit == 0 || ixt <= 0) return 0;
+  double lo = c->crit[0], hi = 2 * lo, ix, iy;
+  for (int k = 0; k < 2000; k++) {
+    ibsh_ib_gaussian_point(c, hi, &ix, &iy);
+    if (ix / ln2 >= ixt || !isfinite(hi)) break;
+    lo = hi; hi *= 2;
+  }
+  for (int k = 0; k < 200; k++) {
+    double mid = 0.5 * (lo + hi);
+    ibsh_ib_gaussian_point(c, mid, &ix, &iy);
+    if (ix / ln2 < ixt) lo = mid; else hi = mid;
+  }
+  ibsh_ib_gaussian_point(c, 0.5 * (lo + hi), &ix, &iy);
+  return iy / ln2;
+}
+
+/* I(T;Y) on the envelope at ixt (bits): linear between vertices, flat beyond the last (Gaussian: exact). */
 double ibsh_ib_curve_at(const ibsh_ib_curve *c, double ixt) {
-  if (c->nenv == 0 || isnan(ixt)) return NAN;
+  if (isnan(ixt)) return NAN;
+  if (c->kind == IBSH_IB_GAUSSIAN) return gaussian_at(c, ixt);
+  if (c->nenv == 0) return NAN;
   const size_t *e = c->env;
   if (ixt <= c->ixt[e[0]]) return c->ity[e[0]];
   if (ixt >= c->ixt[e[c->nenv - 1]]) return c->ity[e[c->nenv - 1]];

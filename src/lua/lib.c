@@ -271,7 +271,102 @@ static int c_gc(lua_State *L) {
   return 0;
 }
 
+/* A covariance argument: a 2-d tensor of the expected shape, or a number for a 1 x 1 matrix; returns a pointer valid while the stack holds it. */
+static const double *check_cov(lua_State *L, int idx, size_t *rows, size_t *cols, const char *what) {
+  const char *fname = "ib.gaussian";
+  if (lua_type(L, idx) == LUA_TNUMBER) {
+    double *d = lua_newuserdatauv(L, sizeof(double), 0);
+    *d = lua_tonumber(L, idx);
+    lua_replace(L, idx);
+    *rows = *cols = 1;
+    return d;
+  }
+  ibsh_tensor *t = lx_testtensor(L, idx);
+  if (!t) return (const double *)(intptr_t)lx_error(L, fname, "%s must be a tensor or a number, got %s", what, luaL_typename(L, idx));
+  if (t->ndim != 2) lx_error(L, fname, "%s must be a 2-d tensor, got %d dimensions", what, t->ndim);
+  t = lx_checkcontiguous(L, idx, fname);
+  *rows = t->shape[0]; *cols = t->shape[1];
+  return ibsh_tensor_data(t);
+}
+
+/* ib.gaussian(cov_x, cov_xy, cov_y [, opts]) */
+static int ib_gaussian(lua_State *L) {
+  static const char *const known[] = {"npoints", "beta_max", NULL};
+  const char *fname = "ib.gaussian";
+  size_t r1, c1, r2, c2, r3, c3;
+  const double *cx = check_cov(L, 1, &r1, &c1, "cov_x");
+  const double *cxy = check_cov(L, 2, &r2, &c2, "cov_xy");
+  const double *cy = check_cov(L, 3, &r3, &c3, "cov_y");
+  if (r1 != c1) lx_error(L, fname, "cov_x must be square, got %dx%d", (int)r1, (int)c1);
+  if (r3 != c3) lx_error(L, fname, "cov_y must be square, got %dx%d", (int)r3, (int)c3);
+  if (r2 != r1 || c2 != r3) lx_error(L, fname, "cov_xy must be %dx%d (dim X x dim Y), got %dx%d", (int)r1, (int)r3, (int)r2, (int)c2);
+  if (r1 > 500 || r3 > 500) lx_error(L, fname, "dimensions up to 500 are supported, got %d and %d", (int)r1, (int)r3);
+  lx_checkoptions(L, 4, known, fname);
+  lua_Integer np = lx_optinteger(L, 4, "npoints", 200, fname);
+  if (np < 2 || np > 1000000) lx_error(L, fname, "option 'npoints' must be in 2..1e6, got %d", (int)np);
+  double bmax = lx_optnumber(L, 4, "beta_max", 0, fname);
+  if (!(bmax >= 0) || !isfinite(bmax)) lx_error(L, fname, "option 'beta_max' must be a finite number > 1");
+  ibsh_ib_curve *c = push_curve(L, IBSH_IB_GAUSSIAN);
+  int rc = ibsh_ib_gaussian(c, cx, cxy, cy, r1, r3, (size_t)np, bmax);
+  if (rc) { ibsh_ib_curve_free(c); lx_check(L, rc, fname); }
+  return 1;
+}
+
+/* ib.agglomerative(pxy [, opts]) */
+static int ib_agglomerative(lua_State *L) {
+  static const char *const known[] = {"reduce", NULL};
+  const char *fname = "ib.agglomerative";
+  ibsh_tensor *pxy = check_joint(L, 1, fname);
+  lx_checkoptions(L, 2, known, fname);
+  int reduce = lx_optboolean(L, 2, "reduce", 1, fname);
+  if (pxy->shape[0] > 20000) lx_error(L, fname, "|X| = %d is too large for the agglomerative solver (at most 20000)", (int)pxy->shape[0]);
+  ibsh_ib_curve *c = push_curve(L, IBSH_IB_AGGLOMERATIVE);
+  int rc = ibsh_ib_agglomerative(c, ibsh_tensor_data(pxy), pxy->shape[0], pxy->shape[1], reduce);
+  if (rc) { ibsh_ib_curve_free(c); lx_check(L, rc, fname); }
+  return 1;
+}
+
+/* ib.consistency(encoder, pxy [, opts]) */
+static int ib_consistency(lua_State *L) {
+  static const char *const known[] = {"beta", NULL};
+  const char *fname = "ib.consistency";
+  ibsh_tensor *enc = lx_checktensor(L, 1, fname);
+  if (enc->ndim != 2) lx_error(L, fname, "encoder must be a 2-d |X| x |T| tensor of p(t|x), got %d dimensions", enc->ndim);
+  enc = lx_checkcontiguous(L, 1, fname);
+  ibsh_tensor *pxy = check_joint(L, 2, fname);
+  if (enc->shape[0] != pxy->shape[0]) lx_error(L, fname, "encoder has %d rows but the joint has %d (one row per x)", (int)enc->shape[0], (int)pxy->shape[0]);
+  lx_checkoptions(L, 3, known, fname);
+  double given = lx_optnumber(L, 3, "beta", 0, fname);
+  if (!(given >= 0)) lx_error(L, fname, "option 'beta' must be > 0");
+  double beta, residual, logres;
+  lx_check(L, ibsh_ib_consistency(ibsh_tensor_data(enc), enc->shape[1], ibsh_tensor_data(pxy), pxy->shape[0], pxy->shape[1],
+                                  given, &beta, &residual, &logres), fname);
+  lua_pushnumber(L, residual);
+  lua_pushnumber(L, beta);
+  lua_pushnumber(L, logres);
+  return 3;
+}
+
 static const lx_Reg ib_funcs[] = {
+  {"gaussian", ib_gaussian,
+   "ib.gaussian(cov_x, cov_xy, cov_y [, opts]) -> ibsh.IBCurve\n\n"
+   "The closed-form Gaussian IB curve (Chechik, Globerson, Tishby & Weiss 2005) of jointly Gaussian X, Y with covariances "
+   "cov_x (dx x dx), cov_xy (dx x dy), cov_y (dy x dy) (tensors, or numbers in 1-d), in bits. With lambda_i the eigenvalues of "
+   "Sigma_x|y Sigma_x^-1, mode i switches on at beta_i = 1/(1 - lambda_i) (curve:critical()). Points on a geometric grid of "
+   "npoints betas (default 200) up to beta_max (default 1e4 x the largest critical beta), plus the critical betas; "
+   "curve:at(ixt) is exact.\n\nExample: local c = ib.gaussian(1, 0.9, 1); print(c:at(0.5), c:critical())"},
+  {"agglomerative", ib_agglomerative,
+   "ib.agglomerative(pxy [, opts]) -> ibsh.IBCurve\n\n"
+   "Agglomerative IB (Slonim & Tishby 1999): from T = X, greedily merge the pair of clusters losing least I(T;Y) "
+   "((p_i + p_j) JS divergence). One point (I(X;T) = H(T), I(T;Y)) per number of clusters; beta is NaN. Option reduce "
+   "(default true) first merges x's with equal p(y|x).\n\nExample: local a = ib.agglomerative(pxy); print(a:points())"},
+  {"consistency", ib_consistency,
+   "ib.consistency(encoder, pxy [, opts]) -> residual, beta, logres\n\n"
+   "Checks an observed encoder p(t|x) (|X| x |T| tensor, rows sum to 1) against the IB self-consistent equations for the "
+   "joint pxy: beta is fitted by regressing ln p(t|x) - ln p(t) on D_KL[p(y|x) || p(y|t)] after centring over t per x "
+   "(or given by opts.beta); residual = max_x sum_t |p(t|x) - p(t) exp(-beta D)/Z(x)|; logres = rms residual of the "
+   "regression (nats). A converged IB encoder gives residual near 1e-12.\n\n"
+   "Example: local r, beta = ib.consistency(curve:encoder(5), pxy)"},
   {"curve", ib_curve,
    "ib.curve(pxy [, opts]) -> ibsh.IBCurve\n\n"
    "The Information Bottleneck curve of a discrete joint p(x,y) (an |X| x |Y| tensor summing to 1) by the iterative IB "
