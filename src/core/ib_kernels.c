@@ -35,13 +35,36 @@ static inline double ib_exp(double d) {
 /* row[x] = base + sum_y coef[y] * cond[y][x]; colmax[x] = max(colmax[x], row[x]). */
 IB_CLONES void ibsh_ib_row_scores(double *restrict row, size_t nx, double base, const double *restrict coef,
                                   const double *restrict cond, size_t ny, double *restrict colmax) {
-  for (size_t x = 0; x < nx; x++) row[x] = base;
-  for (size_t y = 0; y < ny; y++) {
+  /* The first and last conditionals are fused with the initialisation and the maximum (fewer passes over the row). */
+  const double b0 = coef[0];
+  const double *restrict c0 = cond;
+  if (ny == 2) {
+    const double b1 = coef[1];
+    const double *restrict c1 = cond + nx;
+    for (size_t x = 0; x < nx; x++) {
+      double v = base + b0 * c0[x] + b1 * c1[x];
+      row[x] = v;
+      colmax[x] = v > colmax[x] ? v : colmax[x];
+    }
+    return;
+  }
+  for (size_t x = 0; x < nx; x++) row[x] = base + b0 * c0[x];
+  for (size_t y = 1; y + 1 < ny; y++) {
     const double b = coef[y];
     const double *restrict c = cond + y * nx;
     for (size_t x = 0; x < nx; x++) row[x] += b * c[x];
   }
-  for (size_t x = 0; x < nx; x++) colmax[x] = row[x] > colmax[x] ? row[x] : colmax[x];
+  if (ny > 1) {
+    const double b = coef[ny - 1];
+    const double *restrict c = cond + (ny - 1) * nx;
+    for (size_t x = 0; x < nx; x++) {
+      double v = row[x] + b * c[x];
+      row[x] = v;
+      colmax[x] = v > colmax[x] ? v : colmax[x];
+    }
+  } else {
+    for (size_t x = 0; x < nx; x++) colmax[x] = row[x] > colmax[x] ? row[x] : colmax[x];
+  }
 }
 
 /* row[x] = exp(row[x] - colmax[x]) (0 below -700); colsum[x] += it; ed[x] += it * (row[x] - colmax[x]); tmp is nx scratch.
