@@ -17,7 +17,7 @@
 void ibsh_ib_opts_default(ibsh_ib_opts *o) {
   memset(o, 0, sizeof *o);
   o->alpha = 1.0;
-  o->npoints = 60;
+  o->npoints = 0;           /* 0 = automatic: 60, or 100 when |Y| > 2 */
   o->iterations = 0;        /* 0 = automatic: 1000 on a grid, as given for a fixed schedule */
   o->tol = -1;              /* < 0 = automatic */
   o->init = IBSH_IB_INIT_AUTO;
@@ -137,7 +137,7 @@ static double chord_bound(double x0, double y0, double b0, double x1, double y1,
 
 /* The automatic grid: beta0 (1 + s) with s geometric from 1e-4 to 1e3, or geometric between the user's bounds. */
 static double *make_grid(const ibsh_ib_opts *o, double beta0, size_t *n) {
-  size_t m = o->npoints ? o->npoints : 100;
+  size_t m = o->npoints;
   double *b = malloc(m * sizeof *b);
   if (!b) return NULL;
   if (o->beta_min > 0 || o->beta_max > 0) {
@@ -193,7 +193,9 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
     if (grid) memcpy(grid, o->betas, o->nbetas * sizeof *grid);
     nb = o->nbetas;
   } else if (isfinite(beta0)) {
-    grid = make_grid(o, beta0, &nb);
+    ibsh_ib_opts og = *o;
+    if (og.npoints == 0) og.npoints = ny > 2 ? 100 : 60;
+    grid = make_grid(&og, beta0, &nb);
   } else {
     grid = malloc(sizeof *grid);
     nb = 0;
@@ -279,6 +281,22 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
       if (beta >= target) break;
       beta = target;
     }
+  }
+  if (!rc && !fixed && o->direction < 0 && small && o->alpha > 0 && nb > 0) {
+    /* Small problems: also anneal in reverse from T = X' and keep the better points (local optima differ). */
+    ibsh_ib_state r;
+    size_t cap2 = p.nx > cap ? p.nx : cap;
+    rc = ibsh_ib_state_init(&r, &p, cap2);
+    double *snap2 = rc ? NULL : calloc(cap2 * (ny + 1), sizeof *snap2);
+    if (!rc && !snap2) rc = ibsh_fail(IBSH_ENOMEM, "out of memory");
+    if (!rc) init_state(&p, &r, IBSH_IB_INIT_IDENTITY, &rng);
+    for (size_t k = nb; !rc && k-- > 0;) {
+      rc = solve_beta(&p, &r, grid[k], o->alpha, iterations, tol, o->merge, merge_tol, snap2, NULL);
+      if (!rc) rc = record(c, &p, &r, grid[k], o->encoders);
+      if (!rc && o->merge) ibsh_ib_merge(&p, &r, merge_tol, 1e-12);
+    }
+    free(snap2);
+    ibsh_ib_state_free(&r);
   }
   if (!rc && !fixed) {
     /* Exact ends: T = X' (beta = inf) reaches I(X;Y); beyond H(X') the curve is flat up to H(X). */

@@ -80,8 +80,8 @@ static int ib_curve(lua_State *L) {
   o.iterations = (int)it;
   o.beta_min = lx_optnumber(L, opts, "beta_min", 0, fname);
   o.beta_max = lx_optnumber(L, opts, "beta_max", 0, fname);
-  lua_Integer np = lx_optinteger(L, opts, "npoints", 60, fname);
-  if (np < 1 || np > 100000) lx_error(L, fname, "option 'npoints' must be in 1..100000, got %d", (int)np);
+  lua_Integer np = lx_optinteger(L, opts, "npoints", 0, fname);
+  if (np < 0 || np > 100000) lx_error(L, fname, "option 'npoints' must be in 1..100000, got %d", (int)np);
   o.npoints = (size_t)np;
   o.tol = lx_optnumber(L, opts, "tol", -1, fname);
   const char *init = lx_optstring(L, opts, "init", "auto", fname);
@@ -371,7 +371,7 @@ static const lx_Reg ib_funcs[] = {
    "ib.curve(pxy [, opts]) -> ibsh.IBCurve\n\n"
    "The Information Bottleneck curve of a discrete joint p(x,y) (an |X| x |Y| tensor summing to 1) by the iterative IB "
    "algorithm (Tishby, Pereira & Bialek) in log space. By default x's with equal p(y|x) are merged (exact), beta is annealed "
-   "forward on 100 values beta0 (1 + s), s from 1e-4 to 1e3, with cluster splitting (perturbation 1e-3, seeded) and merging, "
+   "forward on npoints values beta0 (1 + s) (60, or 100 when |Y| > 2), s from 1e-4 to 1e3, with cluster splitting (perturbation 1e-3, seeded) and merging, "
    "and the exact ends (0, 0) and T = X are added. Options: betas = {...} (fixed schedule, solved in order; descending "
    "means reverse annealing from init = \"identity\"), iterations (per beta; default 1000, or 5 for a fixed schedule), "
    "tol (convergence of p(t), p(y|t); default 1e-10), init (\"trivial\", \"identity\", \"random\"), direction "
