@@ -20,6 +20,13 @@ fails(function() ib.curve(good, {bogus = 1}) end, "unknown option", "unknown opt
 fails(function() ib.curve(good, {alpha = -1}) end, "alpha", "negative alpha")
 fails(function() ib.curve(good):encoder(1) end, "encoders = true", "no encoders kept")
 fails(function() ib.curve(good, {encoders = true}):encoder(99999) end, "out of range", "encoder index")
+fails(function() ib.consistency(tensor.new{{0.5, 0.5}, {1, 0}, {0, 1}}, good) end, "3 rows but the joint has 2", "encoder rows")
+fails(function() ib.consistency(tensor.new{{0.5, 0.6}, {1, 0}}, good) end, "sums to", "encoder row not normalised")
+fails(function() ib.consistency(tensor.new{{1.5, -0.5}, {1, 0}}, good) end, "probability", "negative encoder entry")
+fails(function() ib.agglomerative(tensor.new{{0.5, 0.1}, {0.1, 0.4}}) end, "sums to", "agglomerative bad joint")
+fails(function() ib.gaussian("a", 1, 1) end, "cov_x must be a tensor", "gaussian type")
+fails(function() ib.gaussian(1, 0.5, 1, {npoints = 1}) end, "npoints", "gaussian npoints")
+fails(function() ib.gap(ib.curve(good), 0.5) end, "ib.gap", "gap without ity")
 -- a joint off by less than 1e-9 is accepted
 ib.curve(tensor.new{{0.4 + 5e-10, 0.1}, {0.1, 0.4}})
 print("OK")

@@ -45,6 +45,21 @@ end
 close(p:get(n, 2), 12, 1e-9, "flat end at H(X) = 12 bits")
 assert(tostring(c):match("^ibsh.IBCurve"), "tostring names the type")
 
+-- Encoders on request come back on the user's 4096 x's; x's with one label share a row.
+local ce = ib.curve(pxy, {encoders = true})
+local q = ce:encoder(#ce - 1)          -- T = X' at (H(Y), H(Y)): two clusters
+local qr, qc = q:size()
+assert(qr == 4096 and qc == 2, "encoder is |X| x |T|: " .. qr .. "x" .. qc)
+local rowof = {}
+for x = 1, 4096 do
+  local lab = pxy:get(x, 2) > 0 and 2 or 1
+  rowof[lab] = rowof[lab] or {q:get(x, 1), q:get(x, 2)}
+  close(q:get(x, 1), rowof[lab][1], 0, "same label, same encoder row (x " .. x .. ")")
+  close(q:get(x, 2), rowof[lab][2], 0, "same label, same encoder row (x " .. x .. ")")
+end
+close(rowof[1][1] + rowof[2][1], 1, 1e-12, "the two labels go to different clusters")
+close(rowof[1][1] * rowof[1][2], 0, 1e-12, "hard encoder at T = X'")
+
 -- Unreduced path (no merging of equal p(y|x)) gives the same curve.
 local cu = ib.curve(pxy, {reduce = false, npoints = 8, iterations = 50})
 for _, x in ipairs{0.3, 0.9, 2} do close(cu:at(x), math.min(x, hy), 1e-6, "unreduced var_u at " .. x) end
