@@ -37,26 +37,21 @@ typedef long long vi __attribute__((vector_size(32), aligned(8)));
 /* Lanes of a where mask is set, else lanes of b. */
 static inline __attribute__((always_inline)) vd blend(vi mask, vd a, vd b) { return (vd)((mask & (vi)a) | (~mask & (vi)b)); }
 
-/* exp(x) for x in [-708, 708] by x = k ln2 + r, |r| <= ln2/2, and a degree-13 Taylor polynomial. */
+/* exp(x) for x in [-708, 708] by x = k ln2 + r, |r| <= ln2/2, and the degree-13 Taylor polynomial of exp(r). */
 static inline __attribute__((always_inline)) vd vexp(vd x) {
   const double log2e = 1.4426950408889634074, ln2_hi = 6.93147180369123816490e-01,
                ln2_lo = 1.90821492927058770002e-10, shifter = 0x1.8p52;
   vd t = x * log2e + shifter;
   vd k = t - shifter;
   vd r = (x - k * ln2_hi) - k * ln2_lo;
-  vd p = r * (1.0 / 6227020800.0) + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
+  /* Estrin's scheme: the Taylor polynomial of degree 13 in four levels of multiply-adds */
+  vd r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  vd q0 = 1.0 + r, q1 = 0.5 + r * (1.0 / 6.0), q2 = 1.0 / 24.0 + r * (1.0 / 120.0);
+  vd q3 = 1.0 / 720.0 + r * (1.0 / 5040.0), q4 = 1.0 / 40320.0 + r * (1.0 / 362880.0);
+  vd q5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0), q6 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0);
+  vd u0 = q0 + q1 * r2, u1 = q2 + q3 * r2, u2 = q4 + q5 * r2;
+  vd w0 = u0 + u1 * r4, w1 = u2 + q6 * r4;
+  vd p = w0 + w1 * r8;
   vd scale = (vd)(((vi)t + 1023) << 52);
   return p * scale;
 }
@@ -82,6 +77,8 @@ static inline __attribute__((always_inline)) vd vtanh(vd x) {
 /* Apply a four-lane function to n values (the tail through a zero-padded vector, so every lane computes alike). */
 #define MAP4(fn, x, y, n) do { \
     size_t i_ = 0; \
+    for (; i_ + 8 <= (n); i_ += 8) { vd u_, w_; memcpy(&u_, (x) + i_, sizeof u_); memcpy(&w_, (x) + i_ + 4, sizeof w_); \
+      u_ = fn(u_); w_ = fn(w_); memcpy((y) + i_, &u_, sizeof u_); memcpy((y) + i_ + 4, &w_, sizeof w_); } \
     for (; i_ + 4 <= (n); i_ += 4) { vd v_; memcpy(&v_, (x) + i_, sizeof v_); v_ = fn(v_); memcpy((y) + i_, &v_, sizeof v_); } \
     if (i_ < (n)) { vd v_ = {0, 0, 0, 0}; memcpy(&v_, (x) + i_, ((n) - i_) * sizeof(double)); v_ = fn(v_); \
       memcpy((y) + i_, &v_, ((n) - i_) * sizeof(double)); } \
