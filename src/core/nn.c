@@ -183,8 +183,9 @@ static inline __attribute__((always_inline)) vd load4(const double *p) {
 }
 
 /* Sum of the lanes of a partial-sum vector, plus the scalar tail of a dot product from i to n. */
-static inline __attribute__((always_inline)) double finish_dot(vd acc, const double *x, const double *y, size_t i, size_t n) {
-  double s = (acc[0] + acc[2]) + (acc[1] + acc[3]);
+static inline __attribute__((always_inline)) double finish_dot(const vd *acc, const double *x, const double *y, size_t i,
+                                                               size_t n) {
+  double s = ((*acc)[0] + (*acc)[2]) + ((*acc)[1] + (*acc)[3]);
   for (; i < n; i++) s += x[i] * y[i];
   return s;
 }
@@ -194,7 +195,7 @@ static inline __attribute__((always_inline)) double dot(const double *x, const d
   vd acc = {0, 0, 0, 0};
   size_t i = 0;
   for (; i + 4 <= n; i += 4) acc += load4(x + i) * load4(y + i);
-  return finish_dot(acc, x, y, i, n);
+  return finish_dot(&acc, x, y, i, n);
 }
 
 /* G[r * m + c] = dot(A row r, D row c) for r < 4, c < 2 with eight vector accumulators in registers. */
@@ -209,10 +210,10 @@ static inline __attribute__((always_inline)) void dot_tile42(const double *A, si
     s00 += x0 * y0; s01 += x0 * y1; s10 += x1 * y0; s11 += x1 * y1;
     s20 += x2 * y0; s21 += x2 * y1; s30 += x3 * y0; s31 += x3 * y1;
   }
-  G[0] = finish_dot(s00, a0, d0, i, n); G[1] = finish_dot(s01, a0, d1, i, n);
-  G[m] = finish_dot(s10, a1, d0, i, n); G[m + 1] = finish_dot(s11, a1, d1, i, n);
-  G[2 * m] = finish_dot(s20, a2, d0, i, n); G[2 * m + 1] = finish_dot(s21, a2, d1, i, n);
-  G[3 * m] = finish_dot(s30, a3, d0, i, n); G[3 * m + 1] = finish_dot(s31, a3, d1, i, n);
+  G[0] = finish_dot(&s00, a0, d0, i, n); G[1] = finish_dot(&s01, a0, d1, i, n);
+  G[m] = finish_dot(&s10, a1, d0, i, n); G[m + 1] = finish_dot(&s11, a1, d1, i, n);
+  G[2 * m] = finish_dot(&s20, a2, d0, i, n); G[2 * m + 1] = finish_dot(&s21, a2, d1, i, n);
+  G[3 * m] = finish_dot(&s30, a3, d0, i, n); G[3 * m + 1] = finish_dot(&s31, a3, d1, i, n);
 }
 
 /* G (k x m) = A D^T, with A (k x n, rows lda apart) and D (m x n) feature-major; gb (m) = row sums of D. */

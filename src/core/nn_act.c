@@ -34,11 +34,12 @@ const char *ibsh_act_name(int a) {
 typedef double vd __attribute__((vector_size(32), aligned(8)));
 typedef long long vi __attribute__((vector_size(32), aligned(8)));
 
-/* Lanes of a where mask is set, else lanes of b. */
-static inline __attribute__((always_inline)) vd blend(vi mask, vd a, vd b) { return (vd)((mask & (vi)a) | (~mask & (vi)b)); }
+/* Lanes of a where mask is set, else lanes of b (a macro: vector arguments by value would change the ABI note). */
+#define blend(mask, a, b) ((vd)(((mask) & (vi)(a)) | (~(mask) & (vi)(b))))
 
 /* exp(x) for x in [-708, 708] by x = k ln2 + r, |r| <= ln2/2, and the degree-13 Taylor polynomial of exp(r). */
-static inline __attribute__((always_inline)) vd vexp(vd x) {
+static inline __attribute__((always_inline)) vd vexp(const vd *xp) {
+  vd x = *xp;
   const double log2e = 1.4426950408889634074, ln2_hi = 6.93147180369123816490e-01,
                ln2_lo = 1.90821492927058770002e-10, shifter = 0x1.8p52;
   vd t = x * log2e + shifter;
@@ -58,12 +59,14 @@ static inline __attribute__((always_inline)) vd vexp(vd x) {
 
 /* tanh(x) with one division: Cephes' rational form x + x s P(s)/Q(s) (s = x^2) for |x| < 0.625,
    else sign(x) (e - 1)/(e + 1) with e = exp(2|x|), 2|x| clamped at 40 where tanh is 1 in double. */
-static inline __attribute__((always_inline)) vd vtanh(vd x) {
+static inline __attribute__((always_inline)) vd vtanh(const vd *xp) {
+  vd x = *xp;
   const vi signbit = (vi){0, 0, 0, 0} | (long long)0x8000000000000000ULL;
   vd ax = (vd)((vi)x & ~signbit);
   vd a2 = ax + ax;
-  a2 = blend(a2 > 40.0, (vd){40.0, 40.0, 40.0, 40.0}, a2);
-  vd e = vexp(a2);
+  const vd forty = {40.0, 40.0, 40.0, 40.0};
+  a2 = blend(a2 > 40.0, forty, a2);
+  vd e = vexp(&a2);
   vd s = x * x;
   vd p = (s * -9.64399179425052238628e-1 - 9.92877231001918586564e1) * s - 1.61468768441708447952e3;
   vd q = ((s + 1.12811678491632931402e2) * s + 2.23548839060100448583e3) * s + 4.84406305325125486048e3;
@@ -78,9 +81,9 @@ static inline __attribute__((always_inline)) vd vtanh(vd x) {
 #define MAP4(fn, x, y, n) do { \
     size_t i_ = 0; \
     for (; i_ + 8 <= (n); i_ += 8) { vd u_, w_; memcpy(&u_, (x) + i_, sizeof u_); memcpy(&w_, (x) + i_ + 4, sizeof w_); \
-      u_ = fn(u_); w_ = fn(w_); memcpy((y) + i_, &u_, sizeof u_); memcpy((y) + i_ + 4, &w_, sizeof w_); } \
-    for (; i_ + 4 <= (n); i_ += 4) { vd v_; memcpy(&v_, (x) + i_, sizeof v_); v_ = fn(v_); memcpy((y) + i_, &v_, sizeof v_); } \
-    if (i_ < (n)) { vd v_ = {0, 0, 0, 0}; memcpy(&v_, (x) + i_, ((n) - i_) * sizeof(double)); v_ = fn(v_); \
+      u_ = fn(&u_); w_ = fn(&w_); memcpy((y) + i_, &u_, sizeof u_); memcpy((y) + i_ + 4, &w_, sizeof w_); } \
+    for (; i_ + 4 <= (n); i_ += 4) { vd v_; memcpy(&v_, (x) + i_, sizeof v_); v_ = fn(&v_); memcpy((y) + i_, &v_, sizeof v_); } \
+    if (i_ < (n)) { vd v_ = {0, 0, 0, 0}; memcpy(&v_, (x) + i_, ((n) - i_) * sizeof(double)); v_ = fn(&v_); \
       memcpy((y) + i_, &v_, ((n) - i_) * sizeof(double)); } \
   } while (0)
 
