@@ -113,6 +113,8 @@ local rl = nn.mlp{2, 2, 2, seed = 1}:fit(tiny, {epochs = 8000, batch = 0, lr = 0
 local le = rl:epochs()
 assert(le:size() == 274, "log:400 over 8000 epochs keeps the original code's 274 epochs, got " .. le:size())
 assert(le:get(1) == 0 and le:get(274) == 7999 and le:get(101) == 161, "log epochs")
+local lt = nn.log_epochs(8000, 400)
+assert(lt:size() == 274 and lt:get(274) == 7999 and nn.log_epochs(10000, 1800):size() == 964, "nn.log_epochs")
 local rlist = nn.mlp{2, 2, 2, seed = 1}:fit(tiny, {epochs = 10, snapshots = {3, 5, 10}, quiet = true})
 local el = rlist:epochs()
 assert(el:size() == 4 and el:get(1) == 0 and el:get(2) == 3 and el:get(4) == 10, "list of epochs (0 always kept)")

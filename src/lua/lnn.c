@@ -197,7 +197,24 @@ static const luaL_Reg net_meta[] = {
   {NULL, NULL}
 };
 
+/* nn.log_epochs(total, count) -> the original code's log-spaced epochs as a 1-d tensor. */
+static int nn_log_epochs(lua_State *L) {
+  lua_Integer total = luaL_checkinteger(L, 1), count = luaL_checkinteger(L, 2);
+  if (total < 1 || total > 100000000 || count < 1 || count > 10000000)
+    lx_error(L, "nn.log_epochs", "need 1 <= total <= 1e8 and 1 <= count <= 1e7, got %d and %d", (int)total, (int)count);
+  size_t k = ibsh_log_epochs((long)total, (long)count, NULL, 0);
+  long *ep = (long *)lua_newuserdatauv(L, (k + 1) * sizeof(long), 0);
+  ibsh_log_epochs((long)total, (long)count, ep, k);
+  double *d = ibsh_tensor_data(lx_newtensor1(L, k, "nn.log_epochs"));
+  for (size_t i = 0; i < k; i++) d[i] = (double)ep[i];
+  return 1;
+}
+
 static const lx_Reg nn_funcs[] = {
+  {"log_epochs", nn_log_epochs,
+   "nn.log_epochs(total, count)\n\nThe epochs np.unique(np.logspace(log2(1), log2(total), count, dtype=int, base=2)) - 1 that the original IDNNs code sampled, "
+   "as a 1-d tensor (0-based epochs, recorded at the start of each); fit's snapshots = \"log:N\" uses them.\n\n"
+   "Example: print(nn.log_epochs(8000, 400):size())  --> 274"},
   {"mlp", nn_mlp,
    "nn.mlp{w0, w1, ..., wL, act = \"tanh\", out = \"softmax\", init = \"truncnormal\", bias = 0, seed = 0}\n\n"
    "A dense network with the given layer widths (inputs first, outputs last). Hidden layers use act (tanh, relu, sigmoid, linear, softsign, softplus); "
