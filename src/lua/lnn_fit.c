@@ -22,7 +22,8 @@ typedef struct fit_data {
   ibsh_data_view view;
 } fit_data;
 
-/* Read dataset table at idx ({x = n x d tensor, y = labels or n x K targets}) into d; pushes 3 values. */
+/* Read dataset table at idx ({x = n x d tensor, y = labels or n x K targets}) into d; pushes 4 values that keep
+   the arrays alive. */
 static void read_dataset(lua_State *L, int idx, const ibsh_arch *a, const char *what, fit_data *d) {
   idx = lua_absindex(L, idx);
   if (!lua_istable(L, idx)) lx_error(L, FNAME, "%s must be a dataset table {x = tensor, y = tensor}, got %s", what, luaL_typename(L, idx));
@@ -46,7 +47,6 @@ static void read_dataset(lua_State *L, int idx, const ibsh_arch *a, const char *
     lx_error(L, FNAME, "%s.y must hold %zu labels (or be %zu x %zu targets), got %s", what, n, n, K, ibsh_tensor_shape_str(y, buf, sizeof buf));
   double *t = (double *)lua_newuserdatauv(L, (n * K + 1) * sizeof(double), 0);
   int32_t *lab = (int32_t *)lua_newuserdatauv(L, (n + 1) * sizeof(int32_t), 0);
-  lua_remove(L, -3);  /* y no longer needed: targets copied below */
   for (size_t i = 0; i < n; i++) {
     double *ti = t + i * K;
     if (targets) {
