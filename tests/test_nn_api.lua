@@ -126,6 +126,16 @@ local full = nn.mlp{2, 2, 2, seed = 1}:fit(tiny, {epochs = 10, quiet = true})
 assert(full:weights(10)[1].W:get(2, 1) == rlist:weights(10)[1].W:get(2, 1), "schedules do not change training")
 assert(full:weights(8)[1].W:get(1, 2) == rf:weights(8)[1].W:get(1, 2), "function schedule: same weights")
 
+-- metrics = "batches": the mean over the epoch's minibatches; with one full batch that is the loss of the
+-- weights before the epoch's update, i.e. the full metric of the epoch before
+local rfull = nn.mlp{3, 5, 2, seed = 2}:fit(d, {epochs = 6, batch = 0, lr = 0.05, quiet = true})
+local rbat = nn.mlp{3, 5, 2, seed = 2}:fit(d, {epochs = 6, batch = 0, lr = 0.05, quiet = true, metrics = "batches"})
+for e = 2, 6 do
+  close(rbat:metrics().train_loss:get(e), rfull:metrics().train_loss:get(e - 1), 1e-12, "batch metrics")
+  close(rbat:metrics().train_acc:get(e), rfull:metrics().train_acc:get(e - 1), 1e-12, "batch accuracy")
+end
+assert(rbat:weights(6)[1].W:get(1, 1) == rfull:weights(6)[1].W:get(1, 1), "metrics do not change training")
+
 -- divergence names the epoch
 local e = errmsg(function()
   nn.mlp{3, 8, 2, act = "relu", out = "linear", init = "he_normal", seed = 1}:fit(d, {epochs = 50, optim = "sgd", lr = 1e6, quiet = true})
@@ -159,6 +169,7 @@ expect("Net:fit: train.x must be a tensor", function() n3:fit({y = tensor.zeros(
 expect("Net:fit: test.x must be an n x 3", function() n3:fit(d, {epochs = 1, test = {x = tensor.zeros(2, 5), y = tensor.zeros(2)}}) end)
 expect("Net:fit: lr must be a positive number", function() n3:fit(d, {epochs = 1, lr = -1, quiet = true}) end)
 expect("Net:fit: unknown snapshots", function() n3:fit(d, {epochs = 1, snapshots = "sometimes"}) end)
+expect("Net:fit: option 'metrics'", function() n3:fit(d, {epochs = 1, metrics = "some"}) end)
 expect("Net:fit: option 'at'", function() n3:fit(d, {epochs = 1, at = "middle"}) end)
 expect("Net:fit: the training set is empty", function() n3:fit({x = tensor.zeros(0, 3), y = tensor.zeros(0)}, {epochs = 1}) end)
 expect("Net:fit: option 'batch' must be an integer", function() n3:fit(d, {epochs = 1, batch = 1.5}) end)

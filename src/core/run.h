@@ -34,6 +34,7 @@ typedef struct ibsh_fit_config {
   double lr_gamma;
   int shuffle;                 /* reshuffle the rows every epoch with run->rng */
   int gradstats;               /* record per-layer gradient statistics */
+  int batch_metrics;           /* train loss/accuracy = means over the epoch's minibatches (no extra pass) */
   const unsigned char *snap;   /* epochs+1 flags: snap[i] keeps the weights after (start + i) epochs */
   ibsh_progress_fn progress;
   void *progress_ud;

@@ -195,7 +195,7 @@ static void guard_remove(signal_guard *g) {
 int lnn_fit(lua_State *L) {
   static const char *const known[] = {"epochs", "batch", "optim", "lr", "momentum", "beta1", "beta2", "eps",
     "weight_decay", "lr_step", "lr_gamma", "shuffle", "seed", "test", "quiet", "snapshots", "at", "gradstats",
-    "dir", "resume", NULL};
+    "dir", "resume", "metrics", NULL};
   lnet *net = (lnet *)luaL_testudata(L, 1, IBSH_NET_T);
   if (!net || !net->params) lx_error(L, FNAME, "call it as net:fit(train, opts) on an ibsh.Net");
   int opts = 3;
@@ -234,6 +234,10 @@ int lnn_fit(lua_State *L) {
   cfg.gradstats = lx_optboolean(L, opts, "gradstats", 1, FNAME);
   lua_Integer seed = lx_optinteger(L, opts, "seed", (lua_Integer)net->seed, FNAME);
   int quiet = lx_optboolean(L, opts, "quiet", 0, FNAME);
+  const char *metrics = lx_optstring(L, opts, "metrics", "full", FNAME);
+  if (strcmp(metrics, "full") == 0) cfg.batch_metrics = 0;
+  else if (strcmp(metrics, "batches") == 0) cfg.batch_metrics = 1;
+  else lx_error(L, FNAME, "option 'metrics' must be \"full\" or \"batches\", got \"%s\"", metrics);
   const char *resume = lx_optstring(L, opts, "resume", NULL, FNAME);
   const char *dir = lx_optstring(L, opts, "dir", resume, FNAME);
 
@@ -319,6 +323,6 @@ const char lnn_fit_help[] =
   "lr_step and lr_gamma (lr * lr_gamma^floor(epoch / lr_step)); weight_decay (L2 on weights); "
   "snapshots (\"every\" (default), \"every:K\", \"log:N\" as the original code's log-spaced epochs, \"none\", a list of epochs, or a function(e) -> boolean); "
   "at (\"start\": a selected epoch j records the weights before its updates, labelled j; \"end\": after them, labelled j + 1); "
-  "gradstats (true); test (a dataset for test metrics); quiet (no progress line); dir (save the run there at the end, on interrupt or divergence); "
+  "gradstats (true); metrics (\"full\": train loss and accuracy on the whole training set after each epoch; \"batches\": means over the epoch's minibatches, no extra pass); test (a dataset for test metrics); quiet (no progress line); dir (save the run there at the end, on interrupt or divergence); "
   "resume (a run directory: continue it for epochs more epochs, bit-identically). Ctrl-C or SIGTERM stops after the current batch and keeps every completed epoch.\n\n"
   "Example: local run = net:fit(train, {epochs = 100, batch = 512, optim = \"adam\", lr = 4e-4, test = test, quiet = true})";
