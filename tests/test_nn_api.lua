@@ -136,6 +136,12 @@ for e = 2, 6 do
 end
 assert(rbat:weights(6)[1].W:get(1, 1) == rfull:weights(6)[1].W:get(1, 1), "metrics do not change training")
 
+-- zero epochs: just the initial snapshot; labels as an n x 1 column
+local r0 = nn.mlp{3, 4, 2, seed = 1}:fit({x = d.x, y = tensor.new{{1}, {0}, {1}, {1}, {0}, {0}, {1}, {0}, {1}, {1},
+  {0}, {0}, {1}, {0}, {1}, {1}, {0}, {0}, {1}, {0}, {1}, {1}, {0}, {0}, {1}, {0}, {1}, {1}, {0}, {0}, {1}, {0},
+  {1}, {1}, {0}, {0}, {1}, {0}, {1}, {1}}}, {epochs = 0, quiet = true})
+assert(r0:epochs():size() == 1 and r0:nepochs() == 0 and r0:metrics().epoch:size() == 0, "zero epochs")
+
 -- divergence names the epoch
 local e = errmsg(function()
   nn.mlp{3, 8, 2, act = "relu", out = "linear", init = "he_normal", seed = 1}:fit(d, {epochs = 50, optim = "sgd", lr = 1e6, quiet = true})
@@ -175,6 +181,8 @@ expect("Net:fit: the training set is empty", function() n3:fit({x = tensor.zeros
 expect("Net:fit: option 'batch' must be an integer", function() n3:fit(d, {epochs = 1, batch = 1.5}) end)
 local nanx = tensor.zeros(2, 3); nanx:set(2, 1, 0 / 0)
 expect("Net:fit: train.x has a non%-finite value at row 2", function() n3:fit({x = nanx, y = tensor.zeros(2)}, {epochs = 1}) end)
+expect("Net:fit: .*snapshots of .* parameters need", function()
+  nn.mlp{784, 4096, 4096, 10}:fit({x = tensor.zeros(2, 784), y = tensor.zeros(2)}, {epochs = 100, quiet = true}) end)
 expect("Run:weights: no snapshot at epoch 99", function() run:weights(99) end)
 expect("Run:activations: inputs must be an n x 3 tensor", function() run:activations(0, tensor.zeros(2, 4)) end)
 expect("Run:weights: epoch must be an integer", function() run:weights("x") end)

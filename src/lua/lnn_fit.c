@@ -42,8 +42,9 @@ static void read_dataset(lua_State *L, int idx, const ibsh_arch *a, const char *
   if (!lx_testtensor(L, -1)) lx_error(L, FNAME, "%s.y must be a tensor, got %s", what, luaL_typename(L, -1));
   ibsh_tensor *y = lx_checkcontiguous(L, -1, FNAME);
   const double *yd = ibsh_tensor_data(y);
-  int targets = y->ndim == 2;
-  if (!((y->ndim == 1 && y->shape[0] == n) || (targets && y->shape[0] == n && y->shape[1] == K)))
+  int targets = y->ndim == 2 && !(y->shape[1] == 1 && K > 1);  /* an n x 1 column of labels counts as labels */
+  int labels_ok = (y->ndim == 1 || (y->ndim == 2 && !targets)) && y->shape[0] == n;
+  if (!(labels_ok || (targets && y->shape[0] == n && y->shape[1] == K)))
     lx_error(L, FNAME, "%s.y must hold %zu labels (or be %zu x %zu targets), got %s", what, n, n, K, ibsh_tensor_shape_str(y, buf, sizeof buf));
   double *t = (double *)lua_newuserdatauv(L, (n * K + 1) * sizeof(double), 0);
   int32_t *lab = (int32_t *)lua_newuserdatauv(L, (n + 1) * sizeof(int32_t), 0);
@@ -271,6 +272,12 @@ int lnn_fit(lua_State *L) {
   }
   cfg.epochs = (long)epochs;
   cfg.snap = snapshot_mask(L, opts, r->run.epochs, (long)epochs);
+  double nsnap = 0;
+  for (long i = 0; i <= (long)epochs; i++) nsnap += cfg.snap[i];
+  double bytes = (nsnap + (double)r->run.nsnap) * (double)a->nparams * sizeof(double);
+  if (bytes > 16e9)
+    lx_error(L, FNAME, "%.0f snapshots of %zu parameters need %.1f GB: use snapshots = \"log:N\", \"every:K\" or a list",
+             nsnap, a->nparams, bytes / 1e9);
   progress_state ps = {0, 0, r->run.epochs};
   if (!quiet && isatty(2)) {
     cfg.progress = progress;
