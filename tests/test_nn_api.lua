@@ -188,4 +188,15 @@ expect("Run:activations: inputs must be an n x 3 tensor", function() run:activat
 expect("Run:weights: epoch must be an integer", function() run:weights("x") end)
 expect("Net:forward: inputs must be an n x 3", function() net:forward(tensor.zeros(3)) end)
 expect("nn.load_run: cannot open", function() nn.load_run("/nonexistent/dir") end)
+-- every nn function and method has a help text with a signature, a description and an example
+local help = require("ibsh.core.help")
+local documented = 0
+for name, v in pairs(help.entries()) do
+  if name:match("^nn%.") or name:match("^Net:") or name:match("^Run:") then
+    local t = help.get(v)
+    assert(t and t:find("\n\n") and t:find("Example:"), "help of " .. name)
+    documented = documented + 1
+  end
+end
+assert(documented >= 20, "documented nn entries: " .. documented)
 print("OK")
