@@ -15,9 +15,9 @@ for i = 1, 2000 do
   ys[i] = (a + b > 0) and 1 or 0
 end
 local d = {x = tensor.new(xs), y = tensor.new(ys)}
-local net = nn.mlp{4, 64, 64, 2, act = "tanh", seed = 1}
+local net = nn.mlp{4, 16, 2, act = "tanh", seed = 1}
 local m = io.open(arg[1] .. "/started", "w"); m:write("1"); m:close()
-net:fit(d, {epochs = 1000000, batch = 50, dir = arg[1] .. "/run", quiet = true})
+net:fit(d, {epochs = 100000, batch = 50, dir = arg[1] .. "/run", quiet = true})
 ]])
 f:close()
 local sh = string.format([[
