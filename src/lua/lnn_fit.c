@@ -313,6 +313,13 @@ int lnn_fit(lua_State *L) {
       signal(sig, SIG_DFL);
       raise(sig);
     }
+    if (sig == SIGINT && lua_gethookmask(L) == (LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT) &&
+        lua_gethookcount(L) == 1) {
+      /* Ctrl-C under the shell: training has stopped and its result is the answer, so cancel the shell's
+         pending "interrupted" error (its one-shot hook) and let the caller keep the partial run. */
+      lua_sethook(L, NULL, 0, 0);
+      ibsh_interrupt_clear();
+    }
   } else if (rc != IBSH_OK) {
     return lx_error(L, FNAME, "%s", msg);
   }
