@@ -338,5 +338,6 @@ const char lnn_fit_help[] =
   "snapshots (\"every\" (default), \"every:K\", \"log:N\" as the original code's log-spaced epochs, \"none\", a list of epochs, or a function(e) -> boolean); "
   "at (\"start\": a selected epoch j records the weights before its updates, labelled j; \"end\": after them, labelled j + 1); "
   "gradstats (true); metrics (\"full\": train loss and accuracy on the whole training set after each epoch; \"batches\": means over the epoch's minibatches, no extra pass); test (a dataset for test metrics); quiet (no progress line); dir (save the run there at the end, on interrupt or divergence); "
-  "resume (a run directory: continue it for epochs more epochs, bit-identically). Ctrl-C or SIGTERM stops after the current batch and keeps every completed epoch.\n\n"
+  "resume (a run directory: continue it for epochs more epochs, bit-identically). Ctrl-C or SIGTERM stops after the current batch and keeps every completed epoch "
+  "(saved to dir); after Ctrl-C fit returns the partial run, after SIGTERM the script stops.\n\n"
   "Example: local run = net:fit(train, {epochs = 100, batch = 512, optim = \"adam\", lr = 4e-4, test = test, quiet = true})";
