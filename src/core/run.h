@@ -75,7 +75,7 @@ int ibsh_run_add_snapshot(ibsh_run *run, long e, const double *params);
 /* Make room for metrics of n epochs. */
 int ibsh_run_reserve_epochs(ibsh_run *run, size_t n);
 
-/* Save the run to directory dir (created if missing), each file written to a temp file and renamed;
+/* Save the run to directory dir (created with its parents if missing), each file written to a temp file and renamed;
    extra_json is inserted into config.json (a JSON fragment "key": value, ... or NULL). */
 int ibsh_run_save(const ibsh_run *run, const char *dir, const char *extra_json);
 
