@@ -65,6 +65,25 @@ plane = mi.infoplane(run, d, {estimator = "adaptive", bins = 4, epochs = {10}})
 a = mi.binned(popcount_layer(1), d.y, {adaptive = true, bins = 4})
 near(plane:get(1, 2, 1), a, 0, "adaptive estimator")
 
+-- KDE and KSG estimators: each plane entry equals a direct call on the same layer.
+local small = {x = mi._randn(300, 3, 4)}
+local sl = {}
+for i = 1, 300 do sl[i] = small.x:get(i, 1) > 0 and 1 or 0 end
+small.y = tensor.new(sl)
+local tanh_layer = mi._rows(small.x, tensor.new((function() local t = {} for i = 1, 300 do t[i] = i end return t end)()))
+for i = 1, 300 do for j = 1, 3 do tanh_layer:set(i, j, math.tanh(2 * small.x:get(i, j))) end end
+local run3 = {epochs = function() return tensor.new{0, 1} end,
+              activations = function(_, e) return e == 0 and {small.x} or {tanh_layer} end}
+plane = mi.infoplane(run3, small, {estimator = "kde", noise_var = 0.01})
+a, b = mi.kde(tanh_layer, small.y, {noise_var = 0.01})
+near(plane:get(2, 1, 1), a, 0, "kde plane I(X;T)")
+near(plane:get(2, 1, 2), b, 0, "kde plane I(T;Y)")
+plane = mi.infoplane(run3, small, {estimator = "kde", noise_var = 0.01, bound = "lower"})
+assert(plane:get(2, 1, 1) <= a, "lower <= upper in the plane")
+plane = mi.infoplane(run3, small, {estimator = "ksg", k = 3})
+near(plane:get(2, 1, 1), mi.ksg(small.x, tanh_layer, {k = 3}), 0, "ksg plane I(X;T)")
+near(plane:get(2, 1, 2), mi.ksg(tanh_layer, small.y, {k = 3, discrete_y = true}), 0, "ksg plane I(T;Y)")
+
 -- Repeated inputs: a dataset whose rows repeat twice gives I(X;T) = log2 4096 for the raw layer, not 13.
 local xs, ys = {}, {}
 for i = 1, 4096 do xs[i] = d.rows[i]; ys[i] = d.labels[i]; xs[4096 + i] = d.rows[i]; ys[4096 + i] = d.labels[i] end

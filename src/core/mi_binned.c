@@ -5,6 +5,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "error.h"
 #include "mi_binned.h"
 #include "mi_codes.h"
@@ -115,33 +118,301 @@ int ibsh_mi_discretise(const double *t, size_t n, size_t d, const ibsh_binspec *
   return IBSH_OK;
 }
 
+/* Plug-in joint entropy in nats of the pairs (a[i], b[i]): dense counts when ka * kb is small, else hashing. */
+static int joint_entropy(const uint32_t *a, size_t ka, const uint32_t *b, size_t kb, size_t n, double *h) {
+  if (ka * kb <= 4 * n + 64) {
+    uint32_t *count = calloc(ka * kb > 0 ? ka * kb : 1, sizeof *count);
+    if (!count) return ibsh_fail(IBSH_ENOMEM, "out of memory counting %zu pairs", n);
+    for (size_t i = 0; i < n; i++) count[(size_t)a[i] * kb + b[i]]++;
+    double s = 0;
+    for (size_t c = 0; c < ka * kb; c++)
+      if (count[c] > 1) s += (double)count[c] * log((double)count[c]);
+    free(count);
+    double v = log((double)n) - s / (double)n;
+    *h = v > 0 ? v : 0;
+    return IBSH_OK;
+  }
+  uint32_t *joint = malloc(n * sizeof *joint);
+  if (!joint) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
+  size_t kj;
+  int rc = ibsh_codes_pairs(a, b, n, joint, &kj);
+  if (!rc) rc = ibsh_codes_entropy(joint, n, kj, h, NULL);
+  free(joint);
+  return rc;
+}
+
 /* I(X;T) and I(T;Y) in nats from dense ids of T (and optional X ids, Y ids), p(x) uniform over rows. */
 int ibsh_mi_from_ids(const uint32_t *tids, size_t kt, size_t n, const uint32_t *xids, size_t kx,
                      const uint32_t *yids, size_t ky, double *ixt, double *ity) {
   double ht, hx, hy, hj;
-  size_t kj;
   int rc = ibsh_codes_entropy(tids, n, kt, &ht, NULL);
   if (rc) return rc;
-  uint32_t *joint = malloc((n ? n : 1) * sizeof *joint);
-  if (!joint) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
   *ixt = ht;   /* rows are distinct inputs: H(T|X) = 0 */
   if (xids) {
-    if ((rc = ibsh_codes_entropy(xids, n, kx, &hx, NULL)) || (rc = ibsh_codes_pairs(tids, xids, n, joint, &kj)) ||
-        (rc = ibsh_codes_entropy(joint, n, kj, &hj, NULL)))
-      goto done;
+    if ((rc = ibsh_codes_entropy(xids, n, kx, &hx, NULL)) || (rc = joint_entropy(tids, kt, xids, kx, n, &hj))) return rc;
     *ixt = ht - (hj - hx);   /* H(T) - H(T|X) */
+    if (*ixt < 0) *ixt = 0;  /* rounding only: an exact difference of plug-in entropies */
   }
   if (yids && ity) {
-    if ((rc = ibsh_codes_entropy(yids, n, ky, &hy, NULL)) || (rc = ibsh_codes_pairs(tids, yids, n, joint, &kj)) ||
-        (rc = ibsh_codes_entropy(joint, n, kj, &hj, NULL)))
-      goto done;
+    if ((rc = ibsh_codes_entropy(yids, n, ky, &hy, NULL)) || (rc = joint_entropy(tids, kt, yids, ky, n, &hj))) return rc;
     *ity = ht - (hj - hy);   /* H(T) - H(T|Y) */
+    if (*ity < 0) *ity = 0;
   }
-  if (*ixt < 0) *ixt = 0;    /* rounding only: both are exact differences of plug-in entropies */
-  if (ity && yids && *ity < 0) *ity = 0;
-done:
-  free(joint);
+  return IBSH_OK;
+}
+
+/* Bits needed to hold the values 0..span. */
+static unsigned bits_for(uint64_t span) {
+  unsigned b = 1;
+  while (b < 64 && (span >> b)) b++;
+  return b;
+}
+
+/* Words per packed row of d codes of the given bits (codes never straddle words). */
+static size_t words_per_row(size_t d, unsigned bits) {
+  size_t per = 64 / bits;
+  return (d + per - 1) / per;
+}
+
+/* Append code c (already offset to >= 0) to a packed row at word *q, bit *shift. */
+static inline void pack_one(uint64_t *row, size_t *q, unsigned *shift, unsigned bits, uint64_t c) {
+  if (*shift + bits > 64) {
+    (*q)++;
+    *shift = 0;
+  }
+  row[*q] |= c << *shift;
+  *shift += bits;
+}
+
+/* Report the first non-finite value of t (called only when one is known to exist). */
+static int fail_nonfinite(const double *t, size_t n, size_t d) {
+  for (size_t i = 0; i < n * d; i++)
+    if (!isfinite(t[i])) return ibsh_fail(IBSH_EINVAL, "non-finite value %g at row %zu, column %zu", t[i], i / d + 1, i % d + 1);
+  return ibsh_fail(IBSH_EINVAL, "non-finite value");
+}
+
+/* Bin codes of count values of t into bytes: fixed range (edges == NULL) or the original edges
+   (e[0] = -inf, e[1..m] edges, e[m + 1] = +inf); returns nonzero when a value is not finite. */
+static int bin_bytes(const double *t, size_t count, size_t m, double lo, double scale, const double *e, uint8_t *out) {
+  const double top = (double)m - 0.5, shift = e ? 1.0 : 0.0;
+  int bad = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128d vlo = _mm_set1_pd(lo), vscale = _mm_set1_pd(scale), vzero = _mm_setzero_pd(), vtop = _mm_set1_pd(top);
+  const __m128d vshift = _mm_set1_pd(shift), vinf = _mm_set1_pd(INFINITY);
+  const __m128d vabs = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffLL));
+  __m128d vbad = _mm_setzero_pd();
+  for (; i + 4 <= count; i += 4) {
+    __m128d a = _mm_loadu_pd(t + i), b = _mm_loadu_pd(t + i + 2);
+    /* |v| >= inf is true for Inf, and "not less than" is true for NaN */
+    vbad = _mm_or_pd(vbad, _mm_or_pd(_mm_cmpnlt_pd(_mm_and_pd(a, vabs), vinf), _mm_cmpnlt_pd(_mm_and_pd(b, vabs), vinf)));
+    __m128d ua = _mm_add_pd(_mm_mul_pd(_mm_sub_pd(a, vlo), vscale), vshift);
+    __m128d ub = _mm_add_pd(_mm_mul_pd(_mm_sub_pd(b, vlo), vscale), vshift);
+    ua = _mm_min_pd(_mm_max_pd(ua, vzero), vtop);
+    ub = _mm_min_pd(_mm_max_pd(ub, vzero), vtop);
+    __m128i c = _mm_unpacklo_epi64(_mm_cvttpd_epi32(ua), _mm_cvttpd_epi32(ub));
+    c = _mm_packus_epi16(_mm_packs_epi32(c, c), _mm_setzero_si128());
+    int32_t four = _mm_cvtsi128_si32(c);
+    memcpy(out + i, &four, 4);
+  }
+  bad = _mm_movemask_pd(vbad) != 0;
+#endif
+  for (; i < count; i++) {
+    double v = t[i];
+    bad |= !isfinite(v);
+    double u = (v - lo) * scale + shift;
+    u = u > 0 ? u : 0;
+    u = u < top ? u : top;
+    out[i] = (uint8_t)u;
+  }
+  if (bad || !e) return bad;
+  /* Original edges: the arithmetic guess can be one off where float32 rounding moved an edge;
+     the two comparisons with the true edges correct it. */
+  for (i = 0; i < count; i++) {
+    double v = t[i];
+    size_t g = out[i];
+    g -= e[g] > v;
+    g += e[g + 1] <= v;
+    out[i] = (uint8_t)(g == 0 ? m : g);   /* below the first edge wraps round to the last, as in the original */
+  }
+  return 0;
+}
+
+/* Fixed-range and original-edges binning fused with packing (bins <= 64, codes as bytes first). */
+static int bin_pack_fixed(const double *t, size_t n, size_t d, const ibsh_binspec *spec, unsigned bits, size_t w,
+                          uint64_t *words, uint8_t *codes) {
+  size_t m = spec->bins;
+  double e[66];   /* e[0] = -inf, e[1..m] = the edges, e[m + 1] = +inf (sentinels) */
+  const double lo = spec->lo;
+  double scale = (double)m / (spec->hi - lo);
+  if (spec->mode == IBSH_BIN_EDGES) {
+    original_edges(spec, e + 1);
+    e[0] = -INFINITY;
+    e[m + 1] = INFINITY;
+    scale = (double)(m - 1) / (spec->hi - lo);
+  }
+  if (bin_bytes(t, n * d, m, lo, scale, spec->mode == IBSH_BIN_EDGES ? e : NULL, codes)) return fail_nonfinite(t, n, d);
+  if (w == 1) {
+    for (size_t i = 0; i < n; i++) {
+      const uint8_t *c = codes + i * d;
+      uint64_t acc = 0;
+      for (size_t j = 0; j < d; j++) acc = (acc << bits) | c[j];
+      words[i] = acc;
+    }
+  } else {
+    memset(words, 0, n * w * sizeof *words);
+    for (size_t i = 0; i < n; i++) {
+      size_t q = 0;
+      unsigned sh = 0;
+      for (size_t j = 0; j < d; j++) pack_one(words + i * w, &q, &sh, bits, codes[i * d + j]);
+    }
+  }
+  return IBSH_OK;
+}
+
+/* Pack n x d integer codes, offset by their minimum, into rows of words; returns words per row via *w. */
+static int pack_codes(const int64_t *codes, size_t n, size_t d, uint64_t **words, size_t *w) {
+  int64_t lo = codes[0], hi = codes[0];
+  for (size_t i = 1; i < n * d; i++) {
+    if (codes[i] < lo) lo = codes[i];
+    if (codes[i] > hi) hi = codes[i];
+  }
+  unsigned bits = bits_for((uint64_t)hi - (uint64_t)lo);
+  *w = words_per_row(d, bits);
+  *words = calloc(n * *w, sizeof **words);
+  if (!*words) return ibsh_fail(IBSH_ENOMEM, "out of memory packing %zu rows", n);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t *row = *words + i * *w;
+    size_t q = 0;
+    unsigned shift = 0;
+    for (size_t j = 0; j < d; j++) pack_one(row, &q, &shift, bits, (uint64_t)codes[i * d + j] - (uint64_t)lo);
+  }
+  return IBSH_OK;
+}
+
+/* Bin t (n x d) and pack each row's codes into *w words (*words is malloc'ed; the caller frees it). */
+static int bin_pack(const double *t, size_t n, size_t d, const ibsh_binspec *spec, uint64_t **words, size_t *w) {
+  if (n == 0 || d == 0) return ibsh_fail(IBSH_EINVAL, "empty input (%zu x %zu)", n, d);
+  int rc = ibsh_binspec_check(spec);
+  if (rc) return rc;
+  *words = NULL;
+  if ((spec->mode == IBSH_BIN_RANGE || spec->mode == IBSH_BIN_EDGES) && spec->bins <= 64) {
+    unsigned bits = bits_for(spec->bins);
+    *w = words_per_row(d, bits);
+    *words = malloc(n * *w * sizeof **words);
+    uint8_t *codes = malloc(n * d);
+    if (!*words || !codes) rc = ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu x %zu values", n, d);
+    else rc = bin_pack_fixed(t, n, d, spec, bits, *w, *words, codes);
+    free(codes);
+  } else {
+    int64_t *codes = malloc(n * d * sizeof *codes);
+    if (!codes) return ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu x %zu values", n, d);
+    rc = ibsh_mi_discretise(t, n, d, spec, codes);
+    if (!rc) rc = pack_codes(codes, n, d, words, w);
+    free(codes);
+  }
+  if (rc) {
+    free(*words);
+    *words = NULL;
+  }
   return rc;
+}
+
+/* Dense ids of the binned rows of t (n x d): equal bin tuples share an id; *kt gets the count. */
+int ibsh_mi_bin_ids(const double *t, size_t n, size_t d, const ibsh_binspec *spec, uint32_t *tids, size_t *kt) {
+  uint64_t *words;
+  size_t w;
+  int rc = bin_pack(t, n, d, spec, &words, &w);
+  if (!rc) rc = ibsh_codes_rows(words, n, w, tids, kt);
+  free(words);
+  return rc;
+}
+
+/* Sum of c ln c over counts (0 ln 0 = 1 ln 1 = 0). */
+static double sum_clogc(const uint32_t *count, size_t m) {
+  double s = 0;
+  for (size_t i = 0; i < m; i++)
+    if (count[i] > 1) s += (double)count[i] * log((double)count[i]);
+  return s;
+}
+
+#define FAST_MAX_LABELS 8
+
+/* A per-thread scratch buffer reused across calls: loops over layers and epochs then do not pay for
+   heap trimming and page faults on every call. Kept until exit (at most the largest request). */
+static void *scratch(size_t bytes) {
+  static _Thread_local void *buf;
+  static _Thread_local size_t cap;
+  if (bytes > cap) {
+    void *p = realloc(buf, bytes);
+    if (!p) return NULL;
+    buf = p;
+    cap = bytes;
+  }
+  return buf;
+}
+
+/* Round up to a multiple of 8 bytes. */
+static size_t align8(size_t bytes) {
+  return (bytes + 7) & ~(size_t)7;
+}
+
+/* Fixed bins, one-word rows, few labels, distinct inputs: bin, pack, and count T and (T, Y) in one
+   hash pass over scratch memory; returns 1 in *done when it applied. */
+static int binned_fast(const double *t, size_t n, size_t d, const ibsh_binspec *spec, const uint32_t *yids,
+                       size_t ky, double *ixt, double *ity, int *done) {
+  *done = 0;
+  if (!(spec->mode == IBSH_BIN_RANGE || spec->mode == IBSH_BIN_EDGES) || spec->bins > 64 || ky > FAST_MAX_LABELS)
+    return IBSH_OK;
+  unsigned bits = bits_for(spec->bins);
+  if (words_per_row(d, bits) != 1) return IBSH_OK;
+  size_t cap = 16, kc = ky ? ky : 1;
+  while (cap < 2 * n) cap <<= 1;
+  size_t bcodes = align8(n * d), bwords = n * 8, bkeys = cap * 8, btotal = align8(cap * 4), bjoint = align8(cap * kc * 4);
+  char *base = scratch(bcodes + bwords + bkeys + btotal + bjoint + n * 4);
+  if (!base) return ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu x %zu values", n, d);
+  uint8_t *codes = (uint8_t *)base;
+  uint64_t *words = (uint64_t *)(base + bcodes), *keys = (uint64_t *)(base + bcodes + bwords);
+  uint32_t *total = (uint32_t *)(base + bcodes + bwords + bkeys), *joint = (uint32_t *)(base + bcodes + bwords + bkeys + btotal);
+  uint32_t *used = (uint32_t *)(base + bcodes + bwords + bkeys + btotal + bjoint);   /* occupied slots */
+  int rc = bin_pack_fixed(t, n, d, spec, bits, 1, words, codes);
+  if (rc) return rc;
+  memset(total, 0, cap * 4);
+  if (yids) memset(joint, 0, cap * kc * 4);
+  size_t mask = cap - 1;
+  uint32_t ycount[FAST_MAX_LABELS] = {0};
+  size_t kt = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t key = words[i], h = key * 0x9E3779B97F4A7C15ull;
+    size_t s = (size_t)(h ^ (h >> 29)) & mask;
+    while (total[s] && keys[s] != key) s = (s + 1) & mask;
+    if (!total[s]) {
+      keys[s] = key;
+      used[kt++] = (uint32_t)s;
+    }
+    total[s]++;
+    if (yids) {
+      joint[s * kc + yids[i]]++;
+      ycount[yids[i]]++;
+    }
+  }
+  double st = 0, sj = 0;
+  for (size_t u = 0; u < kt; u++) {
+    size_t s = used[u];
+    if (total[s] > 1) st += (double)total[s] * log((double)total[s]);
+    if (yids)
+      for (size_t c = 0; c < kc; c++)
+        if (joint[s * kc + c] > 1) sj += (double)joint[s * kc + c] * log((double)joint[s * kc + c]);
+  }
+  double logn = log((double)n), ht = logn - st / (double)n;
+  *ixt = ht > 0 ? ht : 0;
+  if (yids) {
+    double hj = logn - sj / (double)n, hy = logn - sum_clogc(ycount, ky) / (double)n;
+    double v = ht - (hj - hy);
+    *ity = v > 0 ? v : 0;
+  }
+  *done = 1;
+  return IBSH_OK;
 }
 
 /* Binned I(X;T) and I(T;Y) in nats; xids (NULL = all rows distinct) and yids (NULL = skip I(T;Y)) are dense ids. */
@@ -149,19 +420,19 @@ int ibsh_mi_binned(const double *t, size_t n, size_t d, const ibsh_binspec *spec
                    const uint32_t *xids, size_t kx, const uint32_t *yids, size_t ky,
                    double *ixt, double *ity) {
   if (n == 0 || d == 0) return ibsh_fail(IBSH_EINVAL, "empty input (%zu x %zu)", n, d);
-  int64_t *codes = malloc(n * d * sizeof *codes);
+  int rc = ibsh_binspec_check(spec), done = 0;
+  if (rc) return rc;
+  if (!xids && (rc = binned_fast(t, n, d, spec, yids, ky, ixt, ity, &done))) return rc;
+  if (done) return IBSH_OK;
+  uint64_t *words;
+  size_t w;
+  if ((rc = bin_pack(t, n, d, spec, &words, &w))) return rc;
   uint32_t *tids = malloc(n * sizeof *tids);
   size_t kt = 0;
-  int rc = IBSH_ENOMEM;
-  if (!codes || !tids) {
-    rc = ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu x %zu values", n, d);
-    goto done;
-  }
-  if ((rc = ibsh_mi_discretise(t, n, d, spec, codes))) goto done;
-  if ((rc = ibsh_codes_rows((const uint64_t *)codes, n, d, tids, &kt))) goto done;
-  rc = ibsh_mi_from_ids(tids, kt, n, xids, kx, yids, ky, ixt, ity);
-done:
-  free(codes);
+  if (!tids) rc = ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu rows", n);
+  if (!rc) rc = ibsh_codes_rows(words, n, w, tids, &kt);
+  free(words);
+  if (!rc) rc = ibsh_mi_from_ids(tids, kt, n, xids, kx, yids, ky, ixt, ity);
   free(tids);
   return rc;
 }

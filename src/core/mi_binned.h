@@ -29,6 +29,9 @@ int ibsh_binspec_check(const ibsh_binspec *spec);
 /* Replace each of the n x d values by its integer bin code; NaN/Inf are errors. */
 int ibsh_mi_discretise(const double *t, size_t n, size_t d, const ibsh_binspec *spec, int64_t *codes);
 
+/* Dense ids of the binned rows of t (n x d): equal bin tuples share an id; *kt gets the count. */
+int ibsh_mi_bin_ids(const double *t, size_t n, size_t d, const ibsh_binspec *spec, uint32_t *tids, size_t *kt);
+
 /* Binned I(X;T) and I(T;Y) in nats; xids (NULL = all rows distinct) and yids (NULL = skip I(T;Y)) are dense ids. */
 int ibsh_mi_binned(const double *t, size_t n, size_t d, const ibsh_binspec *spec,
                    const uint32_t *xids, size_t kx, const uint32_t *yids, size_t ky,

@@ -4,6 +4,7 @@
 */
 #include <math.h>
 #include <string.h>
+#include <time.h>
 #include "error.h"
 #include "lmi.h"
 #include "mi_binned.h"
@@ -243,6 +244,14 @@ static int l_randn(lua_State *L) {
   return 1;
 }
 
+/* mi._now(): wall-clock seconds (for benchmarks; os.clock counts CPU time of all threads). */
+static int l_now(lua_State *L) {
+  struct timespec ts;
+  timespec_get(&ts, TIME_UTC);
+  lua_pushnumber(L, (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec);
+  return 1;
+}
+
 /* mi._rows(t, idx): a new tensor whose rows are t's rows at the 1-based indices idx. */
 static int l_rows(lua_State *L) {
   const char *F = "mi._rows";
@@ -309,6 +318,8 @@ static const lx_Reg mi_funcs[] = {
   {"_randn", l_randn,
    "mi._randn(n, d, seed) -> tensor\n\nInternal: an n x d tensor of seeded standard normal deviates (ibsh_rng), "
    "for tests and benchmarks.\n\nExample: mi._randn(1000, 2, 7)"},
+  {"_now", l_now,
+   "mi._now() -> seconds\n\nInternal: wall-clock time in seconds, for benchmarks.\n\nExample: local t0 = mi._now()"},
   {"_rows", l_rows,
    "mi._rows(t, idx) -> tensor\n\nInternal: the rows of t at the 1-based indices idx (a vector).\n\n"
    "Example: mi._rows(tensor.new{{1}, {2}}, tensor.new{2, 1})"},
