@@ -1,6 +1,7 @@
 -- ibsh side of scripts/bench_mi: generates the benchmark data (written as CSV for the Python peer),
 -- times the ibsh estimators (best of several runs, wall clock) and writes <dir>/ibsh.txt.
-local dir = assert(arg[1], "usage: ibsh bench_mi.lua DIR")
+local dir = assert(arg[1], "usage: ibsh bench_mi.lua DIR [ROUND]")
+local round = arg[2] or "1"
 local now = mi._now
 
 -- Best wall-clock time of reps runs of f, and f's last results.
@@ -15,8 +16,10 @@ local function best(reps, f)
   return t, r1, r2
 end
 
--- Write an n x d tensor as CSV (full precision).
+-- Write an n x d tensor as CSV (full precision), unless an earlier round already wrote it.
 local function save_csv(t, path)
+  local old = io.open(path)
+  if old then old:close(); return end
   local n, d = t:size()
   local flat = d == nil
   d = d or 1
@@ -31,7 +34,7 @@ local function save_csv(t, path)
   f:close()
 end
 
-local out = assert(io.open(dir .. "/ibsh.txt", "w"))
+local out = assert(io.open(dir .. "/ibsh" .. round .. ".txt", "w"))
 local function report(name, seconds, value)
   out:write(string.format("%s %.6e %.17g\n", name, seconds, value or 0))
   io.write(string.format("  ibsh %-24s %10.3f ms   value %.6f\n", name, seconds * 1e3, value or 0))

@@ -10,30 +10,31 @@
 
 #define LEAF_SIZE 12
 
-typedef struct build_ctx {
-  ibsh_kdtree *t;
-  const double *src;
-  size_t *perm;
-} build_ctx;
-
-/* Coordinate j of the point at permutation position i. */
-static inline double coord(const build_ctx *c, size_t i, size_t j) {
-  return c->src[c->perm[i] * c->t->dim + j];
+/* Swap the points (and their original ids) at tree positions a and b. */
+static inline void swap_points(ibsh_kdtree *t, size_t a, size_t b) {
+  size_t dim = t->dim, tmp = t->index[a];
+  t->index[a] = t->index[b];
+  t->index[b] = tmp;
+  double *pa = t->pts + a * dim, *pb = t->pts + b * dim;
+  for (size_t j = 0; j < dim; j++) {
+    double v = pa[j];
+    pa[j] = pb[j];
+    pb[j] = v;
+  }
 }
 
-/* Reorder perm[lo..hi) so that position m holds the median by coordinate j (quickselect). */
-static void select_median(build_ctx *c, size_t lo, size_t hi, size_t m, size_t j) {
-  size_t *p = c->perm;
+/* Reorder points [lo, hi) so that position m holds the median by coordinate j (quickselect). */
+static void select_median(ibsh_kdtree *t, size_t lo, size_t hi, size_t m, size_t j) {
+  const size_t dim = t->dim;
+  const double *p = t->pts;
   while (hi - lo > 1) {
-    double pivot = coord(c, lo + (hi - lo) / 2, j);
+    double pivot = p[(lo + (hi - lo) / 2) * dim + j];
     size_t a = lo, b = hi - 1;
     while (a <= b) {
-      while (coord(c, a, j) < pivot) a++;
-      while (coord(c, b, j) > pivot) b--;
+      while (p[a * dim + j] < pivot) a++;
+      while (p[b * dim + j] > pivot) b--;
       if (a <= b) {
-        size_t tmp = p[a];
-        p[a] = p[b];
-        p[b] = tmp;
+        swap_points(t, a, b);
         a++;
         if (b == 0) break;
         b--;
@@ -45,15 +46,15 @@ static void select_median(build_ctx *c, size_t lo, size_t hi, size_t m, size_t j
   }
 }
 
-/* Build the node for perm[begin, end) and its subtree; returns the node index. */
-static size_t build_node(build_ctx *c, size_t begin, size_t end) {
-  ibsh_kdtree *t = c->t;
+/* Build the node for points [begin, end) and its subtree; returns the node index. */
+static size_t build_node(ibsh_kdtree *t, size_t begin, size_t end) {
   size_t dim = t->dim, id = t->nnodes++;
   double *lo = t->box + id * 2 * dim, *hi = lo + dim;
-  for (size_t j = 0; j < dim; j++) lo[j] = hi[j] = coord(c, begin, j);
+  const double *p = t->pts;
+  for (size_t j = 0; j < dim; j++) lo[j] = hi[j] = p[begin * dim + j];
   for (size_t i = begin + 1; i < end; i++)
     for (size_t j = 0; j < dim; j++) {
-      double v = coord(c, i, j);
+      double v = p[i * dim + j];
       if (v < lo[j]) lo[j] = v;
       if (v > hi[j]) hi[j] = v;
     }
@@ -70,9 +71,9 @@ static size_t build_node(build_ctx *c, size_t begin, size_t end) {
     }
   if (widest <= 0) return id;   /* all points equal: keep as one leaf */
   size_t mid = begin + (end - begin) / 2;
-  select_median(c, begin, end, mid, split);
-  size_t left = build_node(c, begin, mid);
-  size_t right = build_node(c, mid, end);
+  select_median(t, begin, end, mid, split);
+  size_t left = build_node(t, begin, mid);
+  size_t right = build_node(t, mid, end);
   t->nodes[id].left = left;
   t->nodes[id].right = right;
   return id;
@@ -93,10 +94,9 @@ int ibsh_kdtree_build(ibsh_kdtree *t, const double *pts, size_t n, size_t dim) {
     ibsh_kdtree_free(t);
     return ibsh_fail(IBSH_ENOMEM, "out of memory building a k-d tree of %zu points", n);
   }
+  memcpy(t->pts, pts, n * dim * sizeof *pts);
   for (size_t i = 0; i < n; i++) t->index[i] = i;
-  build_ctx c = {t, pts, t->index};
-  build_node(&c, 0, n);
-  for (size_t i = 0; i < n; i++) memcpy(t->pts + i * dim, pts + t->index[i] * dim, dim * sizeof *pts);
+  build_node(t, 0, n);
   return IBSH_OK;
 }
 
@@ -154,8 +154,9 @@ static inline void knn_offer(knn_state *s, double d, size_t id) {
   s->ids[i] = id;
 }
 
-/* Recursive kNN search below node id. */
-static void knn_visit(knn_state *s, size_t id) {
+/* Recursive kNN search below node id, whose box lies at distance dmin from the query. */
+static void knn_visit(knn_state *s, size_t id, double dmin) {
+  if (s->found == s->k && dmin >= s->dists[s->k - 1]) return;
   const ibsh_kdtree *t = s->t;
   const ibsh_kdnode *nd = &t->nodes[id];
   if (!nd->left) {
@@ -167,16 +168,19 @@ static void knn_visit(knn_state *s, size_t id) {
     return;
   }
   double dl = box_min_dist(t, nd->left, s->q), dr = box_min_dist(t, nd->right, s->q);
-  size_t first = dl <= dr ? nd->left : nd->right, second = dl <= dr ? nd->right : nd->left;
-  double d2 = dl <= dr ? dr : dl;
-  knn_visit(s, first);
-  if (s->found < s->k || d2 < s->dists[s->k - 1]) knn_visit(s, second);
+  if (dl <= dr) {
+    knn_visit(s, nd->left, dl);
+    knn_visit(s, nd->right, dr);
+  } else {
+    knn_visit(s, nd->right, dr);
+    knn_visit(s, nd->left, dl);
+  }
 }
 
 /* The k nearest neighbours of q in max-norm, skipping original row self: ascending dists and original ids. */
 void ibsh_kdtree_knn(const ibsh_kdtree *t, const double *q, size_t self, size_t k, double *dists, size_t *ids) {
   knn_state s = {t, q, self, k, 0, dists, ids};
-  knn_visit(&s, 0);
+  knn_visit(&s, 0, box_min_dist(t, 0, q));
 }
 
 /* Recursive radius count below node id. */

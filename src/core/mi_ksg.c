@@ -12,27 +12,94 @@
 #include "mi_special.h"
 #include "rng.h"
 
-/* A searchable point set: a k-d tree, or the raw rows for brute force. */
+/* A searchable point set: a k-d tree (plus a sorted copy for 1-D counts), or the raw rows for brute force. */
 typedef struct point_set {
   ibsh_kdtree tree;
+  double *sorted;       /* 1-D sets: the values in ascending order */
   const double *pts;
   size_t n, dim;
   int brute;
 } point_set;
 
-/* Prepare a point set over n rows of dim columns. */
-static int set_init(point_set *s, const double *pts, size_t n, size_t dim, int brute) {
+/* Sort n finite doubles ascending by an LSD radix sort on order-preserving 64-bit keys (tmp: n words). */
+static void radix_sort(double *v, uint64_t *tmp, size_t n) {
+  uint64_t *a = (uint64_t *)v, *b = tmp;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t u;
+    memcpy(&u, &v[i], 8);
+    a[i] = (u >> 63) ? ~u : u | 0x8000000000000000ull;   /* flip so unsigned order = numeric order */
+  }
+  for (unsigned shift = 0; shift < 64; shift += 8) {
+    size_t count[257] = {0};
+    for (size_t i = 0; i < n; i++) count[((a[i] >> shift) & 255) + 1]++;
+    if (count[1] == n || count[256] == n) continue;   /* one bucket holds everything: nothing to do */
+    for (int c = 0; c < 256; c++) count[c + 1] += count[c];
+    for (size_t i = 0; i < n; i++) b[count[(a[i] >> shift) & 255]++] = a[i];
+    uint64_t *t = a;
+    a = b;
+    b = t;
+  }
+  if (a != (uint64_t *)v) memcpy(v, a, n * 8);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t u = ((uint64_t *)v)[i];
+    u = (u >> 63) ? u & 0x7fffffffffffffffull : ~u;
+    memcpy(&v[i], &u, 8);
+  }
+}
+
+/* Prepare a point set over n rows of dim columns; counts_only sets of one column need no tree. */
+static int set_init(point_set *s, const double *pts, size_t n, size_t dim, int brute, int counts_only) {
   memset(s, 0, sizeof *s);
   s->pts = pts;
   s->n = n;
   s->dim = dim;
   s->brute = brute;
-  return brute ? IBSH_OK : ibsh_kdtree_build(&s->tree, pts, n, dim);
+  if (brute) return IBSH_OK;
+  if (dim == 1) {
+    s->sorted = malloc(n * sizeof *s->sorted);
+    uint64_t *tmp = malloc(n * sizeof *tmp);
+    if (!s->sorted || !tmp) {
+      free(tmp);
+      return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu points", n);
+    }
+    memcpy(s->sorted, pts, n * sizeof *s->sorted);
+    radix_sort(s->sorted, tmp, n);
+    free(tmp);
+    if (counts_only) return IBSH_OK;
+  }
+  return ibsh_kdtree_build(&s->tree, pts, n, dim);
 }
 
 /* Free a point set. */
 static void set_free(point_set *s) {
   if (!s->brute) ibsh_kdtree_free(&s->tree);
+  free(s->sorted);
+  s->sorted = NULL;
+}
+
+/* Within distance r of q by the same test as the brute-force count. */
+static inline int within(double v, double q, double r, int inclusive) {
+  double d = fabs(v - q);
+  return inclusive ? d <= r : d < r;
+}
+
+/* 1-D count on sorted values with the exact brute-force predicate: the rows within r form one run,
+   found by two binary searches on predicates that are monotone along the sorted values. */
+static size_t sorted_count(const double *v, size_t n, double q, double r, int inclusive) {
+  size_t a = 0, b = n;
+  while (a < b) {   /* first index with v > q or within */
+    size_t m = (a + b) / 2;
+    if (v[m] > q || within(v[m], q, r, inclusive)) b = m;
+    else a = m + 1;
+  }
+  size_t lo = a;
+  b = n;
+  while (a < b) {   /* first index with v > q and not within */
+    size_t m = (a + b) / 2;
+    if (v[m] > q && !within(v[m], q, r, inclusive)) b = m;
+    else a = m + 1;
+  }
+  return a - lo;
 }
 
 /* k nearest neighbours of row i (excluding i): ascending distances and ids. */
@@ -61,6 +128,7 @@ static void set_knn(const point_set *s, size_t i, size_t k, double *dists, size_
 /* Number of rows within distance r of row i (itself included): < r, or <= r when inclusive. */
 static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
   const double *q = s->pts + i * s->dim;
+  if (s->sorted) return sorted_count(s->sorted, s->n, *q, r, inclusive);
   if (!s->brute) return ibsh_kdtree_count(&s->tree, q, r, inclusive);
   size_t c = 0;
   for (size_t j = 0; j < s->n; j++) {
@@ -70,7 +138,7 @@ static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
   return c;
 }
 
-/* Copy n x d values into out, checking finiteness, z-scoring and adding seeded noise per column. */
+/* Copy n x d values into out, checking finiteness, z-scoring and adding seeded uniform noise per column. */
 static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o, ibsh_rng *rng, double *out,
                    const char *what) {
   for (size_t i = 0; i < n * d; i++)
@@ -87,11 +155,21 @@ static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o
     for (size_t i = 0; i < n; i++) {
       double v = out[i * d + j];
       if (o->normalize && sd > 0) v = (v - mean) * scale;
-      if (amp > 0) v += amp * ibsh_rng_normal(rng);
+      if (amp > 0) v += amp * (2 * ibsh_rng_uniform(rng) - 1);   /* uniform tie-breaking noise */
       out[i * d + j] = v;
     }
   }
   return IBSH_OK;
+}
+
+/* psi(1..n + 1) by the recurrence psi(m + 1) = psi(m) + 1/m (table[m] = psi(m); table[0] unused). */
+static double *digamma_table(size_t n) {
+  double *t = malloc((n + 2) * sizeof *t);
+  if (!t) return NULL;
+  t[0] = 0;
+  t[1] = ibsh_digamma(1);
+  for (size_t m = 1; m <= n; m++) t[m + 1] = t[m] + 1.0 / (double)m;
+  return t;
 }
 
 /* Check the shared options. */
@@ -111,14 +189,14 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
   if (dx == 0 || dy == 0) return ibsh_fail(IBSH_EINVAL, "empty input");
   size_t dj = dx + dy, k = o->k;
   double *xs = malloc(n * dx * sizeof *xs), *ys = malloc(n * dy * sizeof *ys), *js = malloc(n * dj * sizeof *js);
-  double *dists = malloc(k * sizeof *dists);
+  double *dists = malloc(k * sizeof *dists), *psi = digamma_table(n);
   size_t *ids = malloc(k * sizeof *ids);
   point_set sj, sx, sy;
   memset(&sj, 0, sizeof sj);
   memset(&sx, 0, sizeof sx);
   memset(&sy, 0, sizeof sy);
   sj.brute = sx.brute = sy.brute = 1;
-  if (!xs || !ys || !js || !dists || !ids) {
+  if (!xs || !ys || !js || !dists || !ids || !psi) {
     rc = ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
     goto done;
   }
@@ -129,8 +207,8 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
     memcpy(js + i * dj, xs + i * dx, dx * sizeof *js);
     memcpy(js + i * dj + dx, ys + i * dy, dy * sizeof *js);
   }
-  if ((rc = set_init(&sj, js, n, dj, o->brute)) || (rc = set_init(&sx, xs, n, dx, o->brute)) ||
-      (rc = set_init(&sy, ys, n, dy, o->brute)))
+  if ((rc = set_init(&sj, js, n, dj, o->brute, 0)) || (rc = set_init(&sx, xs, n, dx, o->brute, 1)) ||
+      (rc = set_init(&sy, ys, n, dy, o->brute, 1)))
     goto done;
   double sum = 0;
   for (size_t i = 0; i < n; i++) {
@@ -142,7 +220,7 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
     if (o->algorithm == 1) {
       double eps = dists[k - 1];
       size_t nx = set_count(&sx, i, eps, 0) - 1, ny = set_count(&sy, i, eps, 0) - 1;
-      sum += ibsh_digamma((double)nx + 1) + ibsh_digamma((double)ny + 1);
+      sum += psi[nx + 1] + psi[ny + 1];
     } else {
       double ex = 0, ey = 0;
       for (size_t m = 0; m < k; m++) {
@@ -151,10 +229,10 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
         if (b > ey) ey = b;
       }
       size_t nx = set_count(&sx, i, ex, 1) - 1, ny = set_count(&sy, i, ey, 1) - 1;
-      sum += ibsh_digamma((double)nx) + ibsh_digamma((double)ny);
+      sum += psi[nx] + psi[ny];
     }
   }
-  double base = ibsh_digamma((double)k) + ibsh_digamma((double)n) - (o->algorithm == 2 ? 1.0 / (double)k : 0);
+  double base = psi[k] + psi[n] - (o->algorithm == 2 ? 1.0 / (double)k : 0);
   *mi = base - sum / (double)n;
 done:
   set_free(&sj);
@@ -164,6 +242,7 @@ done:
   free(ys);
   free(js);
   free(dists);
+  free(psi);
   free(ids);
   return rc;
 }
@@ -187,7 +266,7 @@ int ibsh_mi_ksg_discrete(const double *x, size_t dx, const uint32_t *yids, size_
   ibsh_rng rng;
   ibsh_rng_seed(&rng, o->seed);
   if ((rc = prepare(x, n, dx, o, &rng, xs, "x"))) goto done;
-  if ((rc = set_init(&all, xs, n, dx, o->brute))) goto done;
+  if ((rc = set_init(&all, xs, n, dx, o->brute, 1))) goto done;
   /* Group rows by label (counting sort). */
   for (size_t i = 0; i < n; i++) start[yids[i] + 1]++;
   for (size_t c = 0; c < ky; c++) start[c + 1] += start[c];
@@ -206,7 +285,7 @@ int ibsh_mi_ksg_discrete(const double *x, size_t dx, const uint32_t *yids, size_
     if (m < 2) continue;   /* a label seen once has no neighbours: skipped, as scikit-learn does */
     size_t kc = k < m - 1 ? k : m - 1;
     for (size_t r = 0; r < m; r++) memcpy(sub + r * dx, xs + order[start[c] + r] * dx, dx * sizeof *sub);
-    if ((rc = set_init(&cls, sub, m, dx, o->brute))) goto done;
+    if ((rc = set_init(&cls, sub, m, dx, o->brute, 0))) goto done;
     for (size_t r = 0; r < m; r++) {
       if ((r & 1023) == 0 && ibsh_interrupted()) {
         rc = ibsh_fail(IBSH_EINTR, "interrupted");
