@@ -73,6 +73,18 @@ for i = 1, 500 do grid[i] = {i % 7, (i * 3) % 5}; gy[i] = (i % 7 + i % 3) % 4 en
 local a = mi.ksg(tensor.new(grid), tensor.new(gy), {noise = 0})
 local b = mi.ksg(tensor.new(grid), tensor.new(gy), {noise = 0, brute = true})
 assert(a == b, "tree and brute force agree on tied data")
+-- 1-D marginals use sorted arrays: exact agreement with brute force, continuous and tied data.
+for alg = 1, 2 do
+  assert(mi.ksg(x4, y4, {algorithm = alg, k = 4}) == mi.ksg(x4, y4, {algorithm = alg, k = 4, brute = true}),
+    "1-D tree == brute force, algorithm " .. alg)
+end
+local tx, ty = {}, {}
+for i = 1, 400 do tx[i] = i % 5; ty[i] = (i * 7) % 3 + (i % 5 == 0 and 1 or 0) end
+for _, k in ipairs{1, 3, 10} do
+  a = mi.ksg(tensor.new(tx), tensor.new(ty), {noise = 0, k = k})
+  b = mi.ksg(tensor.new(tx), tensor.new(ty), {noise = 0, k = k, brute = true})
+  assert(a == b, "1-D tied data: tree " .. a .. " == brute " .. b .. " at k = " .. k)
+end
 -- Same seed, same bits; another seed moves only the tie-breaking noise.
 assert(mi.ksg(x4, y4, {seed = 5}) == mi.ksg(x4, y4, {seed = 5}), "seeded noise is reproducible")
 near(mi.ksg(x4, y4, {seed = 5}), mi.ksg(x4, y4, {seed = 6}), 1e-6, "noise only breaks ties")

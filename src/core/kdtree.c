@@ -3,6 +3,7 @@
 ** kNN search (nearer child first, box pruning) and radius counts that add whole
 ** subtrees whose box lies inside the query ball.
 */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "error.h"
@@ -70,8 +71,19 @@ static size_t build_node(ibsh_kdtree *t, size_t begin, size_t end) {
       split = j;
     }
   if (widest <= 0) return id;   /* all points equal: keep as one leaf */
-  size_t mid = begin + (end - begin) / 2;
-  select_median(t, begin, end, mid, split);
+  /* Split at the middle of the box (one partition pass); if that leaves under a quarter of the points on
+     one side, split at the median instead, which keeps the depth logarithmic for any data. */
+  double cut = lo[split] + 0.5 * widest;
+  size_t a = begin, b = end;
+  while (a < b) {
+    if (p[a * dim + split] < cut) a++;
+    else swap_points(t, a, --b);
+  }
+  size_t mid = a, quarter = (end - begin) / 4;
+  if (mid - begin < quarter || end - mid < quarter || mid == begin || mid == end) {
+    mid = begin + (end - begin) / 2;
+    select_median(t, begin, end, mid, split);
+  }
   size_t left = build_node(t, begin, mid);
   size_t right = build_node(t, mid, end);
   t->nodes[id].left = left;
@@ -83,7 +95,8 @@ static size_t build_node(ibsh_kdtree *t, size_t begin, size_t end) {
 int ibsh_kdtree_build(ibsh_kdtree *t, const double *pts, size_t n, size_t dim) {
   memset(t, 0, sizeof *t);
   if (n == 0 || dim == 0) return ibsh_fail(IBSH_EINVAL, "empty point set (%zu x %zu)", n, dim);
-  size_t maxnodes = 2 * (n / (LEAF_SIZE / 2) + 1) + 1;
+  /* Every split leaves at least a quarter (>= 3 points) on each side, so there are at most n/3 + 1 leaves. */
+  size_t maxnodes = 2 * (n / 3 + 1) + 1;
   t->n = n;
   t->dim = dim;
   t->pts = malloc(n * dim * sizeof *t->pts);
@@ -133,54 +146,49 @@ static inline double box_max_dist(const ibsh_kdtree *t, size_t id, const double 
   return m;
 }
 
-typedef struct knn_state {
-  const ibsh_kdtree *t;
-  const double *q;
-  size_t self, k, found;
-  double *dists;
-  size_t *ids;
-} knn_state;
-
-/* Offer candidate (d, id) to the sorted k-best list. */
-static inline void knn_offer(knn_state *s, double d, size_t id) {
-  if (s->found == s->k && d >= s->dists[s->k - 1]) return;
-  size_t i = s->found < s->k ? s->found++ : s->k - 1;
-  while (i > 0 && s->dists[i - 1] > d) {
-    s->dists[i] = s->dists[i - 1];
-    s->ids[i] = s->ids[i - 1];
-    i--;
-  }
-  s->dists[i] = d;
-  s->ids[i] = id;
-}
-
-/* Recursive kNN search below node id, whose box lies at distance dmin from the query. */
-static void knn_visit(knn_state *s, size_t id, double dmin) {
-  if (s->found == s->k && dmin >= s->dists[s->k - 1]) return;
-  const ibsh_kdtree *t = s->t;
-  const ibsh_kdnode *nd = &t->nodes[id];
-  if (!nd->left) {
-    for (size_t i = nd->begin; i < nd->end; i++) {
-      size_t orig = t->index[i];
-      if (orig == s->self) continue;
-      knn_offer(s, ibsh_maxdist(t->pts + i * t->dim, s->q, t->dim), orig);
-    }
-    return;
-  }
-  double dl = box_min_dist(t, nd->left, s->q), dr = box_min_dist(t, nd->right, s->q);
-  if (dl <= dr) {
-    knn_visit(s, nd->left, dl);
-    knn_visit(s, nd->right, dr);
-  } else {
-    knn_visit(s, nd->right, dr);
-    knn_visit(s, nd->left, dl);
-  }
-}
-
-/* The k nearest neighbours of q in max-norm, skipping original row self: ascending dists and original ids. */
+/* The k nearest neighbours of q in max-norm, skipping original row self: ascending dists and original ids.
+   Iterative depth-first search, nearer child first, pruning nodes whose box is no closer than the
+   current k-th distance. */
 void ibsh_kdtree_knn(const ibsh_kdtree *t, const double *q, size_t self, size_t k, double *dists, size_t *ids) {
-  knn_state s = {t, q, self, k, 0, dists, ids};
-  knn_visit(&s, 0, box_min_dist(t, 0, q));
+  size_t stack_node[256], top = 0, found = 0, dim = t->dim;   /* depth <= log_{4/3} n + 1 */
+  double stack_dist[256];
+  double worst = INFINITY;   /* current k-th distance (infinite until k found) */
+  stack_node[0] = 0;
+  stack_dist[0] = box_min_dist(t, 0, q);
+  top = 1;
+  while (top) {
+    top--;
+    size_t id = stack_node[top];
+    if (stack_dist[top] >= worst) continue;
+    const ibsh_kdnode *nd = &t->nodes[id];
+    if (!nd->left) {
+      for (size_t i = nd->begin; i < nd->end; i++) {
+        double d = ibsh_maxdist(t->pts + i * dim, q, dim);
+        if (d >= worst) continue;
+        size_t orig = t->index[i];
+        if (orig == self) continue;
+        size_t p = found < k ? found++ : k - 1;
+        while (p > 0 && dists[p - 1] > d) {
+          dists[p] = dists[p - 1];
+          ids[p] = ids[p - 1];
+          p--;
+        }
+        dists[p] = d;
+        ids[p] = orig;
+        if (found == k) worst = dists[k - 1];
+      }
+      continue;
+    }
+    double dl = box_min_dist(t, nd->left, q), dr = box_min_dist(t, nd->right, q);
+    /* push the farther child first so the nearer one is searched first */
+    if (dl <= dr) {
+      if (dr < worst) { stack_node[top] = nd->right; stack_dist[top++] = dr; }
+      if (dl < worst) { stack_node[top] = nd->left; stack_dist[top++] = dl; }
+    } else {
+      if (dl < worst) { stack_node[top] = nd->left; stack_dist[top++] = dl; }
+      if (dr < worst) { stack_node[top] = nd->right; stack_dist[top++] = dr; }
+    }
+  }
 }
 
 /* Recursive radius count below node id. */

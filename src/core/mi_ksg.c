@@ -16,35 +16,59 @@
 typedef struct point_set {
   ibsh_kdtree tree;
   double *sorted;       /* 1-D sets: the values in ascending order */
+  size_t *rank;         /* 1-D sets: sorted position of each row */
   const double *pts;
   size_t n, dim;
   int brute;
 } point_set;
 
-/* Sort n finite doubles ascending by an LSD radix sort on order-preserving 64-bit keys (tmp: n words). */
-static void radix_sort(double *v, uint64_t *tmp, size_t n) {
-  uint64_t *a = (uint64_t *)v, *b = tmp;
+/* Sort n finite doubles ascending (LSD radix sort on order-preserving 64-bit keys, carrying row ids):
+   sorted gets the values and rank[i] the sorted position of row i. */
+static int radix_sort_ranked(const double *v, size_t n, double *sorted, size_t *rank) {
+  uint64_t *ka = malloc(n * sizeof *ka), *kb = malloc(n * sizeof *kb);
+  size_t *ia = malloc(n * sizeof *ia), *ib = malloc(n * sizeof *ib);
+  if (!ka || !kb || !ia || !ib) {
+    free(ka);
+    free(kb);
+    free(ia);
+    free(ib);
+    return ibsh_fail(IBSH_ENOMEM, "out of memory sorting %zu values", n);
+  }
   for (size_t i = 0; i < n; i++) {
+    double x = v[i] == 0 ? 0 : v[i];   /* -0 sorts with +0 */
     uint64_t u;
-    memcpy(&u, &v[i], 8);
-    a[i] = (u >> 63) ? ~u : u | 0x8000000000000000ull;   /* flip so unsigned order = numeric order */
+    memcpy(&u, &x, 8);
+    ka[i] = (u >> 63) ? ~u : u | 0x8000000000000000ull;   /* unsigned order = numeric order */
+    ia[i] = i;
   }
   for (unsigned shift = 0; shift < 64; shift += 8) {
     size_t count[257] = {0};
-    for (size_t i = 0; i < n; i++) count[((a[i] >> shift) & 255) + 1]++;
-    if (count[1] == n || count[256] == n) continue;   /* one bucket holds everything: nothing to do */
+    for (size_t i = 0; i < n; i++) count[((ka[i] >> shift) & 255) + 1]++;
+    int single = 0;
+    for (int c = 1; c <= 256; c++) single |= count[c] == n;
+    if (single) continue;   /* one bucket holds everything: the pass would not move anything */
     for (int c = 0; c < 256; c++) count[c + 1] += count[c];
-    for (size_t i = 0; i < n; i++) b[count[(a[i] >> shift) & 255]++] = a[i];
-    uint64_t *t = a;
-    a = b;
-    b = t;
+    for (size_t i = 0; i < n; i++) {
+      size_t pos = count[(ka[i] >> shift) & 255]++;
+      kb[pos] = ka[i];
+      ib[pos] = ia[i];
+    }
+    uint64_t *tk = ka;
+    ka = kb;
+    kb = tk;
+    size_t *ti = ia;
+    ia = ib;
+    ib = ti;
   }
-  if (a != (uint64_t *)v) memcpy(v, a, n * 8);
-  for (size_t i = 0; i < n; i++) {
-    uint64_t u = ((uint64_t *)v)[i];
-    u = (u >> 63) ? u & 0x7fffffffffffffffull : ~u;
-    memcpy(&v[i], &u, 8);
+  for (size_t p = 0; p < n; p++) {
+    sorted[p] = v[ia[p]] == 0 ? 0 : v[ia[p]];
+    rank[ia[p]] = p;
   }
+  free(ka);
+  free(kb);
+  free(ia);
+  free(ib);
+  return IBSH_OK;
 }
 
 /* Prepare a point set over n rows of dim columns; counts_only sets of one column need no tree. */
@@ -57,15 +81,10 @@ static int set_init(point_set *s, const double *pts, size_t n, size_t dim, int b
   if (brute) return IBSH_OK;
   if (dim == 1) {
     s->sorted = malloc(n * sizeof *s->sorted);
-    uint64_t *tmp = malloc(n * sizeof *tmp);
-    if (!s->sorted || !tmp) {
-      free(tmp);
-      return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu points", n);
-    }
-    memcpy(s->sorted, pts, n * sizeof *s->sorted);
-    radix_sort(s->sorted, tmp, n);
-    free(tmp);
-    if (counts_only) return IBSH_OK;
+    s->rank = malloc(n * sizeof *s->rank);
+    if (!s->sorted || !s->rank) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu points", n);
+    int rc = radix_sort_ranked(pts, n, s->sorted, s->rank);
+    if (rc || counts_only) return rc;
   }
   return ibsh_kdtree_build(&s->tree, pts, n, dim);
 }
@@ -74,7 +93,9 @@ static int set_init(point_set *s, const double *pts, size_t n, size_t dim, int b
 static void set_free(point_set *s) {
   if (!s->brute) ibsh_kdtree_free(&s->tree);
   free(s->sorted);
+  free(s->rank);
   s->sorted = NULL;
+  s->rank = NULL;
 }
 
 /* Within distance r of q by the same test as the brute-force count. */
@@ -83,23 +104,40 @@ static inline int within(double v, double q, double r, int inclusive) {
   return inclusive ? d <= r : d < r;
 }
 
-/* 1-D count on sorted values with the exact brute-force predicate: the rows within r form one run,
-   found by two binary searches on predicates that are monotone along the sorted values. */
-static size_t sorted_count(const double *v, size_t n, double q, double r, int inclusive) {
-  size_t a = 0, b = n;
-  while (a < b) {   /* first index with v > q or within */
-    size_t m = (a + b) / 2;
-    if (v[m] > q || within(v[m], q, r, inclusive)) b = m;
-    else a = m + 1;
+/* 1-D count on sorted values with the exact brute-force predicate. The rows within r of q form one run
+   that contains position p (a row equal to q) unless it is empty; it is found by galloping outwards
+   from p and binary searches on the last step, so the cost grows with log(count), not log(n). */
+static size_t sorted_count(const double *v, size_t n, size_t p, double r, int inclusive) {
+  double q = v[p];
+  if (!within(q, q, r, inclusive)) return 0;
+  size_t step = 1, a = p, b;   /* right end: first index > p not within */
+  while (a + step < n && within(v[a + step], q, r, inclusive)) {
+    a += step;
+    step *= 2;
   }
-  size_t lo = a;
-  b = n;
-  while (a < b) {   /* first index with v > q and not within */
-    size_t m = (a + b) / 2;
-    if (v[m] > q && !within(v[m], q, r, inclusive)) b = m;
-    else a = m + 1;
+  b = a + step < n ? a + step : n;   /* v[a] within, v[b] not (or b = n) */
+  while (b - a > 1) {
+    size_t m = a + (b - a) / 2;
+    if (within(v[m], q, r, inclusive)) a = m;
+    else b = m;
   }
-  return a - lo;
+  size_t right = b;
+  step = 1;
+  a = p;   /* left end: last index < p not within, as a count of the rows before it */
+  while (a >= step && within(v[a - step], q, r, inclusive)) {
+    a -= step;
+    step *= 2;
+  }
+  size_t lo = a >= step ? a - step : 0;   /* v[a] within; v[lo] not within unless lo = 0 */
+  if (lo == 0 && within(v[0], q, r, inclusive)) a = 0;
+  else {
+    while (a - lo > 1) {
+      size_t m = lo + (a - lo) / 2;
+      if (within(v[m], q, r, inclusive)) a = m;
+      else lo = m;
+    }
+  }
+  return right - a;
 }
 
 /* k nearest neighbours of row i (excluding i): ascending distances and ids. */
@@ -128,7 +166,7 @@ static void set_knn(const point_set *s, size_t i, size_t k, double *dists, size_
 /* Number of rows within distance r of row i (itself included): < r, or <= r when inclusive. */
 static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
   const double *q = s->pts + i * s->dim;
-  if (s->sorted) return sorted_count(s->sorted, s->n, *q, r, inclusive);
+  if (s->sorted) return sorted_count(s->sorted, s->n, s->rank[i], r, inclusive);
   if (!s->brute) return ibsh_kdtree_count(&s->tree, q, r, inclusive);
   size_t c = 0;
   for (size_t j = 0; j < s->n; j++) {
@@ -189,14 +227,14 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
   if (dx == 0 || dy == 0) return ibsh_fail(IBSH_EINVAL, "empty input");
   size_t dj = dx + dy, k = o->k;
   double *xs = malloc(n * dx * sizeof *xs), *ys = malloc(n * dy * sizeof *ys), *js = malloc(n * dj * sizeof *js);
-  double *dists = malloc(k * sizeof *dists), *psi = digamma_table(n);
+  double *dists = malloc(k * sizeof *dists), *psi = digamma_table(n), *term = malloc(n * sizeof *term);
   size_t *ids = malloc(k * sizeof *ids);
   point_set sj, sx, sy;
   memset(&sj, 0, sizeof sj);
   memset(&sx, 0, sizeof sx);
   memset(&sy, 0, sizeof sy);
   sj.brute = sx.brute = sy.brute = 1;
-  if (!xs || !ys || !js || !dists || !ids || !psi) {
+  if (!xs || !ys || !js || !dists || !ids || !psi || !term) {
     rc = ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
     goto done;
   }
@@ -210,17 +248,19 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
   if ((rc = set_init(&sj, js, n, dj, o->brute, 0)) || (rc = set_init(&sx, xs, n, dx, o->brute, 1)) ||
       (rc = set_init(&sy, ys, n, dy, o->brute, 1)))
     goto done;
-  double sum = 0;
-  for (size_t i = 0; i < n; i++) {
-    if ((i & 1023) == 0 && ibsh_interrupted()) {
+  /* Queries run in the joint tree's order (neighbouring queries touch the same nodes); each row's
+     term is stored and the terms are summed in row order, so the result does not depend on the order. */
+  for (size_t p = 0; p < n; p++) {
+    if ((p & 1023) == 0 && ibsh_interrupted()) {
       rc = ibsh_fail(IBSH_EINTR, "interrupted");
       goto done;
     }
+    size_t i = o->brute ? p : sj.tree.index[p];
     set_knn(&sj, i, k, dists, ids);
     if (o->algorithm == 1) {
       double eps = dists[k - 1];
       size_t nx = set_count(&sx, i, eps, 0) - 1, ny = set_count(&sy, i, eps, 0) - 1;
-      sum += psi[nx + 1] + psi[ny + 1];
+      term[i] = psi[nx + 1] + psi[ny + 1];
     } else {
       double ex = 0, ey = 0;
       for (size_t m = 0; m < k; m++) {
@@ -229,9 +269,11 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
         if (b > ey) ey = b;
       }
       size_t nx = set_count(&sx, i, ex, 1) - 1, ny = set_count(&sy, i, ey, 1) - 1;
-      sum += psi[nx] + psi[ny];
+      term[i] = psi[nx] + psi[ny];
     }
   }
+  double sum = 0;
+  for (size_t i = 0; i < n; i++) sum += term[i];
   double base = psi[k] + psi[n] - (o->algorithm == 2 ? 1.0 / (double)k : 0);
   *mi = base - sum / (double)n;
 done:
@@ -243,6 +285,7 @@ done:
   free(js);
   free(dists);
   free(psi);
+  free(term);
   free(ids);
   return rc;
 }
