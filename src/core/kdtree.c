@@ -9,7 +9,7 @@
 #include "error.h"
 #include "kdtree.h"
 
-#define LEAF_SIZE 12
+#define LEAF_SIZE 16
 
 /* Swap the points (and their original ids) at tree positions a and b. */
 static inline void swap_points(ibsh_kdtree *t, size_t a, size_t b) {
@@ -95,8 +95,10 @@ static size_t build_node(ibsh_kdtree *t, size_t begin, size_t end) {
 int ibsh_kdtree_build(ibsh_kdtree *t, const double *pts, size_t n, size_t dim) {
   memset(t, 0, sizeof *t);
   if (n == 0 || dim == 0) return ibsh_fail(IBSH_EINVAL, "empty point set (%zu x %zu)", n, dim);
-  /* Every split leaves at least a quarter (>= 3 points) on each side, so there are at most n/3 + 1 leaves. */
-  size_t maxnodes = 2 * (n / 3 + 1) + 1;
+  /* Only nodes of more than LEAF_SIZE points split, and each side keeps at least a quarter of them, so
+     every leaf except a lone root holds at least (LEAF_SIZE + 1) / 4 points. */
+  size_t min_leaf = (LEAF_SIZE + 1) / 4 > 0 ? (LEAF_SIZE + 1) / 4 : 1;
+  size_t maxnodes = 2 * (n / min_leaf + 1) + 1;
   t->n = n;
   t->dim = dim;
   t->pts = malloc(n * dim * sizeof *t->pts);
@@ -129,18 +131,6 @@ static inline double box_min_dist(const ibsh_kdtree *t, size_t id, const double 
   for (size_t j = 0; j < t->dim; j++) {
     double v = lo[j] - q[j];
     if (q[j] - hi[j] > v) v = q[j] - hi[j];
-    if (v > m) m = v;
-  }
-  return m;
-}
-
-/* Largest max-norm distance from q to a point of the box of node id. */
-static inline double box_max_dist(const ibsh_kdtree *t, size_t id, const double *q) {
-  const double *lo = t->box + id * 2 * t->dim, *hi = lo + t->dim;
-  double m = 0;
-  for (size_t j = 0; j < t->dim; j++) {
-    double a = q[j] - lo[j], b = hi[j] - q[j];
-    double v = a > b ? a : b;
     if (v > m) m = v;
   }
   return m;
@@ -191,25 +181,38 @@ void ibsh_kdtree_knn(const ibsh_kdtree *t, const double *q, size_t self, size_t 
   }
 }
 
-/* Recursive radius count below node id. */
-static size_t count_visit(const ibsh_kdtree *t, size_t id, const double *q, double r, int inclusive) {
-  double dmin = box_min_dist(t, id, q);
-  if (inclusive ? dmin > r : dmin >= r) return 0;
-  const ibsh_kdnode *nd = &t->nodes[id];
-  double dmax = box_max_dist(t, id, q);
-  if (inclusive ? dmax <= r : dmax < r) return nd->end - nd->begin;
-  if (!nd->left) {
-    size_t c = 0;
-    for (size_t i = nd->begin; i < nd->end; i++) {
-      double d = ibsh_maxdist(t->pts + i * t->dim, q, t->dim);
-      c += inclusive ? d <= r : d < r;
-    }
-    return c;
-  }
-  return count_visit(t, nd->left, q, r, inclusive) + count_visit(t, nd->right, q, r, inclusive);
-}
-
-/* Number of points within max-norm distance r of q: < r when inclusive = 0, <= r otherwise. */
+/* Number of points within max-norm distance r of q: < r when inclusive = 0, <= r otherwise.
+   Iterative: a node whose box lies outside the ball adds nothing, one inside it adds all its points,
+   and only nodes cut by the ball's boundary are opened (the same comparisons as per point, so the
+   count equals the brute-force count exactly). */
 size_t ibsh_kdtree_count(const ibsh_kdtree *t, const double *q, double r, int inclusive) {
-  return count_visit(t, 0, q, r, inclusive);
+  size_t stack[256], top = 1, total = 0, dim = t->dim;
+  stack[0] = 0;
+  while (top) {
+    size_t id = stack[--top];
+    const double *lo = t->box + id * 2 * dim, *hi = lo + dim;
+    double dmin = 0, dmax = 0;
+    for (size_t j = 0; j < dim; j++) {
+      double a = q[j] - lo[j], b = hi[j] - q[j];
+      double near = -a > -b ? -a : -b, far = a > b ? a : b;
+      if (near > dmin) dmin = near;
+      if (far > dmax) dmax = far;
+    }
+    if (inclusive ? dmin > r : dmin >= r) continue;
+    const ibsh_kdnode *nd = &t->nodes[id];
+    if (inclusive ? dmax <= r : dmax < r) {
+      total += nd->end - nd->begin;
+      continue;
+    }
+    if (!nd->left) {
+      for (size_t i = nd->begin; i < nd->end; i++) {
+        double d = ibsh_maxdist(t->pts + i * dim, q, dim);
+        total += inclusive ? d <= r : d < r;
+      }
+      continue;
+    }
+    stack[top++] = nd->left;
+    stack[top++] = nd->right;
+  }
+  return total;
 }
