@@ -191,15 +191,27 @@ static int fail_nonfinite(const double *t, size_t n, size_t d) {
   return ibsh_fail(IBSH_EINVAL, "non-finite value");
 }
 
-/* Bin codes of count values of t into bytes: fixed range (edges == NULL) or the original edges
-   (e[0] = -inf, e[1..m] edges, e[m + 1] = +inf); returns nonzero when a value is not finite. */
-static int bin_bytes(const double *t, size_t count, size_t m, double lo, double scale, const double *e, uint8_t *out) {
-  const double top = (double)m - 0.5, shift = e ? 1.0 : 0.0;
+/* Exact original-edges code of v from an arithmetic guess g (at most one off): the number of edges <= v,
+   with 0 wrapped round to m as np.digitize(...) - 1 indexing does in the original code. */
+static inline uint8_t edge_code(const double *e, size_t m, double v, size_t g) {
+  g -= e[g] > v;
+  g += e[g + 1] <= v;
+  return (uint8_t)(g == 0 ? m : g);
+}
+
+/* Bin codes of count values of t into bytes: fixed range (edges == NULL, codes 0..m-1) or the original
+   edges (e[0] = -inf, e[1..m] edges, e[m + 1] = +inf; codes 1..m); margin is the distance (in units of
+   bins) within which float32 rounding of the edges can change a code. Returns nonzero when a value is
+   not finite. */
+static int bin_bytes(const double *t, size_t count, size_t m, double lo, double scale, const double *e, double margin,
+                     uint8_t *out) {
+  const double top = e ? (double)m + 0.5 : (double)m - 0.5, shift = e ? 1.0 : 0.0;
   int bad = 0;
   size_t i = 0;
 #if defined(__SSE2__)
   const __m128d vlo = _mm_set1_pd(lo), vscale = _mm_set1_pd(scale), vzero = _mm_setzero_pd(), vtop = _mm_set1_pd(top);
-  const __m128d vshift = _mm_set1_pd(shift), vinf = _mm_set1_pd(INFINITY);
+  const __m128d vshift = _mm_set1_pd(shift), vinf = _mm_set1_pd(INFINITY), vmargin = _mm_set1_pd(margin);
+  const __m128d vupper = _mm_set1_pd(1 - margin);
   const __m128d vabs = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffLL));
   __m128d vbad = _mm_setzero_pd();
   for (; i + 4 <= count; i += 4) {
@@ -210,10 +222,18 @@ static int bin_bytes(const double *t, size_t count, size_t m, double lo, double 
     __m128d ub = _mm_add_pd(_mm_mul_pd(_mm_sub_pd(b, vlo), vscale), vshift);
     ua = _mm_min_pd(_mm_max_pd(ua, vzero), vtop);
     ub = _mm_min_pd(_mm_max_pd(ub, vzero), vtop);
-    __m128i c = _mm_unpacklo_epi64(_mm_cvttpd_epi32(ua), _mm_cvttpd_epi32(ub));
-    c = _mm_packus_epi16(_mm_packs_epi32(c, c), _mm_setzero_si128());
+    __m128i ia = _mm_cvttpd_epi32(ua), ib = _mm_cvttpd_epi32(ub);
+    __m128i c = _mm_packus_epi16(_mm_packs_epi32(_mm_unpacklo_epi64(ia, ib), _mm_setzero_si128()), _mm_setzero_si128());
     int32_t four = _mm_cvtsi128_si32(c);
     memcpy(out + i, &four, 4);
+    if (e) {
+      /* Only values within margin of an edge can be moved by float32 rounding: fix those exactly. */
+      __m128d fa = _mm_sub_pd(ua, _mm_cvtepi32_pd(ia)), fb = _mm_sub_pd(ub, _mm_cvtepi32_pd(ib));
+      int near = _mm_movemask_pd(_mm_or_pd(_mm_cmplt_pd(fa, vmargin), _mm_cmpgt_pd(fa, vupper))) |
+                 (_mm_movemask_pd(_mm_or_pd(_mm_cmplt_pd(fb, vmargin), _mm_cmpgt_pd(fb, vupper))) << 2);
+      for (int l = 0; near; l++, near >>= 1)
+        if ((near & 1) && isfinite(t[i + l])) out[i + l] = edge_code(e, m, t[i + l], out[i + l]);
+    }
   }
   bad = _mm_movemask_pd(vbad) != 0;
 #endif
@@ -224,17 +244,10 @@ static int bin_bytes(const double *t, size_t count, size_t m, double lo, double 
     u = u > 0 ? u : 0;
     u = u < top ? u : top;
     out[i] = (uint8_t)u;
+    if (e && isfinite(v)) out[i] = edge_code(e, m, v, out[i]);
   }
   if (bad || !e) return bad;
-  /* Original edges: the arithmetic guess can be one off where float32 rounding moved an edge;
-     the two comparisons with the true edges correct it. */
-  for (i = 0; i < count; i++) {
-    double v = t[i];
-    size_t g = out[i];
-    g -= e[g] > v;
-    g += e[g + 1] <= v;
-    out[i] = (uint8_t)(g == 0 ? m : g);   /* below the first edge wraps round to the last, as in the original */
-  }
+  for (i = 0; i < count; i++) out[i] = out[i] ? out[i] : (uint8_t)m;   /* count 0 wraps round to m */
   return 0;
 }
 
@@ -251,7 +264,12 @@ static int bin_pack_fixed(const double *t, size_t n, size_t d, const ibsh_binspe
     e[m + 1] = INFINITY;
     scale = (double)(m - 1) / (spec->hi - lo);
   }
-  if (bin_bytes(t, n * d, m, lo, scale, spec->mode == IBSH_BIN_EDGES ? e : NULL, codes)) return fail_nonfinite(t, n, d);
+  /* float32 edges are within 2^-24 |edge| of the exact ones: in bin units that is the margin below. */
+  double big = fabs(spec->lo) > fabs(spec->hi) ? fabs(spec->lo) : fabs(spec->hi);
+  double margin = 4.0 * ldexp(big, -24) * scale + 1e-9;
+  if (margin > 0.25) margin = 0.25;
+  if (bin_bytes(t, n * d, m, lo, scale, spec->mode == IBSH_BIN_EDGES ? e : NULL, margin, codes))
+    return fail_nonfinite(t, n, d);
   if (w == 1) {
     for (size_t i = 0; i < n; i++) {
       const uint8_t *c = codes + i * d;

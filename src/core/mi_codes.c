@@ -118,30 +118,31 @@ int ibsh_codes_doubles(const double *rows, size_t n, size_t d, uint32_t *ids, si
 
 /* Dense ids of n labels that must be finite non-negative integers (error names the row). */
 int ibsh_codes_labels(const double *labels, size_t n, uint32_t *ids, size_t *k) {
-  double top = 0;
-  for (size_t i = 0; i < n; i++) {
+  /* Fast path, one pass: labels below 64 map straight to ids in order of first appearance. */
+  uint32_t small[64];
+  for (size_t c = 0; c < 64; c++) small[c] = UINT32_MAX;
+  uint32_t next = 0;
+  size_t i = 0;
+  for (; i < n; i++) {
+    double v = labels[i];
+    if (!(v >= 0 && v < 64)) break;
+    size_t c = (size_t)v;
+    if ((double)c != v) break;
+    if (small[c] == UINT32_MAX) small[c] = next++;
+    ids[i] = small[c];
+  }
+  if (i == n) {
+    *k = next;
+    return IBSH_OK;
+  }
+  /* General path: check every label, then code them by hashing. */
+  for (i = 0; i < n; i++) {
     double v = labels[i];
     if (!isfinite(v)) return ibsh_fail(IBSH_EINVAL, "label %g at row %zu is not finite", v, i + 1);
     if (!(v >= 0 && v < 9.0e15) || (double)(int64_t)v != v)
       return ibsh_fail(IBSH_EINVAL, "label %g at row %zu is not a non-negative integer", v, i + 1);
-    if (v > top) top = v;
   }
-  if (top >= 65536) return ibsh_codes_doubles(labels, n, 1, ids, k);
-  /* Small labels: a direct map from label to id, in order of first appearance. */
-  uint32_t small[64], *m;
-  size_t size = (size_t)top + 1;
-  m = size <= 64 ? small : malloc(size * sizeof *m);
-  if (!m) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu labels", size);
-  for (size_t c = 0; c < size; c++) m[c] = UINT32_MAX;
-  uint32_t next = 0;
-  for (size_t i = 0; i < n; i++) {
-    size_t c = (size_t)labels[i];
-    if (m[c] == UINT32_MAX) m[c] = next++;
-    ids[i] = m[c];
-  }
-  if (m != small) free(m);
-  *k = next;
-  return IBSH_OK;
+  return ibsh_codes_doubles(labels, n, 1, ids, k);
 }
 
 /* Dense ids of the pairs (a[i], b[i]). */

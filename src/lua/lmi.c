@@ -3,6 +3,7 @@
 ** The continuous estimators (KDE, KSG, Gaussian) are bound in lmi_cont.c.
 */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "error.h"
@@ -27,6 +28,20 @@ void *lmi_scratch(lua_State *L, size_t bytes) {
   return lua_newuserdatauv(L, bytes ? bytes : 1, 0);
 }
 
+/* One of two per-thread id buffers of at least n entries, reused across calls (no allocation per call
+   in loops over layers and epochs); valid until the next call that asks for the same slot. */
+uint32_t *lmi_idbuffer(lua_State *L, size_t n, int slot, const char *fname) {
+  static _Thread_local uint32_t *buf[2];
+  static _Thread_local size_t cap[2];
+  if (n > cap[slot]) {
+    uint32_t *p = realloc(buf[slot], n * sizeof *p);
+    if (!p) lx_error(L, fname, "out of memory for %zu ids", n);
+    buf[slot] = p;
+    cap[slot] = n;
+  }
+  return buf[slot];
+}
+
 /* Divisor converting nats to the unit named by opts.unit ("bits" by default, or "nats"). */
 double lmi_unit(lua_State *L, int opts, const char *fname) {
   const char *unit = lx_optstring(L, opts, "unit", "bits", fname);
@@ -41,7 +56,7 @@ uint32_t *lmi_labels(lua_State *L, int idx, size_t n, size_t *k, const char *fna
   const double *y = lmi_matrix(L, idx, &m, &d, fname);
   if (d != 1) lx_error(L, fname, "labels must be a vector (or n x 1), got %zu x %zu", m, d);
   if (m != n) lx_error(L, fname, "labels have %zu rows but the data have %zu", m, n);
-  uint32_t *ids = lmi_scratch(L, n * sizeof *ids);
+  uint32_t *ids = lmi_idbuffer(L, n, 0, fname);
   lx_check(L, ibsh_codes_labels(y, n, ids, k), fname);
   return ids;
 }
