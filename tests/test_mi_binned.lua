@@ -89,6 +89,15 @@ for i = 1, 60 do for j = 1, 2 do assert(codes10:get(i, j) == codes:get(i, j), "a
 -- One unit, 8 rows, 2 adaptive bins: 4 rows per bin -> H(T) = 1 bit.
 near(mi.binned(tensor.new{5, 1, 7, 3, 2, 8, 6, 4}, nil, {adaptive = true, bins = 2}), 1, 1e-12, "adaptive H(T)")
 
+-- unique = true takes the quantiles of the distinct values (Chelombiev et al.): values 0 0 0 0 1 2 3,
+-- 2 bins: distinct values 0 1 2 3 -> inner edge 2 -> codes 0 0 0 0 0 1 1 -> H(T) = h(2/7).
+-- Pooled values: inner edge = sorted[3] = 0 -> every value is in the upper bin -> H(T) = 0.
+local tied = tensor.new{0, 0, 0, 0, 1, 2, 3}
+local h27 = -(2 / 7 * math.log(2 / 7, 2) + 5 / 7 * math.log(5 / 7, 2))
+near(mi.binned(tied, nil, {adaptive = true, bins = 2, unique = true}), h27, 1e-12, "adaptive unique")
+near(mi.binned(tied, nil, {adaptive = true, bins = 2}), 0, 1e-12, "adaptive pooled with ties")
+fails("needs adaptive", mi.binned, tied, nil, {unique = true})
+
 -- 4. var_u raw inputs: all 4096 rows distinct -> I(X;T) = 12 bits, I(T;Y) = H(Y) = 0.99916 bits.
 local d = U.load_var_u()
 local ones = 0

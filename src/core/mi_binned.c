@@ -61,12 +61,19 @@ static void original_edges(const ibsh_binspec *spec, double *e) {
   }
 }
 
-/* Edges of adaptive bins: bins-1 inner edges at the equal-count positions of the sorted pooled values. */
-static int adaptive_edges(const double *t, size_t count, size_t bins, double *e) {
+/* Edges of adaptive bins: bins-1 inner edges at the equal-count positions of the sorted pooled values
+   (of the distinct values when unique is set). */
+static int adaptive_edges(const double *t, size_t count, size_t bins, int unique, double *e) {
   double *sorted = malloc(count * sizeof *sorted);
   if (!sorted) return ibsh_fail(IBSH_ENOMEM, "out of memory sorting %zu values", count);
   memcpy(sorted, t, count * sizeof *sorted);
   qsort(sorted, count, sizeof *sorted, cmp_double);
+  if (unique) {
+    size_t m = 1;
+    for (size_t i = 1; i < count; i++)
+      if (sorted[i] != sorted[m - 1]) sorted[m++] = sorted[i];
+    count = m;
+  }
   for (size_t b = 1; b < bins; b++) {
     size_t pos = (size_t)(((unsigned long long)b * count) / bins);
     e[b - 1] = sorted[pos < count ? pos : count - 1];
@@ -104,7 +111,7 @@ int ibsh_mi_discretise(const double *t, size_t n, size_t d, const ibsh_binspec *
   double *e = malloc((m ? m : 1) * sizeof *e);
   if (!e) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu edges", m);
   if (spec->mode == IBSH_BIN_EDGES) original_edges(spec, e);
-  else if (count && m && (rc = adaptive_edges(t, count, spec->bins, e))) {
+  else if (count && m && (rc = adaptive_edges(t, count, spec->bins, spec->unique, e))) {
     free(e);
     return rc;
   }

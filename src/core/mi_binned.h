@@ -21,6 +21,7 @@ typedef struct ibsh_binspec {
   size_t bins;     /* number of bins (RANGE, ADAPTIVE) or of edges (EDGES) */
   double lo, hi;   /* range (RANGE, EDGES) */
   double width;    /* bin width (WIDTH) */
+  int unique;      /* ADAPTIVE: quantiles of the distinct values (Chelombiev et al.) instead of all values */
 } ibsh_binspec;
 
 /* Check a bin specification (bins >= 1, lo < hi, width > 0, finite). */

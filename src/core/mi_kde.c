@@ -20,7 +20,10 @@
    skipped without calling exp. */
 int ibsh_kde_term(const double *t, size_t n, size_t d, double width, double *out) {
   if (n == 0 || d == 0) return ibsh_fail(IBSH_EINVAL, "empty input (%zu x %zu)", n, d);
-  size_t block = n < KDE_BLOCK ? n : KDE_BLOCK;
+  size_t block = ((size_t)8 << 20) / n;   /* keep the block of distances near 64 MB at most */
+  if (block > KDE_BLOCK) block = KDE_BLOCK;
+  if (block < 8) block = 8;
+  if (block > n) block = n;
   double *c = malloc(n * d * sizeof *c), *norms = malloc(n * sizeof *norms), *g = malloc(block * n * sizeof *g);
   double *sums = calloc(n, sizeof *sums);
   if (!c || !norms || !g || !sums) {

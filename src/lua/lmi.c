@@ -67,6 +67,7 @@ static void read_binspec(lua_State *L, int opts, ibsh_binspec *spec, const char 
   lua_Integer edges = lx_optinteger(L, opts, "edges", 0, fname);
   double width = lx_optnumber(L, opts, "binsize", 0, fname);
   int adaptive = lx_optboolean(L, opts, "adaptive", 0, fname);
+  int unique = lx_optboolean(L, opts, "unique", 0, fname);
   int has_bins = 0, has_range = 0, has_width = 0;
   spec->lo = -1;
   spec->hi = 1;
@@ -95,10 +96,12 @@ static void read_binspec(lua_State *L, int opts, ibsh_binspec *spec, const char 
   if (edges != 0 && edges < 2) lx_error(L, fname, "edges must be at least 2, got %d", (int)edges);
   if (has_width && (has_bins || has_range)) lx_error(L, fname, "option 'binsize' excludes 'bins' and 'range'");
   if (adaptive && has_range) lx_error(L, fname, "option 'adaptive' excludes 'range'");
+  if (unique && !adaptive) lx_error(L, fname, "option 'unique' needs adaptive = true");
   if (edges != 0 && has_bins) lx_error(L, fname, "option 'edges' excludes 'bins'");
   spec->mode = edges ? IBSH_BIN_EDGES : has_width ? IBSH_BIN_WIDTH : adaptive ? IBSH_BIN_ADAPTIVE : IBSH_BIN_RANGE;
   spec->bins = (size_t)(edges ? edges : bins);
   spec->width = width;
+  spec->unique = unique;
   lx_check(L, ibsh_binspec_check(spec), fname);
 }
 
@@ -118,7 +121,7 @@ static uint32_t *read_xids(lua_State *L, int opts, size_t n, size_t *kx, const c
   return ids;
 }
 
-static const char *const binned_options[] = {"bins", "range", "edges", "binsize", "adaptive", "x", "unit", NULL};
+static const char *const binned_options[] = {"bins", "range", "edges", "binsize", "adaptive", "unique", "x", "unit", NULL};
 
 /* mi.binned(t, y, opts) -> I(X;T), I(T;Y) */
 static int l_binned(lua_State *L) {
@@ -146,7 +149,7 @@ static int l_discretise(lua_State *L) {
   size_t n, d;
   lua_settop(L, 2);
   const double *t = lmi_matrix(L, 1, &n, &d, F);
-  static const char *const known[] = {"bins", "range", "edges", "binsize", "adaptive", NULL};
+  static const char *const known[] = {"bins", "range", "edges", "binsize", "adaptive", "unique", NULL};
   lx_checkoptions(L, 2, known, F);
   ibsh_binspec spec;
   read_binspec(L, 2, &spec, F);
@@ -300,13 +303,13 @@ static const lx_Reg mi_funcs[] = {
    "edges = E to reproduce the original IDNNs code (np.digitize on linspace(lo, hi, E) float32 edges, so E - 1 "
    "intervals; values below the range share the top code as there); binsize = w for floor(t / w) over an "
    "unbounded range (Saxe et al.); adaptive = true for bins equal-mass bins from the layer's pooled values "
-   "(Chelombiev et al.); x = row ids or input rows (n rows) when inputs repeat, else every row is its own x "
+   "(unique = true: quantiles of the distinct values, as Chelombiev et al.); x = row ids or input rows (n rows) when inputs repeat, else every row is its own x "
    "and H(T|X) = 0; unit = \"bits\" | \"nats\".\n\n"
    "Example: local ixt, ity = mi.binned(acts[1], d.y, {bins = 30, range = {-1, 1}})"},
   {"discretise", l_discretise,
    "mi.discretise(t [, opts]) -> codes\n\n"
    "The integer bin code of every value of t under the binning options of mi.binned (bins, range, edges, "
-   "binsize, adaptive), as a tensor of t's shape (0-based codes).\n\n"
+   "binsize, adaptive, unique), as a tensor of t's shape (0-based codes).\n\n"
    "Example: print(mi.discretise(tensor.new{{-1, 0.99}}, {bins = 2}))"},
   {"entropy", l_entropy,
    "mi.entropy(x [, opts]) -> h\n\n"
