@@ -84,6 +84,21 @@ plane = mi.infoplane(run3, small, {estimator = "ksg", k = 3})
 near(plane:get(2, 1, 1), mi.ksg(small.x, tanh_layer, {k = 3}), 0, "ksg plane I(X;T)")
 near(plane:get(2, 1, 2), mi.ksg(tanh_layer, small.y, {k = 3, discrete_y = true}), 0, "ksg plane I(T;Y)")
 
+-- Error bars: bootstrap = B gives lo, hi tensors of the plane's shape; seeded, so reproducible.
+local p3, e3, lo3, hi3 = mi.infoplane(run3, small, {estimator = "kde", noise_var = 0.01, bootstrap = 6, seed = 2})
+assert(lo3:size(1) == 2 and lo3:size(2) == 1 and lo3:size(3) == 2, "bootstrap bounds shape")
+for s3 = 1, 2 do for k3 = 1, 2 do
+  assert(lo3:get(s3, 1, k3) <= hi3:get(s3, 1, k3), "lo <= hi")
+  assert(hi3:get(s3, 1, k3) - lo3:get(s3, 1, k3) < 1.5, "bootstrap spread is moderate")
+end end
+local _, _, lo3b = mi.infoplane(run3, small, {estimator = "kde", noise_var = 0.01, bootstrap = 6, seed = 2})
+assert(lo3b:get(2, 1, 1) == lo3:get(2, 1, 1), "seeded bootstrap bounds are reproducible")
+local pb, _, lob, hib = mi.infoplane(run, d, {bootstrap = 4, epochs = {10}})
+-- Resampling 4096 of 4096 distinct rows keeps about 63 % of them: H(T) of the raw layer drops to ~11.2 bits.
+assert(lob:get(1, 1, 1) > 10.5 and hib:get(1, 1, 1) < 12, "bootstrap of the raw layer's I(X;T)")
+assert(pb:get(1, 1, 1) == 12, "the point estimate is unchanged")
+fails("option 'bootstrap' must be an integer >= 2", mi.infoplane, run, d, {bootstrap = 1})
+
 -- Repeated inputs: a dataset whose rows repeat twice gives I(X;T) = log2 4096 for the raw layer, not 13.
 local xs, ys = {}, {}
 for i = 1, 4096 do xs[i] = d.rows[i]; ys[i] = d.labels[i]; xs[4096 + i] = d.rows[i]; ys[4096 + i] = d.labels[i] end
