@@ -9,7 +9,7 @@
 #include "error.h"
 #include "kdtree.h"
 
-#define LEAF_SIZE 16
+#define LEAF_SIZE 8
 
 /* Swap the points (and their original ids) at tree positions a and b. */
 static inline void swap_points(ibsh_kdtree *t, size_t a, size_t b) {
@@ -47,22 +47,31 @@ static void select_median(ibsh_kdtree *t, size_t lo, size_t hi, size_t m, size_t
   }
 }
 
-/* Build the node for points [begin, end) and its subtree; returns the node index. */
-static size_t build_node(ibsh_kdtree *t, size_t begin, size_t end) {
+/* Widen the box lo/hi (dim each) to hold point v. */
+static inline void box_add(double *lo, double *hi, const double *v, size_t dim) {
+  for (size_t j = 0; j < dim; j++) {
+    if (v[j] < lo[j]) lo[j] = v[j];
+    if (v[j] > hi[j]) hi[j] = v[j];
+  }
+}
+
+/* Build the node for points [begin, end) and its subtree; returns the node index. box is the node's
+   tight box when the parent computed it during its partition, else NULL; depth indexes t's scratch
+   rows for the children's boxes. */
+static size_t build_node(ibsh_kdtree *t, size_t begin, size_t end, const double *box, size_t depth, double *scratch) {
   size_t dim = t->dim, id = t->nnodes++;
   double *lo = t->box + id * 2 * dim, *hi = lo + dim;
-  const double *p = t->pts;
-  for (size_t j = 0; j < dim; j++) lo[j] = hi[j] = p[begin * dim + j];
-  for (size_t i = begin + 1; i < end; i++)
-    for (size_t j = 0; j < dim; j++) {
-      double v = p[i * dim + j];
-      if (v < lo[j]) lo[j] = v;
-      if (v > hi[j]) hi[j] = v;
-    }
+  double *p = t->pts;
+  if (box) memcpy(lo, box, 2 * dim * sizeof *lo);
+  else {
+    memcpy(lo, p + begin * dim, dim * sizeof *lo);
+    memcpy(hi, p + begin * dim, dim * sizeof *hi);
+    for (size_t i = begin + 1; i < end; i++) box_add(lo, hi, p + i * dim, dim);
+  }
   t->nodes[id].begin = begin;
   t->nodes[id].end = end;
   t->nodes[id].left = t->nodes[id].right = 0;
-  if (end - begin <= LEAF_SIZE) return id;
+  if (end - begin <= LEAF_SIZE || depth >= 250) return id;
   size_t split = 0;
   double widest = -1;
   for (size_t j = 0; j < dim; j++)
@@ -71,21 +80,35 @@ static size_t build_node(ibsh_kdtree *t, size_t begin, size_t end) {
       split = j;
     }
   if (widest <= 0) return id;   /* all points equal: keep as one leaf */
-  /* Split at the middle of the box (one partition pass); if that leaves under a quarter of the points on
-     one side, split at the median instead, which keeps the depth logarithmic for any data. */
+  /* Split at the middle of the box in one partition pass that also collects both children's boxes; if
+     that leaves under a quarter of the points on one side, split at the median instead (children then
+     scan their points), which keeps the depth logarithmic for any data. */
+  double *llo = scratch + depth * 4 * dim, *lhi = llo + dim, *rlo = lhi + dim, *rhi = rlo + dim;
+  for (size_t j = 0; j < dim; j++) {
+    llo[j] = rlo[j] = INFINITY;
+    lhi[j] = rhi[j] = -INFINITY;
+  }
   double cut = lo[split] + 0.5 * widest;
   size_t a = begin, b = end;
   while (a < b) {
-    if (p[a * dim + split] < cut) a++;
-    else swap_points(t, a, --b);
+    const double *v = p + a * dim;
+    if (v[split] < cut) {
+      box_add(llo, lhi, v, dim);
+      a++;
+    } else {
+      box_add(rlo, rhi, v, dim);
+      swap_points(t, a, --b);
+    }
   }
   size_t mid = a, quarter = (end - begin) / 4;
+  const double *lbox = llo, *rbox = rlo;
   if (mid - begin < quarter || end - mid < quarter || mid == begin || mid == end) {
     mid = begin + (end - begin) / 2;
     select_median(t, begin, end, mid, split);
+    lbox = rbox = NULL;
   }
-  size_t left = build_node(t, begin, mid);
-  size_t right = build_node(t, mid, end);
+  size_t left = build_node(t, begin, mid, lbox, depth + 1, scratch);
+  size_t right = build_node(t, mid, end, rbox, depth + 1, scratch);
   t->nodes[id].left = left;
   t->nodes[id].right = right;
   return id;
@@ -111,7 +134,13 @@ int ibsh_kdtree_build(ibsh_kdtree *t, const double *pts, size_t n, size_t dim) {
   }
   memcpy(t->pts, pts, n * dim * sizeof *pts);
   for (size_t i = 0; i < n; i++) t->index[i] = i;
-  build_node(t, 0, n);
+  double *scratch = malloc(251 * 4 * dim * sizeof *scratch);   /* children's boxes per depth */
+  if (!scratch) {
+    ibsh_kdtree_free(t);
+    return ibsh_fail(IBSH_ENOMEM, "out of memory building a k-d tree of %zu points", n);
+  }
+  build_node(t, 0, n, NULL, 0, scratch);
+  free(scratch);
   return IBSH_OK;
 }
 
