@@ -219,6 +219,7 @@ static int bin_bytes(const double *t, size_t count, size_t m, double lo, double 
   const __m128d vlo = _mm_set1_pd(lo), vscale = _mm_set1_pd(scale), vzero = _mm_setzero_pd(), vtop = _mm_set1_pd(top);
   const __m128d vshift = _mm_set1_pd(shift), vinf = _mm_set1_pd(INFINITY), vmargin = _mm_set1_pd(margin);
   const __m128d vupper = _mm_set1_pd(1 - margin);
+  const __m128i vwrap = _mm_set1_epi32((int)m);
   const __m128d vabs = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffLL));
   __m128d vbad = _mm_setzero_pd();
   for (; i + 4 <= count; i += 4) {
@@ -230,7 +231,9 @@ static int bin_bytes(const double *t, size_t count, size_t m, double lo, double 
     ua = _mm_min_pd(_mm_max_pd(ua, vzero), vtop);
     ub = _mm_min_pd(_mm_max_pd(ub, vzero), vtop);
     __m128i ia = _mm_cvttpd_epi32(ua), ib = _mm_cvttpd_epi32(ub);
-    __m128i c = _mm_packus_epi16(_mm_packs_epi32(_mm_unpacklo_epi64(ia, ib), _mm_setzero_si128()), _mm_setzero_si128());
+    __m128i c32 = _mm_unpacklo_epi64(ia, ib);
+    if (e) c32 = _mm_add_epi32(c32, _mm_and_si128(_mm_cmpeq_epi32(c32, _mm_setzero_si128()), vwrap));   /* 0 -> m */
+    __m128i c = _mm_packus_epi16(_mm_packs_epi32(c32, _mm_setzero_si128()), _mm_setzero_si128());
     int32_t four = _mm_cvtsi128_si32(c);
     memcpy(out + i, &four, 4);
     if (e) {
@@ -238,8 +241,13 @@ static int bin_bytes(const double *t, size_t count, size_t m, double lo, double 
       __m128d fa = _mm_sub_pd(ua, _mm_cvtepi32_pd(ia)), fb = _mm_sub_pd(ub, _mm_cvtepi32_pd(ib));
       int near = _mm_movemask_pd(_mm_or_pd(_mm_cmplt_pd(fa, vmargin), _mm_cmpgt_pd(fa, vupper))) |
                  (_mm_movemask_pd(_mm_or_pd(_mm_cmplt_pd(fb, vmargin), _mm_cmpgt_pd(fb, vupper))) << 2);
-      for (int l = 0; near; l++, near >>= 1)
-        if ((near & 1) && isfinite(t[i + l])) out[i + l] = edge_code(e, m, t[i + l], out[i + l]);
+      if (near) {
+        double u4[4];
+        _mm_storeu_pd(u4, ua);
+        _mm_storeu_pd(u4 + 2, ub);
+        for (int l = 0; l < 4; l++)
+          if (((near >> l) & 1) && isfinite(t[i + l])) out[i + l] = edge_code(e, m, t[i + l], (size_t)u4[l]);
+      }
     }
   }
   bad = _mm_movemask_pd(vbad) != 0;
@@ -251,11 +259,19 @@ static int bin_bytes(const double *t, size_t count, size_t m, double lo, double 
     u = u > 0 ? u : 0;
     u = u < top ? u : top;
     out[i] = (uint8_t)u;
-    if (e && isfinite(v)) out[i] = edge_code(e, m, v, out[i]);
+    if (e && isfinite(v)) out[i] = edge_code(e, m, v, (size_t)u);
   }
-  if (bad || !e) return bad;
-  for (i = 0; i < count; i++) out[i] = out[i] ? out[i] : (uint8_t)m;   /* count 0 wraps round to m */
-  return 0;
+  return bad;
+}
+
+/* Squeeze eight byte codes, each below 2^bits (bits <= 8), into the low 8 * bits bits of a word. */
+static inline uint64_t compress8(uint64_t x, unsigned bits) {
+  uint64_t low = (1ull << bits) - 1;
+  uint64_t m16 = low * 0x0001000100010001ull, m32 = ((1ull << (2 * bits)) - 1) * 0x0000000100000001ull;
+  x = (x & m16) | (((x >> 8) & m16) << bits);           /* 16-bit lanes hold 2 codes */
+  x = (x & m32) | (((x >> 16) & m32) << (2 * bits));    /* 32-bit lanes hold 4 codes */
+  uint64_t m64 = (1ull << (4 * bits)) - 1;
+  return (x & m64) | (((x >> 32) & m64) << (4 * bits));  /* 8 codes */
 }
 
 /* Fixed-range and original-edges binning fused with packing (bins <= 64, codes as bytes first). */
@@ -277,7 +293,27 @@ static int bin_pack_fixed(const double *t, size_t n, size_t d, const ibsh_binspe
   if (margin > 0.25) margin = 0.25;
   if (bin_bytes(t, n * d, m, lo, scale, spec->mode == IBSH_BIN_EDGES ? e : NULL, margin, codes))
     return fail_nonfinite(t, n, d);
-  if (w == 1) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const int little = 1;
+#else
+  const int little = 0;
+#endif
+  if (little && w == 1 && bits <= 8 && d <= 16) {
+    /* Eight byte codes at a time: one unaligned load, mask the row's bytes, compress to 8 * bits. */
+    memset(codes + n * d, 0, 8);
+    uint64_t mask1 = d >= 8 ? ~0ull : (1ull << (8 * d)) - 1, mask2 = d <= 8 ? 0 : d == 16 ? ~0ull : (1ull << (8 * (d - 8))) - 1;
+    for (size_t i = 0; i < n; i++) {
+      const uint8_t *c = codes + i * d;
+      uint64_t a, b = 0;
+      memcpy(&a, c, 8);
+      uint64_t key = compress8(a & mask1, bits);
+      if (mask2) {
+        memcpy(&b, c + 8, 8);
+        key |= compress8(b & mask2, bits) << (8 * bits);
+      }
+      words[i] = key;
+    }
+  } else if (w == 1) {
     for (size_t i = 0; i < n; i++) {
       const uint8_t *c = codes + i * d;
       uint64_t acc = 0;
@@ -325,7 +361,7 @@ static int bin_pack(const double *t, size_t n, size_t d, const ibsh_binspec *spe
     unsigned bits = bits_for(spec->bins);
     *w = words_per_row(d, bits);
     *words = malloc(n * *w * sizeof **words);
-    uint8_t *codes = malloc(n * d);
+    uint8_t *codes = malloc(n * d + 8);   /* 8 bytes of padding for word loads */
     if (!*words || !codes) rc = ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu x %zu values", n, d);
     else rc = bin_pack_fixed(t, n, d, spec, bits, *w, *words, codes);
     free(codes);
@@ -393,7 +429,7 @@ static int binned_fast(const double *t, size_t n, size_t d, const ibsh_binspec *
   if (words_per_row(d, bits) != 1) return IBSH_OK;
   size_t cap = 16, kc = ky ? ky : 1;
   while (cap < 2 * n) cap <<= 1;
-  size_t bcodes = align8(n * d), bwords = n * 8, bkeys = cap * 8, btotal = align8(cap * 4), bjoint = align8(cap * kc * 4);
+  size_t bcodes = align8(n * d + 8), bwords = n * 8, bkeys = cap * 8, btotal = align8(cap * 4), bjoint = align8(cap * kc * 4);
   char *base = scratch(bcodes + bwords + bkeys + btotal + bjoint + n * 4);
   if (!base) return ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu x %zu values", n, d);
   uint8_t *codes = (uint8_t *)base;
@@ -408,8 +444,8 @@ static int binned_fast(const double *t, size_t n, size_t d, const ibsh_binspec *
   uint32_t ycount[FAST_MAX_LABELS] = {0};
   size_t kt = 0;
   for (size_t i = 0; i < n; i++) {
-    uint64_t key = words[i], h = key * 0x9E3779B97F4A7C15ull;
-    size_t s = (size_t)(h ^ (h >> 29)) & mask;
+    uint64_t key = words[i], h = ibsh_hash_word(key);
+    size_t s = (size_t)h & mask;
     while (total[s] && keys[s] != key) s = (s + 1) & mask;
     if (!total[s]) {
       keys[s] = key;

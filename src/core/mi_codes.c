@@ -36,8 +36,8 @@ static int codes_words1(const uint64_t *rows, size_t n, uint32_t *ids, size_t *k
   uint32_t next = 0;
   size_t mask = cap - 1;
   for (size_t i = 0; i < n; i++) {
-    uint64_t key = rows[i], h = key * 0x9E3779B97F4A7C15ull;
-    size_t s = (size_t)(h ^ (h >> 29)) & mask;
+    uint64_t key = rows[i], h = ibsh_hash_word(key);
+    size_t s = (size_t)h & mask;
     for (;;) {
       uint32_t r = slot[s];
       if (r == 0) {
