@@ -132,6 +132,7 @@ function(run, d, opts)
   local plane, nlayers, lo, hi
   for s = 1, nsnap do
     local e = epochs:get(s)
+    e = math.tointeger(e) or e   -- snapshot epochs are integers: pass them as such
     local acts = run:activations(e, d.x)
     if type(acts) ~= "table" or #acts < 1 then
       error(F .. ": run:activations(" .. e .. ") returned no layers", 2)
