@@ -9,6 +9,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define IBSH_HAVE_AVX2_PATH 1
+#endif
 #include "error.h"
 #include "mi_discretise.h"
 
@@ -163,6 +167,60 @@ static inline uint8_t edge_code(const double *e, size_t m, double v, size_t g) {
   return (uint8_t)(g == 0 ? m : g);
 }
 
+#if IBSH_HAVE_AVX2_PATH
+/* The vector loop of bin_bytes with AVX2 (8 values per step), for CPUs that have it; the arithmetic is
+   the same sequence of IEEE operations as the SSE2 and scalar paths, so the codes are identical.
+   *done gets the number of values processed; returns nonzero when one of them is not finite. */
+__attribute__((target("avx2")))
+static int bin_bytes_avx2(const double *t, size_t count, size_t m, double lo, double scale, const double *e, double margin,
+                          double top, double shift, uint8_t *out, size_t *done) {
+  const __m256d vlo = _mm256_set1_pd(lo), vscale = _mm256_set1_pd(scale), vzero = _mm256_setzero_pd();
+  const __m256d vtop = _mm256_set1_pd(top), vshift = _mm256_set1_pd(shift), vinf = _mm256_set1_pd(INFINITY);
+  const __m256d vmargin = _mm256_set1_pd(margin), vupper = _mm256_set1_pd(1 - margin);
+  const __m256d vabs = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+  const __m128i vwrap = _mm_set1_epi32((int)m), zero = _mm_setzero_si128();
+  __m256d vbad = _mm256_setzero_pd();
+  size_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    __m256d a = _mm256_loadu_pd(t + i), b = _mm256_loadu_pd(t + i + 4);
+    vbad = _mm256_or_pd(vbad, _mm256_or_pd(_mm256_cmp_pd(_mm256_and_pd(a, vabs), vinf, _CMP_NLT_UQ),
+                                           _mm256_cmp_pd(_mm256_and_pd(b, vabs), vinf, _CMP_NLT_UQ)));
+    __m256d ua = _mm256_add_pd(_mm256_mul_pd(_mm256_sub_pd(a, vlo), vscale), vshift);
+    __m256d ub = _mm256_add_pd(_mm256_mul_pd(_mm256_sub_pd(b, vlo), vscale), vshift);
+    ua = _mm256_min_pd(_mm256_max_pd(ua, vzero), vtop);
+    ub = _mm256_min_pd(_mm256_max_pd(ub, vzero), vtop);
+    __m128i ia = _mm256_cvttpd_epi32(ua), ib = _mm256_cvttpd_epi32(ub);
+    __m128i ca = ia, cb = ib;
+    if (e) {   /* 0 -> m */
+      ca = _mm_add_epi32(ca, _mm_and_si128(_mm_cmpeq_epi32(ca, zero), vwrap));
+      cb = _mm_add_epi32(cb, _mm_and_si128(_mm_cmpeq_epi32(cb, zero), vwrap));
+    }
+    _mm_storel_epi64((__m128i *)(void *)(out + i), _mm_packus_epi16(_mm_packs_epi32(ca, cb), zero));
+    if (e) {
+      __m256d fa = _mm256_sub_pd(ua, _mm256_cvtepi32_pd(ia)), fb = _mm256_sub_pd(ub, _mm256_cvtepi32_pd(ib));
+      int near = _mm256_movemask_pd(_mm256_or_pd(_mm256_cmp_pd(fa, vmargin, _CMP_LT_OQ), _mm256_cmp_pd(fa, vupper, _CMP_GT_OQ))) |
+                 (_mm256_movemask_pd(_mm256_or_pd(_mm256_cmp_pd(fb, vmargin, _CMP_LT_OQ), _mm256_cmp_pd(fb, vupper, _CMP_GT_OQ))) << 4);
+      if (near) {
+        double u8[8];
+        _mm256_storeu_pd(u8, ua);
+        _mm256_storeu_pd(u8 + 4, ub);
+        for (int l = 0; l < 8; l++)
+          if (((near >> l) & 1) && isfinite(t[i + l])) out[i + l] = edge_code(e, m, t[i + l], (size_t)u8[l]);
+      }
+    }
+  }
+  *done = i;
+  return _mm256_movemask_pd(vbad) != 0;
+}
+
+/* Nonzero when the CPU runs AVX2 (checked once). */
+static int cpu_has_avx2(void) {
+  static int has = -1;
+  if (has < 0) has = __builtin_cpu_supports("avx2") ? 1 : 0;
+  return has;
+}
+#endif
+
 /* Bin codes of count values of t into bytes: fixed range (edges == NULL, codes 0..m-1) or the original
    edges (e[0] = -inf, e[1..m] edges, e[m + 1] = +inf; codes 1..m); margin is the distance (in units of
    bins) within which float32 rounding of the edges can change a code. Returns nonzero when a value is
@@ -172,6 +230,9 @@ static int bin_bytes(const double *t, size_t count, size_t m, double lo, double 
   const double top = e ? (double)m + 0.5 : (double)m - 0.5, shift = e ? 1.0 : 0.0;
   int bad = 0;
   size_t i = 0;
+#if IBSH_HAVE_AVX2_PATH
+  if (cpu_has_avx2()) bad = bin_bytes_avx2(t, count, m, lo, scale, e, margin, top, shift, out, &i);
+#endif
 #if defined(__SSE2__)
   const __m128d vlo = _mm_set1_pd(lo), vscale = _mm_set1_pd(scale), vzero = _mm_setzero_pd(), vtop = _mm_set1_pd(top);
   const __m128d vshift = _mm_set1_pd(shift), vinf = _mm_set1_pd(INFINITY), vmargin = _mm_set1_pd(margin);
@@ -207,7 +268,7 @@ static int bin_bytes(const double *t, size_t count, size_t m, double lo, double 
       }
     }
   }
-  bad = _mm_movemask_pd(vbad) != 0;
+  bad |= _mm_movemask_pd(vbad) != 0;
 #endif
   for (; i < count; i++) {
     double v = t[i];
