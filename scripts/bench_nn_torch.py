@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """PyTorch peer of scripts/bench_nn: the same training loops written the ordinary way
-(float64, one thread unless given). Usage: bench_nn_torch.py varu CSV EPOCHS | fashion ROWS [THREADS]."""
+(float64, one thread unless given). Usage: bench_nn_torch.py varu CSV EPOCHS | fashion ROWS [THREADS] | check RUNDIR CSV."""
 import sys
 import time
 
@@ -36,7 +36,7 @@ def varu(csv, epochs):
     opt = torch.optim.Adam(net.parameters(), lr=4e-4, eps=1e-8)
     lossf = torch.nn.CrossEntropyLoss()
     snapshots = []
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for epoch in range(epochs):
         with torch.no_grad():  # the snapshot: a forward pass of all 4096 inputs
             snapshots.append(net(x_all))
@@ -46,7 +46,7 @@ def varu(csv, epochs):
             loss = lossf(net(xb), yb)
             loss.backward()
             opt.step()
-    dt = time.perf_counter() - t0
+    dt = time.process_time() - t0
     with torch.no_grad():
         acc = (net(xtr).argmax(1) == ytr).double().mean().item()
     print(f"torch varu epochs/s {epochs / dt:.1f} train_acc {acc:.3f}")
@@ -60,19 +60,62 @@ def fashion(rows):
     net = mlp([784, 1024, 20, 20, 20, 10])
     opt = torch.optim.SGD(net.parameters(), lr=0.001)
     lossf = torch.nn.CrossEntropyLoss()
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for s in range(0, rows, 128):
         opt.zero_grad()
         loss = lossf(net(x[s:s + 128]), y[s:s + 128])
         loss.backward()
         opt.step()
-    dt = time.perf_counter() - t0
+    dt = time.process_time() - t0
     print(f"torch fashion seconds {dt:.3f}")
+
+
+def check(rundir, csv):
+    """Replay ibsh's runs sgd/ and adam/ (20 epochs of var_u, batch 512) from their initial weights in
+    PyTorch and print the largest weight difference at the end: SGD with momentum as torch.optim.SGD,
+    Adam in TensorFlow's form (eps added to the uncorrected sqrt(v))."""
+    import math
+    data = np.loadtxt(csv, delimiter=",", skiprows=1)
+    x = torch.tensor(data[:, :12])
+    y = torch.tensor(data[:, 12], dtype=torch.long)
+    for name in ("sgd", "adam"):
+        d = f"{rundir}/{name}"
+        ws = [torch.tensor(np.load(f"{d}/W{l}.npy")[0], requires_grad=True) for l in range(1, 7)]
+        bs = [torch.tensor(np.load(f"{d}/b{l}.npy")[0], requires_grad=True) for l in range(1, 7)]
+        ps = ws + bs
+        m = [torch.zeros_like(p) for p in ps]
+        v = [torch.zeros_like(p) for p in ps]
+        sgd = torch.optim.SGD(ps, lr=0.1, momentum=0.9)
+        t = 0
+        for _ in range(20):
+            for s in range(0, 4096, 512):
+                for p in ps:
+                    p.grad = None
+                h = x[s:s + 512]
+                for l in range(6):
+                    h = h @ ws[l] + bs[l]
+                    if l < 5:
+                        h = torch.tanh(h)
+                torch.nn.functional.cross_entropy(h, y[s:s + 512]).backward()
+                if name == "sgd":
+                    sgd.step()
+                    continue
+                t += 1
+                lr_t = 0.01 * math.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+                with torch.no_grad():
+                    for i, p in enumerate(ps):
+                        m[i] += (p.grad - m[i]) * (1 - 0.9)
+                        v[i] += (p.grad * p.grad - v[i]) * (1 - 0.999)
+                        p -= lr_t * m[i] / (torch.sqrt(v[i]) + 1e-8)
+        diff = max(np.abs(ws[l].detach().numpy() - np.load(f"{d}/W{l + 1}.npy")[-1]).max() for l in range(6))
+        print(f"check {name}: max |W(ibsh) - W(torch)| after 20 epochs = {diff:.2e}")
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "varu":
         varu(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "check":
+        check(sys.argv[2], sys.argv[3])
     else:
         torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
         fashion(int(sys.argv[2]))

@@ -40,6 +40,31 @@ for j, w in ipairs(want) do assert(codes:get(1, j) == w, "30 bins: code of colum
 codes = mi.discretise(tensor.new{{-3, -1, -0.99, 0, 0.99, 1, 1.5}}, {edges = 30})
 want = {30, 1, 1, 15, 29, 30, 30}
 for j, w in ipairs(want) do assert(codes:get(1, j) == w, "30 edges: code of column " .. j .. " is " .. codes:get(1, j)) end
+-- Values on and next to the float32 edges of the original code: the fast binning path of mi.binned
+-- (SIMD guess plus exact correction near edges) gives the same partition as mi.discretise (binary search):
+-- with Y = those codes, I(T;Y) = H(T) = H(Y).
+local function f32(v) return (string.unpack("f", string.pack("f", v))) end
+local vals = {}
+for i = 0, 29 do
+  local e = f32(-1 + 2 * i / 29)
+  for _, dv in ipairs{0, 1e-15, -1e-15, 1e-9, -1e-9, 0.01, -0.01} do vals[#vals + 1] = e + dv end
+end
+vals[#vals + 1], vals[#vals + 2], vals[#vals + 3] = -5, 5, -1.0000001
+local tv = tensor.new(vals)
+local cv = mi.discretise(tv, {edges = 30})
+local ix, iy = mi.binned(tv, cv, {edges = 30})
+local hcodes = mi.entropy(cv)
+near(ix, hcodes, 1e-12, "fast path H(T) = H(codes)")
+near(iy, hcodes, 1e-12, "fast path partition = mi.discretise partition")
+-- The same for 30 equal bins on [-1, 1] with values on the bin edges.
+vals = {}
+for i = 0, 30 do for _, dv in ipairs{0, 1e-15, -1e-15} do vals[#vals + 1] = -1 + 2 * i / 30 + dv end end
+tv = tensor.new(vals)
+cv = mi.discretise(tv)
+ix, iy = mi.binned(tv, cv)
+near(ix, mi.entropy(cv), 1e-12, "fixed bins: fast path H(T) = H(codes)")
+near(iy, mi.entropy(cv), 1e-12, "fixed bins: fast path partition = mi.discretise partition")
+
 -- Fixed width (Saxe et al.): floor(v / 0.07), unbounded.
 codes = mi.discretise(tensor.new{{-0.07, 0, 0.069, 0.0701, 7.01}}, {binsize = 0.07})
 want = {-1, 0, 0, 1, 100}
@@ -63,6 +88,15 @@ local codes10 = mi.discretise(g10, {adaptive = true, bins = 4})
 for i = 1, 60 do for j = 1, 2 do assert(codes10:get(i, j) == codes:get(i, j), "adaptive bins are scale-free") end end
 -- One unit, 8 rows, 2 adaptive bins: 4 rows per bin -> H(T) = 1 bit.
 near(mi.binned(tensor.new{5, 1, 7, 3, 2, 8, 6, 4}, nil, {adaptive = true, bins = 2}), 1, 1e-12, "adaptive H(T)")
+
+-- unique = true takes the quantiles of the distinct values (Chelombiev et al.): values 0 0 0 0 1 2 3,
+-- 2 bins: distinct values 0 1 2 3 -> inner edge 2 -> codes 0 0 0 0 0 1 1 -> H(T) = h(2/7).
+-- Pooled values: inner edge = sorted[3] = 0 -> every value is in the upper bin -> H(T) = 0.
+local tied = tensor.new{0, 0, 0, 0, 1, 2, 3}
+local h27 = -(2 / 7 * math.log(2 / 7, 2) + 5 / 7 * math.log(5 / 7, 2))
+near(mi.binned(tied, nil, {adaptive = true, bins = 2, unique = true}), h27, 1e-12, "adaptive unique")
+near(mi.binned(tied, nil, {adaptive = true, bins = 2}), 0, 1e-12, "adaptive pooled with ties")
+fails("needs adaptive", mi.binned, tied, nil, {unique = true})
 
 -- 4. var_u raw inputs: all 4096 rows distinct -> I(X;T) = 12 bits, I(T;Y) = H(Y) = 0.99916 bits.
 local d = U.load_var_u()

@@ -58,8 +58,8 @@ v = mi.ksg(xd, tensor.new(cube), {unit = "nats", algorithm = 2})
 assert(v >= sat - 1 / 3 - 0.05 and v <= sat + 0.05, "I(x; x^3) saturates (algorithm 2): " .. v)
 
 -- Brute force (the oracle) and the k-d tree give identical numbers, both algorithms, multi-D.
-local xb, yb = U.gaussian_pairs(2000, 3, 0.6, 31)
-local yb2 = mi._rows(yb, tensor.new((function() local t = {} for i = 1, 2000 do t[i] = i end return t end)()))
+local xb, yb = U.gaussian_pairs(1000, 3, 0.6, 31)
+local yb2 = mi._rows(yb, tensor.new((function() local t = {} for i = 1, 1000 do t[i] = i end return t end)()))
 for alg = 1, 2 do
   for _, k in ipairs{1, 3, 8} do
     local a = mi.ksg(xb, yb2, {k = k, algorithm = alg, unit = "nats"})
@@ -73,6 +73,19 @@ for i = 1, 500 do grid[i] = {i % 7, (i * 3) % 5}; gy[i] = (i % 7 + i % 3) % 4 en
 local a = mi.ksg(tensor.new(grid), tensor.new(gy), {noise = 0})
 local b = mi.ksg(tensor.new(grid), tensor.new(gy), {noise = 0, brute = true})
 assert(a == b, "tree and brute force agree on tied data")
+-- 1-D marginals use sorted arrays: exact agreement with brute force, continuous and tied data.
+local xs1, ys1 = U.gaussian_pairs(2500, 1, 0.9, 15)
+for alg = 1, 2 do
+  assert(mi.ksg(xs1, ys1, {algorithm = alg, k = 4}) == mi.ksg(xs1, ys1, {algorithm = alg, k = 4, brute = true}),
+    "1-D tree == brute force, algorithm " .. alg)
+end
+local tx, ty = {}, {}
+for i = 1, 400 do tx[i] = i % 5; ty[i] = (i * 7) % 3 + (i % 5 == 0 and 1 or 0) end
+for _, k in ipairs{1, 3, 10} do
+  a = mi.ksg(tensor.new(tx), tensor.new(ty), {noise = 0, k = k})
+  b = mi.ksg(tensor.new(tx), tensor.new(ty), {noise = 0, k = k, brute = true})
+  assert(a == b, "1-D tied data: tree " .. a .. " == brute " .. b .. " at k = " .. k)
+end
 -- Same seed, same bits; another seed moves only the tie-breaking noise.
 assert(mi.ksg(x4, y4, {seed = 5}) == mi.ksg(x4, y4, {seed = 5}), "seeded noise is reproducible")
 near(mi.ksg(x4, y4, {seed = 5}), mi.ksg(x4, y4, {seed = 6}), 1e-6, "noise only breaks ties")
@@ -82,6 +95,9 @@ local xc = U.gaussian_pairs(4000, 1, 0, 41)
 local lab = {}
 for i = 1, 4000 do lab[i] = xc:get(i, 1) > 0 and 1 or 0 end
 near(mi.ksg(xc, tensor.new(lab), {discrete_y = true, unit = "nats"}), math.log(2), 0.03, "mixed KSG, y = [x > 0]")
+-- 0/1 labels are recognised without the option (integers, at most 16 values); discrete_y = false opts out.
+assert(mi.ksg(xc, tensor.new(lab), {unit = "nats"}) == mi.ksg(xc, tensor.new(lab), {discrete_y = true, unit = "nats"}),
+  "labels detected")
 -- Labels independent of x: near 0.
 local rl = {}
 for i = 1, 4000 do rl[i] = i % 2 end

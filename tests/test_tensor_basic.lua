@@ -100,7 +100,7 @@ same(T.cat({T.ones(2, 1), T.zeros(2, 2)}, 2), {1, 0, 0, 1, 0, 0}, "cat columns")
 
 -- printing: header with type and shape, aligned columns, summarised beyond 1000 elements
 local s = tostring(T.new{{1, 2.5}, {-3, 4}})
-assert(s:find("ibsh.Tensor float64 2x2", 1, true), "tostring header: " .. s)
+assert(s:find("ibsh.Tensor of size 2x2, float64", 1, true), "tostring header: " .. s)
 assert(s:find("2.5000", 1, true) and s:find("-3.0000", 1, true), "tostring values: " .. s)
 local big = tostring(T.zeros(100, 100))
 assert(big:find("...", 1, true) and #big < 2000, "large tensors are summarised")
@@ -111,4 +111,14 @@ fails(function() T.new{{1, "x"}} end, "not a number", "non-number")
 fails(function() T.zeros(-1) end, "tensor.zeros: negative size", "negative size")
 fails(function() T.zeros(1e6, 1e6, 1e6) end, "tensor.zeros", "absurd size")
 fails(function() a.foo = 1 end, "cannot set field", "setting a field")
+-- every function and method has help text with a signature and an example
+local help = require "ibsh.core.help"
+local function documented(f, name)
+  local text = help.get(f)
+  assert(text and text:find("\n\n", 1, true) and text:find("Example:", 1, true), name .. " lacks help text")
+end
+for name, f in pairs(getmetatable(a).__methods) do documented(f, "Tensor:" .. name) end
+for name, f in pairs(T) do if type(f) == "function" then documented(f, "tensor." .. name) end end
+documented(T.rng, "tensor.rng")
+documented(T.rng.new, "tensor.rng.new")
 print("OK")

@@ -145,6 +145,28 @@ fails(function() T.load(tmp .. ".gz") end, "tensor.load: " .. tmp .. ".gz", "tru
 os.remove(tmp .. ".idx")
 os.remove(tmp .. ".gz")
 
+-- random corruption (byte changes and truncations): every load either succeeds or raises a clean error
+local rng = T.rng(11)
+for _, fixture in ipairs{"tensor_f8.npy", "tensor_fortran.npy", "tensor_images-idx3-ubyte", "tensor_images-idx3-ubyte.gz"} do
+  local bytes = read(data .. fixture)
+  local ext = fixture:match("%.npy$") and ".npy" or fixture:match("%.gz$") and ".gz" or ".idx"
+  for trial = 1, 150 do
+    local b = bytes
+    if trial % 3 == 0 then
+      b = b:sub(1, rng:randint(0, #b - 1))
+    else
+      for _ = 1, rng:randint(1, 3) do
+        local at = rng:randint(1, #b)
+        b = b:sub(1, at - 1) .. string.char(rng:randint(0, 255)) .. b:sub(at + 1)
+      end
+    end
+    write(tmp .. ext, b)
+    local ok, err = pcall(T.load, tmp .. ext)
+    assert(ok or tostring(err):find("^tensor%.load: "), "corrupted " .. fixture .. " gave: " .. tostring(err))
+  end
+  os.remove(tmp .. ext)
+end
+
 -- writes are atomic: a failed write leaves no file behind
 fails(function() T.ones(2):save("/nonexistent-dir/x.npy") end, "cannot write", "unwritable directory")
 print("OK")

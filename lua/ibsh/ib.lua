@@ -1,4 +1,23 @@
 -- ibsh.ib: the public ib module (C core in src/lua/lib.c, Lua additions here).
 local M = require "ibsh.core.ib"
+local help = require "ibsh.core.help"
+
+-- Distance of a layer's point below the curve: curve:at(ixt) - ity (numbers or equal-shaped tensors).
+function M.gap(curve, ixt, ity)
+  if type(ixt) == "number" then
+    if type(ity) ~= "number" then error("ib.gap: ity must be a number when ixt is", 2) end
+    return curve:at(ixt) - ity
+  end
+  local ok, at = pcall(curve.at, curve, ixt)
+  if not ok then error("ib.gap: " .. tostring(at), 2) end
+  local ok2, d = pcall(function() return at - ity end)
+  if not ok2 then error("ib.gap: ixt and ity must be numbers or tensors of the same shape", 2) end
+  return d
+end
+help.set(M.gap, "ib.gap",
+  "ib.gap(curve, ixt, ity) -> number\n\n" ..
+  "How far a point (I(X;T), I(T;Y)) in bits lies below the IB curve: curve:at(ixt) - ity (positive below the bound, " ..
+  "about 0 on it, negative above it, which only estimation error can produce). ixt and ity may be tensors.\n\n" ..
+  "Example: print(ib.gap(ib.curve(d:joint()), 3.2, 0.91))")
 
 return M

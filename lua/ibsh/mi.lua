@@ -26,6 +26,20 @@ local function as_vector(v, fname, what)
   error(fname .. ": " .. what .. " must be a tensor or an array of numbers, got " .. type(v), 3)
 end
 
+-- Percentile of a sorted Lua array (linear interpolation between order statistics).
+local function quantile(sorted, q)
+  local n = #sorted
+  local pos = q * (n - 1) + 1
+  local lo = math.floor(pos)
+  local hi = math.min(lo + 1, n)
+  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo])
+end
+
+-- Seed of repetition i derived from the user's seed (distinct streams, same bits every run).
+local function rep_seed(seed, i)
+  return seed * 1000003 + i
+end
+
 -- The estimator functions of mi.infoplane: each maps (t, dataset, opts, ctx) -> I(X;T), I(T;Y).
 local estimators = {}
 
@@ -56,7 +70,7 @@ estimators.ksg = function(t, d, opts)
 end
 
 def("infoplane", [[
-mi.infoplane(run, d [, opts]) -> plane, epochs
+mi.infoplane(run, d [, opts]) -> plane, epochs [, lo, hi]
 
 The information plane of a training run: for every snapshot epoch of run (run:epochs()) and every
 layer of run:activations(e, d.x), the estimate of I(X;T) and I(T;Y) on the dataset d = {x = inputs,
@@ -65,10 +79,12 @@ dimension: I(X;T), I(T;Y)), epochs a vector of the snapshot epochs. Options: est
 (default: mi.binned, options bins, range, edges, binsize, unit) | "adaptive" (equal-mass bins per layer
 and epoch; bins) | "kde" (mi.kde: noise_var, bound, unit) | "ksg" (mi.ksg(d.x, t) and the mixed
 continuous-discrete KSG for I(T;Y); k, unit, seed); epochs = a vector or array of epochs to use (a
-subset of run:epochs()); any other option goes to the estimator. For binning, inputs that repeat in
-d.x are handled by H(T|X) with X as row identities.
+subset of run:epochs()); bootstrap = B (with seed = 1, level = 0.95) adds error bars: the rows of d
+are resampled with replacement B times (the same draws for every snapshot and layer), and lo, hi
+are [snapshots x layers x 2] tensors of the percentile interval; any other option goes to the
+estimator. For binning, inputs that repeat in d.x are handled by H(T|X) with X as row identities.
 
-Example: local plane, epochs = mi.infoplane(run, d, {estimator = "bin", bins = 30})]],
+Example: local plane, epochs, lo, hi = mi.infoplane(run, d, {estimator = "kde", bootstrap = 50})]],
 function(run, d, opts)
   local F = "mi.infoplane"
   if run == nil or (type(run) ~= "table" and type(run) ~= "userdata") then
@@ -84,7 +100,16 @@ function(run, d, opts)
   if not estimate then
     error(F .. ": unknown estimator '" .. tostring(name) .. "' (known: bin, adaptive, kde, ksg)", 2)
   end
-  local eopts = without(opts, {estimator = true, epochs = true})
+  local eopts = without(opts, {estimator = true, epochs = true, bootstrap = true, level = true})
+  local nboot = opts.bootstrap
+  if nboot ~= nil and (math.type(nboot) ~= "integer" or nboot < 2) then
+    error(F .. ": option 'bootstrap' must be an integer >= 2", 2)
+  end
+  local level = opts.level or 0.95
+  if type(level) ~= "number" or not (level > 0 and level < 1) then error(F .. ": option 'level' must be in (0, 1)", 2) end
+  local seed = opts.seed or 1
+  if name ~= "ksg" then eopts.seed = nil end
+  if math.type(seed) ~= "integer" then error(F .. ": option 'seed' must be an integer", 2) end
   local epochs = opts.epochs and as_vector(opts.epochs, F, "option 'epochs'") or run:epochs()
   local nsnap = epochs:size(1)
   if nsnap < 1 then error(F .. ": the run has no snapshots", 2) end
@@ -93,9 +118,21 @@ function(run, d, opts)
     local ids, k = M.row_ids(d.x)
     if k < d.x:size(1) then ctx.xids = ids end
   end
-  local plane, nlayers
+  -- Bootstrap draws shared by every snapshot and layer: row indices, resampled dataset, input ids.
+  local draws = {}
+  if nboot then
+    local n = d.x:size(1)
+    local ids = ctx.xids
+    for b = 1, nboot do
+      local idx = M._indices(n, rep_seed(seed, b), "boot")
+      local db = {x = M._rows(d.x, idx), y = M._rows(d.y, idx)}
+      draws[b] = {idx = idx, d = db, ctx = {xids = (name == "bin" or name == "adaptive") and (ids and M._rows(ids, idx) or idx) or nil}}
+    end
+  end
+  local plane, nlayers, lo, hi
   for s = 1, nsnap do
     local e = epochs:get(s)
+    e = math.tointeger(e) or e   -- snapshot epochs are integers: pass them as such
     local acts = run:activations(e, d.x)
     if type(acts) ~= "table" or #acts < 1 then
       error(F .. ": run:activations(" .. e .. ") returned no layers", 2)
@@ -103,6 +140,7 @@ function(run, d, opts)
     if not plane then
       nlayers = #acts
       plane = tensor.zeros(nsnap, nlayers, 2)
+      if nboot then lo, hi = tensor.zeros(nsnap, nlayers, 2), tensor.zeros(nsnap, nlayers, 2) end
     elseif #acts ~= nlayers then
       error(F .. ": snapshot " .. e .. " has " .. #acts .. " layers, expected " .. nlayers, 2)
     end
@@ -111,10 +149,26 @@ function(run, d, opts)
       if not ok then error(ixt:find("^mi%.") and ixt or (F .. ": " .. tostring(ixt)), 2) end
       plane:set(s, l, 1, ixt)
       plane:set(s, l, 2, ity)
+      if nboot then
+        local bx, by = {}, {}
+        for b, draw in ipairs(draws) do
+          local okb, vx, vy = pcall(estimate, M._rows(acts[l], draw.idx), draw.d, eopts, draw.ctx)
+          if not okb then error(vx:find("^mi%.") and vx or (F .. ": " .. tostring(vx)), 2) end
+          bx[b], by[b] = vx, vy
+        end
+        table.sort(bx)
+        table.sort(by)
+        local alpha = (1 - level) / 2
+        lo:set(s, l, 1, quantile(bx, alpha))
+        hi:set(s, l, 1, quantile(bx, 1 - alpha))
+        lo:set(s, l, 2, quantile(by, alpha))
+        hi:set(s, l, 2, quantile(by, 1 - alpha))
+      end
     end
   end
   local eout = tensor.zeros(nsnap)
   for s = 1, nsnap do eout:set(s, epochs:get(s)) end
+  if nboot then return plane, eout, lo, hi end
   return plane, eout
 end)
 
@@ -184,11 +238,6 @@ local function resampling_options(opts, fname, known)
   return opts, n, seed
 end
 
--- Seed of repetition i derived from the user's seed (distinct streams, same bits every run).
-local function rep_seed(seed, i)
-  return seed * 1000003 + i
-end
-
 def("permutation_test", [[
 mi.permutation_test(f, x, y [, opts]) -> p, observed, null
 
@@ -248,15 +297,8 @@ function(f, x, y, opts)
     values[i] = v
   end
   table.sort(values)
-  -- Percentile interval with linear interpolation between order statistics.
-  local function quantile(q)
-    local pos = q * (n - 1) + 1
-    local lo = math.floor(pos)
-    local hi = math.min(lo + 1, n)
-    return values[lo] + (pos - lo) * (values[hi] - values[lo])
-  end
   local alpha = (1 - level) / 2
-  return estimate, quantile(alpha), quantile(1 - alpha), samples
+  return estimate, quantile(values, alpha), quantile(values, 1 - alpha), samples
 end)
 
 return M

@@ -22,9 +22,47 @@ static uint64_t hash_row(const uint64_t *row, size_t d) {
   return h ^ (h >> 31);
 }
 
+/* One-word rows: the keys live in the table itself (no indirection to the rows). */
+static int codes_words1(const uint64_t *rows, size_t n, uint32_t *ids, size_t *k) {
+  size_t cap = 16;
+  while (cap < 2 * n) cap <<= 1;
+  uint64_t *keys = malloc(cap * sizeof *keys);
+  uint32_t *slot = calloc(cap, sizeof *slot);      /* 0 = empty, else id + 1 */
+  if (!keys || !slot) {
+    free(keys);
+    free(slot);
+    return ibsh_fail(IBSH_ENOMEM, "out of memory coding %zu rows", n);
+  }
+  uint32_t next = 0;
+  size_t mask = cap - 1;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t key = rows[i], h = ibsh_hash_word(key);
+    size_t s = (size_t)h & mask;
+    for (;;) {
+      uint32_t r = slot[s];
+      if (r == 0) {
+        slot[s] = ++next;
+        keys[s] = key;
+        ids[i] = next - 1;
+        break;
+      }
+      if (keys[s] == key) {
+        ids[i] = r - 1;
+        break;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+  free(keys);
+  free(slot);
+  *k = next;
+  return IBSH_OK;
+}
+
 /* Give each of n rows of d 64-bit words a dense id, equal rows sharing one; *k gets the number of ids. */
 int ibsh_codes_rows(const uint64_t *rows, size_t n, size_t d, uint32_t *ids, size_t *k) {
   if (n > 0x7fffffffu) return ibsh_fail(IBSH_ENOMEM, "too many rows (%zu)", n);
+  if (d == 1) return codes_words1(rows, n, ids, k);
   size_t cap = 16;
   while (cap < 2 * n) cap <<= 1;
   uint32_t *slot = calloc(cap, sizeof *slot);      /* 0 = empty, else row index + 1 */
@@ -80,10 +118,28 @@ int ibsh_codes_doubles(const double *rows, size_t n, size_t d, uint32_t *ids, si
 
 /* Dense ids of n labels that must be finite non-negative integers (error names the row). */
 int ibsh_codes_labels(const double *labels, size_t n, uint32_t *ids, size_t *k) {
-  for (size_t i = 0; i < n; i++) {
+  /* Fast path, one pass: labels below 64 map straight to ids in order of first appearance. */
+  uint32_t small[64];
+  for (size_t c = 0; c < 64; c++) small[c] = UINT32_MAX;
+  uint32_t next = 0;
+  size_t i = 0;
+  for (; i < n; i++) {
+    double v = labels[i];
+    if (!(v >= 0 && v < 64)) break;
+    size_t c = (size_t)v;
+    if ((double)c != v) break;
+    if (small[c] == UINT32_MAX) small[c] = next++;
+    ids[i] = small[c];
+  }
+  if (i == n) {
+    *k = next;
+    return IBSH_OK;
+  }
+  /* General path: check every label, then code them by hashing. */
+  for (i = 0; i < n; i++) {
     double v = labels[i];
     if (!isfinite(v)) return ibsh_fail(IBSH_EINVAL, "label %g at row %zu is not finite", v, i + 1);
-    if (v != floor(v) || v < 0)
+    if (!(v >= 0 && v < 9.0e15) || (double)(int64_t)v != v)
       return ibsh_fail(IBSH_EINVAL, "label %g at row %zu is not a non-negative integer", v, i + 1);
   }
   return ibsh_codes_doubles(labels, n, 1, ids, k);
@@ -110,7 +166,7 @@ int ibsh_codes_entropy(const uint32_t *ids, size_t n, size_t k, double *h, size_
   for (size_t c = 0; c < k; c++) {
     if (count[c] == 0) continue;
     m++;
-    s += (double)count[c] * log((double)count[c]);
+    if (count[c] > 1) s += (double)count[c] * log((double)count[c]);   /* 1 log 1 = 0 */
   }
   free(count);
   double hv = log((double)n) - s / (double)n;

@@ -8,6 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A well-mixed 64-bit hash of one word (every input bit affects the low bits; splitmix64 finaliser). */
+static inline uint64_t ibsh_hash_word(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
 /* Give each of n rows of d 64-bit words a dense id, equal rows sharing one; *k gets the number of ids. */
 int ibsh_codes_rows(const uint64_t *rows, size_t n, size_t d, uint32_t *ids, size_t *k);
 

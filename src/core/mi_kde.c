@@ -12,15 +12,25 @@
 
 #define KDE_BLOCK 256
 
-/* -mean_i ln[(1/n) sum_j exp(-|t_i - t_j|^2 / width)] over n rows of d columns (blocked dgemm + logsumexp). */
+/* -mean_i ln[(1/n) sum_j exp(-|t_i - t_j|^2 / width)] over n rows of d columns (blocked dgemm + logsumexp).
+   Distances are symmetric, so each block of rows is multiplied only with the rows from its own start on,
+   and every term exp(-D_ij / width) is added to both row sums. D >= 0 and the self term is exactly 1, so
+   each row sum lies in [1, n] and its logarithm is stable without a max shift (the log-sum-exp reference
+   point is the row maximum, 0). Terms with D / width > 745.2 are exactly 0 in double precision and are
+   skipped without calling exp. */
 int ibsh_kde_term(const double *t, size_t n, size_t d, double width, double *out) {
   if (n == 0 || d == 0) return ibsh_fail(IBSH_EINVAL, "empty input (%zu x %zu)", n, d);
-  size_t block = n < KDE_BLOCK ? n : KDE_BLOCK;
+  size_t block = ((size_t)8 << 20) / n;   /* keep the block of distances near 64 MB at most */
+  if (block > KDE_BLOCK) block = KDE_BLOCK;
+  if (block < 8) block = 8;
+  if (block > n) block = n;
   double *c = malloc(n * d * sizeof *c), *norms = malloc(n * sizeof *norms), *g = malloc(block * n * sizeof *g);
-  if (!c || !norms || !g) {
+  double *sums = calloc(n, sizeof *sums);
+  if (!c || !norms || !g || !sums) {
     free(c);
     free(norms);
     free(g);
+    free(sums);
     return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu x %zu distances", block, n);
   }
   /* Centre the columns: distances do not change and the norm expansion loses less to cancellation. */
@@ -35,32 +45,37 @@ int ibsh_kde_term(const double *t, size_t n, size_t d, double width, double *out
     for (size_t j = 0; j < d; j++) s += c[i * d + j] * c[i * d + j];
     norms[i] = s;
   }
-  double total = 0, logn = log((double)n);
+  const double inv = 1 / width, cutoff = 745.2;
   int rc = IBSH_OK;
   for (size_t b0 = 0; b0 < n; b0 += block) {
     if (ibsh_interrupted()) {
       rc = ibsh_fail(IBSH_EINTR, "interrupted");
       break;
     }
-    size_t rows = n - b0 < block ? n - b0 : block;
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)n, (int)d, 1.0, c + b0 * d, (int)d,
-                c, (int)d, 0.0, g, (int)n);
+    size_t rows = n - b0 < block ? n - b0 : block, cols = n - b0;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)cols, (int)d, 1.0, c + b0 * d, (int)d,
+                c + b0 * d, (int)d, 0.0, g, (int)cols);
     for (size_t r = 0; r < rows; r++) {
-      double *row = g + r * n, ni = norms[b0 + r], dmin = INFINITY;
-      for (size_t j = 0; j < n; j++) {
-        double dist = ni + norms[j] - 2 * row[j];
-        if (dist < 0) dist = 0;
-        row[j] = dist;
-        if (dist < dmin) dmin = dist;
+      size_t i = b0 + r;
+      const double *row = g + r * cols, ni = norms[i];
+      double si = 1;   /* the self term: D_ii = 0 */
+      for (size_t jj = r + 1; jj < cols; jj++) {
+        double x = (ni + norms[b0 + jj] - 2 * row[jj]) * inv;
+        if (x < cutoff) {
+          double e = exp(x > 0 ? -x : 0);
+          si += e;
+          sums[b0 + jj] += e;
+        }
       }
-      double s = 0, inv = 1 / width;
-      for (size_t j = 0; j < n; j++) s += exp(-(row[j] - dmin) * inv);
-      total += -(-dmin * inv + log(s) - logn);
+      sums[i] += si;
     }
   }
+  double total = 0, logn = log((double)n);
+  for (size_t i = 0; i < n; i++) total += logn - log(sums[i]);
   free(c);
   free(norms);
   free(g);
+  free(sums);
   if (rc) return rc;
   *out = total / (double)n;
   return IBSH_OK;

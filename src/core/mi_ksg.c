@@ -12,27 +12,132 @@
 #include "mi_special.h"
 #include "rng.h"
 
-/* A searchable point set: a k-d tree, or the raw rows for brute force. */
+/* A searchable point set: a k-d tree (plus a sorted copy for 1-D counts), or the raw rows for brute force. */
 typedef struct point_set {
   ibsh_kdtree tree;
+  double *sorted;       /* 1-D sets: the values in ascending order */
+  size_t *rank;         /* 1-D sets: sorted position of each row */
   const double *pts;
   size_t n, dim;
   int brute;
 } point_set;
 
-/* Prepare a point set over n rows of dim columns. */
-static int set_init(point_set *s, const double *pts, size_t n, size_t dim, int brute) {
+/* Sort n finite doubles ascending (LSD radix sort on order-preserving 64-bit keys, carrying row ids):
+   sorted gets the values and rank[i] the sorted position of row i. */
+static int radix_sort_ranked(const double *v, size_t n, double *sorted, size_t *rank) {
+  uint64_t *ka = malloc(n * sizeof *ka), *kb = malloc(n * sizeof *kb);
+  size_t *ia = malloc(n * sizeof *ia), *ib = malloc(n * sizeof *ib);
+  if (!ka || !kb || !ia || !ib) {
+    free(ka);
+    free(kb);
+    free(ia);
+    free(ib);
+    return ibsh_fail(IBSH_ENOMEM, "out of memory sorting %zu values", n);
+  }
+  for (size_t i = 0; i < n; i++) {
+    double x = v[i] == 0 ? 0 : v[i];   /* -0 sorts with +0 */
+    uint64_t u;
+    memcpy(&u, &x, 8);
+    ka[i] = (u >> 63) ? ~u : u | 0x8000000000000000ull;   /* unsigned order = numeric order */
+    ia[i] = i;
+  }
+  for (unsigned shift = 0; shift < 64; shift += 8) {
+    size_t count[257] = {0};
+    for (size_t i = 0; i < n; i++) count[((ka[i] >> shift) & 255) + 1]++;
+    int single = 0;
+    for (int c = 1; c <= 256; c++) single |= count[c] == n;
+    if (single) continue;   /* one bucket holds everything: the pass would not move anything */
+    for (int c = 0; c < 256; c++) count[c + 1] += count[c];
+    for (size_t i = 0; i < n; i++) {
+      size_t pos = count[(ka[i] >> shift) & 255]++;
+      kb[pos] = ka[i];
+      ib[pos] = ia[i];
+    }
+    uint64_t *tk = ka;
+    ka = kb;
+    kb = tk;
+    size_t *ti = ia;
+    ia = ib;
+    ib = ti;
+  }
+  for (size_t p = 0; p < n; p++) {
+    sorted[p] = v[ia[p]] == 0 ? 0 : v[ia[p]];
+    rank[ia[p]] = p;
+  }
+  free(ka);
+  free(kb);
+  free(ia);
+  free(ib);
+  return IBSH_OK;
+}
+
+/* Prepare a point set over n rows of dim columns; counts_only sets of one column need no tree. */
+static int set_init(point_set *s, const double *pts, size_t n, size_t dim, int brute, int counts_only) {
   memset(s, 0, sizeof *s);
   s->pts = pts;
   s->n = n;
   s->dim = dim;
   s->brute = brute;
-  return brute ? IBSH_OK : ibsh_kdtree_build(&s->tree, pts, n, dim);
+  if (brute) return IBSH_OK;
+  if (dim == 1) {
+    s->sorted = malloc(n * sizeof *s->sorted);
+    s->rank = malloc(n * sizeof *s->rank);
+    if (!s->sorted || !s->rank) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu points", n);
+    int rc = radix_sort_ranked(pts, n, s->sorted, s->rank);
+    if (rc || counts_only) return rc;
+  }
+  return ibsh_kdtree_build(&s->tree, pts, n, dim);
 }
 
 /* Free a point set. */
 static void set_free(point_set *s) {
   if (!s->brute) ibsh_kdtree_free(&s->tree);
+  free(s->sorted);
+  free(s->rank);
+  s->sorted = NULL;
+  s->rank = NULL;
+}
+
+/* Within distance r of q by the same test as the brute-force count. */
+static inline int within(double v, double q, double r, int inclusive) {
+  double d = fabs(v - q);
+  return inclusive ? d <= r : d < r;
+}
+
+/* 1-D count on sorted values with the exact brute-force predicate. The rows within r of q form one run
+   that contains position p (a row equal to q) unless it is empty; it is found by galloping outwards
+   from p and binary searches on the last step, so the cost grows with log(count), not log(n). */
+static size_t sorted_count(const double *v, size_t n, size_t p, double r, int inclusive) {
+  double q = v[p];
+  if (!within(q, q, r, inclusive)) return 0;
+  size_t step = 1, a = p, b;   /* right end: first index > p not within */
+  while (a + step < n && within(v[a + step], q, r, inclusive)) {
+    a += step;
+    step *= 2;
+  }
+  b = a + step < n ? a + step : n;   /* v[a] within, v[b] not (or b = n) */
+  while (b - a > 1) {
+    size_t m = a + (b - a) / 2;
+    if (within(v[m], q, r, inclusive)) a = m;
+    else b = m;
+  }
+  size_t right = b;
+  step = 1;
+  a = p;   /* left end: last index < p not within, as a count of the rows before it */
+  while (a >= step && within(v[a - step], q, r, inclusive)) {
+    a -= step;
+    step *= 2;
+  }
+  size_t lo = a >= step ? a - step : 0;   /* v[a] within; v[lo] not within unless lo = 0 */
+  if (lo == 0 && within(v[0], q, r, inclusive)) a = 0;
+  else {
+    while (a - lo > 1) {
+      size_t m = lo + (a - lo) / 2;
+      if (within(v[m], q, r, inclusive)) a = m;
+      else lo = m;
+    }
+  }
+  return right - a;
 }
 
 /* k nearest neighbours of row i (excluding i): ascending distances and ids. */
@@ -61,6 +166,7 @@ static void set_knn(const point_set *s, size_t i, size_t k, double *dists, size_
 /* Number of rows within distance r of row i (itself included): < r, or <= r when inclusive. */
 static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
   const double *q = s->pts + i * s->dim;
+  if (s->sorted) return sorted_count(s->sorted, s->n, s->rank[i], r, inclusive);
   if (!s->brute) return ibsh_kdtree_count(&s->tree, q, r, inclusive);
   size_t c = 0;
   for (size_t j = 0; j < s->n; j++) {
@@ -70,7 +176,7 @@ static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
   return c;
 }
 
-/* Copy n x d values into out, checking finiteness, z-scoring and adding seeded noise per column. */
+/* Copy n x d values into out, checking finiteness, z-scoring and adding seeded uniform noise per column. */
 static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o, ibsh_rng *rng, double *out,
                    const char *what) {
   for (size_t i = 0; i < n * d; i++)
@@ -87,11 +193,21 @@ static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o
     for (size_t i = 0; i < n; i++) {
       double v = out[i * d + j];
       if (o->normalize && sd > 0) v = (v - mean) * scale;
-      if (amp > 0) v += amp * ibsh_rng_normal(rng);
+      if (amp > 0) v += amp * (2 * ibsh_rng_uniform(rng) - 1);   /* uniform tie-breaking noise */
       out[i * d + j] = v;
     }
   }
   return IBSH_OK;
+}
+
+/* psi(1..n + 1) by the recurrence psi(m + 1) = psi(m) + 1/m (table[m] = psi(m); table[0] unused). */
+static double *digamma_table(size_t n) {
+  double *t = malloc((n + 2) * sizeof *t);
+  if (!t) return NULL;
+  t[0] = 0;
+  t[1] = ibsh_digamma(1);
+  for (size_t m = 1; m <= n; m++) t[m + 1] = t[m] + 1.0 / (double)m;
+  return t;
 }
 
 /* Check the shared options. */
@@ -111,14 +227,14 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
   if (dx == 0 || dy == 0) return ibsh_fail(IBSH_EINVAL, "empty input");
   size_t dj = dx + dy, k = o->k;
   double *xs = malloc(n * dx * sizeof *xs), *ys = malloc(n * dy * sizeof *ys), *js = malloc(n * dj * sizeof *js);
-  double *dists = malloc(k * sizeof *dists);
+  double *dists = malloc(k * sizeof *dists), *psi = digamma_table(n), *term = malloc(n * sizeof *term);
   size_t *ids = malloc(k * sizeof *ids);
   point_set sj, sx, sy;
   memset(&sj, 0, sizeof sj);
   memset(&sx, 0, sizeof sx);
   memset(&sy, 0, sizeof sy);
   sj.brute = sx.brute = sy.brute = 1;
-  if (!xs || !ys || !js || !dists || !ids) {
+  if (!xs || !ys || !js || !dists || !ids || !psi || !term) {
     rc = ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
     goto done;
   }
@@ -129,20 +245,22 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
     memcpy(js + i * dj, xs + i * dx, dx * sizeof *js);
     memcpy(js + i * dj + dx, ys + i * dy, dy * sizeof *js);
   }
-  if ((rc = set_init(&sj, js, n, dj, o->brute)) || (rc = set_init(&sx, xs, n, dx, o->brute)) ||
-      (rc = set_init(&sy, ys, n, dy, o->brute)))
+  if ((rc = set_init(&sj, js, n, dj, o->brute, 0)) || (rc = set_init(&sx, xs, n, dx, o->brute, 1)) ||
+      (rc = set_init(&sy, ys, n, dy, o->brute, 1)))
     goto done;
-  double sum = 0;
-  for (size_t i = 0; i < n; i++) {
-    if ((i & 1023) == 0 && ibsh_interrupted()) {
+  /* Queries run in the joint tree's order (neighbouring queries touch the same nodes); each row's
+     term is stored and the terms are summed in row order, so the result does not depend on the order. */
+  for (size_t p = 0; p < n; p++) {
+    if ((p & 1023) == 0 && ibsh_interrupted()) {
       rc = ibsh_fail(IBSH_EINTR, "interrupted");
       goto done;
     }
+    size_t i = o->brute ? p : sj.tree.index[p];
     set_knn(&sj, i, k, dists, ids);
     if (o->algorithm == 1) {
       double eps = dists[k - 1];
       size_t nx = set_count(&sx, i, eps, 0) - 1, ny = set_count(&sy, i, eps, 0) - 1;
-      sum += ibsh_digamma((double)nx + 1) + ibsh_digamma((double)ny + 1);
+      term[i] = psi[nx + 1] + psi[ny + 1];
     } else {
       double ex = 0, ey = 0;
       for (size_t m = 0; m < k; m++) {
@@ -151,10 +269,12 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
         if (b > ey) ey = b;
       }
       size_t nx = set_count(&sx, i, ex, 1) - 1, ny = set_count(&sy, i, ey, 1) - 1;
-      sum += ibsh_digamma((double)nx) + ibsh_digamma((double)ny);
+      term[i] = psi[nx] + psi[ny];
     }
   }
-  double base = ibsh_digamma((double)k) + ibsh_digamma((double)n) - (o->algorithm == 2 ? 1.0 / (double)k : 0);
+  double sum = 0;
+  for (size_t i = 0; i < n; i++) sum += term[i];
+  double base = psi[k] + psi[n] - (o->algorithm == 2 ? 1.0 / (double)k : 0);
   *mi = base - sum / (double)n;
 done:
   set_free(&sj);
@@ -164,6 +284,8 @@ done:
   free(ys);
   free(js);
   free(dists);
+  free(psi);
+  free(term);
   free(ids);
   return rc;
 }
@@ -187,7 +309,7 @@ int ibsh_mi_ksg_discrete(const double *x, size_t dx, const uint32_t *yids, size_
   ibsh_rng rng;
   ibsh_rng_seed(&rng, o->seed);
   if ((rc = prepare(x, n, dx, o, &rng, xs, "x"))) goto done;
-  if ((rc = set_init(&all, xs, n, dx, o->brute))) goto done;
+  if ((rc = set_init(&all, xs, n, dx, o->brute, 1))) goto done;
   /* Group rows by label (counting sort). */
   for (size_t i = 0; i < n; i++) start[yids[i] + 1]++;
   for (size_t c = 0; c < ky; c++) start[c + 1] += start[c];
@@ -206,7 +328,7 @@ int ibsh_mi_ksg_discrete(const double *x, size_t dx, const uint32_t *yids, size_
     if (m < 2) continue;   /* a label seen once has no neighbours: skipped, as scikit-learn does */
     size_t kc = k < m - 1 ? k : m - 1;
     for (size_t r = 0; r < m; r++) memcpy(sub + r * dx, xs + order[start[c] + r] * dx, dx * sizeof *sub);
-    if ((rc = set_init(&cls, sub, m, dx, o->brute))) goto done;
+    if ((rc = set_init(&cls, sub, m, dx, o->brute, 0))) goto done;
     for (size_t r = 0; r < m; r++) {
       if ((r & 1023) == 0 && ibsh_interrupted()) {
         rc = ibsh_fail(IBSH_EINTR, "interrupted");

@@ -125,57 +125,100 @@ void ibsh_nn_work_free(ibsh_nn_work *w) {
 
 /* Transpose the row-major r x c block src into the c x r block dst. */
 void ibsh_nn_transpose(const double *src, double *dst, size_t r, size_t c) {
-  for (size_t i = 0; i < r; i++)
-    for (size_t j = 0; j < c; j++) dst[j * r + i] = src[i * c + j];
+  if (r < c) {  /* few long rows: write dst sequentially, reading r streams */
+    for (size_t j = 0; j < c; j++)
+      for (size_t i = 0; i < r; i++) dst[j * r + i] = src[i * c + j];
+  } else {
+    for (size_t i = 0; i < r; i++)
+      for (size_t j = 0; j < c; j++) dst[j * r + i] = src[i * c + j];
+  }
+}
+
+/* z[i] = (acc ? z[i] : base) + sum over t < cnt (1..8) of c[t * cs] * v[t * ldv + i], for i < n: one pass over z
+   for up to eight terms, so the small products of narrow layers stream through memory once per output. */
+static inline __attribute__((always_inline)) void lincomb(double *z, int acc, double base, const double *c, size_t cs,
+                                                          const double *v, size_t ldv, size_t cnt, size_t n) {
+  const double *v0 = v, *v1 = v + ldv, *v2 = v + 2 * ldv, *v3 = v + 3 * ldv;
+  const double *v4 = v + 4 * ldv, *v5 = v + 5 * ldv, *v6 = v + 6 * ldv, *v7 = v + 7 * ldv;
+  double c0 = c[0], c1 = cnt > 1 ? c[cs] : 0, c2 = cnt > 2 ? c[2 * cs] : 0, c3 = cnt > 3 ? c[3 * cs] : 0;
+  double c4 = cnt > 4 ? c[4 * cs] : 0, c5 = cnt > 5 ? c[5 * cs] : 0, c6 = cnt > 6 ? c[6 * cs] : 0, c7 = cnt > 7 ? c[7 * cs] : 0;
+#define LC_LOOP(expr) \
+  if (acc) { for (size_t i = 0; i < n; i++) z[i] += expr; } else { for (size_t i = 0; i < n; i++) z[i] = base + (expr); }
+  switch (cnt) {
+  case 1: LC_LOOP(c0 * v0[i]); break;
+  case 2: LC_LOOP(c0 * v0[i] + c1 * v1[i]); break;
+  case 3: LC_LOOP((c0 * v0[i] + c1 * v1[i]) + c2 * v2[i]); break;
+  case 4: LC_LOOP((c0 * v0[i] + c1 * v1[i]) + (c2 * v2[i] + c3 * v3[i])); break;
+  case 5: LC_LOOP(((c0 * v0[i] + c1 * v1[i]) + (c2 * v2[i] + c3 * v3[i])) + c4 * v4[i]); break;
+  case 6: LC_LOOP(((c0 * v0[i] + c1 * v1[i]) + (c2 * v2[i] + c3 * v3[i])) + (c4 * v4[i] + c5 * v5[i])); break;
+  case 7: LC_LOOP(((c0 * v0[i] + c1 * v1[i]) + (c2 * v2[i] + c3 * v3[i])) + ((c4 * v4[i] + c5 * v5[i]) + c6 * v6[i])); break;
+  default: LC_LOOP(((c0 * v0[i] + c1 * v1[i]) + (c2 * v2[i] + c3 * v3[i])) + ((c4 * v4[i] + c5 * v5[i]) + (c6 * v6[i] + c7 * v7[i]))); break;
+  }
+#undef LC_LOOP
 }
 
 /* Z (m x n) = W^T A + b, with A (k x n, rows lda apart) feature-major and W (k x m) row-major. */
 KERNEL static void affine(const double *A, size_t lda, const double *W, const double *b, double *Z, size_t n, size_t k,
                           size_t m) {
-  for (size_t j = 0; j < m; j++) {
-    double *z = Z + j * n, bj = b[j];
-    for (size_t i = 0; i < n; i++) z[i] = bj;
-  }
   if (n * k * m >= ibsh_nn_gemm_min_flops) {
+    for (size_t j = 0; j < m; j++) {
+      double *z = Z + j * n, bj = b[j];
+      for (size_t i = 0; i < n; i++) z[i] = bj;
+    }
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0, W, (int)m, A, (int)lda, 1.0, Z, (int)n);
     return;
   }
+  size_t first = k % 8 ? k % 8 : 8;
   for (size_t j = 0; j < m; j++) {
     double *z = Z + j * n;
-    size_t kk = 0;
-    for (; kk + 8 <= k; kk += 8) {
-      const double *a0 = A + kk * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-      const double *a4 = a3 + lda, *a5 = a4 + lda, *a6 = a5 + lda, *a7 = a6 + lda;
-      const double *w = W + kk * m + j;
-      double w0 = w[0], w1 = w[m], w2 = w[2 * m], w3 = w[3 * m], w4 = w[4 * m], w5 = w[5 * m], w6 = w[6 * m], w7 = w[7 * m];
-      for (size_t i = 0; i < n; i++)
-        z[i] += ((w0 * a0[i] + w1 * a1[i]) + (w2 * a2[i] + w3 * a3[i])) + ((w4 * a4[i] + w5 * a5[i]) + (w6 * a6[i] + w7 * a7[i]));
-    }
-    for (; kk + 4 <= k; kk += 4) {
-      const double *a0 = A + kk * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-      double w0 = W[kk * m + j], w1 = W[(kk + 1) * m + j], w2 = W[(kk + 2) * m + j], w3 = W[(kk + 3) * m + j];
-      for (size_t i = 0; i < n; i++) z[i] += (w0 * a0[i] + w1 * a1[i]) + (w2 * a2[i] + w3 * a3[i]);
-    }
-    for (; kk < k; kk++) {
-      const double *a0 = A + kk * lda;
-      double w0 = W[kk * m + j];
-      for (size_t i = 0; i < n; i++) z[i] += w0 * a0[i];
-    }
+    lincomb(z, 0, b[j], W + j, m, A, lda, first, n);
+    for (size_t t = first; t < k; t += 8) lincomb(z, 1, 0.0, W + t * m + j, m, A + t * lda, lda, 8, n);
   }
 }
 
-/* Dot product of two n-vectors with four independent partial sums. */
-static inline double dot(const double *x, const double *y, size_t n) {
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+/* Four doubles as a GCC vector (two SSE2 halves on the baseline clone); aligned(8) allows any address. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef double vd __attribute__((vector_size(32), aligned(8)));
+
+/* Load four doubles from any address. */
+static inline __attribute__((always_inline)) vd load4(const double *p) {
+  vd v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/* Sum of the lanes of a partial-sum vector, plus the scalar tail of a dot product from i to n. */
+static inline __attribute__((always_inline)) double finish_dot(const vd *acc, const double *x, const double *y, size_t i,
+                                                               size_t n) {
+  double s = ((*acc)[0] + (*acc)[2]) + ((*acc)[1] + (*acc)[3]);
+  for (; i < n; i++) s += x[i] * y[i];
+  return s;
+}
+
+/* Dot product of two n-vectors as four strided partial sums (the same order as the tiles below). */
+static inline __attribute__((always_inline)) double dot(const double *x, const double *y, size_t n) {
+  vd acc = {0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) acc += load4(x + i) * load4(y + i);
+  return finish_dot(&acc, x, y, i, n);
+}
+
+/* G[r * m + c] = dot(A row r, D row c) for r < 4, c < 2 with eight vector accumulators in registers. */
+static inline __attribute__((always_inline)) void dot_tile42(const double *A, size_t lda, const double *D, size_t n,
+                                                             double *G, size_t m) {
+  const double *a0 = A, *a1 = A + lda, *a2 = A + 2 * lda, *a3 = A + 3 * lda, *d0 = D, *d1 = D + n;
+  vd s00 = {0, 0, 0, 0}, s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    s0 += x[i] * y[i];
-    s1 += x[i + 1] * y[i + 1];
-    s2 += x[i + 2] * y[i + 2];
-    s3 += x[i + 3] * y[i + 3];
+    vd x0 = load4(a0 + i), x1 = load4(a1 + i), x2 = load4(a2 + i), x3 = load4(a3 + i);
+    vd y0 = load4(d0 + i), y1 = load4(d1 + i);
+    s00 += x0 * y0; s01 += x0 * y1; s10 += x1 * y0; s11 += x1 * y1;
+    s20 += x2 * y0; s21 += x2 * y1; s30 += x3 * y0; s31 += x3 * y1;
   }
-  for (; i < n; i++) s0 += x[i] * y[i];
-  return (s0 + s2) + (s1 + s3);
+  G[0] = finish_dot(&s00, a0, d0, i, n); G[1] = finish_dot(&s01, a0, d1, i, n);
+  G[m] = finish_dot(&s10, a1, d0, i, n); G[m + 1] = finish_dot(&s11, a1, d1, i, n);
+  G[2 * m] = finish_dot(&s20, a2, d0, i, n); G[2 * m + 1] = finish_dot(&s21, a2, d1, i, n);
+  G[3 * m] = finish_dot(&s30, a3, d0, i, n); G[3 * m + 1] = finish_dot(&s31, a3, d1, i, n);
 }
 
 /* G (k x m) = A D^T, with A (k x n, rows lda apart) and D (m x n) feature-major; gb (m) = row sums of D. */
@@ -193,7 +236,14 @@ KERNEL static void grad_weights(const double *A, size_t lda, const double *D, do
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)m, (int)n, 1.0, A, (int)lda, D, (int)n, 0.0, G, (int)m);
     return;
   }
-  for (size_t kk = 0; kk < k; kk++)
+  size_t kk = 0;
+  for (; kk + 4 <= k; kk += 4) {
+    size_t j = 0;
+    for (; j + 2 <= m; j += 2) dot_tile42(A + kk * lda, lda, D + j * n, n, G + kk * m + j, m);
+    for (; j < m; j++)
+      for (size_t r = kk; r < kk + 4; r++) G[r * m + j] = dot(A + r * lda, D + j * n, n);
+  }
+  for (; kk < k; kk++)
     for (size_t j = 0; j < m; j++) G[kk * m + j] = dot(A + kk * lda, D + j * n, n);
 }
 
@@ -203,25 +253,11 @@ KERNEL static void grad_inputs(const double *D, const double *W, double *O, size
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)n, (int)m, 1.0, W, (int)m, D, (int)n, 0.0, O, (int)n);
     return;
   }
+  size_t first = m % 8 ? m % 8 : 8;
   for (size_t kk = 0; kk < k; kk++) {
     double *o = O + kk * n;
-    const double *w = W + kk * m;
-    size_t j = 0;
-    if (m >= 4) {
-      const double *d0 = D, *d1 = D + n, *d2 = D + 2 * n, *d3 = D + 3 * n;
-      for (size_t i = 0; i < n; i++) o[i] = w[0] * d0[i] + w[1] * d1[i] + w[2] * d2[i] + w[3] * d3[i];
-      j = 4;
-    } else {
-      for (size_t i = 0; i < n; i++) o[i] = 0;
-    }
-    for (; j + 4 <= m; j += 4) {
-      const double *d0 = D + j * n, *d1 = d0 + n, *d2 = d1 + n, *d3 = d2 + n;
-      for (size_t i = 0; i < n; i++) o[i] += w[j] * d0[i] + w[j + 1] * d1[i] + w[j + 2] * d2[i] + w[j + 3] * d3[i];
-    }
-    for (; j < m; j++) {
-      const double *d0 = D + j * n;
-      for (size_t i = 0; i < n; i++) o[i] += w[j] * d0[i];
-    }
+    lincomb(o, 0, 0.0, W + kk * m, 1, D, n, first, n);
+    for (size_t t = first; t < m; t += 8) lincomb(o, 1, 0.0, W + kk * m + t, 1, D + t * n, n, 8, n);
   }
 }
 

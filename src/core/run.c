@@ -126,6 +126,9 @@ typedef struct fit_buffers {
   double *save;                    /* params, m, v at the start of the epoch */
   size_t *perm;
   double *xt_train, *xt_test;      /* inputs transposed to feature-major (NULL for large sets) */
+  int32_t *lb;                     /* gathered labels of a shuffled batch */
+  double batch_loss;               /* sums over the epoch's minibatches (batch_metrics) */
+  size_t batch_correct;
 } fit_buffers;
 
 /* Release the buffers of a fit. */
@@ -133,7 +136,7 @@ static void fit_buffers_free(fit_buffers *b) {
   ibsh_nn_work_free(&b->work);
   ibsh_nn_work_free(&b->evalwork);
   free(b->grad); free(b->xb); free(b->tb); free(b->gmean); free(b->gm2); free(b->save); free(b->perm);
-  free(b->xt_train); free(b->xt_test);
+  free(b->xt_train); free(b->xt_test); free(b->lb);
 }
 
 /* A feature-major copy of a data set's inputs when it is small enough (16M values), else NULL. */
@@ -161,7 +164,8 @@ static int fit_buffers_alloc(fit_buffers *b, const ibsh_arch *a, size_t batch, s
   b->gm2 = malloc(np * sizeof(double));
   b->save = malloc(3 * np * sizeof(double));
   b->perm = malloc((ntrain ? ntrain : 1) * sizeof(size_t));
-  if (!b->grad || !b->xb || !b->tb || !b->gmean || !b->gm2 || !b->save || !b->perm) {
+  b->lb = malloc(batch * sizeof(int32_t));
+  if (!b->grad || !b->xb || !b->tb || !b->gmean || !b->gm2 || !b->save || !b->perm || !b->lb) {
     fit_buffers_free(b);
     return ibsh_fail(IBSH_ENOMEM, "out of memory for training buffers");
   }
@@ -209,21 +213,31 @@ static int train_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_dat
     memset(b->gm2, 0, np * sizeof(double));
   }
   long count = 0;
+  b->batch_loss = 0;
+  b->batch_correct = 0;
   for (size_t s = 0; s < tr->n; s += batch) {
     size_t n = tr->n - s < batch ? tr->n - s : batch;
     const double *t = tr->t + s * K;
+    const int32_t *lab = tr->labels ? tr->labels + s : NULL;
     if (cfg->shuffle) {
       for (size_t i = 0; i < n; i++) {
         size_t r = b->perm[s + i];
         for (size_t f = 0; f < d0; f++) b->xb[f * n + i] = tr->x[r * d0 + f];
         memcpy(b->tb + i * K, tr->t + r * K, K * sizeof(double));
+        if (lab) b->lb[i] = tr->labels[r];
       }
       t = b->tb;
+      if (lab) lab = b->lb;
       ibsh_nn_forward_cols(a, run->params, b->xb, n, n, &b->work);
     } else if (b->xt_train) {
       ibsh_nn_forward_cols(a, run->params, b->xt_train + s, tr->n, n, &b->work);
     } else {
       ibsh_nn_forward(a, run->params, tr->x + s * d0, n, &b->work);
+    }
+    if (cfg->batch_metrics) {
+      size_t c = 0;
+      b->batch_loss += ibsh_nn_loss_sum(a, &b->work, t, lab, n, &c);
+      b->batch_correct += c;
     }
     ibsh_nn_backward(a, run->params, t, n, &b->work, b->grad);
     count++;
@@ -246,7 +260,12 @@ static void record_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_d
                          const ibsh_data_view *te, fit_buffers *b, long nbatches) {
   const ibsh_arch *a = &run->arch;
   size_t e = (size_t)run->epochs - 1, L = (size_t)a->nlayers;
-  evaluate(a, run->params, tr, b->xt_train, &b->evalwork, &run->train_loss[e], &run->train_acc[e]);
+  if (cfg->batch_metrics) {
+    run->train_loss[e] = b->batch_loss / (double)tr->n;
+    run->train_acc[e] = tr->labels ? (double)b->batch_correct / (double)tr->n : NAN;
+  } else {
+    evaluate(a, run->params, tr, b->xt_train, &b->evalwork, &run->train_loss[e], &run->train_acc[e]);
+  }
   if (te && te->n) evaluate(a, run->params, te, b->xt_test, &b->evalwork, &run->test_loss[e], &run->test_acc[e]);
   for (size_t l = 0; l < L; l++) {
     size_t off = a->woff[l], nw = a->width[l] * a->width[l + 1];

@@ -34,6 +34,7 @@ typedef struct ibsh_fit_config {
   double lr_gamma;
   int shuffle;                 /* reshuffle the rows every epoch with run->rng */
   int gradstats;               /* record per-layer gradient statistics */
+  int batch_metrics;           /* train loss/accuracy = means over the epoch's minibatches (no extra pass) */
   const unsigned char *snap;   /* epochs+1 flags: snap[i] keeps the weights after (start + i) epochs */
   ibsh_progress_fn progress;
   void *progress_ud;
@@ -74,7 +75,7 @@ int ibsh_run_add_snapshot(ibsh_run *run, long e, const double *params);
 /* Make room for metrics of n epochs. */
 int ibsh_run_reserve_epochs(ibsh_run *run, size_t n);
 
-/* Save the run to directory dir (created if missing), each file written to a temp file and renamed;
+/* Save the run to directory dir (created with its parents if missing), each file written to a temp file and renamed;
    extra_json is inserted into config.json (a JSON fragment "key": value, ... or NULL). */
 int ibsh_run_save(const ibsh_run *run, const char *dir, const char *extra_json);
 

@@ -171,9 +171,24 @@ static void layer_copy(const ibsh_run *run, int l, int weights, double *buf, dou
   }
 }
 
-/* Save the run to directory dir (created if missing), each file atomically. */
+/* Create directory dir and its missing parents (as mkdir -p). */
+static int make_dirs(const char *dir) {
+  char path[4096];
+  if (strlen(dir) >= sizeof path) return ibsh_fail(IBSH_EINVAL, "path too long: %s", dir);
+  strcpy(path, dir);
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) return ibsh_fail(IBSH_EIO, "cannot create directory %s: %s", path, strerror(errno));
+    *p = '/';
+  }
+  if (mkdir(path, 0777) != 0 && errno != EEXIST) return ibsh_fail(IBSH_EIO, "cannot create directory %s: %s", dir, strerror(errno));
+  return IBSH_OK;
+}
+
+/* Save the run to directory dir (created with its parents if missing), each file atomically. */
 int ibsh_run_save(const ibsh_run *run, const char *dir, const char *extra_json) {
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST) return ibsh_fail(IBSH_EIO, "cannot create directory %s: %s", dir, strerror(errno));
+  if (make_dirs(dir)) return IBSH_EIO;
   struct stat st;
   if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return ibsh_fail(IBSH_EIO, "%s is not a directory", dir);
   const ibsh_arch *a = &run->arch;

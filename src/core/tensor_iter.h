@@ -16,6 +16,7 @@ typedef void (*ibsh_row_fn)(void *ctx, size_t n, double *const *p, const ptrdiff
 
 typedef struct ibsh_iter {
   int ndim, nops;
+  int any_order;  /* set by callers whose result does not depend on the visiting order */
   size_t shape[IBSH_MAXDIM];
   double *base[IBSH_ITER_MAXOPS];
   ptrdiff_t stride[IBSH_ITER_MAXOPS][IBSH_MAXDIM];

@@ -7,8 +7,10 @@
 #endif
 #include <math.h>
 #include "error.h"
+#include "interrupt.h"
 #include "tensor_iter.h"
 #include "tensor_ops.h"
+#include "tensor_vmath.h"
 
 /* Expand a binary expression over x (from a) and y (from b) into the four loop shapes. */
 #define BINARY_LOOPS(EXPR) do { \
@@ -52,6 +54,48 @@ static void row_binary(void *ctx, size_t n, double *const *p, const ptrdiff_t *s
   }
 }
 
+/* Number of elements of small when it is a contiguous block equal to out's trailing dims, else 0. */
+static size_t repeating_block(const ibsh_tensor *out, const ibsh_tensor *small) {
+  if (!ibsh_tensor_is_contiguous(small)) return 0;
+  int first = 0;
+  while (first < small->ndim && small->shape[first] == 1) first++;  /* leading 1s broadcast anyway */
+  int n = small->ndim - first;
+  size_t k = 1;
+  for (int j = 0; j < n; j++) {
+    if (small->shape[first + j] != out->shape[out->ndim - n + j]) return 0;
+    k *= small->shape[first + j];
+  }
+  return k;
+}
+
+/* Fast path for a contiguous operand combined with a small block repeating along the leading dims
+   (e.g. n x d + d): the block is tiled into a buffer so rows are long and contiguous. 0 if not applicable. */
+static int tiled_binary(ibsh_tensor *out, const ibsh_tensor *a, const ibsh_tensor *b, ibsh_binop op, int *rc) {
+  enum { TILE = 4096 };
+  if (!ibsh_tensor_is_contiguous(out)) return 0;
+  int small_first = !ibsh_tensor_same_shape(a, out);
+  const ibsh_tensor *big = small_first ? b : a, *small = small_first ? a : b;
+  if (!ibsh_tensor_same_shape(big, out) || !ibsh_tensor_is_contiguous(big)) return 0;
+  size_t k = repeating_block(out, small), total = ibsh_tensor_numel(out);
+  if (k == 0 || k > TILE / 4 || k == total) return 0;
+  double tile[TILE];
+  size_t len = k * (TILE / k);
+  const double *s = ibsh_tensor_data(small);
+  for (size_t i = 0; i < len; i++) tile[i] = s[i % k];
+  double *o = ibsh_tensor_data(out);
+  const double *g = ibsh_tensor_data(big);
+  const ptrdiff_t strides[3] = {1, 1, 1};
+  size_t chunks = 0;
+  for (size_t off = 0; off < total; off += len) {
+    size_t n = total - off < len ? total - off : len;
+    double *p[3] = {o + off, small_first ? tile : (double *)(g + off), small_first ? (double *)(g + off) : tile};
+    row_binary(&op, n, p, strides);
+    if ((++chunks & 1023) == 0 && ibsh_interrupted()) { *rc = ibsh_fail(IBSH_EINTR, "interrupted"); return 1; }
+  }
+  *rc = IBSH_OK;
+  return 1;
+}
+
 /* out = a op b elementwise with broadcasting; out must have the broadcast shape. */
 int ibsh_tensor_binary(ibsh_tensor *out, const ibsh_tensor *a, const ibsh_tensor *b, ibsh_binop op) {
   if ((unsigned)op >= IBSH_BINOP_COUNT) return ibsh_fail(IBSH_EINVAL, "unknown operation %d", (int)op);
@@ -62,8 +106,10 @@ int ibsh_tensor_binary(ibsh_tensor *out, const ibsh_tensor *a, const ibsh_tensor
   if (ndim != out->ndim) return ibsh_fail(IBSH_EINVAL, "output has %d dimensions, expected %d", out->ndim, ndim);
   for (int i = 0; i < ndim; i++)
     if (out->shape[i] != shape[i]) return ibsh_fail(IBSH_EINVAL, "output size %zu in dimension %d, expected %zu", out->shape[i], i + 1, shape[i]);
+  if (tiled_binary(out, a, b, op, &rc)) return rc;
   ibsh_iter it;
   ibsh_iter_init(&it, ndim, shape);
+  it.any_order = 1;
   if ((rc = ibsh_iter_add(&it, out)) || (rc = ibsh_iter_add(&it, a)) || (rc = ibsh_iter_add(&it, b))) return rc;
   return ibsh_iter_run(&it, row_binary, &op);
 }
@@ -91,12 +137,46 @@ static inline double sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
     else for (size_t i = 0; i < n; i++) { double x = a[(ptrdiff_t)i * sa]; o[(ptrdiff_t)i * so] = (EXPR); } \
   } while (0)
 
+/* The libmvec function computing op, or IBSH_V_COUNT when there is none. */
+static ibsh_vfunc vector_function(ibsh_unop op) {
+  switch (op) {
+    case IBSH_EXP: return IBSH_V_EXP;
+    case IBSH_LOG: return IBSH_V_LOG;
+    case IBSH_TANH: return IBSH_V_TANH;
+    case IBSH_SIN: return IBSH_V_SIN;
+    case IBSH_COS: return IBSH_V_COS;
+    case IBSH_EXPM1: return IBSH_V_EXPM1;
+    case IBSH_LOG1P: return IBSH_V_LOG1P;
+    case IBSH_LOG2: return IBSH_V_LOG2;
+    case IBSH_LOG10: return IBSH_V_LOG10;
+    default: return IBSH_V_COUNT;
+  }
+}
+
+/* Contiguous sigmoid through the vector exp, in cache-sized blocks; 0 if no vector exp. */
+static int vector_sigmoid(double *o, const double *a, size_t n) {
+  double buf[1024];
+  for (size_t i = 0; i < n; i += 1024) {
+    size_t m = n - i < 1024 ? n - i : 1024;
+    for (size_t k = 0; k < m; k++) buf[k] = -a[i + k];
+    if (!ibsh_vmath(IBSH_V_EXP, buf, buf, m)) return 0;
+    for (size_t k = 0; k < m; k++) o[i + k] = 1.0 / (1.0 + buf[k]);
+  }
+  return 1;
+}
+
 /* Row kernel for unary ops; ctx points at the ibsh_unop. */
 static void row_unary(void *ctx, size_t n, double *const *p, const ptrdiff_t *s) {
   double *o = p[0];
   const double *a = p[1];
   ptrdiff_t so = s[0], sa = s[1];
-  switch (*(ibsh_unop *)ctx) {
+  ibsh_unop op = *(ibsh_unop *)ctx;
+  if (so == 1 && sa == 1) {
+    ibsh_vfunc vf = vector_function(op);
+    if (vf != IBSH_V_COUNT && ibsh_vmath(vf, o, a, n)) return;
+    if (op == IBSH_SIGMOID && vector_sigmoid(o, a, n)) return;
+  }
+  switch (op) {
     case IBSH_NEG: UNARY_LOOPS(-x); break;
     case IBSH_EXP: UNARY_LOOPS(exp(x)); break;
     case IBSH_LOG: UNARY_LOOPS(log(x)); break;
@@ -140,6 +220,7 @@ int ibsh_tensor_unary(ibsh_tensor *out, const ibsh_tensor *a, ibsh_unop op) {
   if (rc) return rc;
   ibsh_iter it;
   ibsh_iter_init(&it, a->ndim, a->shape);
+  it.any_order = 1;
   ibsh_iter_add(&it, out);
   ibsh_iter_add(&it, a);
   return ibsh_iter_run(&it, row_unary, &op);

@@ -7,48 +7,121 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "error.h"
 #include "interrupt.h"
 #include "tensor_iter.h"
 #include "tensor_reduce.h"
+#include "tensor_vmath.h"
 
-/* Sum of n elements with stride s; contiguous input uses 8 independent accumulators. */
+typedef double v2d __attribute__((vector_size(16)));  /* one SSE2 register: no ABI caveats */
+typedef long long v2i __attribute__((vector_size(16)));
+
+/* Load 2 doubles from a possibly unaligned address. */
+static inline v2d load2(const double *p) {
+  v2d v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/* Sum of n elements with stride s; contiguous input uses 16 lanes of independent partial sums. */
 static double line_sum(const double *p, size_t n, ptrdiff_t s) {
   if (s != 1) {
     double acc = 0;
     for (size_t i = 0; i < n; i++) acc += p[(ptrdiff_t)i * s];
     return acc;
   }
-  double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+  double vs;
+  if (ibsh_vsum(p, n, &vs)) return vs;
+  v2d a0 = {0, 0}, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    a0 += p[i]; a1 += p[i + 1]; a2 += p[i + 2]; a3 += p[i + 3];
-    a4 += p[i + 4]; a5 += p[i + 5]; a6 += p[i + 6]; a7 += p[i + 7];
+  for (; i + 16 <= n; i += 16) {
+    a0 += load2(p + i); a1 += load2(p + i + 2); a2 += load2(p + i + 4); a3 += load2(p + i + 6);
+    a4 += load2(p + i + 8); a5 += load2(p + i + 10); a6 += load2(p + i + 12); a7 += load2(p + i + 14);
   }
-  for (; i < n; i++) a0 += p[i];
-  return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
+  v2d t = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
+  double acc = t[0] + t[1];
+  for (; i < n; i++) acc += p[i];
+  return acc;
+}
+
+/* Lane-wise maximum of a and b, keeping a where they compare false (NaN). */
+static inline v2d vmax(v2d a, v2d b) {
+#ifdef __SSE2__
+  return (v2d)_mm_max_pd((__m128d)b, (__m128d)a);
+#else
+  v2i take = b > a;
+  return (v2d)(((v2i)b & take) | ((v2i)a & ~take));
+#endif
+}
+
+/* Index of the first NaN in n contiguous elements, or n. */
+static size_t first_nan(const double *p, size_t n) {
+  for (size_t i = 0; i < n; i++) if (p[i] != p[i]) return i;
+  return n;
+}
+
+/* Maximum of n > 0 contiguous elements of sign * p (sign = -1 finds the minimum); NaNs skipped unless first; *maybe_nan set when a NaN or infinity was seen. */
+#define CONTIGUOUS_MAX(NAME, SIGN) \
+  static double NAME(const double *p, size_t n, int *maybe_nan) { \
+    v2d m0 = {SIGN p[0], SIGN p[0]}, m1 = m0, m2 = m0, m3 = m0, z0 = {0, 0}, z1 = z0; \
+    size_t i = 0; \
+    for (; i + 8 <= n; i += 8) { \
+      v2d x0 = SIGN load2(p + i), x1 = SIGN load2(p + i + 2), x2 = SIGN load2(p + i + 4), x3 = SIGN load2(p + i + 6); \
+      z0 += (x0 + x1) * 0.0;  /* NaN once any element is NaN (or infinite) */ \
+      z1 += (x2 + x3) * 0.0; \
+      m0 = vmax(m0, x0); m1 = vmax(m1, x1); m2 = vmax(m2, x2); m3 = vmax(m3, x3); \
+    } \
+    m0 = vmax(vmax(m0, m1), vmax(m2, m3)); \
+    double best = m0[1] > m0[0] ? m0[1] : m0[0], zz = z0[0] + z0[1] + z1[0] + z1[1]; \
+    for (; i < n; i++) { double v = SIGN p[i]; zz += v * 0.0; if (v > best) best = v; } \
+    *maybe_nan = zz != zz; \
+    return SIGN best; \
+  }
+CONTIGUOUS_MAX(contiguous_max, +)
+CONTIGUOUS_MAX(contiguous_min, -)
+
+/* Extreme of n > 0 contiguous elements (NaNs skipped unless first). */
+static double contiguous_extreme(const double *p, size_t n, int want_max, int *maybe_nan) {
+  double best;
+  if (ibsh_vextreme(p, n, want_max, &best, maybe_nan)) return best;
+  return want_max ? contiguous_max(p, n, maybe_nan) : contiguous_min(p, n, maybe_nan);
 }
 
 /* Maximum (or minimum) of n > 0 elements; NaN if any element is NaN. */
 static double line_extreme(const double *p, size_t n, ptrdiff_t s, int want_max) {
+  if (s == 1) {
+    int maybe_nan;
+    double best = contiguous_extreme(p, n, want_max, &maybe_nan);
+    if (maybe_nan && first_nan(p, n) < n) return NAN;
+    return best;
+  }
   double best = p[0];
   int nan = 0;
-  if (s == 1 && want_max) {
-    for (size_t i = 0; i < n; i++) { double v = p[i]; nan |= v != v; best = v > best ? v : best; }
-  } else if (s == 1) {
-    for (size_t i = 0; i < n; i++) { double v = p[i]; nan |= v != v; best = v < best ? v : best; }
-  } else {
-    for (size_t i = 0; i < n; i++) {
-      double v = p[(ptrdiff_t)i * s];
-      nan |= v != v;
-      if (want_max ? v > best : v < best) best = v;
-    }
+  for (size_t i = 0; i < n; i++) {
+    double v = p[(ptrdiff_t)i * s];
+    nan |= v != v;
+    if (want_max ? v > best : v < best) best = v;
   }
   return nan ? NAN : best;
 }
 
 /* 0-based index of the first maximum (or minimum) of n > 0 elements; the first NaN wins. */
 static size_t line_argextreme(const double *p, size_t n, ptrdiff_t s, int want_max) {
+  if (s == 1) {  /* vectorised extreme, then a scan for its first position */
+    int maybe_nan;
+    double best = contiguous_extreme(p, n, want_max, &maybe_nan);
+    if (maybe_nan) {
+      size_t k = first_nan(p, n);
+      if (k < n) return k;
+    }
+    size_t at;
+    if (ibsh_vfind(p, n, best, &at)) return at < n ? at : 0;
+    for (size_t i = 0; i < n; i++) if (p[i] == best) return i;
+    return 0;
+  }
   size_t best_i = 0;
   double best = p[0];
   if (best != best) return 0;
@@ -130,7 +203,7 @@ static void row_lines(void *ctx, size_t n, double *const *p, const ptrdiff_t *s)
 static int for_lines(int nops, const ibsh_tensor *const *ts, int dim, line_fn fn, void *ctx) {
   if (dim < 0 || dim >= ts[0]->ndim)
     return ibsh_fail(IBSH_EINVAL, "dimension %d out of range 1..%d", dim + 1, ts[0]->ndim);
-  ibsh_tensor views[IBSH_ITER_MAXOPS];
+  ibsh_tensor views[IBSH_ITER_MAXOPS] = {{0}};
   lines_ctx lc = {fn, ctx, nops, ts[0]->shape[dim], {0}};
   ibsh_iter it;
   int rc = IBSH_OK;

@@ -186,6 +186,13 @@ int ibsh_iter_run(ibsh_iter *it, ibsh_row_fn fn, void *ctx) {
   for (int i = 0; i < it->ndim; i++) if (it->shape[i] == 0) return IBSH_OK;
   coalesce(it);
   int last = it->ndim - 1;
+  if (it->any_order && last >= 1 && it->shape[last] < 16 && it->shape[last - 1] > it->shape[last]) {
+    /* a short innermost dim (e.g. n x 2 + 2): run the rows along the longer dim instead */
+    size_t sz = it->shape[last]; it->shape[last] = it->shape[last - 1]; it->shape[last - 1] = sz;
+    for (int k = 0; k < it->nops; k++) {
+      ptrdiff_t st = it->stride[k][last]; it->stride[k][last] = it->stride[k][last - 1]; it->stride[k][last - 1] = st;
+    }
+  }
   size_t idx[IBSH_MAXDIM] = {0};
   double *p[IBSH_ITER_MAXOPS];
   ptrdiff_t s[IBSH_ITER_MAXOPS];

@@ -3,7 +3,9 @@
 ** The continuous estimators (KDE, KSG, Gaussian) are bound in lmi_cont.c.
 */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "error.h"
 #include "lmi.h"
 #include "mi_binned.h"
@@ -26,6 +28,20 @@ void *lmi_scratch(lua_State *L, size_t bytes) {
   return lua_newuserdatauv(L, bytes ? bytes : 1, 0);
 }
 
+/* One of two per-thread id buffers of at least n entries, reused across calls (no allocation per call
+   in loops over layers and epochs); valid until the next call that asks for the same slot. */
+uint32_t *lmi_idbuffer(lua_State *L, size_t n, int slot, const char *fname) {
+  static _Thread_local uint32_t *buf[2];
+  static _Thread_local size_t cap[2];
+  if (n > cap[slot]) {
+    uint32_t *p = realloc(buf[slot], n * sizeof *p);
+    if (!p) lx_error(L, fname, "out of memory for %zu ids", n);
+    buf[slot] = p;
+    cap[slot] = n;
+  }
+  return buf[slot];
+}
+
 /* Divisor converting nats to the unit named by opts.unit ("bits" by default, or "nats"). */
 double lmi_unit(lua_State *L, int opts, const char *fname) {
   const char *unit = lx_optstring(L, opts, "unit", "bits", fname);
@@ -40,7 +56,7 @@ uint32_t *lmi_labels(lua_State *L, int idx, size_t n, size_t *k, const char *fna
   const double *y = lmi_matrix(L, idx, &m, &d, fname);
   if (d != 1) lx_error(L, fname, "labels must be a vector (or n x 1), got %zu x %zu", m, d);
   if (m != n) lx_error(L, fname, "labels have %zu rows but the data have %zu", m, n);
-  uint32_t *ids = lmi_scratch(L, n * sizeof *ids);
+  uint32_t *ids = lmi_idbuffer(L, n, 0, fname);
   lx_check(L, ibsh_codes_labels(y, n, ids, k), fname);
   return ids;
 }
@@ -51,6 +67,7 @@ static void read_binspec(lua_State *L, int opts, ibsh_binspec *spec, const char 
   lua_Integer edges = lx_optinteger(L, opts, "edges", 0, fname);
   double width = lx_optnumber(L, opts, "binsize", 0, fname);
   int adaptive = lx_optboolean(L, opts, "adaptive", 0, fname);
+  int unique = lx_optboolean(L, opts, "unique", 0, fname);
   int has_bins = 0, has_range = 0, has_width = 0;
   spec->lo = -1;
   spec->hi = 1;
@@ -79,10 +96,12 @@ static void read_binspec(lua_State *L, int opts, ibsh_binspec *spec, const char 
   if (edges != 0 && edges < 2) lx_error(L, fname, "edges must be at least 2, got %d", (int)edges);
   if (has_width && (has_bins || has_range)) lx_error(L, fname, "option 'binsize' excludes 'bins' and 'range'");
   if (adaptive && has_range) lx_error(L, fname, "option 'adaptive' excludes 'range'");
+  if (unique && !adaptive) lx_error(L, fname, "option 'unique' needs adaptive = true");
   if (edges != 0 && has_bins) lx_error(L, fname, "option 'edges' excludes 'bins'");
   spec->mode = edges ? IBSH_BIN_EDGES : has_width ? IBSH_BIN_WIDTH : adaptive ? IBSH_BIN_ADAPTIVE : IBSH_BIN_RANGE;
   spec->bins = (size_t)(edges ? edges : bins);
   spec->width = width;
+  spec->unique = unique;
   lx_check(L, ibsh_binspec_check(spec), fname);
 }
 
@@ -102,7 +121,7 @@ static uint32_t *read_xids(lua_State *L, int opts, size_t n, size_t *kx, const c
   return ids;
 }
 
-static const char *const binned_options[] = {"bins", "range", "edges", "binsize", "adaptive", "x", "unit", NULL};
+static const char *const binned_options[] = {"bins", "range", "edges", "binsize", "adaptive", "unique", "x", "unit", NULL};
 
 /* mi.binned(t, y, opts) -> I(X;T), I(T;Y) */
 static int l_binned(lua_State *L) {
@@ -130,7 +149,7 @@ static int l_discretise(lua_State *L) {
   size_t n, d;
   lua_settop(L, 2);
   const double *t = lmi_matrix(L, 1, &n, &d, F);
-  static const char *const known[] = {"bins", "range", "edges", "binsize", "adaptive", NULL};
+  static const char *const known[] = {"bins", "range", "edges", "binsize", "adaptive", "unique", NULL};
   lx_checkoptions(L, 2, known, F);
   ibsh_binspec spec;
   read_binspec(L, 2, &spec, F);
@@ -243,6 +262,14 @@ static int l_randn(lua_State *L) {
   return 1;
 }
 
+/* mi._now(): wall-clock seconds (for benchmarks; os.clock counts CPU time of all threads). */
+static int l_now(lua_State *L) {
+  struct timespec ts;
+  timespec_get(&ts, TIME_UTC);
+  lua_pushnumber(L, (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec);
+  return 1;
+}
+
 /* mi._rows(t, idx): a new tensor whose rows are t's rows at the 1-based indices idx. */
 static int l_rows(lua_State *L) {
   const char *F = "mi._rows";
@@ -276,13 +303,13 @@ static const lx_Reg mi_funcs[] = {
    "edges = E to reproduce the original IDNNs code (np.digitize on linspace(lo, hi, E) float32 edges, so E - 1 "
    "intervals; values below the range share the top code as there); binsize = w for floor(t / w) over an "
    "unbounded range (Saxe et al.); adaptive = true for bins equal-mass bins from the layer's pooled values "
-   "(Chelombiev et al.); x = row ids or input rows (n rows) when inputs repeat, else every row is its own x "
+   "(unique = true: quantiles of the distinct values, as Chelombiev et al.); x = row ids or input rows (n rows) when inputs repeat, else every row is its own x "
    "and H(T|X) = 0; unit = \"bits\" | \"nats\".\n\n"
    "Example: local ixt, ity = mi.binned(acts[1], d.y, {bins = 30, range = {-1, 1}})"},
   {"discretise", l_discretise,
    "mi.discretise(t [, opts]) -> codes\n\n"
    "The integer bin code of every value of t under the binning options of mi.binned (bins, range, edges, "
-   "binsize, adaptive), as a tensor of t's shape (0-based codes).\n\n"
+   "binsize, adaptive, unique), as a tensor of t's shape (0-based codes).\n\n"
    "Example: print(mi.discretise(tensor.new{{-1, 0.99}}, {bins = 2}))"},
   {"entropy", l_entropy,
    "mi.entropy(x [, opts]) -> h\n\n"
@@ -309,6 +336,8 @@ static const lx_Reg mi_funcs[] = {
   {"_randn", l_randn,
    "mi._randn(n, d, seed) -> tensor\n\nInternal: an n x d tensor of seeded standard normal deviates (ibsh_rng), "
    "for tests and benchmarks.\n\nExample: mi._randn(1000, 2, 7)"},
+  {"_now", l_now,
+   "mi._now() -> seconds\n\nInternal: wall-clock time in seconds, for benchmarks.\n\nExample: local t0 = mi._now()"},
   {"_rows", l_rows,
    "mi._rows(t, idx) -> tensor\n\nInternal: the rows of t at the 1-based indices idx (a vector).\n\n"
    "Example: mi._rows(tensor.new{{1}, {2}}, tensor.new{2, 1})"},

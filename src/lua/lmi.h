@@ -14,10 +14,13 @@ const double *lmi_matrix(lua_State *L, int idx, size_t *n, size_t *d, const char
 /* A GC-managed scratch buffer of bytes (pushed on the stack, freed when collected). */
 void *lmi_scratch(lua_State *L, size_t bytes);
 
+/* One of two per-thread id buffers (slot 0 or 1) of at least n entries, reused across calls. */
+uint32_t *lmi_idbuffer(lua_State *L, size_t n, int slot, const char *fname);
+
 /* Divisor converting nats to the unit named by opts.unit ("bits" by default, or "nats"). */
 double lmi_unit(lua_State *L, int opts, const char *fname);
 
-/* Dense ids of the n labels at idx (a vector of n non-negative integers); pushes a scratch buffer. */
+/* Dense ids of the n labels at idx (a vector of n non-negative integers), in id buffer slot 0. */
 uint32_t *lmi_labels(lua_State *L, int idx, size_t n, size_t *k, const char *fname);
 
 

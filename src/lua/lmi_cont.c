@@ -9,6 +9,26 @@
 #include "mi_kde.h"
 #include "mi_ksg.h"
 
+/* Nonzero when the tensor at idx is one column of non-negative integers with at most 16 distinct values. */
+static int looks_like_labels(lua_State *L, int idx) {
+  ibsh_tensor *t = lx_testtensor(L, idx);
+  if (!t || !t->storage || (t->ndim != 1 && !(t->ndim == 2 && t->shape[1] == 1))) return 0;
+  size_t n = t->shape[0], distinct = 0;
+  double seen[16];
+  for (size_t i = 0; i < n; i++) {
+    size_t at[2] = {i, 0};
+    double v = *ibsh_tensor_at(t, at);
+    if (!(v >= 0 && v < 9.0e15) || v != floor(v)) return 0;
+    size_t s = 0;
+    while (s < distinct && seen[s] != v) s++;
+    if (s == distinct) {
+      if (distinct == 16) return 0;
+      seen[distinct++] = v;
+    }
+  }
+  return 1;
+}
+
 /* mi.ksg(x, y, opts) -> I(X;Y) */
 static int l_ksg(lua_State *L) {
   const char *F = "mi.ksg";
@@ -22,13 +42,14 @@ static int l_ksg(lua_State *L) {
   double noise = lx_optnumber(L, 3, "noise", 1e-10, F);
   int normalize = lx_optboolean(L, 3, "normalize", 1, F);
   int brute = lx_optboolean(L, 3, "brute", 0, F);
-  int discrete_y = lx_optboolean(L, 3, "discrete_y", 0, F);
+  int discrete_y = lx_optboolean(L, 3, "discrete_y", -1, F);   /* -1: decide from the data */
   if (k < 1) lx_error(L, F, "k must be at least 1, got %d", (int)k);
   if (alg != 1 && alg != 2) lx_error(L, F, "algorithm must be 1 or 2, got %d", (int)alg);
   size_t n, dx, m, dy;
   const double *x = lmi_matrix(L, 1, &n, &dx, F);
   ibsh_ksg_opts o = {(size_t)k, (int)alg, normalize, noise, (uint64_t)seed, brute};
   double mi = 0;
+  if (discrete_y < 0) discrete_y = looks_like_labels(L, 2);
   if (discrete_y) {
     size_t ky;
     uint32_t *yids = lmi_labels(L, 2, n, &ky, F);
@@ -93,8 +114,10 @@ static const lx_Reg cont_funcs[] = {
    "Gaussian tie-breaking noise of noise = 1e-10 standard deviations drawn from seed (default 1). Estimates are "
    "never clipped at 0 (they scatter around 0 for independent data); deterministic relations saturate near "
    "psi(n) - psi(k). Options: k = 3 (1 <= k < n), algorithm = 1 | 2, unit, seed, noise, normalize, brute = true "
-   "(O(n^2) search, the test oracle; the default k-d tree gives identical results), discrete_y = true (y holds "
-   "labels: Ross's 2014 mixed estimator).\n\n"
+   "(O(n^2) search, the test oracle; the default k-d tree gives identical results), discrete_y (default: "
+   "true when y is one column of non-negative integers with at most 16 distinct values, such as 0/1 labels): "
+   "Ross's 2014 mixed estimator psi(n) + psi(k) - <psi(n_y)> - <psi(m)> for continuous x and discrete y; "
+   "discrete_y = false forces the continuous estimator.\n\n"
    "Example: mi.ksg(x, y, {k = 3, unit = \"nats\"})"},
   {"kde", l_kde,
    "mi.kde(t [, y [, opts]]) -> ixt, ity\n\n"

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "error.h"
 #include "lnn.h"
+#include "nn_idx.h"
 
 /* Text like "12-10-7-5-4-3-2 tanh/softmax" into buf. */
 void lnn_arch_str(const ibsh_arch *a, char *buf, size_t len) {
@@ -197,7 +199,84 @@ static const luaL_Reg net_meta[] = {
   {NULL, NULL}
 };
 
+/* nn.log_epochs(total, count) -> the original code's log-spaced epochs as a 1-d tensor. */
+static int nn_log_epochs(lua_State *L) {
+  lua_Integer total = luaL_checkinteger(L, 1), count = luaL_checkinteger(L, 2);
+  if (total < 1 || total > 100000000 || count < 1 || count > 10000000)
+    lx_error(L, "nn.log_epochs", "need 1 <= total <= 1e8 and 1 <= count <= 1e7, got %d and %d", (int)total, (int)count);
+  size_t k = ibsh_log_epochs((long)total, (long)count, NULL, 0);
+  long *ep = (long *)lua_newuserdatauv(L, (k + 1) * sizeof(long), 0);
+  ibsh_log_epochs((long)total, (long)count, ep, k);
+  double *d = ibsh_tensor_data(lx_newtensor1(L, k, "nn.log_epochs"));
+  for (size_t i = 0; i < k; i++) d[i] = (double)ep[i];
+  return 1;
+}
+
+/* Read one IDX file into a new tensor on the stack, naming the Debian package when the file is missing. */
+static ibsh_tensor *push_idx(lua_State *L, const char *dir, const char *name, const char *fname) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  if (access(path, R_OK) != 0)
+    lx_error(L, fname, "%s not found: install Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist) "
+             "or pass dir = the directory holding the IDX .gz files", path);
+  ibsh_tensor *t = lx_pushtensor(L);
+  lx_check(L, ibsh_nn_idx_read(path, t), fname);
+  return t;
+}
+
+/* nn.fashion_mnist{train = true, dir = ..., scale = true} -> {x = n x 784, y = n labels, classes = {...}}. */
+static int nn_fashion_mnist(lua_State *L) {
+  static const char *const known[] = {"train", "dir", "scale", NULL};
+  const char *fname = "nn.fashion_mnist";
+  if (!lua_isnoneornil(L, 1) && !lua_istable(L, 1)) lx_error(L, fname, "options must be a table, got %s", luaL_typename(L, 1));
+  lua_settop(L, 1);
+  lx_checkoptions(L, 1, known, fname);
+  int train = lx_optboolean(L, 1, "train", 1, fname);
+  int scale = lx_optboolean(L, 1, "scale", 1, fname);
+  const char *dir = lx_optstring(L, 1, "dir", "/usr/share/datasets/fashion-mnist", fname);
+  const char *prefix = train ? "train" : "t10k";
+  char name[64];
+  snprintf(name, sizeof name, "%s-images-idx3-ubyte.gz", prefix);
+  ibsh_tensor *x = push_idx(L, dir, name, fname);
+  snprintf(name, sizeof name, "%s-labels-idx1-ubyte.gz", prefix);
+  ibsh_tensor *y = push_idx(L, dir, name, fname);
+  if (x->ndim != 3 || y->ndim != 1 || x->shape[0] != y->shape[0])
+    lx_error(L, fname, "%s: images and labels do not match (expected n x 28 x 28 images and n labels)", dir);
+  size_t n = x->shape[0], d = x->shape[1] * x->shape[2];
+  x->ndim = 2;
+  x->shape[1] = d;
+  x->stride[0] = (ptrdiff_t)d;
+  x->stride[1] = 1;
+  double *xd = ibsh_tensor_data(x), *yd = ibsh_tensor_data(y);
+  if (scale) for (size_t i = 0; i < n * d; i++) xd[i] /= 255.0;
+  for (size_t i = 0; i < n; i++)
+    if (yd[i] < 0 || yd[i] > 9) lx_error(L, fname, "%s: label %g out of range 0..9", dir, yd[i]);
+  static const char *const classes[10] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+  lua_createtable(L, 0, 3);
+  lua_pushvalue(L, -3);
+  lua_setfield(L, -2, "x");
+  lua_pushvalue(L, -2);
+  lua_setfield(L, -2, "y");
+  lua_createtable(L, 10, 0);
+  for (int i = 0; i < 10; i++) {
+    lua_pushstring(L, classes[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "classes");
+  return 1;
+}
+
 static const lx_Reg nn_funcs[] = {
+  {"fashion_mnist", nn_fashion_mnist,
+   "nn.fashion_mnist{train = true, dir = \"/usr/share/datasets/fashion-mnist\", scale = true}\n\n"
+   "The Fashion-MNIST training set (60 000 images) or, with train = false, the test set (10 000), read from the IDX .gz files of "
+   "Debian's dataset-fashion-mnist package: a dataset {x = n x 784 tensor (pixels / 255 unless scale = false), y = labels 0..9, "
+   "classes = the 10 class names}.\n\nExample: local test = nn.fashion_mnist{train = false}; print(test.x:size())"},
+  {"log_epochs", nn_log_epochs,
+   "nn.log_epochs(total, count)\n\nThe epochs np.unique(np.logspace(log2(1), log2(total), count, dtype=int, base=2)) - 1 that the original IDNNs code sampled, "
+   "as a 1-d tensor (0-based epochs, recorded at the start of each); fit's snapshots = \"log:N\" uses them.\n\n"
+   "Example: print(nn.log_epochs(8000, 400):size())  --> 274"},
   {"mlp", nn_mlp,
    "nn.mlp{w0, w1, ..., wL, act = \"tanh\", out = \"softmax\", init = \"truncnormal\", bias = 0, seed = 0}\n\n"
    "A dense network with the given layer widths (inputs first, outputs last). Hidden layers use act (tanh, relu, sigmoid, linear, softsign, softplus); "

@@ -22,7 +22,8 @@ typedef struct fit_data {
   ibsh_data_view view;
 } fit_data;
 
-/* Read dataset table at idx ({x = n x d tensor, y = labels or n x K targets}) into d; pushes 3 values. */
+/* Read dataset table at idx ({x = n x d tensor, y = labels or n x K targets}) into d; pushes 4 values that keep
+   the arrays alive. */
 static void read_dataset(lua_State *L, int idx, const ibsh_arch *a, const char *what, fit_data *d) {
   idx = lua_absindex(L, idx);
   if (!lua_istable(L, idx)) lx_error(L, FNAME, "%s must be a dataset table {x = tensor, y = tensor}, got %s", what, luaL_typename(L, idx));
@@ -41,12 +42,12 @@ static void read_dataset(lua_State *L, int idx, const ibsh_arch *a, const char *
   if (!lx_testtensor(L, -1)) lx_error(L, FNAME, "%s.y must be a tensor, got %s", what, luaL_typename(L, -1));
   ibsh_tensor *y = lx_checkcontiguous(L, -1, FNAME);
   const double *yd = ibsh_tensor_data(y);
-  int targets = y->ndim == 2;
-  if (!((y->ndim == 1 && y->shape[0] == n) || (targets && y->shape[0] == n && y->shape[1] == K)))
+  int targets = y->ndim == 2 && !(y->shape[1] == 1 && K > 1);  /* an n x 1 column of labels counts as labels */
+  int labels_ok = (y->ndim == 1 || (y->ndim == 2 && !targets)) && y->shape[0] == n;
+  if (!(labels_ok || (targets && y->shape[0] == n && y->shape[1] == K)))
     lx_error(L, FNAME, "%s.y must hold %zu labels (or be %zu x %zu targets), got %s", what, n, n, K, ibsh_tensor_shape_str(y, buf, sizeof buf));
   double *t = (double *)lua_newuserdatauv(L, (n * K + 1) * sizeof(double), 0);
   int32_t *lab = (int32_t *)lua_newuserdatauv(L, (n + 1) * sizeof(int32_t), 0);
-  lua_remove(L, -3);  /* y no longer needed: targets copied below */
   for (size_t i = 0; i < n; i++) {
     double *ti = t + i * K;
     if (targets) {
@@ -195,7 +196,7 @@ static void guard_remove(signal_guard *g) {
 int lnn_fit(lua_State *L) {
   static const char *const known[] = {"epochs", "batch", "optim", "lr", "momentum", "beta1", "beta2", "eps",
     "weight_decay", "lr_step", "lr_gamma", "shuffle", "seed", "test", "quiet", "snapshots", "at", "gradstats",
-    "dir", "resume", NULL};
+    "dir", "resume", "metrics", NULL};
   lnet *net = (lnet *)luaL_testudata(L, 1, IBSH_NET_T);
   if (!net || !net->params) lx_error(L, FNAME, "call it as net:fit(train, opts) on an ibsh.Net");
   int opts = 3;
@@ -234,6 +235,10 @@ int lnn_fit(lua_State *L) {
   cfg.gradstats = lx_optboolean(L, opts, "gradstats", 1, FNAME);
   lua_Integer seed = lx_optinteger(L, opts, "seed", (lua_Integer)net->seed, FNAME);
   int quiet = lx_optboolean(L, opts, "quiet", 0, FNAME);
+  const char *metrics = lx_optstring(L, opts, "metrics", "full", FNAME);
+  if (strcmp(metrics, "full") == 0) cfg.batch_metrics = 0;
+  else if (strcmp(metrics, "batches") == 0) cfg.batch_metrics = 1;
+  else lx_error(L, FNAME, "option 'metrics' must be \"full\" or \"batches\", got \"%s\"", metrics);
   const char *resume = lx_optstring(L, opts, "resume", NULL, FNAME);
   const char *dir = lx_optstring(L, opts, "dir", resume, FNAME);
 
@@ -267,6 +272,12 @@ int lnn_fit(lua_State *L) {
   }
   cfg.epochs = (long)epochs;
   cfg.snap = snapshot_mask(L, opts, r->run.epochs, (long)epochs);
+  double nsnap = 0;
+  for (long i = 0; i <= (long)epochs; i++) nsnap += cfg.snap[i];
+  double bytes = (nsnap + (double)r->run.nsnap) * (double)a->nparams * sizeof(double);
+  if (bytes > 16e9)
+    lx_error(L, FNAME, "%.0f snapshots of %zu parameters need %.1f GB: use snapshots = \"log:N\", \"every:K\" or a list",
+             nsnap, a->nparams, bytes / 1e9);
   progress_state ps = {0, 0, r->run.epochs};
   if (!quiet && isatty(2)) {
     cfg.progress = progress;
@@ -302,6 +313,13 @@ int lnn_fit(lua_State *L) {
       signal(sig, SIG_DFL);
       raise(sig);
     }
+    if (sig == SIGINT && lua_gethookmask(L) == (LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT) &&
+        lua_gethookcount(L) == 1) {
+      /* Ctrl-C under the shell: training has stopped and its result is the answer, so cancel the shell's
+         pending "interrupted" error (its one-shot hook) and let the caller keep the partial run. */
+      lua_sethook(L, NULL, 0, 0);
+      ibsh_interrupt_clear();
+    }
   } else if (rc != IBSH_OK) {
     return lx_error(L, FNAME, "%s", msg);
   }
@@ -319,6 +337,7 @@ const char lnn_fit_help[] =
   "lr_step and lr_gamma (lr * lr_gamma^floor(epoch / lr_step)); weight_decay (L2 on weights); "
   "snapshots (\"every\" (default), \"every:K\", \"log:N\" as the original code's log-spaced epochs, \"none\", a list of epochs, or a function(e) -> boolean); "
   "at (\"start\": a selected epoch j records the weights before its updates, labelled j; \"end\": after them, labelled j + 1); "
-  "gradstats (true); test (a dataset for test metrics); quiet (no progress line); dir (save the run there at the end, on interrupt or divergence); "
-  "resume (a run directory: continue it for epochs more epochs, bit-identically). Ctrl-C or SIGTERM stops after the current batch and keeps every completed epoch.\n\n"
+  "gradstats (true); metrics (\"full\": train loss and accuracy on the whole training set after each epoch; \"batches\": means over the epoch's minibatches, no extra pass); test (a dataset for test metrics); quiet (no progress line); dir (save the run there at the end, on interrupt or divergence); "
+  "resume (a run directory: continue it for epochs more epochs, bit-identically). Ctrl-C or SIGTERM stops after the current batch and keeps every completed epoch "
+  "(saved to dir); after Ctrl-C fit returns the partial run, after SIGTERM the script stops.\n\n"
   "Example: local run = net:fit(train, {epochs = 100, batch = 512, optim = \"adam\", lr = 4e-4, test = test, quiet = true})";

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "error.h"
 #include "ltensor_common.h"
 
@@ -531,20 +532,18 @@ static int m_item(lua_State *L) {
 
 /* Build a view of t from an index key: integer (select dim 1) or table of per-dim specs; *scalar set when every dim is selected. */
 static void index_view(lua_State *L, ibsh_tensor *t, int key, ibsh_tensor *out, const char *fname) {
-  ibsh_tensor cur = {0};
-  ibsh_tensor_share(&cur, t);
-  if (lua_type(L, key) == LUA_TNUMBER) {
-    lua_Integer i = luaL_checkinteger(L, key);
-    if (t->ndim == 0) { ibsh_tensor_release(&cur); lx_error(L, fname, "cannot index a 0-d tensor"); }
+  if (lua_type(L, key) == LUA_TNUMBER) {  /* no reference is held while this may raise errors */
+    lua_Integer i = luaL_checkinteger(L, key), given = i;
+    if (t->ndim == 0) lx_error(L, fname, "cannot index a 0-d tensor");
     if (i < 0) i += (lua_Integer)t->shape[0] + 1;
+    if (i < 1) lx_error(L, fname, "index %d out of range 1..%d in dimension 1", (int)given, (int)t->shape[0]);
     ibsh_tensor next = {0};
-    int rc = i < 1 ? ibsh_fail(1, "index %d out of range 1..%zu in dimension 1", (int)luaL_checkinteger(L, key), t->shape[0])
-                   : ibsh_tensor_select(&next, &cur, 0, (size_t)(i - 1));
-    ibsh_tensor_release(&cur);
-    lx_check(L, rc, fname);
+    lx_check(L, ibsh_tensor_select(&next, t, 0, (size_t)(i - 1)), fname);
     *out = next;
     return;
   }
+  ibsh_tensor cur = {0};
+  ibsh_tensor_share(&cur, t);
   int n = (int)lua_rawlen(L, key), d = 0, rc = 0;
   if (n > t->ndim) { ibsh_tensor_release(&cur); lx_error(L, fname, "%d indices for a %d-d tensor", n, t->ndim); }
   for (int k = 1; k <= n && !rc; k++) {
@@ -639,32 +638,43 @@ static int m_gc(lua_State *L) {
 
 typedef struct print_fmt { char fmt[16]; int width; } print_fmt;
 
-/* Choose one number format for all shown values: integers, fixed or scientific. */
-static print_fmt choose_format(const ibsh_tensor *t) {
+/* Advance idx to the next position printing shows (all of a dim of at most 6, else its first and last 3); 0 when done. */
+static int next_shown(const ibsh_tensor *t, size_t *idx, int summarise) {
+  for (int d = t->ndim - 1; d >= 0; d--) {
+    size_t n = t->shape[d];
+    idx[d]++;
+    if (summarise && n > 6 && idx[d] == 3) idx[d] = n - 3;
+    if (idx[d] < n) return 1;
+    idx[d] = 0;
+  }
+  return 0;
+}
+
+/* Choose one number format for the shown values, as numpy does: integers, fixed, or scientific
+   when the magnitudes are large, tiny or span more than three decades. */
+static print_fmt choose_format(const ibsh_tensor *t, int summarise) {
   print_fmt pf = {"%.0f", 1};
-  size_t n = ibsh_tensor_numel(t), idx[IBSH_MAXDIM] = {0};
+  size_t idx[IBSH_MAXDIM] = {0};
   int integral = 1;
   double maxabs = 0, minabs = INFINITY;
-  for (size_t k = 0; k < n && k < 100000; k++) {
+  do {
     double v = *ibsh_tensor_at(t, idx), a = fabs(v);
     if (isfinite(v)) {
       if (v != floor(v)) integral = 0;
       if (a > maxabs) maxabs = a;
       if (a > 0 && a < minabs) minabs = a;
     }
-    for (int d = t->ndim - 1; d >= 0; d--) { if (++idx[d] < t->shape[d]) break; idx[d] = 0; }
-  }
+  } while (next_shown(t, idx, summarise));
   if (integral && maxabs < 1e15) strcpy(pf.fmt, "%.0f");
-  else if (maxabs >= 1e6 || (minabs < 1e-4 && minabs > 0)) strcpy(pf.fmt, "%.4e");
+  else if (maxabs >= 1e8 || (minabs < 1e-4 && minabs > 0) || (minabs > 0 && maxabs / minabs > 1e3)) strcpy(pf.fmt, "%.4e");
   else strcpy(pf.fmt, "%.4f");
-  idx[0] = 0;
+  memset(idx, 0, sizeof idx);
   char buf[64];
-  for (size_t k = 0; k < n && k < 100000; k++) {  /* width of the widest value */
-    size_t j[IBSH_MAXDIM] = {0}, r = k;
-    for (int d = t->ndim - 1; d >= 0; d--) { j[d] = r % t->shape[d]; r /= t->shape[d]; }
-    int w = snprintf(buf, sizeof buf, pf.fmt, *ibsh_tensor_at(t, j));
+  do {  /* width of the widest shown value */
+    double v = *ibsh_tensor_at(t, idx);
+    int w = v != v ? 3 : snprintf(buf, sizeof buf, pf.fmt, v);
     if (w > pf.width) pf.width = w;
-  }
+  } while (next_shown(t, idx, summarise));
   return pf;
 }
 
@@ -677,9 +687,10 @@ static void add_row(luaL_Buffer *b, const ibsh_tensor *t, size_t *lead, const pr
   for (size_t j = 0; j < cols; j++) {
     if (summarise && cols > 6 && j == 3) { luaL_addstring(b, "  ..."); j = cols - 4; continue; }
     if (t->ndim) lead[last] = j;
-    snprintf(num, sizeof num, " %*s", pf->width, "");
     char val[64];
-    snprintf(val, sizeof val, pf->fmt, *ibsh_tensor_at(t, lead));
+    double v = *ibsh_tensor_at(t, lead);
+    if (v != v) strcpy(val, "nan");
+    else snprintf(val, sizeof val, pf->fmt, v);
     snprintf(num, sizeof num, " %*s", pf->width, val);
     luaL_addstring(b, num);
   }
@@ -693,12 +704,12 @@ static int m_tostring(lua_State *L) {
   if (!t->storage) { lua_pushliteral(L, "ibsh.Tensor (released)"); return 1; }
   luaL_Buffer b;
   luaL_buffinit(L, &b);
-  lua_pushfstring(L, "ibsh.Tensor float64 %s\n", ibsh_tensor_shape_str(t, shape, sizeof shape));
+  lua_pushfstring(L, "ibsh.Tensor of size %s, float64\n", ibsh_tensor_shape_str(t, shape, sizeof shape));
   luaL_addvalue(&b);
   size_t n = ibsh_tensor_numel(t), idx[IBSH_MAXDIM] = {0};
   if (n == 0) { luaL_addstring(&b, " (empty)\n"); luaL_pushresult(&b); return 1; }
   int summarise = n > 1000;
-  print_fmt pf = choose_format(t);
+  print_fmt pf = choose_format(t, summarise);
   if (t->ndim <= 1) {
     add_row(&b, t, idx, &pf, summarise);
   } else {
@@ -733,10 +744,19 @@ static int t_memory(lua_State *L) {
   return 1;
 }
 
+/* tensor.walltime(): monotonic wall-clock seconds, for timing. */
+static int t_walltime(lua_State *L) {
+  struct timespec ts;
+  timespec_get(&ts, TIME_UTC);
+  lua_pushnumber(L, (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec);
+  return 1;
+}
+
 static const lx_Reg tensor_funcs[] = {
+  {"walltime", t_walltime, "tensor.walltime()\n\nWall-clock seconds (with nanosecond resolution) since an arbitrary origin, for timing code; unlike os.clock it does not add up the CPU time of BLAS threads.\n\nExample: local t0 = tensor.walltime(); a:mm(b); print(tensor.walltime() - t0)"},
   {"memory", t_memory, "tensor.memory()\n\nBytes of tensor storage currently allocated in this process (views share storage and add nothing).\n\nExample: print(tensor.memory() / 2^20, 'MiB')"},
   {"new", t_new, "tensor.new(table | tensor | number)\n\nA tensor from nested tables of numbers (rows must have equal lengths), a copy of a tensor, or a 0-d tensor from a number.\n\nExample: tensor.new{{1, 2}, {3, 4}}"},
-  {"zeros", t_zeros, "tensor.zeros(d1, d2, ...) or tensor.zeros{d1, d2, ...}\n\nA zero-filled tensor of the given sizes.\n\nExample: tensor.zeros(3, 4)"},
+  {"zeros", t_zeros, "tensor.zeros(d1, d2, ...)\n\nA zero-filled tensor of the given sizes (also given as one table: tensor.zeros{d1, d2, ...}).\n\nExample: tensor.zeros(3, 4)"},
   {"ones", t_ones, "tensor.ones(d1, d2, ...)\n\nA tensor of ones of the given sizes.\n\nExample: tensor.ones(2, 2)"},
   {"full", t_full, "tensor.full(d1, ..., v) or tensor.full({d1, ...}, v)\n\nA tensor of the given sizes with every element v.\n\nExample: tensor.full(2, 3, 0.5)"},
   {"eye", t_eye, "tensor.eye(n, [m])\n\nThe n x m (default n x n) identity matrix.\n\nExample: tensor.eye(3)"},
@@ -809,5 +829,11 @@ int luaopen_ibsh_core_tensor(lua_State *L) {
   lx_setfuncs(L, "tensor.", ltensor_rng_funcs);
   ltensor_rng_push_module(L);
   lua_setfield(L, -2, "rng");
+#if defined(__SANITIZE_ADDRESS__)
+  lua_pushboolean(L, 1);  /* tests shorten loops that the sanitizer's allocator makes slow */
+#else
+  lua_pushboolean(L, 0);
+#endif
+  lua_setfield(L, -2, "sanitized");
   return 1;
 }

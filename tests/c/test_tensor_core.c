@@ -39,6 +39,7 @@ static void set_values(ibsh_tensor *t, const double *v) {
   memcpy(ibsh_tensor_data(t), v, ibsh_tensor_numel(t) * sizeof *v);
 }
 
+/* Run the checks; nonzero exit on any failure. */
 int main(void) {
   ibsh_tensor a = {0}, b = {0}, out = {0}, view = {0};
   check(ibsh_tensor_alloc2(&a, 2, 3) == IBSH_OK, "alloc 2x3");
