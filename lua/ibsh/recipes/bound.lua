@@ -71,15 +71,31 @@ function R.figure(cmp, epochs, opts)
   local S, L = cmp.gap:size(1), cmp.gap:size(2)
   local first = (epochs:get(1) <= 0) and 2 or 1
   local x = epochs:narrow(1, first, S - first + 1)
+  local drawn, lo, hi = 0, math.huge, -math.huge
   for l = 1, L do
     local g = cmp.gap:select(2, l):narrow(1, first, S - first + 1)
     local b = cmp.beta:select(2, l):narrow(1, first, S - first + 1)
     a1:line(x, g, {color = "C" .. ((l - 1) % 10), label = "layer " .. l})
-    a2:line(x, b, {color = "C" .. ((l - 1) % 10), label = "layer " .. l})
+    local xs, bs = {}, {}
+    for k = 1, b:size(1) do
+      local v = b:get(k)
+      if v == v and v < math.huge then xs[#xs + 1] = x:get(k); bs[#bs + 1] = v; lo = math.min(lo, v); hi = math.max(hi, v) end
+    end
+    if #xs > 1 then
+      a2:line(xs, bs, {color = "C" .. ((l - 1) % 10), label = "layer " .. l}); drawn = drawn + 1
+    end
   end
-  a1:xscale("log"); a2:xscale("log"); a2:yscale("log")
+  a1:xscale("log")
+  local note = drawn < L and string.format(" (%d of %d layers infinite)", L - drawn, L) or ""
+  if drawn > 0 then
+    a2:xscale("log")
+    if lo > 0 and hi / lo > 10 then a2:yscale("log") end
+  else
+    a2:xlim(0, 1); a2:ylim(0, 1)
+    a2:text(0.5, 0.5, "every layer is past the bound's corner: beta = infinity", {align = "center"})
+  end
   a1:xlabel("epoch"); a1:ylabel("gap below the IB bound (bits)"); a1:title("distance to the bound"); a1:legend()
-  a2:xlabel("epoch"); a2:ylabel("beta of the bound at the layer's I(X;T)"); a2:title("beta over training")
+  a2:xlabel("epoch"); a2:ylabel("beta of the bound at the layer's I(X;T)"); a2:title("beta over training" .. note)
   return fig, a1, a2
 end
 sethelp(R.figure, "recipes.bound.figure", [[bound.figure(cmp, epochs [, opts]) -> fig, ax1, ax2
