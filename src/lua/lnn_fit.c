@@ -166,6 +166,7 @@ static void progress(void *ud, const ibsh_run *run, long epoch, long last, doubl
   fflush(stderr);
 }
 
+/* Signal handler: ask the training loop to stop after the current batch. */
 static void on_signal(int sig) { ibsh_interrupt_request(sig); }
 
 /* Signal handlers installed for the duration of a fit when none are set (a script run without the REPL). */
