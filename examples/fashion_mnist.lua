@@ -26,21 +26,31 @@ local mi_points = opt.quick and epochs + 1 or 12
 local root = sweep.rank() == 0
 local wall0 = os.time()
 
--- Load the IDX files (gzip) shipped by dataset-fashion-mnist; pixels scaled to [0, 1].
+-- Load the data (data.fashion_mnist reads the IDX .gz files of dataset-fashion-mnist; pixels / 255).
 local dir = os.getenv("IBSH_FASHION_MNIST") or "/usr/share/datasets/fashion-mnist"
+local function first_rows(n)
+  local r = {}
+  for k = 1, n do r[k] = k end
+  return r
+end
 local function load(prefix, n)
-  local ok, x = pcall(tensor.load, dir .. "/" .. prefix .. "-images-idx3-ubyte.gz")
-  if not ok then
-    error("fashion_mnist.lua: cannot read Fashion-MNIST in " .. dir .. " (install dataset-fashion-mnist: scripts/setup): " .. tostring(x), 0)
+  local d
+  if data.fashion_mnist then
+    d = data.fashion_mnist{train = prefix == "train", dir = dir}
+  else
+    local ok, x = pcall(tensor.load, dir .. "/" .. prefix .. "-images-idx3-ubyte.gz")
+    if not ok then
+      error("fashion_mnist.lua: cannot read Fashion-MNIST in " .. dir .. " (install dataset-fashion-mnist: scripts/setup): " .. tostring(x), 0)
+    end
+    local y = tensor.load(dir .. "/" .. prefix .. "-labels-idx1-ubyte.gz")
+    d = data.new{x = x:reshape(x:size(1), 784):div(255), y = y, name = "fashion-mnist " .. prefix}
   end
-  local y = tensor.load(dir .. "/" .. prefix .. "-labels-idx1-ubyte.gz")
-  n = math.min(n, x:size(1))
-  x = x:narrow(1, 1, n):reshape(n, 784):div(255)
-  return data.new{x = x, y = y:narrow(1, 1, n):clone(), name = "fashion-mnist " .. prefix}
+  if n < d.x:size(1) then d = d:subset(first_rows(n)) end
+  return d
 end
 local train = load("train", ntrain)
 local test = load("t10k", math.max(nmi, opt.quick and 1000 or 10000))
-local mi_set = nmi < 10000 and test:subset((function() local r = {} for k = 1, nmi do r[k] = k end return r end)()) or test
+local mi_set = nmi < test.x:size(1) and test:subset(first_rows(nmi)) or test
 
 -- Epochs with a snapshot (and an MI estimate): about mi_points log-spaced epochs, 0 and the last included.
 local snap, seen = {}, {}
