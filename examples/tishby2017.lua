@@ -105,8 +105,8 @@ local function w(...) out[#out + 1] = string.format(...) end
 local S = main.mean:size(1)
 w("# Shwartz-Ziv & Tishby (2017) on var_u — %s run\n\n", opt.quick and "QUICK (reduced)" or "full")
 w("Command: `ibsh examples/tishby2017.lua%s` — %d networks x %d epochs (MI at every epoch); depth and size studies: %d network(s) per point x %d epochs. Wall time %d s on %d worker(s)%s.\n\n",
-  opt.quick and " --quick" or "", runs, epochs, side_runs, side_epochs, os.time() - wall0, jobs,
-  sweep.mpi() and string.format(" x %d MPI ranks", select(2, sweep.rank())) or "")
+  opt.quick and " --quick" or "", runs, epochs, side_runs, side_epochs, os.time() - wall0,
+  sweep.mpi() and select(2, sweep.rank()) or jobs, sweep.mpi() and " (MPI ranks)" or "")
 w("## Protocol (ibsh's stated variant of the original code)\n\n")
 for _, k in ipairs{"data", "net", "train", "mi", "grads"} do w("- %s: %s\n", k, protocol[k]) end
 w("\nThe original IDNNs code differs: no shuffling (test set = the last 819 rows), 274 log-spaced sampled epochs, 30 bin *edges* (29 intervals); the paper-era runs used full-batch Adam. See doc/findings.md.\n\n")
