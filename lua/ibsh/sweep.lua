@@ -77,6 +77,7 @@ local function make_tensor(shape, flat)
   return t:view(table.unpack(shape))
 end
 
+-- Serialise v as a Lua chunk that rebuilds it.
 function M.serialize(v)
   local out = {"return "}
   put(out, v, {})
@@ -91,6 +92,7 @@ write dir/job-<id>.lua files; sweep.deserialize reads it back.
 
 Example: local s = sweep.serialize({acc = 0.97, plane = tensor.zeros(2, 3)})]])
 
+-- Rebuild a value from sweep.serialize text in an empty environment.
 function M.deserialize(s, name)
   local chunk, err = load(s, name or "=sweep result", "t", {T = make_tensor})
   if not chunk then error("sweep.deserialize: " .. err, 2) end
@@ -128,6 +130,7 @@ local function job_seed(key)
   return h % 2147483646 + 1
 end
 
+-- Expand a grid of key = {values} into the ordered list of jobs.
 function M.grid(grid, order)
   if type(grid) ~= "table" then error("sweep.grid: grid must be a table of key = {values}", 2) end
   local keys = {}
@@ -158,6 +161,7 @@ function M.grid(grid, order)
     end
   end
   local jobs = {}
+  -- Add every combination of the remaining keys (from key i on) to jobs.
   local function rec(i, params)
     if i > #keys then
       local p = {}
@@ -217,6 +221,7 @@ end
 
 local known = {grid = true, list = true, order = true, fn = true, jobs = true, dir = true, quiet = true}
 
+-- Run fn over every job (workers, MPI ranks or in process) and return the results in job order.
 function M.run(opts)
   if type(opts) ~= "table" then error("sweep.run: expected a table of options", 2) end
   for k in pairs(opts) do
@@ -265,6 +270,7 @@ function M.run(opts)
   end
   local clock0 = os.time()
   local mine = {}   -- id -> serialised text of this process's fresh results
+  -- Record job id's outcome: save and count a result, or remember a failure.
   local function note(id, ok, text)
     if not ok then
       failures[#failures + 1] = fmt("job %d {%s}: %s", id, keys[id], text)

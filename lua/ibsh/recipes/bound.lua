@@ -39,6 +39,7 @@ neighbouring points and clamped at the ends.
 
 Example: print(bound.beta_at({9, 2}, {1, 8}, 3))]])
 
+-- Gap below the curve and the curve's beta for every snapshot and layer of a plane.
 function R.compare(plane, curve)
   local S, L = plane:size(1), plane:size(2)
   local gap, beta = tensor.zeros(S, L), tensor.zeros(S, L)
@@ -63,6 +64,7 @@ provides ib.consistency, use it for the self-consistent fit.
 
 Example: local cmp = bound.compare(plane, ib.curve(d:joint()))]])
 
+-- Draw the recipe's summary figure.
 function R.figure(cmp, epochs, opts)
   opts = opts or {}
   local fig = plot.figure{width = opts.width or 1600, height = opts.height or 700, cols = 2, fontsize = 12,
@@ -105,6 +107,7 @@ its beta (log axis). Options: width, height, title.
 
 Example: bound.figure(bound.compare(plane, curve), epochs):save("bound.png")]])
 
+-- Write the recipe's numbers as CSV, atomically.
 function R.csv(cmp, epochs, path)
   local tmp = path .. ".tmp"
   local f = assert(io.open(tmp, "w"))

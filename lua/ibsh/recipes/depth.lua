@@ -29,6 +29,7 @@ The median of an array of numbers (nil for an empty array).
 
 Example: print(depth.median({3, 1, 2}))  -- 2]])
 
+-- Train the recipe's networks with study.run and summarise them.
 function R.run(cfg)
   local c = {}
   for k, v in pairs(cfg or {}) do c[k] = v end
@@ -50,6 +51,7 @@ cfg.snapshots says otherwise). res = depth.summarise(results, jobs, cfg.target_l
 
 Example: local res = require("ibsh.recipes.depth").run{runs = 3, epochs = 2000, target_loss = 0.2, jobs = 2}]])
 
+-- Summarise study results into the recipe's table.
 function R.summarise(results, jobs, target, depths)
   local rows = {}
   for _, d in ipairs(depths) do rows[d] = {depth = d, epochs_to_target = {}, planes = {}, reached = 0, runs = 0} end
@@ -81,6 +83,7 @@ plane at the last snapshot)}; res = {target, rows}.
 
 Example: local res = depth.summarise(results, jobs, 0.1, {1, 2, 3})]])
 
+-- Write the recipe's numbers as CSV, atomically.
 function R.csv(res, path)
   local tmp = path .. ".tmp"
   local f = assert(io.open(tmp, "w"))
@@ -101,6 +104,7 @@ CSV with one line per depth and layer: depth,runs,reached,median_epochs,final_lo
 
 Example: depth.csv(res, "depth.csv")]])
 
+-- Draw the recipe's summary figure.
 function R.figure(res, opts)
   opts = opts or {}
   local fig = plot.figure{width = opts.width or 1600, height = opts.height or 700, cols = 2, fontsize = 12,

@@ -5,6 +5,7 @@ local sethelp = require("ibsh.core.help").set
 
 local R = {}
 
+-- Train the recipe's networks with study.run and summarise them.
 function R.run(cfg)
   local results, jobs = study.run(cfg)
   return R.summarise(results, jobs, cfg and cfg.plane_key)
@@ -18,6 +19,7 @@ run, epochs, results, jobs, compression = infoplane.compression(mean, epochs)}.
 
 Example: local res = require("ibsh.recipes.infoplane").run{runs = 4, epochs = 300, jobs = 2}]])
 
+-- Summarise study results into the recipe's table.
 function R.summarise(results, jobs, key)
   key = key or "plane"
   local planes = study.field(results, key)
@@ -32,6 +34,7 @@ The infoplane.run summary of study results (field key, default "plane").
 
 Example: local res = infoplane.summarise(study.run{runs = 2, epochs = 50})]])
 
+-- Per-layer peak and final I(X;T) of a plane, and their difference.
 function R.compression(plane, epochs)
   local S, L = plane:size(1), plane:size(2)
   local out = {}
@@ -55,6 +58,7 @@ when drop is clearly above the spread between runs.
 
 Example: for _, c in ipairs(infoplane.compression(plane, epochs)) do print(c.layer, c.drop) end]])
 
+-- Draw the recipe's summary figure.
 function R.figure(res, opts)
   local o = {}
   for k, v in pairs(opts or {}) do o[k] = v end
@@ -69,6 +73,7 @@ plot.infoplane option, e.g. bound = ib.curve(d:joint()), title).
 
 Example: infoplane.figure(res, {title = "50 networks"}):save("plane.png")]])
 
+-- Write the recipe's numbers as CSV, atomically.
 function R.csv(res, path)
   mi.save_csv(res.mean, res.epochs, path)
 end

@@ -17,6 +17,7 @@ local function smooth(v, f)
   return out
 end
 
+-- The first epoch where the smoothed summed gradient mean stays below the summed std.
 function R.transition(mean, std, opts)
   opts = opts or {}
   local f, hold = opts.window or 1.25, opts.hold or 0.2
@@ -45,6 +46,7 @@ std are E x L tensors (epochs 1..E). nil when the mean never falls below the spr
 
 Example: local e = snr.transition(g.grad_mean, g.grad_std)]])
 
+-- Summarise study results into the recipe's table.
 function R.summarise(results, opts)
   local mean = study.mean(study.field(results, "grad_mean"))
   local std = study.mean(study.field(results, "grad_std"))
@@ -63,6 +65,7 @@ snr.transition(mean, std, opts)}.
 
 Example: local s = snr.summarise(study.run{runs = 4, epochs = 500, mi = false})]])
 
+-- Train the recipe's networks with study.run and summarise them.
 function R.run(cfg)
   local c = {}
   for k, v in pairs(cfg or {}) do c[k] = v end
@@ -77,6 +80,7 @@ snr.summarise of their gradient statistics.
 
 Example: local s = require("ibsh.recipes.snr").run{runs = 4, epochs = 2000, jobs = 2}]])
 
+-- Draw the recipe's summary figure.
 function R.figure(s, opts)
   local o = {}
   for k, v in pairs(opts or {}) do o[k] = v end
@@ -89,6 +93,7 @@ plot.snr of a summary, with the detected transition marked (any plot.snr option)
 
 Example: snr.figure(s):save("snr.png")]])
 
+-- Write the recipe's numbers as CSV, atomically.
 function R.csv(s, path)
   local tmp = path .. ".tmp"
   local f = assert(io.open(tmp, "w"))

@@ -43,6 +43,7 @@ local function hidden_of(job, cfg)
   return get(cfg, "hidden")
 end
 
+-- Train and measure the network of one job.
 function S.job(job, cfg)
   local d = cfg.data or data.tishby()
   local train, test = d:split{train = job.train or get(cfg, "train"), seed = job.seed}
@@ -96,6 +97,7 @@ serialisable value). Returns {widths, train_loss, test_loss, train_acc, test_acc
 
 Example: local r = study.job({seed = 1}, {epochs = 50})]])
 
+-- Run study.job over a sweep of seeds and grid keys.
 function S.run(cfg)
   cfg = cfg or {}
   local grid = copy(cfg.grid)
@@ -119,6 +121,7 @@ option of study.job. Seeds are the grid's, so results do not depend on jobs or o
 
 Example: local res = study.run{runs = 4, epochs = 100, jobs = 2}]])
 
+-- Elementwise mean of tensors of one shape.
 function S.mean(list)
   if #list == 0 then return nil end
   local acc = list[1]:clone()
@@ -131,6 +134,7 @@ The elementwise mean of an array of tensors of one shape (nil for an empty array
 
 Example: local mean_plane = study.mean({p1, p2, p3})]])
 
+-- Collect one field of every result.
 function S.field(results, key)
   local out = {}
   for i, r in ipairs(results) do out[i] = r[key] end

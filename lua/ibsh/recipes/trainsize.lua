@@ -5,6 +5,7 @@ local sethelp = require("ibsh.core.help").set
 
 local R = {}
 
+-- Train the recipe's networks with study.run and summarise them.
 function R.run(cfg)
   local c = {}
   for k, v in pairs(cfg or {}) do c[k] = v end
@@ -23,6 +24,7 @@ trainsize.summarise(results, jobs, sizes).
 
 Example: local res = require("ibsh.recipes.trainsize").run{runs = 2, epochs = 1000, jobs = 2}]])
 
+-- Summarise study results into the recipe's table.
 function R.summarise(results, jobs, sizes)
   local by = {}
   for i, r in ipairs(results) do
@@ -47,6 +49,7 @@ test_acc (mean final test accuracy)}; res = {rows}.
 
 Example: local res = trainsize.summarise(results, jobs, {0.05, 0.85})]])
 
+-- Write the recipe's numbers as CSV, atomically.
 function R.csv(res, path)
   local tmp = path .. ".tmp"
   local f = assert(io.open(tmp, "w"))
@@ -66,6 +69,7 @@ CSV with one line per training fraction and layer: train,runs,test_acc,layer,ixt
 
 Example: trainsize.csv(res, "trainsize.csv")]])
 
+-- Draw the recipe's summary figure.
 function R.figure(res, opts)
   opts = opts or {}
   local fig = plot.figure{width = opts.width or 1200, height = opts.height or 900, fontsize = 14}
