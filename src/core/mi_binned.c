@@ -111,11 +111,14 @@ static int binned_fast(const double *t, size_t n, size_t d, const ibsh_binspec *
   memset(total, 0, cap * 4);
   if (yids) memset(joint, 0, cap * kc * 4);
   size_t mask = cap - 1;
+  unsigned logcap = 0;
+  while (((size_t)1 << logcap) < cap) logcap++;
   uint32_t ycount[FAST_MAX_LABELS] = {0};
   size_t kt = 0;
   for (size_t i = 0; i < n; i++) {
-    uint64_t key = words[i], h = ibsh_hash_word(key);
-    size_t s = (size_t)h & mask;
+    /* Fibonacci hashing: the top bits of key * 2^64/phi depend on every bit of the key. */
+    uint64_t key = words[i];
+    size_t s = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - logcap));
     while (total[s] && keys[s] != key) s = (s + 1) & mask;
     if (!total[s]) {
       keys[s] = key;
