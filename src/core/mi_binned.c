@@ -100,7 +100,9 @@ static int binned_fast(const double *t, size_t n, size_t d, const ibsh_binspec *
   size_t cap = 16, kc = ky ? ky : 1;
   while (cap < 2 * n) cap <<= 1;
   size_t bcodes = align8(n * d + 8), bwords = n * 8, bkeys = cap * 8, btotal = align8(cap * 4), bjoint = align8(cap * kc * 4);
-  char *base = scratch(bcodes + bwords + bkeys + btotal + bjoint + n * 4);
+  size_t bytes = bcodes + bwords + bkeys + btotal + bjoint + n * 4;
+  if (bytes > ((size_t)32 << 20)) return IBSH_OK;   /* huge inputs take the general path: no big cached buffer */
+  char *base = scratch(bytes);
   if (!base) return ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu x %zu values", n, d);
   uint8_t *codes = (uint8_t *)base;
   uint64_t *words = (uint64_t *)(base + bcodes), *keys = (uint64_t *)(base + bcodes + bwords);
