@@ -292,6 +292,29 @@ static inline uint64_t compress8(uint64_t x, unsigned bits) {
   return (x & m64) | (((x >> 32) & m64) << (4 * bits));  /* 8 codes */
 }
 
+#if defined(__GNUC__)
+#define IBSH_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define IBSH_ALWAYS_INLINE inline
+#endif
+
+/* Pack rows of d <= 16 byte codes (d * bits <= 64) into one word each: eight codes at a time by an
+   unaligned load (codes has 8 zero bytes of padding), masked to the row, then compressed. */
+static IBSH_ALWAYS_INLINE void pack_bytes(const uint8_t *codes, size_t n, size_t d, unsigned bits, uint64_t *words) {
+  uint64_t mask1 = d >= 8 ? ~0ull : (1ull << (8 * d)) - 1, mask2 = d <= 8 ? 0 : d == 16 ? ~0ull : (1ull << (8 * (d - 8))) - 1;
+  for (size_t i = 0; i < n; i++) {
+    const uint8_t *c = codes + i * d;
+    uint64_t a, b = 0;
+    memcpy(&a, c, 8);
+    uint64_t key = compress8(a & mask1, bits);
+    if (mask2) {
+      memcpy(&b, c + 8, 8);
+      key |= compress8(b & mask2, bits) << (8 * bits);
+    }
+    words[i] = key;
+  }
+}
+
 /* Fixed-range and original-edges binning fused with packing (bins <= 64, codes as bytes first). */
 static int bin_pack_fixed(const double *t, size_t n, size_t d, const ibsh_binspec *spec, unsigned bits, size_t w,
                           uint64_t *words, uint8_t *codes) {
@@ -317,19 +340,12 @@ static int bin_pack_fixed(const double *t, size_t n, size_t d, const ibsh_binspe
   const int little = 0;
 #endif
   if (little && w == 1 && bits <= 8 && d <= 16) {
-    /* Eight byte codes at a time: one unaligned load, mask the row's bytes, compress to 8 * bits. */
     memset(codes + n * d, 0, 8);
-    uint64_t mask1 = d >= 8 ? ~0ull : (1ull << (8 * d)) - 1, mask2 = d <= 8 ? 0 : d == 16 ? ~0ull : (1ull << (8 * (d - 8))) - 1;
-    for (size_t i = 0; i < n; i++) {
-      const uint8_t *c = codes + i * d;
-      uint64_t a, b = 0;
-      memcpy(&a, c, 8);
-      uint64_t key = compress8(a & mask1, bits);
-      if (mask2) {
-        memcpy(&b, c + 8, 8);
-        key |= compress8(b & mask2, bits) << (8 * bits);
-      }
-      words[i] = key;
+    switch (bits) {   /* constant bit widths let the compiler fold the masks and shifts */
+    case 5: pack_bytes(codes, n, d, 5, words); break;
+    case 4: pack_bytes(codes, n, d, 4, words); break;
+    case 6: pack_bytes(codes, n, d, 6, words); break;
+    default: pack_bytes(codes, n, d, bits, words); break;
     }
   } else if (w == 1) {
     for (size_t i = 0; i < n; i++) {
