@@ -147,7 +147,7 @@ static int l_binned(lua_State *L) {
 static int l_binned_layers(lua_State *L) {
   const char *F = "mi.binned_layers";
   lua_settop(L, 3);
-  luaL_checktype(L, 1, LUA_TTABLE);
+  if (!lua_istable(L, 1)) lx_error(L, F, "argument #1 must be an array of layer tensors, got %s", luaL_typename(L, 1));
   lx_checkoptions(L, 3, binned_options, F);
   double unit = lmi_unit(L, 3, F);
   ibsh_binspec spec;
