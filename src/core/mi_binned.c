@@ -17,7 +17,7 @@ static int joint_entropy(const uint32_t *a, size_t ka, const uint32_t *b, size_t
     for (size_t i = 0; i < n; i++) count[(size_t)a[i] * kb + b[i]]++;
     double s = 0;
     for (size_t c = 0; c < ka * kb; c++)
-      if (count[c] > 1) s += (double)count[c] * log((double)count[c]);
+      s += ibsh_clogc(count[c]);
     free(count);
     double v = log((double)n) - s / (double)n;
     *h = v > 0 ? v : 0;
@@ -66,7 +66,7 @@ int ibsh_mi_bin_ids(const double *t, size_t n, size_t d, const ibsh_binspec *spe
 static double sum_clogc(const uint32_t *count, size_t m) {
   double s = 0;
   for (size_t i = 0; i < m; i++)
-    if (count[i] > 1) s += (double)count[i] * log((double)count[i]);
+    s += ibsh_clogc(count[i]);
   return s;
 }
 
@@ -135,10 +135,10 @@ static int binned_fast(const double *t, size_t n, size_t d, const ibsh_binspec *
   double st = 0, sj = 0;
   for (size_t u = 0; u < kt; u++) {
     size_t s = used[u];
-    if (total[s] > 1) st += (double)total[s] * log((double)total[s]);
+    st += ibsh_clogc(total[s]);
     if (yids)
       for (size_t c = 0; c < kc; c++)
-        if (joint[s * kc + c] > 1) sj += (double)joint[s * kc + c] * log((double)joint[s * kc + c]);
+        sj += ibsh_clogc(joint[s * kc + c]);
   }
   double logn = log((double)n), ht = logn - st / (double)n;
   *ixt = ht > 0 ? ht : 0;

@@ -155,6 +155,16 @@ int ibsh_codes_pairs(const uint32_t *a, const uint32_t *b, size_t n, uint32_t *i
   return rc;
 }
 
+_Thread_local double ibsh_clogc_table[IBSH_CLOGC_TABLE];
+_Thread_local int ibsh_clogc_ready;
+
+/* Fill this thread's table of c ln c for c < IBSH_CLOGC_TABLE. */
+void ibsh_clogc_fill(void) {
+  ibsh_clogc_table[0] = ibsh_clogc_table[1] = 0;
+  for (size_t i = 2; i < IBSH_CLOGC_TABLE; i++) ibsh_clogc_table[i] = (double)i * log((double)i);
+  ibsh_clogc_ready = 1;
+}
+
 /* Plug-in entropy in nats of n ids with values in 0..k-1; *used gets the number of ids that occur. */
 int ibsh_codes_entropy(const uint32_t *ids, size_t n, size_t k, double *h, size_t *used) {
   if (n == 0) return ibsh_fail(IBSH_EINVAL, "no samples");
@@ -166,7 +176,7 @@ int ibsh_codes_entropy(const uint32_t *ids, size_t n, size_t k, double *h, size_
   for (size_t c = 0; c < k; c++) {
     if (count[c] == 0) continue;
     m++;
-    if (count[c] > 1) s += (double)count[c] * log((double)count[c]);   /* 1 log 1 = 0 */
+    s += ibsh_clogc(count[c]);
   }
   free(count);
   double hv = log((double)n) - s / (double)n;
