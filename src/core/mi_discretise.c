@@ -136,6 +136,12 @@ static unsigned bits_for(uint64_t span) {
   return b;
 }
 
+/* Bits per code for the fixed rules: codes go up to bins, and one spare value keeps every field of a
+   packed key below all ones, so an all-ones word can mark an empty hash slot. */
+static unsigned fixed_bits(const ibsh_binspec *spec) {
+  return bits_for((uint64_t)spec->bins + 1);
+}
+
 /* Words per packed row of d codes of the given bits (codes never straddle words). */
 static size_t words_per_row(size_t d, unsigned bits) {
   size_t per = 64 / bits;
@@ -392,7 +398,7 @@ int ibsh_bin_pack(const double *t, size_t n, size_t d, const ibsh_binspec *spec,
   if (rc) return rc;
   *words = NULL;
   if ((spec->mode == IBSH_BIN_RANGE || spec->mode == IBSH_BIN_EDGES) && spec->bins <= 64) {
-    unsigned bits = bits_for(spec->bins);
+    unsigned bits = fixed_bits(spec);
     *w = words_per_row(d, bits);
     *words = malloc(n * *w * sizeof **words);
     uint8_t *codes = malloc(n * d + 8);   /* 8 bytes of padding for word loads */
@@ -416,11 +422,11 @@ int ibsh_bin_pack(const double *t, size_t n, size_t d, const ibsh_binspec *spec,
 /* Words per packed row for the fixed rules with at most 64 bins (0 when the fused path does not apply). */
 size_t ibsh_bin_fixed_words(const ibsh_binspec *spec, size_t d) {
   if (!(spec->mode == IBSH_BIN_RANGE || spec->mode == IBSH_BIN_EDGES) || spec->bins > 64) return 0;
-  return words_per_row(d, bits_for(spec->bins));
+  return words_per_row(d, fixed_bits(spec));
 }
 
 /* Fixed rules (ibsh_bin_fixed_words(spec, d) > 0): bin and pack into words, using codes (n * d + 8 bytes). */
 int ibsh_bin_pack_fixed(const double *t, size_t n, size_t d, const ibsh_binspec *spec, uint64_t *words, uint8_t *codes) {
-  unsigned bits = bits_for(spec->bins);
+  unsigned bits = fixed_bits(spec);
   return bin_pack_fixed(t, n, d, spec, bits, words_per_row(d, bits), words, codes);
 }
