@@ -24,7 +24,8 @@ int ibsh_codes_rows(const uint64_t *rows, size_t n, size_t d, uint32_t *ids, siz
 /* Dense ids of n rows of d doubles (equal values, with -0 == 0, share an id); rejects NaN and Inf. */
 int ibsh_codes_doubles(const double *rows, size_t n, size_t d, uint32_t *ids, size_t *k);
 
-/* Dense ids of n labels that must be finite non-negative integers (error names the row). */
+/* Ids of n labels that must be finite non-negative integers (error names the row): labels below 64 are
+   their own ids (*k = largest + 1, some ids may not occur), others get dense ids by hashing. */
 int ibsh_codes_labels(const double *labels, size_t n, uint32_t *ids, size_t *k);
 
 /* Dense ids of the pairs (a[i], b[i]). */
