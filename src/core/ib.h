@@ -90,6 +90,7 @@ typedef struct ibsh_ib_opts {
   int encoders;            /* keep the encoder of every point */
   double refine;           /* automatic grid: refine steps until the chord is within this many bits of the curve */
   size_t max_points;       /* cap on solved points when refining */
+  int agglomerative;       /* add the agglomerative hierarchy's points (-1 = automatic: |X'| <= 1024) */
   uint64_t seed;
 } ibsh_ib_opts;
 

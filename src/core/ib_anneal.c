@@ -32,6 +32,7 @@ void ibsh_ib_opts_default(ibsh_ib_opts *o) {
   o->encoders = 0;
   o->refine = 1e-6;
   o->max_points = 0;        /* 0 = automatic: 500 for small problems, no refinement for large ones */
+  o->agglomerative = -1;
   o->seed = 1;
 }
 
@@ -297,6 +298,14 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
     }
     free(snap2);
     ibsh_ib_state_free(&r);
+  }
+  int agglo = o->agglomerative >= 0 ? o->agglomerative : p.nx <= 1024;
+  if (!rc && !fixed && agglo) {
+    /* Hard partitions of the agglomerative hierarchy are feasible too; they help where |T| is capped. */
+    ibsh_ib_curve a;
+    rc = ibsh_ib_agglomerative(&a, pxy, nx, ny, reduce);
+    for (size_t i = 0; !rc && i < a.n; i++) rc = ibsh_ib_curve_add(c, NAN, a.ixt[i], a.ity[i], a.ht[i], NULL, 0, 0);
+    ibsh_ib_curve_free(&a);
   }
   if (!rc && !fixed) {
     /* Exact ends: T = X' (beta = inf) reaches I(X;Y); beyond H(X') the curve is flat up to H(X). */

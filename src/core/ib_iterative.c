@@ -86,57 +86,72 @@ void ibsh_ib_stats(const ibsh_ib_problem *p, ibsh_ib_state *s) {
   s->hcond = NAN;
 }
 
-/* Pass 1: scores a[t][x] = (ln p(t) + beta sum_y p(y|x) ln p(y|t)) / alpha into q; column maxima in work. */
-static void scores(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double scale) {
-  size_t nx = p->nx, ny = p->ny;
-  double *colmax = s->work;
-  double coef[64], *cf = ny <= 64 ? coef : s->acc;  /* acc is free during the update */
-  for (size_t x = 0; x < nx; x++) colmax[x] = -INFINITY;
+/* Per-cluster coefficients of the scores: acc[t] = {ln p(t) / alpha, beta ln p(y|t) / alpha ...}; dead clusters get NaN. */
+static void score_coefficients(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double scale) {
+  size_t ny = p->ny;
   for (size_t t = 0; t < s->nt; t++) {
-    double *row = s->q + t * nx;
-    if (!(s->pt[t] > 0)) {
-      for (size_t x = 0; x < nx; x++) row[x] = -INFINITY;
-      continue;
-    }
+    double *a = s->acc + t * (ny + 1);
+    if (!(s->pt[t] > 0)) { a[0] = NAN; continue; }
+    a[0] = log(s->pt[t]) * scale;
     /* ln 0 becomes a huge finite penalty so 0 * ln 0 stays 0 where p(y|x) = 0 (the guard of log 0). */
     for (size_t y = 0; y < ny; y++) {
       double l = s->lpyt[t * ny + y];
-      cf[y] = isfinite(l) ? beta * l * scale : -1e290;
+      a[1 + y] = isfinite(l) ? beta * l * scale : -1e290;
     }
-    ibsh_ib_row_scores(row, nx, log(s->pt[t]) * scale, cf, p->pyxT, ny, colmax);
   }
 }
 
-/* One self-consistent update of the encoder at beta, alpha (0 = hard DIB step); stats must be current. */
+/* Scores of the columns [x0, x0+n) for every cluster: a[t][x] into q, column maxima in work. */
+static void block_scores(const ibsh_ib_problem *p, ibsh_ib_state *s, size_t x0, size_t n) {
+  size_t nx = p->nx, ny = p->ny;
+  double *colmax = s->work + x0;
+  for (size_t x = 0; x < n; x++) colmax[x] = -INFINITY;
+  for (size_t t = 0; t < s->nt; t++) {
+    double *row = s->q + t * nx + x0;
+    const double *a = s->acc + t * (ny + 1);
+    if (isnan(a[0])) { for (size_t x = 0; x < n; x++) row[x] = -INFINITY; continue; }
+    ibsh_ib_row_scores(row, n, a[0], a + 1, p->pyxT + x0, nx, ny, colmax);
+  }
+}
+
+/* One self-consistent update of the encoder at beta, alpha (0 = hard DIB step); stats must be current.
+   Columns are processed in blocks that stay in cache through scores, exponentials and normalisation. */
 void ibsh_ib_update(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double alpha) {
   size_t nx = p->nx;
   int hard = !(alpha > 0);
-  scores(p, s, beta, hard ? 1.0 : 1.0 / alpha);
-  double *colmax = s->work, *colsum = s->work2, *ed = s->work3;
+  score_coefficients(p, s, beta, hard ? 1.0 : 1.0 / alpha);
+  size_t block = s->nt ? 16384 / s->nt : nx;   /* about 128 KiB of encoder per block */
+  block = (block + 7) / 8 * 8;
+  if (block < 64) block = 64;
+  if (block > nx || s->nt > 256) block = nx;  /* many clusters: stream whole rows instead */
   double hcond = 0;
-  if (hard) {
-    /* DIB: each x goes to its best cluster (the first one on ties). */
-    for (size_t x = 0; x < nx; x++) colsum[x] = 0;
-    for (size_t t = 0; t < s->nt; t++) {
-      double *row = s->q + t * nx;
-      for (size_t x = 0; x < nx; x++) {
-        double v = (colsum[x] == 0 && row[x] == colmax[x]) ? 1.0 : 0.0;
-        colsum[x] += v;
-        row[x] = v;
+  for (size_t x0 = 0; x0 < nx; x0 += block) {
+    size_t n = nx - x0 < block ? nx - x0 : block;
+    block_scores(p, s, x0, n);
+    double *colmax = s->work + x0, *colsum = s->work2 + x0, *ed = s->work3 + x0;
+    if (hard) {
+      /* DIB: each x goes to its best cluster (the first one on ties). */
+      for (size_t x = 0; x < n; x++) colsum[x] = 0;
+      for (size_t t = 0; t < s->nt; t++) {
+        double *row = s->q + t * nx + x0;
+        for (size_t x = 0; x < n; x++) {
+          double v = (colsum[x] == 0 && row[x] == colmax[x]) ? 1.0 : 0.0;
+          colsum[x] += v;
+          row[x] = v;
+        }
       }
+      continue;
     }
-  } else {
-    /* Pass 2: exponentiate relative to the column maximum; sums, and sums of e*d for H(T|X). */
-    memset(colsum, 0, nx * sizeof *colsum);
-    memset(ed, 0, nx * sizeof *ed);
-    for (size_t t = 0; t < s->nt; t++) ibsh_ib_row_exp(s->q + t * nx, nx, colmax, colsum, ed, s->work4);
-    for (size_t x = 0; x < nx; x++) {
+    /* Exponentiate relative to the column maximum; sums, and sums of e*d for H(T|X); normalise. */
+    memset(colsum, 0, n * sizeof *colsum);
+    memset(ed, 0, n * sizeof *ed);
+    for (size_t t = 0; t < s->nt; t++) ibsh_ib_row_exp(s->q + t * nx + x0, n, colmax, colsum, ed, s->work4);
+    for (size_t x = 0; x < n; x++) {
       double S = colsum[x];
-      hcond -= p->px[x] * (ed[x] / S - log(S));
+      hcond -= p->px[x0 + x] * (ed[x] / S - log(S));
       colsum[x] = 1.0 / S;
     }
-    /* Pass 3: normalise the columns. */
-    for (size_t t = 0; t < s->nt; t++) ibsh_ib_row_scale(s->q + t * nx, nx, colsum);
+    for (size_t t = 0; t < s->nt; t++) ibsh_ib_row_scale(s->q + t * nx + x0, n, colsum);
   }
   accumulate_stats(p, s);
   s->hcond = hard ? 0.0 : hcond;

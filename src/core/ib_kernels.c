@@ -32,15 +32,15 @@ static inline double ib_exp(double d) {
   return p;
 }
 
-/* row[x] = base + sum_y coef[y] * cond[y][x]; colmax[x] = max(colmax[x], row[x]). */
+/* row[x] = base + sum_y coef[y] * cond[y * ld + x]; colmax[x] = max(colmax[x], row[x]). */
 IB_CLONES void ibsh_ib_row_scores(double *restrict row, size_t nx, double base, const double *restrict coef,
-                                  const double *restrict cond, size_t ny, double *restrict colmax) {
+                                  const double *restrict cond, size_t ld, size_t ny, double *restrict colmax) {
   /* The first and last conditionals are fused with the initialisation and the maximum (fewer passes over the row). */
   const double b0 = coef[0];
   const double *restrict c0 = cond;
   if (ny == 2) {
     const double b1 = coef[1];
-    const double *restrict c1 = cond + nx;
+    const double *restrict c1 = cond + ld;
     for (size_t x = 0; x < nx; x++) {
       double v = base + b0 * c0[x] + b1 * c1[x];
       row[x] = v;
@@ -51,12 +51,12 @@ IB_CLONES void ibsh_ib_row_scores(double *restrict row, size_t nx, double base, 
   for (size_t x = 0; x < nx; x++) row[x] = base + b0 * c0[x];
   for (size_t y = 1; y + 1 < ny; y++) {
     const double b = coef[y];
-    const double *restrict c = cond + y * nx;
+    const double *restrict c = cond + y * ld;
     for (size_t x = 0; x < nx; x++) row[x] += b * c[x];
   }
   if (ny > 1) {
     const double b = coef[ny - 1];
-    const double *restrict c = cond + (ny - 1) * nx;
+    const double *restrict c = cond + (ny - 1) * ld;
     for (size_t x = 0; x < nx; x++) {
       double v = row[x] + b * c[x];
       row[x] = v;
