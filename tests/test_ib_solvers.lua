@@ -99,6 +99,9 @@ close(ag:at(1), 1, 1e-12, "deterministic agglomerative")
 -- ib.gap
 close(ib.gap(c, p:get(5, 2), p:get(5, 3) - 0.1), 0.1, 1e-12, "gap below the curve")
 
+local gt = ib.gap(c, tensor.new{p:get(5, 2), p:get(6, 2)}, tensor.new{p:get(5, 3), 0})
+close(gt:get(1), 0, 1e-12, "gap of a curve vertex"); close(gt:get(2), p:get(6, 3), 1e-12, "gap of a point at I(T;Y) = 0")
+
 -- Fixed schedule: the authors' reverse annealing on a small deterministic problem stays at T = Y.
 local det = tensor.new{{0.25, 0}, {0.25, 0}, {0, 0.25}, {0, 0.25}}
 local betas = {}
