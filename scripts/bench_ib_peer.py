@@ -4,18 +4,26 @@
 Same updates as ibsh's ib.curve with a fixed schedule: from the encoder p(t|x),
 p(t) = sum_x p(t|x) p(x); p(y|t) = sum_x p(y|x) p(t|x) p(x) / p(t);
 D(x,t) = KL[p(y|x) || p(y|t)]; p(t|x) proportional to p(t) exp(-beta D), normalised over t.
-Usage: bench_ib_peer.py CSV [NBETAS]  (prints seconds and the last point in bits).
+Usage: bench_ib_peer.py CSV [NBETAS [soft]]  (prints seconds and the last point in bits).
 """
 import sys
 import time
 import numpy as np
 
 
-def load_varu(path):
+def load_varu(path, soft=False):
     data = np.loadtxt(path, delimiter=",", skiprows=1)
     y = data[:, -1].astype(int)
-    pxy = np.zeros((len(y), 2))
-    pxy[np.arange(len(y)), y] = 1.0 / len(y)
+    n = len(y)
+    pxy = np.zeros((n, 2))
+    if soft:
+        # a soft predictive distribution p(y|x), distinct for every x (same formula as scripts/bench_ib)
+        x = np.arange(1, n + 1)
+        p1 = 0.5 + (y - 0.5) * (0.3 + 0.6 * ((x * 0.6180339887) % 1.0))
+        pxy[:, 1] = p1 / n
+        pxy[:, 0] = (1 - p1) / n
+    else:
+        pxy[np.arange(n), y] = 1.0 / n
     return pxy
 
 
@@ -49,7 +57,7 @@ def reverse_annealing(pxy, betas, iterations):
 
 
 def main():
-    pxy = load_varu(sys.argv[1])
+    pxy = load_varu(sys.argv[1], len(sys.argv) > 3 and sys.argv[3] == "soft")
     betas = 2 ** np.arange(np.log2(0.8), np.log2(300), 0.1)[::-1]
     if len(sys.argv) > 2:
         betas = betas[: int(sys.argv[2])]

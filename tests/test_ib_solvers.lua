@@ -99,6 +99,9 @@ close(ag:at(1), 1, 1e-12, "deterministic agglomerative")
 -- ib.gap
 close(ib.gap(c, p:get(5, 2), p:get(5, 3) - 0.1), 0.1, 1e-12, "gap below the curve")
 
+local gt = ib.gap(c, tensor.new{p:get(5, 2), p:get(6, 2)}, tensor.new{p:get(5, 3), 0})
+close(gt:get(1), 0, 1e-12, "gap of a curve vertex"); close(gt:get(2), p:get(6, 3), 1e-12, "gap of a point at I(T;Y) = 0")
+
 -- Fixed schedule: the authors' reverse annealing on a small deterministic problem stays at T = Y.
 local det = tensor.new{{0.25, 0}, {0.25, 0}, {0, 0.25}, {0, 0.25}}
 local betas = {}
@@ -109,4 +112,34 @@ assert(fp:size(1) == #betas, "one point per beta")
 for i = 1, fp:size(1) do close(fp:get(i, 2), 1, 1e-12, "I(X;T) = H(Y)"); close(fp:get(i, 3), 1, 1e-12, "I(T;Y) = H(Y)") end
 local fx2 = ib.curve(det, {betas = betas, iterations = 5, init = "identity", merge = false})
 for i = 1, fp:size(1) do close(fx2:points():get(i, 2), fp:get(i, 2), 1e-12, "merging duplicate clusters is exact") end
+
+-- A soft joint with 300 distinct p(y|x): the streaming update (no encoders kept) matches the stored one,
+-- and exact merging of duplicate clusters changes nothing.
+local soft = random_joint(300, 2, 11)
+local sched = {}
+for k = 0, 15 do sched[#sched + 1] = 200 * 0.7 ^ k end
+local s1 = ib.curve(soft, {betas = sched, iterations = 5, init = "identity"}):raw()
+local s2 = ib.curve(soft, {betas = sched, iterations = 5, init = "identity", encoders = true}):raw()
+local s3 = ib.curve(soft, {betas = sched, iterations = 5, init = "identity", merge = false}):raw()
+for i = 1, #sched do
+  close(s1:get(i, 2), s2:get(i, 2), 1e-10, "streaming I(X;T) at beta " .. sched[i])
+  close(s1:get(i, 3), s2:get(i, 3), 1e-10, "streaming I(T;Y) at beta " .. sched[i])
+  close(s1:get(i, 2), s3:get(i, 2), 1e-10, "merge vs no merge I(X;T)")
+  close(s1:get(i, 3), s3:get(i, 3), 1e-10, "merge vs no merge I(T;Y)")
+end
+-- A deterministic 512 x 2 joint: streaming with exact merges (H(T|X) corrected on each merge) agrees too.
+math.randomseed(5)
+local dj = tensor.zeros(512, 2)
+for x = 1, 512 do dj:set(x, math.random(2), 1 / 512) end
+local dsched = {8, 2, 1.2, 0.9, 0.5}
+local d1 = ib.curve(dj, {betas = dsched, iterations = 5, init = "identity"}):raw()
+local d2 = ib.curve(dj, {betas = dsched, iterations = 5, init = "identity", encoders = true}):raw()
+local d3 = ib.curve(dj, {betas = dsched, iterations = 5, init = "identity", merge = false}):raw()
+for i = 1, #dsched do
+  for col = 2, 4 do
+    close(d1:get(i, col), d2:get(i, col), 1e-10, "deterministic streaming column " .. col)
+    -- H(T) (column 4) counts duplicate clusters; I(X;T) and I(T;Y) do not
+    if col < 4 then close(d1:get(i, col), d3:get(i, col), 1e-10, "deterministic no-merge column " .. col) end
+  end
+end
 print("OK")

@@ -65,6 +65,15 @@ ix, iy = mi.binned(tv, cv)
 near(ix, mi.entropy(cv), 1e-12, "fixed bins: fast path H(T) = H(codes)")
 near(iy, mi.entropy(cv), 1e-12, "fixed bins: fast path partition = mi.discretise partition")
 
+-- Rows whose every code is the largest (values above the range, or below it with the original edges'
+-- wrap-around) must still count as rows in the packed-key hash: 21 units x 3 edges, 5 rows, 3 distinct.
+local wide = {}
+for r, v in ipairs{5, -5, 5, 0, -5} do wide[r] = {} for j = 1, 21 do wide[r][j] = v end end
+local tw = tensor.new(wide)
+-- codes: 5 -> 3 (>= last edge), -5 -> 3 (wrap), 0 -> 2: rows {3..}, {3..}, {3..}, {2..}, {3..} -> p = (4/5, 1/5)
+near(mi.binned(tw, nil, {edges = 3}), -(0.8 * math.log(0.8, 2) + 0.2 * math.log(0.2, 2)), 1e-12, "max-code rows, edges")
+near(mi.binned(tw, nil, {bins = 3}), 1.5219280948873621, 1e-12, "max-code rows, bins")  -- codes 2, 0, 2, 1, 0
+
 -- Fixed width (Saxe et al.): floor(v / 0.07), unbounded.
 codes = mi.discretise(tensor.new{{-0.07, 0, 0.069, 0.0701, 7.01}}, {binsize = 0.07})
 want = {-1, 0, 0, 1, 100}

@@ -128,7 +128,19 @@ fails("mi.save_csv: 2 epochs for 3 snapshots", mi.save_csv, plane, {0, 1}, path)
 -- Bad input.
 fails("mi.infoplane: argument #2 must be a dataset", mi.infoplane, run, {x = d.x})
 fails("unknown estimator 'mine'", mi.infoplane, run, d, {estimator = "mine"})
-fails("mi.binned: unknown option", mi.infoplane, run, d, {bogus = 1})
+fails("unknown option 'bogus'", mi.infoplane, run, d, {bogus = 1})
+
+-- mi.binned_layers: all layers of a snapshot in one call, equal to one mi.binned call per layer.
+local acts = run.activations(run, 10, d.x)
+local lt = mi.binned_layers(acts, d.y, {edges = 30})
+assert(lt:size(1) == 2 and lt:size(2) == 2, "binned_layers is layers x 2")
+for l = 1, 2 do
+  local a1, b1 = mi.binned(acts[l], d.y, {edges = 30})
+  assert(lt:get(l, 1) == a1 and lt:get(l, 2) == b1, "binned_layers equals mi.binned for layer " .. l)
+end
+fails("layer 2 has 3 rows but layer 1 has 4096", mi.binned_layers, {d.x, tensor.zeros(3, 2)}, d.y)
+fails("layer 2 is not a tensor", mi.binned_layers, {d.x, 5}, d.y)
+fails("non-empty array", mi.binned_layers, {}, d.y)
 
 -- Resampling wrappers around an estimator (binned I(T;Y) as a function of (t, y)).
 local function ity_of(t, y) local _, v = mi.binned(t, y); return v end

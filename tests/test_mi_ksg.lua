@@ -105,6 +105,20 @@ near(mi.ksg(xc, tensor.new(rl), {discrete_y = true, unit = "nats"}), 0, 0.03, "m
 assert(mi.ksg(xc, tensor.new(lab), {discrete_y = true}) ==
   mi.ksg(xc, tensor.new(lab), {discrete_y = true, brute = true}), "mixed KSG: tree == brute force")
 
+-- Permutation test and bootstrap around KSG (seeded): dependence gives p = 1/(n+1), independence a large p;
+-- the bootstrap interval of a correlated pair brackets the estimate.
+local xp, yp = U.gaussian_pairs(500, 1, 0.9, 51)
+local p1 = mi.permutation_test("ksg", xp, yp, {n = 19, seed = 4, args = {unit = "nats"}})
+assert(p1 == 1 / 20, "dependent: p = " .. p1)
+local xq, yq = U.gaussian_pairs(500, 1, 0, 52)
+local p2, obs2, null2 = mi.permutation_test("ksg", xq, yq, {n = 19, seed = 4, args = {unit = "nats"}})
+assert(p2 > 0.05, "independent: p = " .. p2 .. " (observed " .. obs2 .. ")")
+local neg = 0
+for i = 1, 19 do if null2:get(i) < 0 then neg = neg + 1 end end
+assert(neg > 0, "unclipped surrogates include negative values")
+local est, lo, hi = mi.bootstrap("gaussian", xp, yp, {n = 50, seed = 6, args = {unit = "nats"}})
+assert(lo <= est and est <= hi and hi - lo < 0.4, string.format("bootstrap [%g, %g] around %g", lo, hi, est))
+
 -- Bad input.
 fails("k = 5 must be smaller than the number of rows (5)", mi.ksg, tensor.new{1, 2, 3, 4, 5}, tensor.new{1, 2, 3, 4, 5}, {k = 5})
 fails("k must be at least 1", mi.ksg, x4, y4, {k = 0})

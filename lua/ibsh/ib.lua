@@ -10,14 +10,20 @@ function M.gap(curve, ixt, ity)
   end
   local ok, at = pcall(curve.at, curve, ixt)
   if not ok then error("ib.gap: " .. tostring(at), 2) end
-  local ok2, d = pcall(function() return at - ity end)
-  if not ok2 then error("ib.gap: ixt and ity must be numbers or tensors of the same shape", 2) end
-  return d
+  if type(ity) ~= "userdata" or select("#", ixt:size()) ~= select("#", ity:size()) then
+    error("ib.gap: ixt and ity must be numbers or tensors of the same shape", 2)
+  end
+  local n = ixt:size(1)
+  if select("#", ixt:size()) ~= 1 or ity:size(1) ~= n then
+    error("ib.gap: ixt and ity must be 1-d tensors of equal length", 2)
+  end
+  for i = 1, n do at:set(i, at:get(i) - ity:get(i)) end
+  return at
 end
 help.set(M.gap, "ib.gap",
   "ib.gap(curve, ixt, ity) -> number\n\n" ..
   "How far a point (I(X;T), I(T;Y)) in bits lies below the IB curve: curve:at(ixt) - ity (positive below the bound, " ..
-  "about 0 on it, negative above it, which only estimation error can produce). ixt and ity may be tensors.\n\n" ..
+  "about 0 on it, negative above it, which only estimation error can produce). ixt and ity may be 1-d tensors.\n\n" ..
   "Example: print(ib.gap(ib.curve(d:joint()), 3.2, 0.91))")
 
 return M

@@ -144,8 +144,23 @@ function(run, d, opts)
     elseif #acts ~= nlayers then
       error(F .. ": snapshot " .. e .. " has " .. #acts .. " layers, expected " .. nlayers, 2)
     end
+    -- Binning: all layers of the snapshot in one C call (labels and options read once).
+    local batch
+    if name == "bin" or name == "adaptive" then
+      local o = without(eopts, {})
+      o.x = ctx.xids
+      if name == "adaptive" then o.adaptive = true end
+      local okb, res = pcall(M.binned_layers, acts, d.y, o)
+      if not okb then error(res:find("^mi%.") and res or (F .. ": " .. tostring(res)), 2) end
+      batch = res
+    end
     for l = 1, nlayers do
-      local ok, ixt, ity = pcall(estimate, acts[l], d, eopts, ctx)
+      local ok, ixt, ity
+      if batch then
+        ok, ixt, ity = true, batch:get(l, 1), batch:get(l, 2)
+      else
+        ok, ixt, ity = pcall(estimate, acts[l], d, eopts, ctx)
+      end
       if not ok then error(ixt:find("^mi%.") and ixt or (F .. ": " .. tostring(ixt)), 2) end
       plane:set(s, l, 1, ixt)
       plane:set(s, l, 2, ity)

@@ -46,6 +46,7 @@ typedef struct ibsh_ib_state {
   size_t *order;    /* cap scratch for merging */
   unsigned char *gone;  /* cap scratch: cluster absorbed or dropped */
   double hcond;     /* H(T|X) in nats of the current encoder, NaN when unknown */
+  int q_valid;      /* q holds the encoder (streaming updates keep only the statistics) */
 } ibsh_ib_state;
 
 /* Allocate a state for up to cap clusters. */
@@ -62,6 +63,9 @@ void ibsh_ib_stats(const ibsh_ib_problem *p, ibsh_ib_state *s);
 
 /* One self-consistent update of the encoder at beta, alpha (0 = hard DIB step); stats must be current. */
 void ibsh_ib_update(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double alpha);
+
+/* The update without storing the encoder (alpha > 0): only p(t), p(y|t) and H(T|X) change; buf holds cap x block. */
+void ibsh_ib_update_streaming(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double alpha, double *buf, size_t block);
 
 /* Drop clusters with p(t) <= ptol and merge clusters whose p(y|t) agree within tol; returns merges done. */
 size_t ibsh_ib_merge(const ibsh_ib_problem *p, ibsh_ib_state *s, double tol, double ptol);
@@ -90,6 +94,7 @@ typedef struct ibsh_ib_opts {
   int encoders;            /* keep the encoder of every point */
   double refine;           /* automatic grid: refine steps until the chord is within this many bits of the curve */
   size_t max_points;       /* cap on solved points when refining */
+  int agglomerative;       /* add the agglomerative hierarchy's points (-1 = automatic: |X'| <= 1024) */
   uint64_t seed;
 } ibsh_ib_opts;
 

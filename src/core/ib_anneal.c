@@ -32,6 +32,7 @@ void ibsh_ib_opts_default(ibsh_ib_opts *o) {
   o->encoders = 0;
   o->refine = 1e-6;
   o->max_points = 0;        /* 0 = automatic: 500 for small problems, no refinement for large ones */
+  o->agglomerative = -1;
   o->seed = 1;
 }
 
@@ -86,7 +87,7 @@ static double stats_change(const double *pt0, const double *pyt0, const ibsh_ib_
 
 /* Iterate the updates at one beta until converged or out of iterations; exact duplicates merge on the way. */
 static int solve_beta(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double alpha, int iterations, double tol,
-                      int merge, double merge_tol, double *snap, int *used) {
+                      int merge, double merge_tol, double *snap, int *used, double *buf, size_t block) {
   double *pt0 = snap, *pyt0 = snap + s->cap;
   int it;
   for (it = 0; it < iterations; it++) {
@@ -94,7 +95,8 @@ static int solve_beta(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, d
     size_t nt = s->nt;
     memcpy(pt0, s->pt, nt * sizeof(double));
     memcpy(pyt0, s->pyt, nt * s->ny * sizeof(double));
-    ibsh_ib_update(p, s, beta, alpha);
+    if (buf) ibsh_ib_update_streaming(p, s, beta, alpha, buf, block);
+    else ibsh_ib_update(p, s, beta, alpha);
     for (size_t t = 0; t < s->nt; t++)
       if (!isfinite(s->pt[t])) return ibsh_fail(IBSH_ENUM, "numerical failure at beta = %g (p(t) is not finite)", beta);
     double d = stats_change(pt0, pyt0, s);
@@ -229,6 +231,13 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
   if (!rc && !snap) rc = ibsh_fail(IBSH_ENOMEM, "out of memory");
   ibsh_rng rng;
   ibsh_rng_seed(&rng, o->seed);
+  /* Fixed schedules that keep no encoders stream the update: p(t|x) is never stored whole. */
+  size_t sblock = p.nx < 64 ? p.nx : 64;
+  double *sbuf = NULL;
+  if (!rc && fixed && !o->encoders && o->alpha > 0 && !split && o->restarts == 0 && p.nx >= 256) {
+    sbuf = malloc(cap * sblock * sizeof *sbuf);
+    if (!sbuf) rc = ibsh_fail(IBSH_ENOMEM, "out of memory");
+  }
   if (!rc) {
     init_state(&p, &s, init, &rng);
     /* The trivial point is always on the curve. */
@@ -249,7 +258,7 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
     double target = grid[k], beta = target;
     for (;;) {
       if (split) split_clusters(&p, &s, o->perturb, &rng);
-      rc = solve_beta(&p, &s, beta, o->alpha, iterations, tol, o->merge, fixed ? 0 : merge_tol, snap, NULL);
+      rc = solve_beta(&p, &s, beta, o->alpha, iterations, tol, o->merge, fixed ? 0 : merge_tol, snap, NULL, sbuf, sblock);
       if (rc) break;
       if (adaptive) {
         double ix, iy, h;
@@ -264,7 +273,7 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
       }
       for (int r = 0; r < o->restarts && !rc; r++) {
         init_state(&p, &best, IBSH_IB_INIT_RANDOM, &rng);
-        rc = solve_beta(&p, &best, beta, o->alpha, iterations, tol, o->merge, fixed ? 0 : merge_tol, snap, NULL);
+        rc = solve_beta(&p, &best, beta, o->alpha, iterations, tol, o->merge, fixed ? 0 : merge_tol, snap, NULL, NULL, 0);
         if (rc) break;
         double ix0, iy0, h0, ix1, iy1, h1;
         ibsh_ib_info(&p, &s, &ix0, &iy0, &h0);
@@ -291,12 +300,20 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
     if (!rc && !snap2) rc = ibsh_fail(IBSH_ENOMEM, "out of memory");
     if (!rc) init_state(&p, &r, IBSH_IB_INIT_IDENTITY, &rng);
     for (size_t k = nb; !rc && k-- > 0;) {
-      rc = solve_beta(&p, &r, grid[k], o->alpha, iterations, tol, o->merge, merge_tol, snap2, NULL);
+      rc = solve_beta(&p, &r, grid[k], o->alpha, iterations, tol, o->merge, merge_tol, snap2, NULL, NULL, 0);
       if (!rc) rc = record(c, &p, &r, grid[k], o->encoders);
       if (!rc && o->merge) ibsh_ib_merge(&p, &r, merge_tol, 1e-12);
     }
     free(snap2);
     ibsh_ib_state_free(&r);
+  }
+  int agglo = o->agglomerative >= 0 ? o->agglomerative : p.nx <= 1024;
+  if (!rc && !fixed && agglo) {
+    /* Hard partitions of the agglomerative hierarchy are feasible too; they help where |T| is capped. */
+    ibsh_ib_curve a;
+    rc = ibsh_ib_agglomerative(&a, pxy, nx, ny, reduce);
+    for (size_t i = 0; !rc && i < a.n; i++) rc = ibsh_ib_curve_add(c, NAN, a.ixt[i], a.ity[i], a.ht[i], NULL, 0, 0);
+    ibsh_ib_curve_free(&a);
   }
   if (!rc && !fixed) {
     /* Exact ends: T = X' (beta = inf) reaches I(X;Y); beyond H(X') the curve is flat up to H(X). */
@@ -311,6 +328,7 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
   }
   if (!rc) rc = ibsh_ib_curve_envelope(c);
   free(snap);
+  free(sbuf);
   free(grid);
   ibsh_ib_state_free(&s);
   ibsh_ib_state_free(&best);

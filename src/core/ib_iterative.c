@@ -36,6 +36,7 @@ int ibsh_ib_state_init(ibsh_ib_state *s, const ibsh_ib_problem *p, size_t cap) {
     return ibsh_fail(IBSH_ENOMEM, "out of memory for an encoder of %zu x %zu", cap, p->nx);
   }
   s->hcond = NAN;
+  s->q_valid = 0;
   return IBSH_OK;
 }
 
@@ -49,6 +50,7 @@ void ibsh_ib_state_free(ibsh_ib_state *s) {
 void ibsh_ib_state_copy(ibsh_ib_state *dst, const ibsh_ib_state *src) {
   dst->nt = src->nt;
   dst->hcond = src->hcond;
+  dst->q_valid = src->q_valid;
   memcpy(dst->q, src->q, src->nt * src->nx * sizeof(double));
   memcpy(dst->pt, src->pt, src->nt * sizeof(double));
   memcpy(dst->pyt, src->pyt, src->nt * src->ny * sizeof(double));
@@ -84,62 +86,124 @@ static void accumulate_stats(const ibsh_ib_problem *p, ibsh_ib_state *s) {
 void ibsh_ib_stats(const ibsh_ib_problem *p, ibsh_ib_state *s) {
   accumulate_stats(p, s);
   s->hcond = NAN;
+  s->q_valid = 1;
 }
 
-/* Pass 1: scores a[t][x] = (ln p(t) + beta sum_y p(y|x) ln p(y|t)) / alpha into q; column maxima in work. */
-static void scores(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double scale) {
-  size_t nx = p->nx, ny = p->ny;
-  double *colmax = s->work;
-  double coef[64], *cf = ny <= 64 ? coef : s->acc;  /* acc is free during the update */
-  for (size_t x = 0; x < nx; x++) colmax[x] = -INFINITY;
+/* Per-cluster coefficients of the scores: acc[t] = {ln p(t) / alpha, beta ln p(y|t) / alpha ...}; dead clusters get NaN. */
+static void score_coefficients(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double scale) {
+  size_t ny = p->ny;
   for (size_t t = 0; t < s->nt; t++) {
-    double *row = s->q + t * nx;
-    if (!(s->pt[t] > 0)) {
-      for (size_t x = 0; x < nx; x++) row[x] = -INFINITY;
-      continue;
-    }
+    double *a = s->acc + t * (ny + 1);
+    if (!(s->pt[t] > 0)) { a[0] = NAN; continue; }
+    a[0] = log(s->pt[t]) * scale;
     /* ln 0 becomes a huge finite penalty so 0 * ln 0 stays 0 where p(y|x) = 0 (the guard of log 0). */
     for (size_t y = 0; y < ny; y++) {
       double l = s->lpyt[t * ny + y];
-      cf[y] = isfinite(l) ? beta * l * scale : -1e290;
+      a[1 + y] = isfinite(l) ? beta * l * scale : -1e290;
     }
-    ibsh_ib_row_scores(row, nx, log(s->pt[t]) * scale, cf, p->pyxT, ny, colmax);
   }
 }
 
-/* One self-consistent update of the encoder at beta, alpha (0 = hard DIB step); stats must be current. */
+/* Scores of the columns [x0, x0+n) for every cluster: a[t][x] into q, column maxima in work. */
+static void block_scores(const ibsh_ib_problem *p, ibsh_ib_state *s, size_t x0, size_t n) {
+  size_t nx = p->nx, ny = p->ny;
+  double *colmax = s->work + x0;
+  for (size_t x = 0; x < n; x++) colmax[x] = -INFINITY;
+  for (size_t t = 0; t < s->nt; t++) {
+    double *row = s->q + t * nx + x0;
+    const double *a = s->acc + t * (ny + 1);
+    if (isnan(a[0])) { for (size_t x = 0; x < n; x++) row[x] = -INFINITY; continue; }
+    ibsh_ib_row_scores(row, n, a[0], a + 1, p->pyxT + x0, nx, ny, colmax);
+  }
+}
+
+/* One self-consistent update of the encoder at beta, alpha (0 = hard DIB step); stats must be current.
+   Columns are processed in blocks that stay in cache through scores, exponentials and normalisation. */
 void ibsh_ib_update(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double alpha) {
   size_t nx = p->nx;
   int hard = !(alpha > 0);
-  scores(p, s, beta, hard ? 1.0 : 1.0 / alpha);
-  double *colmax = s->work, *colsum = s->work2, *ed = s->work3;
+  score_coefficients(p, s, beta, hard ? 1.0 : 1.0 / alpha);
+  size_t block = s->nt ? 16384 / s->nt : nx;   /* about 128 KiB of encoder per block */
+  block = (block + 7) / 8 * 8;
+  if (block < 64) block = 64;
+  if (block > nx || s->nt > 256) block = nx;  /* many clusters: stream whole rows instead */
   double hcond = 0;
-  if (hard) {
-    /* DIB: each x goes to its best cluster (the first one on ties). */
-    for (size_t x = 0; x < nx; x++) colsum[x] = 0;
-    for (size_t t = 0; t < s->nt; t++) {
-      double *row = s->q + t * nx;
-      for (size_t x = 0; x < nx; x++) {
-        double v = (colsum[x] == 0 && row[x] == colmax[x]) ? 1.0 : 0.0;
-        colsum[x] += v;
-        row[x] = v;
+  for (size_t x0 = 0; x0 < nx; x0 += block) {
+    size_t n = nx - x0 < block ? nx - x0 : block;
+    block_scores(p, s, x0, n);
+    double *colmax = s->work + x0, *colsum = s->work2 + x0, *ed = s->work3 + x0;
+    if (hard) {
+      /* DIB: each x goes to its best cluster (the first one on ties). */
+      for (size_t x = 0; x < n; x++) colsum[x] = 0;
+      for (size_t t = 0; t < s->nt; t++) {
+        double *row = s->q + t * nx + x0;
+        for (size_t x = 0; x < n; x++) {
+          double v = (colsum[x] == 0 && row[x] == colmax[x]) ? 1.0 : 0.0;
+          colsum[x] += v;
+          row[x] = v;
+        }
       }
+      continue;
     }
-  } else {
-    /* Pass 2: exponentiate relative to the column maximum; sums, and sums of e*d for H(T|X). */
-    memset(colsum, 0, nx * sizeof *colsum);
-    memset(ed, 0, nx * sizeof *ed);
-    for (size_t t = 0; t < s->nt; t++) ibsh_ib_row_exp(s->q + t * nx, nx, colmax, colsum, ed, s->work4);
-    for (size_t x = 0; x < nx; x++) {
+    /* Exponentiate relative to the column maximum; sums, and sums of e*d for H(T|X); normalise. */
+    memset(colsum, 0, n * sizeof *colsum);
+    memset(ed, 0, n * sizeof *ed);
+    for (size_t t = 0; t < s->nt; t++) ibsh_ib_row_exp(s->q + t * nx + x0, n, colmax, colsum, ed, s->work4);
+    for (size_t x = 0; x < n; x++) {
       double S = colsum[x];
-      hcond -= p->px[x] * (ed[x] / S - log(S));
+      hcond -= p->px[x0 + x] * (ed[x] / S - log(S));
       colsum[x] = 1.0 / S;
     }
-    /* Pass 3: normalise the columns. */
-    for (size_t t = 0; t < s->nt; t++) ibsh_ib_row_scale(s->q + t * nx, nx, colsum);
+    for (size_t t = 0; t < s->nt; t++) ibsh_ib_row_scale(s->q + t * nx + x0, n, colsum);
   }
   accumulate_stats(p, s);
   s->hcond = hard ? 0.0 : hcond;
+  s->q_valid = 1;
+}
+
+/* The update without storing the encoder: column blocks of p(t|x) live in buf (cap x block) only long
+   enough to add their mass to p(t) and p(t,y) (the next update needs nothing else). alpha > 0. */
+void ibsh_ib_update_streaming(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double alpha, double *buf, size_t block) {
+  size_t nx = p->nx, ny = p->ny, nt = s->nt;
+  score_coefficients(p, s, beta, 1.0 / alpha);
+  double *acc = s->acc;
+  /* score_coefficients keeps its numbers in acc: move them out before acc collects the new statistics. */
+  double *coef = malloc(nt * (ny + 1) * sizeof *coef);
+  if (!coef) { ibsh_ib_update(p, s, beta, alpha); return; }
+  memcpy(coef, acc, nt * (ny + 1) * sizeof *coef);
+  memset(acc, 0, nt * (ny + 1) * sizeof *acc);
+  double hcond = 0;
+  for (size_t x0 = 0; x0 < nx; x0 += block) {
+    size_t n = nx - x0 < block ? nx - x0 : block;
+    double *colmax = s->work + x0, *colsum = s->work2 + x0, *ed = s->work3 + x0;
+    for (size_t x = 0; x < n; x++) colmax[x] = -INFINITY;
+    for (size_t t = 0; t < nt; t++) {
+      double *row = buf + t * block;
+      const double *a = coef + t * (ny + 1);
+      if (isnan(a[0])) { for (size_t x = 0; x < n; x++) row[x] = -INFINITY; continue; }
+      ibsh_ib_row_scores(row, n, a[0], a + 1, p->pyxT + x0, nx, ny, colmax);
+    }
+    memset(colsum, 0, n * sizeof *colsum);
+    memset(ed, 0, n * sizeof *ed);
+    for (size_t t = 0; t < nt; t++) ibsh_ib_row_exp(buf + t * block, n, colmax, colsum, ed, s->work4);
+    for (size_t x = 0; x < n; x++) {
+      double S = colsum[x];
+      hcond -= p->px[x0 + x] * (ed[x] / S - log(S));
+      colsum[x] = 1.0 / S;
+    }
+    for (size_t t = 0; t < nt; t++) ibsh_ib_row_scale(buf + t * block, n, colsum);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nt, (int)(ny + 1), (int)n, 1.0, buf, (int)block,
+                p->statm + x0 * (ny + 1), (int)(ny + 1), 1.0, acc, (int)(ny + 1));
+  }
+  free(coef);
+  for (size_t t = 0; t < nt; t++) {
+    const double *a = acc + t * (ny + 1);
+    s->pt[t] = a[0] > 0 ? a[0] : 0;
+    for (size_t y = 0; y < ny; y++) s->pyt[t * ny + y] = a[1 + y] > 0 ? a[1 + y] : 0;
+    finish_cluster(s, t);
+  }
+  s->hcond = hcond;
+  s->q_valid = 0;
 }
 
 /* Information of the current state in nats: I(X;T), I(T;Y), H(T) (stats must be current). */
@@ -194,6 +258,8 @@ size_t ibsh_ib_merge(const ibsh_ib_problem *p, ibsh_ib_state *s, double tol, dou
     else { dropped = 1; done++; }
   }
   if (m == 0) return 0;  /* never drop everything */
+  if (!s->q_valid && dropped && ptol > 0) return 0;  /* without the encoder only empty clusters drop exactly */
+  double hc_shift = 0;
   unsigned char *gone = s->gone;
   for (size_t t = 0; t < nt; t++) gone[t] = !(s->pt[t] > ptol);
   merge_state = s;
@@ -213,8 +279,13 @@ size_t ibsh_ib_merge(const ibsh_ib_problem *p, ibsh_ib_state *s, double tol, dou
       if (dmax > tol) continue;
       /* Merge b into a. */
       double pa = s->pt[a], pb = s->pt[b];
-      double *ra = s->q + a * nx, *rb = s->q + b * nx;
-      for (size_t x = 0; x < nx; x++) ra[x] += rb[x];
+      if (s->q_valid) {
+        double *ra = s->q + a * nx, *rb = s->q + b * nx;
+        for (size_t x = 0; x < nx; x++) ra[x] += rb[x];
+      } else if (pa > 0 && pb > 0) {
+        /* Proportional rows: H(T|X) loses the split of the merged cluster, p h(pa/p). */
+        hc_shift += pa * log(pa / (pa + pb)) + pb * log(pb / (pa + pb));
+      }
       for (size_t y = 0; y < ny; y++) s->pyt[a * ny + y] = (pa * s->pyt[a * ny + y] + pb * s->pyt[b * ny + y]) / (pa + pb);
       s->pt[a] = pa + pb;
       gone[b] = 1;
@@ -227,7 +298,7 @@ size_t ibsh_ib_merge(const ibsh_ib_problem *p, ibsh_ib_state *s, double tol, dou
   for (size_t t = 0; t < nt; t++) {
     if (gone[t]) continue;
     if (k != t) {
-      memmove(s->q + k * nx, s->q + t * nx, nx * sizeof(double));
+      if (s->q_valid) memmove(s->q + k * nx, s->q + t * nx, nx * sizeof(double));
       s->pt[k] = s->pt[t];
       memcpy(s->pyt + k * ny, s->pyt + t * ny, ny * sizeof(double));
     }
@@ -239,13 +310,13 @@ size_t ibsh_ib_merge(const ibsh_ib_problem *p, ibsh_ib_state *s, double tol, dou
       double v = s->pyt[t * ny + y];
       s->lpyt[t * ny + y] = v > 0 ? log(v) : -INFINITY;
     }
-  if (dropped) {
+  if (dropped && s->q_valid) {
     /* Renormalise the columns after dropping mass, then refresh the stats. */
     for (size_t x = 0; x < nx; x++) s->work[x] = 0;
     for (size_t t = 0; t < k; t++) for (size_t x = 0; x < nx; x++) s->work[x] += s->q[t * nx + x];
     for (size_t t = 0; t < k; t++) for (size_t x = 0; x < nx; x++) if (s->work[x] > 0) s->q[t * nx + x] /= s->work[x];
     ibsh_ib_stats(p, s);
   }
-  s->hcond = NAN;
+  s->hcond = s->q_valid ? NAN : s->hcond + hc_shift;
   return done;
 }

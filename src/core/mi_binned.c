@@ -17,7 +17,7 @@ static int joint_entropy(const uint32_t *a, size_t ka, const uint32_t *b, size_t
     for (size_t i = 0; i < n; i++) count[(size_t)a[i] * kb + b[i]]++;
     double s = 0;
     for (size_t c = 0; c < ka * kb; c++)
-      if (count[c] > 1) s += (double)count[c] * log((double)count[c]);
+      s += ibsh_clogc(count[c]);
     free(count);
     double v = log((double)n) - s / (double)n;
     *h = v > 0 ? v : 0;
@@ -66,7 +66,7 @@ int ibsh_mi_bin_ids(const double *t, size_t n, size_t d, const ibsh_binspec *spe
 static double sum_clogc(const uint32_t *count, size_t m) {
   double s = 0;
   for (size_t i = 0; i < m; i++)
-    if (count[i] > 1) s += (double)count[i] * log((double)count[i]);
+    s += ibsh_clogc(count[i]);
   return s;
 }
 
@@ -99,41 +99,51 @@ static int binned_fast(const double *t, size_t n, size_t d, const ibsh_binspec *
   if (ky > FAST_MAX_LABELS || ibsh_bin_fixed_words(spec, d) != 1) return IBSH_OK;
   size_t cap = 16, kc = ky ? ky : 1;
   while (cap < 2 * n) cap <<= 1;
-  size_t bcodes = align8(n * d + 8), bwords = n * 8, bkeys = cap * 8, btotal = align8(cap * 4), bjoint = align8(cap * kc * 4);
-  char *base = scratch(bcodes + bwords + bkeys + btotal + bjoint + n * 4);
+  size_t bcodes = align8(n * d + 8), bwords = n * 8, bkeys = cap * 8, bjoint = align8(cap * kc * 4);
+  size_t bytes = bcodes + bwords + bkeys + bjoint + n * 4;
+  if (bytes > ((size_t)32 << 20)) return IBSH_OK;   /* huge inputs take the general path: no big cached buffer */
+  char *base = scratch(bytes);
   if (!base) return ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu x %zu values", n, d);
   uint8_t *codes = (uint8_t *)base;
   uint64_t *words = (uint64_t *)(base + bcodes), *keys = (uint64_t *)(base + bcodes + bwords);
-  uint32_t *total = (uint32_t *)(base + bcodes + bwords + bkeys), *joint = (uint32_t *)(base + bcodes + bwords + bkeys + btotal);
-  uint32_t *used = (uint32_t *)(base + bcodes + bwords + bkeys + btotal + bjoint);   /* occupied slots */
+  uint32_t *joint = (uint32_t *)(base + bcodes + bwords + bkeys);   /* per slot: count of each label */
+  uint32_t *used = (uint32_t *)(base + bcodes + bwords + bkeys + bjoint);   /* occupied slots */
   int rc = ibsh_bin_pack_fixed(t, n, d, spec, words, codes);
   if (rc) return rc;
-  memset(total, 0, cap * 4);
-  if (yids) memset(joint, 0, cap * kc * 4);
+  /* No field of a packed key is all ones (see fixed_bits in mi_discretise.c), so the all-ones word
+     marks an empty slot and the table needs no separate occupancy array. */
+  const uint64_t empty = ~(uint64_t)0;
+  memset(keys, 0xff, cap * 8);
+  memset(joint, 0, cap * kc * 4);
   size_t mask = cap - 1;
-  uint32_t ycount[FAST_MAX_LABELS] = {0};
+  unsigned logcap = 0;
+  while (((size_t)1 << logcap) < cap) logcap++;
   size_t kt = 0;
   for (size_t i = 0; i < n; i++) {
-    uint64_t key = words[i], h = ibsh_hash_word(key);
-    size_t s = (size_t)h & mask;
-    while (total[s] && keys[s] != key) s = (s + 1) & mask;
-    if (!total[s]) {
-      keys[s] = key;
-      used[kt++] = (uint32_t)s;
+    /* Fibonacci hashing: the top bits of key * 2^64/phi depend on every bit of the key. */
+    uint64_t key = words[i];
+    size_t s = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - logcap));
+    while (keys[s] != key) {
+      if (keys[s] == empty) {
+        keys[s] = key;
+        used[kt++] = (uint32_t)s;
+        break;
+      }
+      s = (s + 1) & mask;
     }
-    total[s]++;
-    if (yids) {
-      joint[s * kc + yids[i]]++;
-      ycount[yids[i]]++;
-    }
+    joint[s * kc + (yids ? yids[i] : 0)]++;
   }
   double st = 0, sj = 0;
+  uint32_t ycount[FAST_MAX_LABELS] = {0};
   for (size_t u = 0; u < kt; u++) {
-    size_t s = used[u];
-    if (total[s] > 1) st += (double)total[s] * log((double)total[s]);
-    if (yids)
-      for (size_t c = 0; c < kc; c++)
-        if (joint[s * kc + c] > 1) sj += (double)joint[s * kc + c] * log((double)joint[s * kc + c]);
+    const uint32_t *js = joint + (size_t)used[u] * kc;
+    size_t tot = 0;
+    for (size_t c = 0; c < kc; c++) {
+      tot += js[c];
+      ycount[c] += js[c];
+      sj += ibsh_clogc(js[c]);
+    }
+    st += ibsh_clogc(tot);
   }
   double logn = log((double)n), ht = logn - st / (double)n;
   *ixt = ht > 0 ? ht : 0;

@@ -118,25 +118,24 @@ int ibsh_codes_doubles(const double *rows, size_t n, size_t d, uint32_t *ids, si
 
 /* Dense ids of n labels that must be finite non-negative integers (error names the row). */
 int ibsh_codes_labels(const double *labels, size_t n, uint32_t *ids, size_t *k) {
-  /* Fast path, one pass: labels below 64 map straight to ids in order of first appearance. */
-  uint32_t small[64];
-  for (size_t c = 0; c < 64; c++) small[c] = UINT32_MAX;
-  uint32_t next = 0;
-  size_t i = 0;
-  for (; i < n; i++) {
+  /* Fast path, one branch-free pass: labels that are all integers below 64 are their own ids
+     (k = largest label + 1; ids that do not occur have zero counts, which the entropies ignore). */
+  int ok = 1;
+  size_t top = 0;
+  for (size_t i = 0; i < n; i++) {
     double v = labels[i];
-    if (!(v >= 0 && v < 64)) break;
-    size_t c = (size_t)v;
-    if ((double)c != v) break;
-    if (small[c] == UINT32_MAX) small[c] = next++;
-    ids[i] = small[c];
+    int in = v >= 0 && v < 64;
+    size_t c = in ? (size_t)v : 0;
+    ok &= in & ((double)c == v);
+    ids[i] = (uint32_t)c;
+    top = c > top ? c : top;
   }
-  if (i == n) {
-    *k = next;
+  if (ok) {
+    *k = n ? top + 1 : 0;
     return IBSH_OK;
   }
   /* General path: check every label, then code them by hashing. */
-  for (i = 0; i < n; i++) {
+  for (size_t i = 0; i < n; i++) {
     double v = labels[i];
     if (!isfinite(v)) return ibsh_fail(IBSH_EINVAL, "label %g at row %zu is not finite", v, i + 1);
     if (!(v >= 0 && v < 9.0e15) || (double)(int64_t)v != v)
@@ -155,6 +154,16 @@ int ibsh_codes_pairs(const uint32_t *a, const uint32_t *b, size_t n, uint32_t *i
   return rc;
 }
 
+_Thread_local double ibsh_clogc_table[IBSH_CLOGC_TABLE];
+_Thread_local int ibsh_clogc_ready;
+
+/* Fill this thread's table of c ln c for c < IBSH_CLOGC_TABLE. */
+void ibsh_clogc_fill(void) {
+  ibsh_clogc_table[0] = ibsh_clogc_table[1] = 0;
+  for (size_t i = 2; i < IBSH_CLOGC_TABLE; i++) ibsh_clogc_table[i] = (double)i * log((double)i);
+  ibsh_clogc_ready = 1;
+}
+
 /* Plug-in entropy in nats of n ids with values in 0..k-1; *used gets the number of ids that occur. */
 int ibsh_codes_entropy(const uint32_t *ids, size_t n, size_t k, double *h, size_t *used) {
   if (n == 0) return ibsh_fail(IBSH_EINVAL, "no samples");
@@ -166,7 +175,7 @@ int ibsh_codes_entropy(const uint32_t *ids, size_t n, size_t k, double *h, size_
   for (size_t c = 0; c < k; c++) {
     if (count[c] == 0) continue;
     m++;
-    if (count[c] > 1) s += (double)count[c] * log((double)count[c]);   /* 1 log 1 = 0 */
+    s += ibsh_clogc(count[c]);
   }
   free(count);
   double hv = log((double)n) - s / (double)n;

@@ -5,6 +5,7 @@
 #ifndef IBSH_MI_CODES_H
 #define IBSH_MI_CODES_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,11 +24,26 @@ int ibsh_codes_rows(const uint64_t *rows, size_t n, size_t d, uint32_t *ids, siz
 /* Dense ids of n rows of d doubles (equal values, with -0 == 0, share an id); rejects NaN and Inf. */
 int ibsh_codes_doubles(const double *rows, size_t n, size_t d, uint32_t *ids, size_t *k);
 
-/* Dense ids of n labels that must be finite non-negative integers (error names the row). */
+/* Ids of n labels that must be finite non-negative integers (error names the row): labels below 64 are
+   their own ids (*k = largest + 1, some ids may not occur), others get dense ids by hashing. */
 int ibsh_codes_labels(const double *labels, size_t n, uint32_t *ids, size_t *k);
 
 /* Dense ids of the pairs (a[i], b[i]). */
 int ibsh_codes_pairs(const uint32_t *a, const uint32_t *b, size_t n, uint32_t *ids, size_t *k);
+
+#define IBSH_CLOGC_TABLE 4096
+extern _Thread_local double ibsh_clogc_table[IBSH_CLOGC_TABLE];
+extern _Thread_local int ibsh_clogc_ready;
+
+/* Fill this thread's table of c ln c for c < IBSH_CLOGC_TABLE. */
+void ibsh_clogc_fill(void);
+
+/* c ln c for a count c (0 for c <= 1), from a per-thread table below 4096: the same value as computing it. */
+static inline double ibsh_clogc(size_t c) {
+  if (c >= IBSH_CLOGC_TABLE) return (double)c * log((double)c);
+  if (!ibsh_clogc_ready) ibsh_clogc_fill();
+  return ibsh_clogc_table[c];
+}
 
 /* Plug-in entropy in nats of n ids with values in 0..k-1; *used gets the number of ids that occur. */
 int ibsh_codes_entropy(const uint32_t *ids, size_t n, size_t k, double *h, size_t *used);

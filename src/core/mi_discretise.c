@@ -136,6 +136,12 @@ static unsigned bits_for(uint64_t span) {
   return b;
 }
 
+/* Bits per code for the fixed rules: codes go up to bins, and one spare value keeps every field of a
+   packed key below all ones, so an all-ones word can mark an empty hash slot. */
+static unsigned fixed_bits(const ibsh_binspec *spec) {
+  return bits_for((uint64_t)spec->bins + 1);
+}
+
 /* Words per packed row of d codes of the given bits (codes never straddle words). */
 static size_t words_per_row(size_t d, unsigned bits) {
   size_t per = 64 / bits;
@@ -292,6 +298,29 @@ static inline uint64_t compress8(uint64_t x, unsigned bits) {
   return (x & m64) | (((x >> 32) & m64) << (4 * bits));  /* 8 codes */
 }
 
+#if defined(__GNUC__)
+#define IBSH_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define IBSH_ALWAYS_INLINE inline
+#endif
+
+/* Pack rows of d <= 16 byte codes (d * bits <= 64) into one word each: eight codes at a time by an
+   unaligned load (codes has 8 zero bytes of padding), masked to the row, then compressed. */
+static IBSH_ALWAYS_INLINE void pack_bytes(const uint8_t *codes, size_t n, size_t d, unsigned bits, uint64_t *words) {
+  uint64_t mask1 = d >= 8 ? ~0ull : (1ull << (8 * d)) - 1, mask2 = d <= 8 ? 0 : d == 16 ? ~0ull : (1ull << (8 * (d - 8))) - 1;
+  for (size_t i = 0; i < n; i++) {
+    const uint8_t *c = codes + i * d;
+    uint64_t a, b = 0;
+    memcpy(&a, c, 8);
+    uint64_t key = compress8(a & mask1, bits);
+    if (mask2) {
+      memcpy(&b, c + 8, 8);
+      key |= compress8(b & mask2, bits) << (8 * bits);
+    }
+    words[i] = key;
+  }
+}
+
 /* Fixed-range and original-edges binning fused with packing (bins <= 64, codes as bytes first). */
 static int bin_pack_fixed(const double *t, size_t n, size_t d, const ibsh_binspec *spec, unsigned bits, size_t w,
                           uint64_t *words, uint8_t *codes) {
@@ -317,19 +346,12 @@ static int bin_pack_fixed(const double *t, size_t n, size_t d, const ibsh_binspe
   const int little = 0;
 #endif
   if (little && w == 1 && bits <= 8 && d <= 16) {
-    /* Eight byte codes at a time: one unaligned load, mask the row's bytes, compress to 8 * bits. */
     memset(codes + n * d, 0, 8);
-    uint64_t mask1 = d >= 8 ? ~0ull : (1ull << (8 * d)) - 1, mask2 = d <= 8 ? 0 : d == 16 ? ~0ull : (1ull << (8 * (d - 8))) - 1;
-    for (size_t i = 0; i < n; i++) {
-      const uint8_t *c = codes + i * d;
-      uint64_t a, b = 0;
-      memcpy(&a, c, 8);
-      uint64_t key = compress8(a & mask1, bits);
-      if (mask2) {
-        memcpy(&b, c + 8, 8);
-        key |= compress8(b & mask2, bits) << (8 * bits);
-      }
-      words[i] = key;
+    switch (bits) {   /* constant bit widths let the compiler fold the masks and shifts */
+    case 5: pack_bytes(codes, n, d, 5, words); break;
+    case 4: pack_bytes(codes, n, d, 4, words); break;
+    case 6: pack_bytes(codes, n, d, 6, words); break;
+    default: pack_bytes(codes, n, d, bits, words); break;
     }
   } else if (w == 1) {
     for (size_t i = 0; i < n; i++) {
@@ -376,7 +398,7 @@ int ibsh_bin_pack(const double *t, size_t n, size_t d, const ibsh_binspec *spec,
   if (rc) return rc;
   *words = NULL;
   if ((spec->mode == IBSH_BIN_RANGE || spec->mode == IBSH_BIN_EDGES) && spec->bins <= 64) {
-    unsigned bits = bits_for(spec->bins);
+    unsigned bits = fixed_bits(spec);
     *w = words_per_row(d, bits);
     *words = malloc(n * *w * sizeof **words);
     uint8_t *codes = malloc(n * d + 8);   /* 8 bytes of padding for word loads */
@@ -400,11 +422,11 @@ int ibsh_bin_pack(const double *t, size_t n, size_t d, const ibsh_binspec *spec,
 /* Words per packed row for the fixed rules with at most 64 bins (0 when the fused path does not apply). */
 size_t ibsh_bin_fixed_words(const ibsh_binspec *spec, size_t d) {
   if (!(spec->mode == IBSH_BIN_RANGE || spec->mode == IBSH_BIN_EDGES) || spec->bins > 64) return 0;
-  return words_per_row(d, bits_for(spec->bins));
+  return words_per_row(d, fixed_bits(spec));
 }
 
 /* Fixed rules (ibsh_bin_fixed_words(spec, d) > 0): bin and pack into words, using codes (n * d + 8 bytes). */
 int ibsh_bin_pack_fixed(const double *t, size_t n, size_t d, const ibsh_binspec *spec, uint64_t *words, uint8_t *codes) {
-  unsigned bits = bits_for(spec->bins);
+  unsigned bits = fixed_bits(spec);
   return bin_pack_fixed(t, n, d, spec, bits, words_per_row(d, bits), words, codes);
 }

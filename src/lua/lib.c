@@ -65,7 +65,7 @@ static double *read_betas(lua_State *L, int opts, size_t *n, const char *fname) 
 /* ib.curve(pxy [, opts]) */
 static int ib_curve(lua_State *L) {
   static const char *const known[] = {"betas", "iterations", "init", "alpha", "beta_min", "beta_max", "npoints", "tol",
-    "direction", "reduce", "merge", "merge_tol", "split", "perturb", "restarts", "max_clusters", "encoders", "seed", "refine", "max_points", NULL};
+    "direction", "reduce", "merge", "merge_tol", "split", "perturb", "restarts", "max_clusters", "encoders", "seed", "refine", "max_points", "agglomerative", NULL};
   const char *fname = "ib.curve";
   ibsh_tensor *pxy = check_joint(L, 1, fname);
   lx_checkoptions(L, 2, known, fname);
@@ -110,6 +110,8 @@ static int ib_curve(lua_State *L) {
   if (mc < 0) lx_error(L, fname, "option 'max_clusters' must be >= 1, got %d", (int)mc);
   o.max_clusters = (size_t)mc;
   o.encoders = lx_optboolean(L, opts, "encoders", 0, fname);
+  if (has && lua_getfield(L, opts, "agglomerative") != LUA_TNIL) o.agglomerative = lx_optboolean(L, opts, "agglomerative", 1, fname);
+  if (has) lua_pop(L, 1);
   o.refine = lx_optnumber(L, opts, "refine", o.refine, fname);
   if (!(o.refine >= 0)) lx_error(L, fname, "option 'refine' must be >= 0 bits, got %g", o.refine);
   lua_Integer mp = lx_optinteger(L, opts, "max_points", 0, fname);
@@ -207,7 +209,7 @@ static int c_encoder(lua_State *L) {
   size_t p = idx[i - 1];
   free(idx);
   if (!c->enc || !c->enc[p])
-    return lx_error(L, "IBCurve:encoder", "no encoder stored for point %d (solve with {encoders = true}; the flat end has none)", (int)i);
+    return lx_error(L, "IBCurve:encoder", "no encoder stored for point %d (solve with {encoders = true}; agglomerative points and the flat end have none)", (int)i);
   size_t nt = c->enc_nt[p], nx = c->nx_orig;
   ibsh_tensor *t = lx_newtensor2(L, nx, nt, "IBCurve:encoder");
   double *d = ibsh_tensor_data(t);
@@ -376,7 +378,8 @@ static const lx_Reg ib_funcs[] = {
    "means reverse annealing from init = \"identity\"), iterations (per beta; default 1000, or 5 for a fixed schedule), "
    "tol (convergence of p(t), p(y|t); default 1e-10), init (\"trivial\", \"identity\", \"random\"), direction "
    "(\"forward\", \"reverse\"), alpha (1 = IB, 0 = deterministic IB), beta_min, beta_max, npoints, reduce, merge, "
-   "merge_tol, split, perturb, restarts, max_clusters, encoders (keep p(t|x) per point), seed.\n\n"
+   "merge_tol, split, perturb, restarts, max_clusters, encoders (keep p(t|x) per point), refine (bits), max_points, "
+   "agglomerative (add the agglomerative hierarchy's points, beta NaN; default when |X'| <= 1024), seed.\n\n"
    "Example: local c = ib.curve(d:joint()); print(c:points(), c:at(0.5))"},
   {NULL, NULL, NULL}
 };

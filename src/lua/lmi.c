@@ -143,6 +143,43 @@ static int l_binned(lua_State *L) {
   return 2;
 }
 
+/* mi.binned_layers(layers, y, opts) -> L x 2 tensor of I(X;T), I(T;Y), one row per layer */
+static int l_binned_layers(lua_State *L) {
+  const char *F = "mi.binned_layers";
+  lua_settop(L, 3);
+  if (!lua_istable(L, 1)) lx_error(L, F, "argument #1 must be an array of layer tensors, got %s", luaL_typename(L, 1));
+  lx_checkoptions(L, 3, binned_options, F);
+  double unit = lmi_unit(L, 3, F);
+  ibsh_binspec spec;
+  read_binspec(L, 3, &spec, F);
+  size_t nl = (size_t)lua_rawlen(L, 1);
+  if (nl == 0) lx_error(L, F, "argument #1 must be a non-empty array of layer tensors");
+  lua_rawgeti(L, 1, 1);
+  ibsh_tensor *first = lx_testtensor(L, -1);
+  if (!first || first->ndim < 1) lx_error(L, F, "layer 1 is not a tensor");
+  size_t n = first->shape[0], kx = 0, ky = 0;
+  lua_pop(L, 1);
+  uint32_t *yids = lmi_labels(L, 2, n, &ky, F);   /* coded once for all layers */
+  uint32_t *xids = read_xids(L, 3, n, &kx, F);
+  ibsh_tensor *out = lx_newtensor2(L, nl, 2, F);
+  double *o = ibsh_tensor_data(out);
+  int top = lua_gettop(L);
+  for (size_t l = 0; l < nl; l++) {
+    lua_rawgeti(L, 1, (lua_Integer)l + 1);
+    if (!lx_testtensor(L, -1)) lx_error(L, F, "layer %zu is not a tensor", l + 1);
+    size_t m, d;
+    const double *t = lmi_matrix(L, lua_gettop(L), &m, &d, F);
+    if (m != n) lx_error(L, F, "layer %zu has %zu rows but layer 1 has %zu", l + 1, m, n);
+    double ixt = 0, ity = 0;
+    int rc = ibsh_mi_binned(t, n, d, &spec, xids, kx, yids, ky, &ixt, &ity);
+    if (rc) lx_error(L, F, "layer %zu: %s", l + 1, ibsh_errmsg());
+    o[2 * l] = ixt / unit;
+    o[2 * l + 1] = ity / unit;
+    lua_settop(L, top);
+  }
+  return 1;
+}
+
 /* mi.discretise(t, opts) -> tensor of bin codes */
 static int l_discretise(lua_State *L) {
   const char *F = "mi.discretise";
@@ -306,6 +343,12 @@ static const lx_Reg mi_funcs[] = {
    "(unique = true: quantiles of the distinct values, as Chelombiev et al.); x = row ids or input rows (n rows) when inputs repeat, else every row is its own x "
    "and H(T|X) = 0; unit = \"bits\" | \"nats\".\n\n"
    "Example: local ixt, ity = mi.binned(acts[1], d.y, {bins = 30, range = {-1, 1}})"},
+  {"binned_layers", l_binned_layers,
+   "mi.binned_layers(layers, y [, opts]) -> tensor\n\n"
+   "mi.binned for every layer of one snapshot in one call: layers is a Lua array of n x width tensors (as "
+   "run:activations returns), y the labels; the result is a [layers x 2] tensor of I(X;T), I(T;Y) (bits "
+   "unless unit = \"nats\"). Options as mi.binned; labels and options are read once.\n\n"
+   "Example: local t = mi.binned_layers(run:activations(100, d.x), d.y, {bins = 30})"},
   {"discretise", l_discretise,
    "mi.discretise(t [, opts]) -> codes\n\n"
    "The integer bin code of every value of t under the binning options of mi.binned (bins, range, edges, "

@@ -12,6 +12,7 @@ static void check(int ok, const char *what, double got, double want) {
   if (!ok) { fprintf(stderr, "FAIL %s: got %.15g want %.15g\n", what, got, want); failures++; }
 }
 
+/* Run the checks; nonzero exit on any failure. */
 int main(void) {
   /* Jacobi on a 3x3 symmetric matrix with known eigenvalues 1, 2, 4 (Q diag(1,2,4) Q^T, Q a rotation). */
   double c = cos(0.3), s = sin(0.3);
