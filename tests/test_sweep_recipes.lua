@@ -60,10 +60,16 @@ local expect = math.exp(math.log(9) + (3 - 1) / 7 * (math.log(2) - math.log(9)))
 assert(math.abs(cmp.beta:get(1, 2) - expect) < 1e-12, "beta interpolation")
 assert(math.abs(cmp.beta:get(1, 1) - math.sqrt(90)) < 1e-9, "beta between the first points")
 bound.csv(cmp, tensor.new({0, 1}), tmp)
+-- Curves whose ends have beta 0 and infinity (as ib.curve's exact ends) give no NaN.
+assert(bound.beta_at({0, 2, math.huge}, {0, 1, 12}, 12) == math.huge, "beta at the T = X end")
+assert(bound.beta_at({0, 2, math.huge}, {0, 1, 12}, 1) == 2, "beta at a point")
+assert(bound.beta_at({0, 2, math.huge}, {0, 1, 12}, 5) == math.huge, "beta past the corner")
+assert(bound.beta_at({0, 2, math.huge}, {0, 1, 12}, 0.5) == 1, "beta linear from 0")
 if ib and ib.curve then
   local d = data.tishby()
   local c = bound.compare(res.mean, ib.curve(d:joint()))
   assert(c.gap:min() > -0.02, "layers above the bound by " .. -c.gap:min())
+  assert(c.beta:isnan():sum() == 0, "NaN beta")
 end
 os.remove(tmp)
 -- Every public recipe function has a help text.

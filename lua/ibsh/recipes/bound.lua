@@ -11,7 +11,8 @@ local function curve_arrays(curve)
   for i = 1, p:size(1) do rows[i] = {p:get(i, 1), p:get(i, 2), p:get(i, 3)} end
   table.sort(rows, function(a, b) return a[2] < b[2] end)
   local beta, ixt, ity = {}, {}, {}
-  for i, r in ipairs(rows) do beta[i], ixt[i], ity[i] = r[1], r[2], r[3] end
+  -- ib.curve marks the exact T = X end with beta NaN: it is the beta -> infinity limit.
+  for i, r in ipairs(rows) do beta[i], ixt[i], ity[i] = (r[1] ~= r[1]) and math.huge or r[1], r[2], r[3] end
   return beta, ixt, ity
 end
 
@@ -25,6 +26,9 @@ local function beta_at(beta, ixt, x)
     if x <= ixt[i] then
       local t = (ixt[i] > ixt[i - 1]) and (x - ixt[i - 1]) / (ixt[i] - ixt[i - 1]) or 0
       local a, b = beta[i - 1], beta[i]
+      if t <= 0 then return a end
+      if t >= 1 then return b end
+      if a == math.huge or b == math.huge then return math.huge end
       if a > 0 and b > 0 then return math.exp(math.log(a) + t * (math.log(b) - math.log(a))) end
       return a + t * (b - a)
     end
