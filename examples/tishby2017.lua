@@ -58,7 +58,11 @@ local protocol = {
 log("tishby2017: %d networks x %d epochs (MI every epoch) on %d worker(s)%s", runs, epochs, jobs,
   sweep.mpi() and string.format(", MPI rank %d of %d", sweep.rank()) or "")
 local main = timed("main study", function()
-  return infoplane.run{runs = runs, epochs = epochs, jobs = jobs, dir = subdir("main"), quiet = not root}
+  return infoplane.run{runs = runs, epochs = epochs, jobs = jobs, dir = subdir("main"), quiet = not root,
+    -- Network 1 also gets the bound of its own predictions (the original authors' way).
+    extra = function(run, job, dd)
+      if job.id == 1 and run.joint and ib and ib.curve then return bound.predictive(run, dd) end
+    end}
 end)
 local grads = snr.summarise(main.results)
 
@@ -68,6 +72,9 @@ if ib and ib.curve then
   curve = timed("IB curve", function() return ib.curve(d:joint()) end)
   cmp = bound.compare(main.mean, curve)
 end
+
+local pred = main.results[1].extra
+local cmp_pred = pred and bound.compare(pred.plane, bound.from_points(pred.points))
 
 -- (4) depth and (5) training-set size.
 local target_loss = opt.quick and 0.45 or 0.1
@@ -94,6 +101,10 @@ depth.figure(deep):save("tishby2017_depth.png")
 depth.csv(deep, "tishby2017_depth.csv")
 trainsize.figure(bysize):save("tishby2017_trainsize.png")
 trainsize.csv(bysize, "tishby2017_trainsize.csv")
+if cmp_pred then
+  bound.figure(cmp_pred, pred.epochs, {title = "network 1 against the IB bound of its own predictions p(yhat|x)"}):save("tishby2017_bound_pred.png")
+  bound.csv(cmp_pred, pred.epochs, "tishby2017_bound_pred.csv")
+end
 if cmp then
   bound.figure(cmp, main.epochs):save("tishby2017_bound.png")
   bound.csv(cmp, main.epochs, "tishby2017_bound.csv")
@@ -132,6 +143,16 @@ if cmp then
   w("\nThe bound is ib.curve(d:joint()) with p(x) uniform and the data's labels; gap = curve:at(I(X;T)) - I(T;Y). beta is the bound's beta at the layer's I(X;T) (1/slope of the curve there), not a fit of the layer's encoder (binned layers are deterministic, hard encoders, for which ib.consistency's regression is degenerate). var_u's labels are a deterministic function of x, so its bound is nearly the broken line min(I(X;T), H(Y)): the gap is the informative number, beta only says on which side of the corner a layer is.\n")
 else
   w("Skipped: this ibsh has no ib.curve (the IB module is not merged yet).\n")
+end
+if cmp_pred then
+  local P = pred.plane:size(1)
+  w("\n### Against the bound of the network's own predictions (network 1) — tishby2017_bound_pred.png, .csv\n\n")
+  w("As the original authors: the IB curve of p(x, yhat) = run:joint(%d, d), and each layer's I(T;Yhat) (p(yhat|t) = mean of p(yhat|x) over the inputs in bin pattern t) with I(X;T) by the same binning, at %d log-spaced epochs. beta = the curve's beta at the layer's I(X;T) (inf: beyond the curve's last finite point).\n\n", pred.epoch, P)
+  w("| layer | epoch 0: I(X;T), I(T;Yhat), gap | epoch %d: I(X;T), I(T;Yhat), gap, beta |\n|---|---|---|\n", pred.epochs:get(P))
+  for l = 1, pred.plane:size(2) do
+    w("| %d | %.2f, %.3f, %.3f | %.2f, %.3f, %.3f, %.3g |\n", l, pred.plane:get(1, l, 1), pred.plane:get(1, l, 2), cmp_pred.gap:get(1, l),
+      pred.plane:get(P, l, 1), pred.plane:get(P, l, 2), cmp_pred.gap:get(P, l), cmp_pred.beta:get(P, l))
+  end
 end
 w("\n## 4. Depth — tishby2017_depth.png, .csv\n\nEpochs to reach training loss %g (median over the networks that reached it):\n\n| hidden layers | reached | median epochs | final loss | last layer (I(X;T), I(T;Y)) |\n|---|---|---|---|---|\n", target_loss)
 for _, row in ipairs(deep.rows) do

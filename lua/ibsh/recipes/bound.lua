@@ -130,4 +130,106 @@ CSV epoch,layer,gap,beta of bound.compare's result (atomically).
 
 Example: bound.csv(cmp, epochs, "bound.csv")]])
 
+-- A curve object (points, at) from an n x 3 tensor of (beta, I(X;T), I(T;Y)) points.
+function R.from_points(pts)
+  local _, ixt, ity = curve_arrays({points = function() return pts end})
+  local obj = {}
+  function obj.points() return pts end
+  function obj.at(_, x)
+    local n = #ixt
+    if n == 0 then return 0 / 0 end
+    if x <= ixt[1] then return ity[1] end
+    if x >= ixt[n] then return ity[n] end
+    for i = 2, n do
+      if x <= ixt[i] then
+        local w = ixt[i] > ixt[i - 1] and (x - ixt[i - 1]) / (ixt[i] - ixt[i - 1]) or 1
+        return ity[i - 1] + w * (ity[i] - ity[i - 1])
+      end
+    end
+    return ity[n]
+  end
+  return obj
+end
+sethelp(R.from_points, "recipes.bound.from_points", [[bound.from_points(points) -> curve
+
+A curve object with :points() and :at(ixt) (linear interpolation, clamped at the ends) from an
+n x 3 tensor of (beta, I(X;T), I(T;Y)) rows, e.g. curve:points() sent back from a sweep worker.
+
+Example: local c = bound.from_points(ib.curve(d:joint()):points()); print(c:at(2))]])
+
+-- I(T;Yhat) in bits of a layer with cluster ids (1..k) when each row's p(yhat|x) is a row of q.
+local function info_pred(ids, k, q)
+  local n, K = q:size(1), q:size(2)
+  local count, sum, py = {}, {}, {}
+  for c = 1, k do count[c] = 0; sum[c] = {} ; for j = 1, K do sum[c][j] = 0 end end
+  for j = 1, K do py[j] = 0 end
+  for i = 1, n do
+    local c = math.tointeger(ids:get(i))
+    count[c] = count[c] + 1
+    for j = 1, K do local v = q:get(i, j); sum[c][j] = sum[c][j] + v; py[j] = py[j] + v / n end
+  end
+  local function h(p) local e = 0 for _, v in ipairs(p) do if v > 0 then e = e - v * math.log(v, 2) end end return e end
+  local cond = 0
+  for c = 1, k do
+    if count[c] > 0 then
+      local p = {}
+      for j = 1, K do p[j] = sum[c][j] / count[c] end
+      cond = cond + count[c] / n * h(p)
+    end
+  end
+  return h(py) - cond
+end
+
+function R.predictive(run, d, opts)
+  opts = opts or {}
+  local E = opts.epoch or run:nepochs()
+  local n = d.x:size(1)
+  local joint = run:joint(E, d)
+  local q = joint:mul(n)
+  local curve = ib.curve(joint)
+  local snaps = run:epochs()
+  local want = opts.epochs
+  if not want then
+    local seen = {}
+    want = {}
+    local last = snaps:get(snaps:size(1))
+    local m = opts.points or 15
+    for k = 0, m - 1 do
+      local target = k == 0 and 0 or math.exp(k / (m - 1) * math.log(math.max(1, last)))
+      local best, bd = 0, math.huge
+      for j = 1, snaps:size(1) do
+        local e = snaps:get(j)
+        if math.abs(e - target) < bd then best, bd = e, math.abs(e - target) end
+      end
+      if not seen[best] then seen[best] = true; want[#want + 1] = best end
+    end
+    table.sort(want)
+  end
+  local binning = opts.binning or {bins = 30, range = {-1, 1}}
+  local acts0 = run:activations(want[1], d.x)
+  local L = #acts0
+  local plane = tensor.zeros(#want, L, 2)
+  for s, e in ipairs(want) do
+    local acts = s == 1 and acts0 or run:activations(e, d.x)
+    for l = 1, L do
+      local codes = mi.discretise(acts[l], binning)
+      local ids, k = mi.row_ids(codes)
+      plane:set(s, l, 1, (mi.binned(acts[l], nil, binning)))
+      plane:set(s, l, 2, info_pred(ids, k, q))
+    end
+  end
+  return {points = curve:points(), plane = plane, epochs = tensor.new(want), epoch = E}
+end
+sethelp(R.predictive, "recipes.bound.predictive", [[bound.predictive(run, d [, opts]) -> {points, plane, epochs, epoch}
+
+The bound as the original authors computed it: the IB curve of the network's own predictive
+joint p(x, yhat) = run:joint(epoch, d) (epoch = opts.epoch, default the last), and the layers
+measured against the same variable: for each of ~opts.points (15) log-spaced snapshot epochs
+(or opts.epochs), I(X;T) by binning (opts.binning, default 30 bins on [-1, 1]) and I(T;Yhat) =
+H(Yhat) - sum_t p(t) H(Yhat | t) with p(yhat | t) the mean of p(yhat | x) over the inputs in
+bin pattern t. plane is [epochs x layers x 2]; points are curve:points(). Compare them with
+bound.compare(res.plane, bound.from_points(res.points)).
+
+Example: local p = bound.predictive(run, data.tishby()); local cmp = bound.compare(p.plane, bound.from_points(p.points))]])
+
 return R
