@@ -70,6 +70,14 @@ if ib and ib.curve then
   local c = bound.compare(res.mean, ib.curve(d:joint()))
   assert(c.gap:min() > -0.02, "layers above the bound by " .. -c.gap:min())
   assert(c.beta:isnan():sum() == 0, "NaN beta")
+  -- The bound of the network's own predictions: no layer (a deterministic encoder of x) beats it.
+  local train = d:split{train = 0.8, seed = 2}
+  local run = nn.mlp{12, 6, 4, 2, seed = 2}:fit(train, {epochs = 40, quiet = true})
+  local p = bound.predictive(run, d, {points = 6})
+  local cp = bound.compare(p.plane, bound.from_points(p.points))
+  assert(cp.gap:min() > -1e-3, "a layer is above its predictive bound by " .. -cp.gap:min())
+  assert(p.plane:select(3, 2):max() <= 1 + 1e-9, "I(T;Yhat) above H(Yhat) <= 1 bit")
+  assert(p.epochs:get(1) == 0 and p.epochs:get(p.epochs:size(1)) == 40, "epochs span the run")
 end
 os.remove(tmp)
 -- Every public recipe function has a help text.
