@@ -8,6 +8,7 @@
 #include "error.h"
 #include "interrupt.h"
 #include "kdtree.h"
+#include "mi_knn2d.h"
 #include "mi_ksg.h"
 #include "mi_special.h"
 #include "rng.h"
@@ -15,6 +16,8 @@
 /* A searchable point set: a k-d tree (plus a sorted copy for 1-D counts), or the raw rows for brute force. */
 typedef struct point_set {
   ibsh_kdtree tree;
+  ibsh_knn2d plane;     /* joint set of 1-D x and 1-D y: strip search instead of the tree */
+  int use_plane;
   double *sorted;       /* 1-D sets: the values in ascending order */
   size_t *rank;         /* 1-D sets: sorted position of each row */
   const double *pts;
@@ -89,9 +92,25 @@ static int set_init(point_set *s, const double *pts, size_t n, size_t dim, int b
   return ibsh_kdtree_build(&s->tree, pts, n, dim);
 }
 
+/* Prepare the joint set of 1-D x and 1-D y (sorted sets sx, sy) for the strip search. */
+static int plane_init(point_set *s, const double *pts, size_t n, const point_set *sx, const point_set *sy, size_t k) {
+  memset(s, 0, sizeof *s);
+  s->pts = pts;
+  s->n = n;
+  s->dim = 2;
+  size_t *yorder = malloc(n * sizeof *yorder);
+  if (!yorder) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu points", n);
+  for (size_t i = 0; i < n; i++) yorder[sy->rank[i]] = i;
+  int rc = ibsh_knn2d_build(&s->plane, sx->pts, sy->pts, n, sx->rank, yorder, k);
+  free(yorder);
+  s->use_plane = rc == IBSH_OK;
+  return rc;
+}
+
 /* Free a point set. */
 static void set_free(point_set *s) {
   if (!s->brute) ibsh_kdtree_free(&s->tree);
+  ibsh_knn2d_free(&s->plane);
   free(s->sorted);
   free(s->rank);
   s->sorted = NULL;
@@ -104,45 +123,58 @@ static inline int within(double v, double q, double r, int inclusive) {
   return inclusive ? d <= r : d < r;
 }
 
-/* 1-D count on sorted values with the exact brute-force predicate. The rows within r of q form one run
-   that contains position p (a row equal to q) unless it is empty; it is found by galloping outwards
-   from p and binary searches on the last step, so the cost grows with log(count), not log(n). */
-static size_t sorted_count(const double *v, size_t n, size_t p, double r, int inclusive) {
+/* Whether a distance d >= 0 is within r: < r, or <= r when inclusive (a constant after inlining). */
+static inline int inside(double d, double r, int inclusive) {
+  return inclusive ? d <= r : d < r;
+}
+
+/* 1-D count on sorted values with the exact brute-force predicate (for sorted v, |v[j] - q| is
+   v[j] - q to the right of p and q - v[j] to the left, exactly). The rows within r of q form one run
+   that contains position p (a row equal to q) unless it is empty; each end is found by galloping
+   outwards from p and a branch-free binary search on the last step, so the cost grows with
+   log(count), not log(n). */
+static inline size_t sorted_count_rule(const double *v, size_t n, size_t p, double r, int inclusive) {
   double q = v[p];
-  if (!within(q, q, r, inclusive)) return 0;
-  size_t step = 1, a = p, b;   /* right end: first index > p not within */
-  while (a + step < n && within(v[a + step], q, r, inclusive)) {
+  if (!inside(0, r, inclusive)) return 0;
+  size_t step = 1, a = p;   /* right end: v[a] within, v[a + step] (if any) not within */
+  while (a + step < n && inside(v[a + step] - q, r, inclusive)) {
     a += step;
     step *= 2;
   }
-  b = a + step < n ? a + step : n;   /* v[a] within, v[b] not (or b = n) */
-  while (b - a > 1) {
-    size_t m = a + (b - a) / 2;
-    if (within(v[m], q, r, inclusive)) a = m;
-    else b = m;
+  size_t len = (a + step < n ? a + step : n) - a;   /* last within is in [a, a + len) */
+  while (len > 1) {
+    size_t half = len / 2;
+    a = inside(v[a + half] - q, r, inclusive) ? a + half : a;
+    len -= half;
   }
-  size_t right = b;
+  size_t right = a + 1;
   step = 1;
-  a = p;   /* left end: last index < p not within, as a count of the rows before it */
-  while (a >= step && within(v[a - step], q, r, inclusive)) {
+  a = p;   /* left end: v[a] within, v[a - step] (if any) not within */
+  while (a >= step && inside(q - v[a - step], r, inclusive)) {
     a -= step;
     step *= 2;
   }
-  size_t lo = a >= step ? a - step : 0;   /* v[a] within; v[lo] not within unless lo = 0 */
-  if (lo == 0 && within(v[0], q, r, inclusive)) a = 0;
-  else {
-    while (a - lo > 1) {
-      size_t m = lo + (a - lo) / 2;
-      if (within(v[m], q, r, inclusive)) a = m;
-      else lo = m;
-    }
+  len = a >= step ? step : a + 1;   /* first within is in (a - len, a] */
+  while (len > 1) {
+    size_t half = len / 2;
+    a = inside(q - v[a - half], r, inclusive) ? a - half : a;
+    len -= half;
   }
   return right - a;
+}
+
+/* sorted_count_rule with the rule fixed, so each variant is compiled without the rule's branch. */
+static size_t sorted_count(const double *v, size_t n, size_t p, double r, int inclusive) {
+  return inclusive ? sorted_count_rule(v, n, p, r, 1) : sorted_count_rule(v, n, p, r, 0);
 }
 
 /* k nearest neighbours of row i (excluding i): ascending distances and ids. */
 static void set_knn(const point_set *s, size_t i, size_t k, double *dists, size_t *ids) {
   const double *q = s->pts + i * s->dim;
+  if (s->use_plane) {
+    ibsh_knn2d_query(&s->plane, i, k, dists, ids);
+    return;
+  }
   if (!s->brute) {
     ibsh_kdtree_knn(&s->tree, q, i, k, dists, ids);
     return;
@@ -245,9 +277,10 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
     memcpy(js + i * dj, xs + i * dx, dx * sizeof *js);
     memcpy(js + i * dj + dx, ys + i * dy, dy * sizeof *js);
   }
-  if ((rc = set_init(&sj, js, n, dj, o->brute, 0)) || (rc = set_init(&sx, xs, n, dx, o->brute, 1)) ||
-      (rc = set_init(&sy, ys, n, dy, o->brute, 1)))
-    goto done;
+  if ((rc = set_init(&sx, xs, n, dx, o->brute, 1)) || (rc = set_init(&sy, ys, n, dy, o->brute, 1))) goto done;
+  if (!o->brute && dx == 1 && dy == 1) rc = plane_init(&sj, js, n, &sx, &sy, k);
+  else rc = set_init(&sj, js, n, dj, o->brute, 0);
+  if (rc) goto done;
   /* Queries run in the joint tree's order (neighbouring queries touch the same nodes); each row's
      term is stored and the terms are summed in row order, so the result does not depend on the order. */
   for (size_t p = 0; p < n; p++) {
@@ -255,7 +288,7 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
       rc = ibsh_fail(IBSH_EINTR, "interrupted");
       goto done;
     }
-    size_t i = o->brute ? p : sj.tree.index[p];
+    size_t i = o->brute ? p : sj.use_plane ? sj.plane.id[p] : sj.tree.index[p];
     set_knn(&sj, i, k, dists, ids);
     if (o->algorithm == 1) {
       double eps = dists[k - 1];

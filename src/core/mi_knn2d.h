@@ -1,0 +1,29 @@
+/*
+** Max-norm k nearest neighbours in the plane for the 1-D/1-D KSG estimator: the points
+** are cut into strips of equal count along x, each strip sorted by y, and a query scans
+** the strips outwards from its own until the strip's x-gap reaches the k-th distance.
+*/
+#ifndef IBSH_MI_KNN2D_H
+#define IBSH_MI_KNN2D_H
+
+#include <stddef.h>
+
+typedef struct ibsh_knn2d {
+  size_t n, m, nstrips;   /* points, points per strip, strips */
+  double *x, *y;          /* strip-major, ascending y within a strip */
+  size_t *id;             /* position -> original row */
+  size_t *pos;            /* original row -> position */
+  double *xlo, *xhi;      /* per strip: smallest and largest x */
+} ibsh_knn2d;
+
+/* Build over n points (xs[i], ys[i]) given each row's rank in x order and the rows in ascending y order. */
+int ibsh_knn2d_build(ibsh_knn2d *g, const double *xs, const double *ys, size_t n, const size_t *xrank,
+                     const size_t *yorder, size_t k);
+
+/* Release the memory of g (safe on a zeroed structure). */
+void ibsh_knn2d_free(ibsh_knn2d *g);
+
+/* The k nearest neighbours of row self in max-norm (self excluded): ascending dists and original ids. */
+void ibsh_knn2d_query(const ibsh_knn2d *g, size_t self, size_t k, double *dists, size_t *ids);
+
+#endif
