@@ -25,6 +25,10 @@ typedef struct point_set {
   int brute;
 } point_set;
 
+#define RADIX_BITS 11
+#define RADIX_BUCKETS ((size_t)1 << RADIX_BITS)
+#define RADIX_PASSES 6   /* 6 x 11 bits >= 64 */
+
 /* Sort n finite doubles ascending (LSD radix sort on order-preserving 64-bit keys, carrying row ids):
    sorted gets the values and rank[i] the sorted position of row i. */
 static int radix_sort_ranked(const double *v, size_t n, double *sorted, size_t *rank) {
@@ -44,15 +48,26 @@ static int radix_sort_ranked(const double *v, size_t n, double *sorted, size_t *
     ka[i] = (u >> 63) ? ~u : u | 0x8000000000000000ull;   /* unsigned order = numeric order */
     ia[i] = i;
   }
-  for (unsigned shift = 0; shift < 64; shift += 8) {
-    size_t count[257] = {0};
-    for (size_t i = 0; i < n; i++) count[((ka[i] >> shift) & 255) + 1]++;
+  /* 11-bit digits: six passes; all histograms come from one read of the keys. */
+  size_t (*count)[RADIX_BUCKETS + 1] = calloc(RADIX_PASSES, sizeof *count);
+  if (!count) {
+    free(ka);
+    free(kb);
+    free(ia);
+    free(ib);
+    return ibsh_fail(IBSH_ENOMEM, "out of memory sorting %zu values", n);
+  }
+  for (size_t i = 0; i < n; i++)
+    for (unsigned d = 0; d < RADIX_PASSES; d++) count[d][((ka[i] >> (d * RADIX_BITS)) & (RADIX_BUCKETS - 1)) + 1]++;
+  for (unsigned d = 0; d < RADIX_PASSES; d++) {
+    size_t *c = count[d];
+    unsigned shift = d * RADIX_BITS;
     int single = 0;
-    for (int c = 1; c <= 256; c++) single |= count[c] == n;
+    for (size_t b = 1; b <= RADIX_BUCKETS; b++) single |= c[b] == n;
     if (single) continue;   /* one bucket holds everything: the pass would not move anything */
-    for (int c = 0; c < 256; c++) count[c + 1] += count[c];
+    for (size_t b = 0; b < RADIX_BUCKETS; b++) c[b + 1] += c[b];
     for (size_t i = 0; i < n; i++) {
-      size_t pos = count[(ka[i] >> shift) & 255]++;
+      size_t pos = c[(ka[i] >> shift) & (RADIX_BUCKETS - 1)]++;
       kb[pos] = ka[i];
       ib[pos] = ia[i];
     }
@@ -63,6 +78,7 @@ static int radix_sort_ranked(const double *v, size_t n, double *sorted, size_t *
     ia = ib;
     ib = ti;
   }
+  free(count);
   for (size_t p = 0; p < n; p++) {
     sorted[p] = v[ia[p]] == 0 ? 0 : v[ia[p]];
     rank[ia[p]] = p;
