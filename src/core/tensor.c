@@ -14,13 +14,80 @@
 static _Atomic size_t live_bytes = 0;
 
 #define BIG_BYTES ((size_t)4 << 20)  /* storage from here up is mapped directly, with transparent huge pages */
+#define SPARE_SLOTS 4                 /* freed big mappings kept for reuse, at most SPARE_MAX_BYTES in all */
+#define SPARE_MAX_BYTES ((size_t)256 << 20)
 
-/* Zero-filled memory for n doubles: calloc for small sizes; for large ones fresh pages with
-   huge pages requested (as numpy does), which cuts page faults on first touch. */
-static double *alloc_doubles(size_t n) {
+/* Freed big mappings kept so that results of the same size skip the page faults and the kernel's
+   zeroing of fresh pages (the bulk of an elementwise op on 10^7 elements); guarded by spare_lock. */
+typedef struct { void *p; size_t bytes; } mapping;
+static mapping spare[SPARE_SLOTS];  /* newest first */
+static size_t spare_bytes = 0;
+static atomic_flag spare_lock = ATOMIC_FLAG_INIT;
+
+/* Take the spare lock (held only for a few instructions). */
+static void lock_spare(void) {
+  while (atomic_flag_test_and_set_explicit(&spare_lock, memory_order_acquire)) {}
+}
+
+/* Release the spare lock. */
+static void unlock_spare(void) {
+  atomic_flag_clear_explicit(&spare_lock, memory_order_release);
+}
+
+/* Bytes of the mapping for n doubles, rounded up to whole pages. */
+static size_t mapping_bytes(size_t n) {
+  return (n * sizeof(double) + 4095) & ~(size_t)4095;
+}
+
+/* A spare mapping of exactly bytes, removed from the cache; NULL when there is none. */
+static void *take_spare(size_t bytes) {
+  void *p = NULL;
+  lock_spare();
+  for (int i = 0; i < SPARE_SLOTS; i++)
+    if (spare[i].p && spare[i].bytes == bytes) {
+      p = spare[i].p;
+      spare[i].p = NULL;
+      spare_bytes -= bytes;
+      break;
+    }
+  unlock_spare();
+  return p;
+}
+
+/* Keep the mapping p of bytes for reuse as the newest spare, unmapping the oldest ones that no longer fit. */
+static void keep_spare(void *p, size_t bytes) {
+  mapping evicted[SPARE_SLOTS + 1];
+  int nevicted = 0, count = 0;
+  lock_spare();
+  for (int i = 0; i < SPARE_SLOTS; i++)
+    if (spare[i].p) spare[count++] = spare[i];  /* close the gaps left by take_spare, keeping the order */
+  for (int i = count; i < SPARE_SLOTS; i++) spare[i].p = NULL;
+  if (bytes > SPARE_MAX_BYTES) {
+    evicted[nevicted++] = (mapping){p, bytes};
+  } else {
+    while (count > 0 && (count == SPARE_SLOTS || spare_bytes + bytes > SPARE_MAX_BYTES)) {
+      evicted[nevicted++] = spare[--count];
+      spare_bytes -= spare[count].bytes;
+      spare[count].p = NULL;
+    }
+    for (int i = count; i > 0; i--) spare[i] = spare[i - 1];
+    spare[0] = (mapping){p, bytes};
+    spare_bytes += bytes;
+  }
+  unlock_spare();
+  for (int i = 0; i < nevicted; i++) munmap(evicted[i].p, evicted[i].bytes);
+}
+
+/* Memory for n doubles, zero-filled when zero is set (else contents unspecified): malloc/calloc for
+   small sizes; for large ones a spare mapping or fresh pages with huge pages
+   requested (as numpy does), which cuts page faults on first touch. */
+static double *alloc_doubles(size_t n, int zero) {
   size_t bytes = n * sizeof(double);
-  if (bytes < BIG_BYTES) return calloc(n ? n : 1, sizeof(double));
-  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (bytes < BIG_BYTES) return zero ? calloc(n ? n : 1, sizeof(double)) : malloc(n ? bytes : sizeof(double));
+  bytes = mapping_bytes(n);
+  void *p = take_spare(bytes);
+  if (p) return zero ? memset(p, 0, bytes) : p;  /* cheaper than faulting in fresh zeroed pages */
+  p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) return NULL;
 #ifdef MADV_HUGEPAGE
   madvise(p, bytes, MADV_HUGEPAGE);
@@ -28,15 +95,14 @@ static double *alloc_doubles(size_t n) {
   return p;
 }
 
-/* Free memory from alloc_doubles(n). */
+/* Free memory from alloc_doubles(n, ...): big mappings go to the spare cache. */
 static void free_doubles(double *p, size_t n) {
-  size_t bytes = n * sizeof(double);
-  if (bytes < BIG_BYTES) free(p);
-  else munmap(p, bytes);
+  if (n * sizeof(double) < BIG_BYTES) free(p);
+  else keep_spare(p, mapping_bytes(n));
 }
 
-/* Allocate a zero-filled contiguous tensor; fails with IBSH_EINVAL or IBSH_ENOMEM. */
-int ibsh_tensor_alloc(ibsh_tensor *t, int ndim, const size_t *shape) {
+/* Allocate a contiguous tensor, zero-filled when zero is set. */
+static int alloc_tensor(ibsh_tensor *t, int ndim, const size_t *shape, int zero) {
   memset(t, 0, sizeof *t);
   if (ndim < 0 || ndim > IBSH_MAXDIM)
     return ibsh_fail(IBSH_EINVAL, "%d dimensions (at most %d)", ndim, IBSH_MAXDIM);
@@ -50,7 +116,7 @@ int ibsh_tensor_alloc(ibsh_tensor *t, int ndim, const size_t *shape) {
     return ibsh_fail(IBSH_ENOMEM, "size of %zu elements too large", n);
   ibsh_storage *s = malloc(sizeof *s);
   if (!s) return ibsh_fail(IBSH_ENOMEM, "out of memory");
-  s->data = alloc_doubles(n);
+  s->data = alloc_doubles(n, zero);
   if (!s->data) {
     free(s);
     return ibsh_fail(IBSH_ENOMEM, "out of memory allocating %zu elements", n);
@@ -67,6 +133,16 @@ int ibsh_tensor_alloc(ibsh_tensor *t, int ndim, const size_t *shape) {
     stride *= (ptrdiff_t)shape[i];
   }
   return IBSH_OK;
+}
+
+/* Allocate a zero-filled contiguous tensor; fails with IBSH_EINVAL or IBSH_ENOMEM. */
+int ibsh_tensor_alloc(ibsh_tensor *t, int ndim, const size_t *shape) {
+  return alloc_tensor(t, ndim, shape, 1);
+}
+
+/* Allocate a contiguous tensor with unspecified contents, for results whose every element is written. */
+int ibsh_tensor_alloc_uninit(ibsh_tensor *t, int ndim, const size_t *shape) {
+  return alloc_tensor(t, ndim, shape, 0);
 }
 
 /* Allocate a zero-filled contiguous rows x cols matrix. */

@@ -27,6 +27,9 @@ typedef struct ibsh_tensor {
 /* Allocate a zero-filled contiguous tensor; fails with IBSH_EINVAL or IBSH_ENOMEM. */
 int ibsh_tensor_alloc(ibsh_tensor *t, int ndim, const size_t *shape);
 
+/* Allocate a contiguous tensor with unspecified contents, for results whose every element is written. */
+int ibsh_tensor_alloc_uninit(ibsh_tensor *t, int ndim, const size_t *shape);
+
 /* Allocate a zero-filled contiguous rows x cols matrix. */
 int ibsh_tensor_alloc2(ibsh_tensor *t, size_t rows, size_t cols);
 

@@ -6,6 +6,7 @@
 #pragma GCC optimize("O3")
 #endif
 #include <math.h>
+#include <stdint.h>
 #include "error.h"
 #include "interrupt.h"
 #include "tensor_iter.h"
@@ -29,11 +30,71 @@
     } \
   } while (0)
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+#define STREAM_MIN ((size_t)1 << 20)  /* rows from 8 MB up write around the cache */
+
+/* Expand o[i] = x OP y over a contiguous row (x from a unless sa == 0, y from b unless sb == 0)
+   with SSE2 streaming stores on the 16-byte aligned part of o; the rounding is that of scalar code. */
+#define STREAM_LOOP(OP, VOP) do { \
+    size_t i = 0; \
+    for (; i < n && ((uintptr_t)(o + i) & 15); i++) o[i] = a[(ptrdiff_t)i * sa] OP b[(ptrdiff_t)i * sb]; \
+    if (sa && sb) \
+      for (; i + 8 <= n; i += 8) { \
+        _mm_stream_pd(o + i, VOP(_mm_loadu_pd(a + i), _mm_loadu_pd(b + i))); \
+        _mm_stream_pd(o + i + 2, VOP(_mm_loadu_pd(a + i + 2), _mm_loadu_pd(b + i + 2))); \
+        _mm_stream_pd(o + i + 4, VOP(_mm_loadu_pd(a + i + 4), _mm_loadu_pd(b + i + 4))); \
+        _mm_stream_pd(o + i + 6, VOP(_mm_loadu_pd(a + i + 6), _mm_loadu_pd(b + i + 6))); \
+      } \
+    else if (sa) { \
+      const __m128d y = _mm_set1_pd(b[0]); \
+      for (; i + 8 <= n; i += 8) { \
+        _mm_stream_pd(o + i, VOP(_mm_loadu_pd(a + i), y)); \
+        _mm_stream_pd(o + i + 2, VOP(_mm_loadu_pd(a + i + 2), y)); \
+        _mm_stream_pd(o + i + 4, VOP(_mm_loadu_pd(a + i + 4), y)); \
+        _mm_stream_pd(o + i + 6, VOP(_mm_loadu_pd(a + i + 6), y)); \
+      } \
+    } else { \
+      const __m128d x = _mm_set1_pd(a[0]); \
+      for (; i + 8 <= n; i += 8) { \
+        _mm_stream_pd(o + i, VOP(x, _mm_loadu_pd(b + i))); \
+        _mm_stream_pd(o + i + 2, VOP(x, _mm_loadu_pd(b + i + 2))); \
+        _mm_stream_pd(o + i + 4, VOP(x, _mm_loadu_pd(b + i + 4))); \
+        _mm_stream_pd(o + i + 6, VOP(x, _mm_loadu_pd(b + i + 6))); \
+      } \
+    } \
+    _mm_sfence(); \
+    for (; i < n; i++) o[i] = a[(ptrdiff_t)i * sa] OP b[(ptrdiff_t)i * sb]; \
+  } while (0)
+
+/* Long contiguous rows of + - * / without reading the output's cache lines first (a third less memory
+   traffic for a fresh result); 0 when the row is short, strided or another op. */
+static int stream_binary(ibsh_binop op, size_t n, double *o, const double *a, const double *b, ptrdiff_t sa, ptrdiff_t sb) {
+  if (n < STREAM_MIN || !((sa == 1 && sb == 1) || (sa == 1 && sb == 0) || (sa == 0 && sb == 1))) return 0;
+  switch (op) {
+    case IBSH_ADD: STREAM_LOOP(+, _mm_add_pd); return 1;
+    case IBSH_SUB: STREAM_LOOP(-, _mm_sub_pd); return 1;
+    case IBSH_MUL: STREAM_LOOP(*, _mm_mul_pd); return 1;
+    case IBSH_DIV: STREAM_LOOP(/, _mm_div_pd); return 1;
+    default: return 0;
+  }
+}
+#else
+
+/* No streaming stores on this platform. */
+static int stream_binary(ibsh_binop op, size_t n, double *o, const double *a, const double *b, ptrdiff_t sa, ptrdiff_t sb) {
+  (void)op; (void)n; (void)o; (void)a; (void)b; (void)sa; (void)sb;
+  return 0;
+}
+#endif
+
 /* Row kernel for binary ops; ctx points at the ibsh_binop. */
 static void row_binary(void *ctx, size_t n, double *const *p, const ptrdiff_t *s) {
   double *o = p[0];
   const double *a = p[1], *b = p[2];
   ptrdiff_t so = s[0], sa = s[1], sb = s[2];
+  if (so == 1 && stream_binary(*(ibsh_binop *)ctx, n, o, a, b, sa, sb)) return;
   switch (*(ibsh_binop *)ctx) {
     case IBSH_ADD: BINARY_LOOPS(x + y); break;
     case IBSH_SUB: BINARY_LOOPS(x - y); break;
@@ -77,7 +138,7 @@ static int tiled_binary(ibsh_tensor *out, const ibsh_tensor *a, const ibsh_tenso
   const ibsh_tensor *big = small_first ? b : a, *small = small_first ? a : b;
   if (!ibsh_tensor_same_shape(big, out) || !ibsh_tensor_is_contiguous(big)) return 0;
   size_t k = repeating_block(out, small), total = ibsh_tensor_numel(out);
-  if (k == 0 || k > TILE / 4 || k == total) return 0;
+  if (k <= 1 || k > TILE / 4 || k == total) return 0;  /* a scalar (k = 1) is a stride-0 row already */
   double tile[TILE];
   size_t len = k * (TILE / k);
   const double *s = ibsh_tensor_data(small);

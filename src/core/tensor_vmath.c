@@ -2,8 +2,11 @@
 ** SIMD paths chosen at run time: libmvec for the elementwise transcendental
 ** functions, and AVX-512/AVX2 loops for sums, extrema and searches.
 */
+#include <stdint.h>
 #include <string.h>
 #include "tensor_vmath.h"
+
+#define STREAM_MIN ((size_t)1 << 20)  /* results from 8 MB up are written around the cache */
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #include <immintrin.h>
@@ -193,6 +196,10 @@ DECLARE(exp) DECLARE(log) DECLARE(tanh) DECLARE(sin) DECLARE(cos) DECLARE(expm1)
 /* Run an 8-wide AVX-512 function over n elements (the tail through a padded buffer). */
 __attribute__((target("avx512f"))) static void run512(__m512d (*f)(__m512d), double *o, const double *a, size_t n) {
   size_t i = 0;
+  if (n >= STREAM_MIN && ((uintptr_t)o & 63) == 0) {  /* skip reading the result's lines first */
+    for (; i + 8 <= n; i += 8) _mm512_stream_pd(o + i, f(_mm512_loadu_pd(a + i)));
+    _mm_sfence();
+  }
   for (; i + 8 <= n; i += 8) _mm512_storeu_pd(o + i, f(_mm512_loadu_pd(a + i)));
   if (i < n) {
     double buf[8] = {0};
@@ -205,6 +212,10 @@ __attribute__((target("avx512f"))) static void run512(__m512d (*f)(__m512d), dou
 /* Run a 4-wide AVX2 function over n elements. */
 __attribute__((target("avx2"))) static void run256(__m256d (*f)(__m256d), double *o, const double *a, size_t n) {
   size_t i = 0;
+  if (n >= STREAM_MIN && ((uintptr_t)o & 31) == 0) {  /* skip reading the result's lines first */
+    for (; i + 4 <= n; i += 4) _mm256_stream_pd(o + i, f(_mm256_loadu_pd(a + i)));
+    _mm_sfence();
+  }
   for (; i + 4 <= n; i += 4) _mm256_storeu_pd(o + i, f(_mm256_loadu_pd(a + i)));
   if (i < n) {
     double buf[4] = {0};

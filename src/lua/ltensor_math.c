@@ -9,6 +9,15 @@
 #include "tensor_ops.h"
 #include "tensor_reduce.h"
 
+/* Push a tensor of the given shape with unspecified contents, for results whose every element is written
+   (no zeroing pass, and big storage is reused from freed results); lx_newtensor applies the GC pressure. */
+static ibsh_tensor *new_result(lua_State *L, int ndim, const size_t *shape, const char *fname) {
+  ibsh_tensor *t = lx_newtensor(L, 0, NULL, fname);
+  ibsh_tensor_release(t);
+  lx_check(L, ibsh_tensor_alloc_uninit(t, ndim, shape), fname);
+  return t;
+}
+
 /* Push a op b for tensors and numbers (either side); inplace writes into argument 1. */
 static int arith(lua_State *L, ibsh_binop op, int inplace, const char *fname) {
   ibsh_tensor *a = lx_testtensor(L, 1), *b = lx_testtensor(L, 2);
@@ -24,7 +33,7 @@ static int arith(lua_State *L, ibsh_binop op, int inplace, const char *fname) {
     if (inplace) {
       out = a;
       lua_pushvalue(L, 1);
-    } else out = lx_newtensor(L, ndim, shape, fname);
+    } else out = new_result(L, ndim, shape, fname);
     lx_check(L, ibsh_tensor_binary(out, a, b, op), fname);
     return 1;
   }
@@ -32,7 +41,7 @@ static int arith(lua_State *L, ibsh_binop op, int inplace, const char *fname) {
   double s = a ? lua_tonumber(L, 2) : lua_tonumber(L, 1);
   ibsh_tensor *out;
   if (inplace) { out = a; lua_pushvalue(L, 1); }
-  else out = lt_newlike(L, t, fname);
+  else out = new_result(L, t->ndim, t->shape, fname);
   lx_check(L, ibsh_tensor_binary_scalar(out, t, s, a == NULL, op), fname);
   return 1;
 }
@@ -68,7 +77,7 @@ static int mm_pow(lua_State *L) { return arith(L, IBSH_POW, 0, "Tensor ^"); }
 static int unary(lua_State *L, ibsh_unop op, int inplace, const char *fname) {
   ibsh_tensor *t = lx_checktensor(L, 1, fname), *out;
   if (inplace) { out = t; lua_pushvalue(L, 1); }
-  else out = lt_newlike(L, t, fname);
+  else out = new_result(L, t->ndim, t->shape, fname);
   lx_check(L, ibsh_tensor_unary(out, t, op), fname);
   return 1;
 }
@@ -109,7 +118,7 @@ UNARY(m_logical_not, IBSH_NOT, "Tensor:logical_not")
 static int m_clamp(lua_State *L) {
   ibsh_tensor *t = lx_checktensor(L, 1, "Tensor:clamp");
   double lo = luaL_optnumber(L, 2, -HUGE_VAL), hi = luaL_optnumber(L, 3, HUGE_VAL);
-  ibsh_tensor *out = lt_newlike(L, t, "Tensor:clamp");
+  ibsh_tensor *out = new_result(L, t->ndim, t->shape, "Tensor:clamp");
   lx_check(L, ibsh_tensor_clamp(out, t, lo, hi), "Tensor:clamp");
   return 1;
 }
