@@ -71,6 +71,7 @@ static double sum_clogc(const uint32_t *count, size_t m) {
 }
 
 #define FAST_MAX_LABELS 8
+#define PREFETCH_AHEAD 16   /* rows between a slot prefetch and its use (a power of two) */
 
 /* A per-thread scratch buffer reused across calls: loops over layers and epochs then do not pay for
    heap trimming and page faults on every call. Kept until exit (at most the largest request). */
@@ -91,52 +92,82 @@ static size_t align8(size_t bytes) {
   return (bytes + 7) & ~(size_t)7;
 }
 
+/* A per-thread hash table of slots {key, label counts} kept clean between calls (every key empty, every
+   count zero): a call resets only the slots it used, so it pays no memset of the whole table. */
+typedef struct count_table {
+  uint64_t *slots;     /* cap slots of stride words: the key, then the counts as uint32 */
+  size_t cap, stride;
+} count_table;
+
+/* This thread's clean table of cap slots of stride words (reallocated and cleared when the shape changes). */
+static uint64_t *clean_table(size_t cap, size_t stride) {
+  static _Thread_local count_table tab;
+  if (tab.cap != cap || tab.stride != stride) {
+    uint64_t *p = realloc(tab.slots, cap * stride * 8);
+    if (!p) return NULL;
+    tab.slots = p;
+    tab.cap = cap;
+    tab.stride = stride;
+    for (size_t s = 0; s < cap; s++) {
+      p[s * stride] = ~(uint64_t)0;
+      memset(p + s * stride + 1, 0, (stride - 1) * 8);
+    }
+  }
+  return tab.slots;
+}
+
 /* Fixed bins, one-word rows, few labels, distinct inputs: bin, pack, and count T and (T, Y) in one
-   hash pass over scratch memory; returns 1 in *done when it applied. */
+   hash pass; returns 1 in *done when it applied. */
 static int binned_fast(const double *t, size_t n, size_t d, const ibsh_binspec *spec, const uint32_t *yids,
                        size_t ky, double *ixt, double *ity, int *done) {
   *done = 0;
   if (ky > FAST_MAX_LABELS || ibsh_bin_fixed_words(spec, d) != 1) return IBSH_OK;
-  size_t cap = 16, kc = ky ? ky : 1;
+  size_t cap = 16, kc = ky ? ky : 1, stride = 1 + (kc + 1) / 2;
   while (cap < 2 * n) cap <<= 1;
-  size_t bcodes = align8(n * d + 8), bwords = n * 8, bkeys = cap * 8, bjoint = align8(cap * kc * 4);
-  size_t bytes = bcodes + bwords + bkeys + bjoint + n * 4;
-  if (bytes > ((size_t)32 << 20)) return IBSH_OK;   /* huge inputs take the general path: no big cached buffer */
+  size_t bcodes = align8(n * d + 8), bwords = n * 8;
+  size_t bytes = bcodes + bwords + n * 4;
+  if (bytes + cap * stride * 8 > ((size_t)32 << 20)) return IBSH_OK;   /* huge inputs take the general path */
   char *base = scratch(bytes);
-  if (!base) return ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu x %zu values", n, d);
+  uint64_t *table = clean_table(cap, stride);
+  if (!base || !table) return ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu x %zu values", n, d);
   uint8_t *codes = (uint8_t *)base;
-  uint64_t *words = (uint64_t *)(base + bcodes), *keys = (uint64_t *)(base + bcodes + bwords);
-  uint32_t *joint = (uint32_t *)(base + bcodes + bwords + bkeys);   /* per slot: count of each label */
-  uint32_t *used = (uint32_t *)(base + bcodes + bwords + bkeys + bjoint);   /* occupied slots */
+  uint64_t *words = (uint64_t *)(base + bcodes);
+  uint32_t *used = (uint32_t *)(base + bcodes + bwords);   /* occupied slots */
   int rc = ibsh_bin_pack_fixed(t, n, d, spec, words, codes);
   if (rc) return rc;
   /* No field of a packed key is all ones (see fixed_bits in mi_discretise.c), so the all-ones word
      marks an empty slot and the table needs no separate occupancy array. */
   const uint64_t empty = ~(uint64_t)0;
-  memset(keys, 0xff, cap * 8);
-  memset(joint, 0, cap * kc * 4);
   size_t mask = cap - 1;
   unsigned logcap = 0;
   while (((size_t)1 << logcap) < cap) logcap++;
   size_t kt = 0;
+  /* Fibonacci hashing: the top bits of key * 2^64/phi depend on every bit of the key. A row stops at
+     the first slot that holds its key or is empty and writes its key there either way, so new and seen
+     keys take the same branch-free path (only a collision with another key loops). Each row's home
+     slot is computed PREFETCH_AHEAD rows early and prefetched. */
+  uint32_t home[PREFETCH_AHEAD];
+  for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) home[i] = (uint32_t)((words[i] * 0x9E3779B97F4A7C15ull) >> (64 - logcap));
   for (size_t i = 0; i < n; i++) {
-    /* Fibonacci hashing: the top bits of key * 2^64/phi depend on every bit of the key. */
-    uint64_t key = words[i];
-    size_t s = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - logcap));
-    while (keys[s] != key) {
-      if (keys[s] == empty) {
-        keys[s] = key;
-        used[kt++] = (uint32_t)s;
-        break;
-      }
-      s = (s + 1) & mask;
+    size_t s = home[i % PREFETCH_AHEAD];   /* read before row i + PREFETCH_AHEAD takes its place */
+    if (i + PREFETCH_AHEAD < n) {
+      size_t h = (size_t)((words[i + PREFETCH_AHEAD] * 0x9E3779B97F4A7C15ull) >> (64 - logcap));
+      home[(i + PREFETCH_AHEAD) % PREFETCH_AHEAD] = (uint32_t)h;
+      __builtin_prefetch(table + h * stride, 1);
     }
-    joint[s * kc + (yids ? yids[i] : 0)]++;
+    uint64_t key = words[i], old;
+    while ((old = table[s * stride]) != key && old != empty) s = (s + 1) & mask;
+    uint64_t *slot = table + s * stride;
+    *slot = key;
+    used[kt] = (uint32_t)s;
+    kt += old == empty;
+    ((uint32_t *)(slot + 1))[yids ? yids[i] : 0]++;
   }
   double st = 0, sj = 0;
   uint32_t ycount[FAST_MAX_LABELS] = {0};
   for (size_t u = 0; u < kt; u++) {
-    const uint32_t *js = joint + (size_t)used[u] * kc;
+    uint64_t *slot = table + (size_t)used[u] * stride;
+    const uint32_t *js = (const uint32_t *)(slot + 1);
     size_t tot = 0;
     for (size_t c = 0; c < kc; c++) {
       tot += js[c];
@@ -144,6 +175,8 @@ static int binned_fast(const double *t, size_t n, size_t d, const ibsh_binspec *
       sj += ibsh_clogc(js[c]);
     }
     st += ibsh_clogc(tot);
+    slot[0] = empty;   /* leave the table clean for the next call */
+    memset(slot + 1, 0, (stride - 1) * 8);
   }
   double logn = log((double)n), ht = logn - st / (double)n;
   *ixt = ht > 0 ? ht : 0;

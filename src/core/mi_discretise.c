@@ -219,6 +219,56 @@ static int bin_bytes_avx2(const double *t, size_t count, size_t m, double lo, do
   return _mm256_movemask_pd(vbad) != 0;
 }
 
+/* The vector loop of bin_bytes with AVX-512 (16 values per step), same IEEE operations as the AVX2 loop
+   (so the same codes); *done gets the number of values processed; nonzero when one is not finite. */
+__attribute__((target("avx512f,avx512vl")))
+static int bin_bytes_avx512(const double *t, size_t count, size_t m, double lo, double scale, const double *e,
+                            double margin, double top, double shift, uint8_t *out, size_t *done) {
+  const __m512d vlo = _mm512_set1_pd(lo), vscale = _mm512_set1_pd(scale), vzero = _mm512_setzero_pd();
+  const __m512d vtop = _mm512_set1_pd(top), vshift = _mm512_set1_pd(shift), vinf = _mm512_set1_pd(INFINITY);
+  const __m512d vmargin = _mm512_set1_pd(margin), vupper = _mm512_set1_pd(1 - margin);
+  const __m256i vwrap = _mm256_set1_epi32((int)m), zero = _mm256_setzero_si256();
+  __mmask8 bad = 0;
+  size_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    __m512d a = _mm512_loadu_pd(t + i), b = _mm512_loadu_pd(t + i + 8);
+    /* |v| >= inf is true for Inf, and "not less than" is true for NaN */
+    bad |= _mm512_cmp_pd_mask(_mm512_abs_pd(a), vinf, _CMP_NLT_UQ) | _mm512_cmp_pd_mask(_mm512_abs_pd(b), vinf, _CMP_NLT_UQ);
+    __m512d ua = _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(a, vlo), vscale), vshift);
+    __m512d ub = _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(b, vlo), vscale), vshift);
+    ua = _mm512_min_pd(_mm512_max_pd(ua, vzero), vtop);
+    ub = _mm512_min_pd(_mm512_max_pd(ub, vzero), vtop);
+    __m256i ia = _mm512_cvttpd_epi32(ua), ib = _mm512_cvttpd_epi32(ub);
+    __m256i ca = ia, cb = ib;
+    if (e) {   /* 0 -> m */
+      ca = _mm256_mask_mov_epi32(ca, _mm256_cmpeq_epi32_mask(ca, zero), vwrap);
+      cb = _mm256_mask_mov_epi32(cb, _mm256_cmpeq_epi32_mask(cb, zero), vwrap);
+    }
+    _mm_storeu_si128((__m128i *)(void *)(out + i), _mm512_cvtepi32_epi8(_mm512_inserti64x4(_mm512_castsi256_si512(ca), cb, 1)));
+    if (e) {
+      __m512d fa = _mm512_sub_pd(ua, _mm512_cvtepi32_pd(ia)), fb = _mm512_sub_pd(ub, _mm512_cvtepi32_pd(ib));
+      unsigned near = (unsigned)(_mm512_cmp_pd_mask(fa, vmargin, _CMP_LT_OQ) | _mm512_cmp_pd_mask(fa, vupper, _CMP_GT_OQ)) |
+                      ((unsigned)(_mm512_cmp_pd_mask(fb, vmargin, _CMP_LT_OQ) | _mm512_cmp_pd_mask(fb, vupper, _CMP_GT_OQ)) << 8);
+      if (near) {
+        double u16[16];
+        _mm512_storeu_pd(u16, ua);
+        _mm512_storeu_pd(u16 + 8, ub);
+        for (int l = 0; l < 16; l++)
+          if (((near >> l) & 1) && isfinite(t[i + l])) out[i + l] = edge_code(e, m, t[i + l], (size_t)u16[l]);
+      }
+    }
+  }
+  *done = i;
+  return bad != 0;
+}
+
+/* Nonzero when the CPU runs AVX-512 F and VL (checked once). */
+static int cpu_has_avx512(void) {
+  static int has = -1;
+  if (has < 0) has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? 1 : 0;
+  return has;
+}
+
 /* Nonzero when the CPU runs AVX2 (checked once). */
 static int cpu_has_avx2(void) {
   static int has = -1;
@@ -237,7 +287,12 @@ static int bin_bytes(const double *t, size_t count, size_t m, double lo, double 
   int bad = 0;
   size_t i = 0;
 #if IBSH_HAVE_AVX2_PATH
-  if (cpu_has_avx2()) bad = bin_bytes_avx2(t, count, m, lo, scale, e, margin, top, shift, out, &i);
+  if (cpu_has_avx512()) bad = bin_bytes_avx512(t, count, m, lo, scale, e, margin, top, shift, out, &i);
+  if (cpu_has_avx2()) {
+    size_t more = 0;
+    bad |= bin_bytes_avx2(t + i, count - i, m, lo, scale, e, margin, top, shift, out + i, &more);
+    i += more;
+  }
 #endif
 #if defined(__SSE2__)
   const __m128d vlo = _mm_set1_pd(lo), vscale = _mm_set1_pd(scale), vzero = _mm_setzero_pd(), vtop = _mm_set1_pd(top);
