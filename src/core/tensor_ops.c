@@ -69,9 +69,9 @@
   } while (0)
 
 /* Long contiguous rows of + - * / without reading the output's cache lines first (a third less memory
-   traffic for a fresh result); 0 when the row is short, strided or another op. */
+   traffic for a fresh result); 0 when the row is short, strided, in place or another op. */
 static int stream_binary(ibsh_binop op, size_t n, double *o, const double *a, const double *b, ptrdiff_t sa, ptrdiff_t sb) {
-  if (n < STREAM_MIN || !((sa == 1 && sb == 1) || (sa == 1 && sb == 0) || (sa == 0 && sb == 1))) return 0;
+  if (n < STREAM_MIN || o == a || o == b || !((sa == 1 && sb == 1) || (sa == 1 && sb == 0) || (sa == 0 && sb == 1))) return 0;
   switch (op) {
     case IBSH_ADD: STREAM_LOOP(+, _mm_add_pd); return 1;
     case IBSH_SUB: STREAM_LOOP(-, _mm_sub_pd); return 1;

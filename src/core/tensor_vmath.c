@@ -196,7 +196,7 @@ DECLARE(exp) DECLARE(log) DECLARE(tanh) DECLARE(sin) DECLARE(cos) DECLARE(expm1)
 /* Run an 8-wide AVX-512 function over n elements (the tail through a padded buffer). */
 __attribute__((target("avx512f"))) static void run512(__m512d (*f)(__m512d), double *o, const double *a, size_t n) {
   size_t i = 0;
-  if (n >= STREAM_MIN && ((uintptr_t)o & 63) == 0) {  /* skip reading the result's lines first */
+  if (n >= STREAM_MIN && o != a && ((uintptr_t)o & 63) == 0) {  /* a fresh result: skip reading its lines first */
     for (; i + 8 <= n; i += 8) _mm512_stream_pd(o + i, f(_mm512_loadu_pd(a + i)));
     _mm_sfence();
   }
@@ -212,7 +212,7 @@ __attribute__((target("avx512f"))) static void run512(__m512d (*f)(__m512d), dou
 /* Run a 4-wide AVX2 function over n elements. */
 __attribute__((target("avx2"))) static void run256(__m256d (*f)(__m256d), double *o, const double *a, size_t n) {
   size_t i = 0;
-  if (n >= STREAM_MIN && ((uintptr_t)o & 31) == 0) {  /* skip reading the result's lines first */
+  if (n >= STREAM_MIN && o != a && ((uintptr_t)o & 31) == 0) {  /* a fresh result: skip reading its lines first */
     for (; i + 4 <= n; i += 4) _mm256_stream_pd(o + i, f(_mm256_loadu_pd(a + i)));
     _mm_sfence();
   }
