@@ -128,10 +128,11 @@ static int binned_fast(const double *t, size_t n, size_t d, const ibsh_binspec *
   *done = 0;
   if (ky > FAST_MAX_LABELS || ibsh_bin_fixed_words(spec, d) != 1) return IBSH_OK;
   size_t cap = 16, kc = ky ? ky : 1, stride = 1 + (kc + 1) / 2;
-  while (cap < 2 * n) cap <<= 1;
+  while (cap < 4 * n) cap <<= 1;   /* load <= 1/4: few collisions */
   size_t bcodes = align8(n * d + 8), bwords = n * 8;
-  size_t bytes = bcodes + bwords + n * 4;
-  if (bytes + cap * stride * 8 > ((size_t)32 << 20)) return IBSH_OK;   /* huge inputs take the general path */
+  size_t bytes = bcodes + bwords + n * 4, limit = (size_t)32 << 20;
+  if (bytes + cap * stride * 8 > limit) cap >>= 1;   /* load <= 1/2 for big inputs */
+  if (bytes + cap * stride * 8 > limit) return IBSH_OK;   /* huge inputs take the general path */
   char *base = scratch(bytes);
   uint64_t *table = clean_table(cap, stride);
   if (!base || !table) return ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu x %zu values", n, d);
