@@ -13,7 +13,8 @@
 #include "mi_special.h"
 #include "rng.h"
 
-/* A searchable point set: a k-d tree (plus a sorted copy for 1-D counts), or the raw rows for brute force. */
+/* A searchable point set: a k-d tree (plus a sorted copy for 1-D counts), x strips for a joint set of one x
+   and one y column, or the raw rows for brute force. */
 typedef struct point_set {
   ibsh_kdtree tree;
   ibsh_knn2d plane;     /* joint set of 1-D x and 1-D y: strip search instead of the tree */
@@ -131,12 +132,6 @@ static void set_free(point_set *s) {
   free(s->rank);
   s->sorted = NULL;
   s->rank = NULL;
-}
-
-/* Within distance r of q by the same test as the brute-force count. */
-static inline int within(double v, double q, double r, int inclusive) {
-  double d = fabs(v - q);
-  return inclusive ? d <= r : d < r;
 }
 
 /* Whether a distance d >= 0 is within r: < r, or <= r when inclusive (a constant after inlining). */
