@@ -75,6 +75,14 @@ ibsh_tensor *lx_newtensor(lua_State *L, int ndim, const size_t *shape, const cha
   return t;
 }
 
+/* Push a new tensor of the given shape with unspecified contents, for results whose every element is written. */
+ibsh_tensor *lx_newtensor_uninit(lua_State *L, int ndim, const size_t *shape, const char *fname) {
+  apply_gc_pressure(L);
+  ibsh_tensor *t = lx_pushtensor(L);
+  lx_check(L, ibsh_tensor_alloc_uninit(t, ndim, shape), fname);
+  return t;
+}
+
 /* Push a new zero-filled rows x cols tensor. */
 ibsh_tensor *lx_newtensor2(lua_State *L, size_t rows, size_t cols, const char *fname) {
   size_t shape[2] = {rows, cols};

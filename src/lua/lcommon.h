@@ -41,6 +41,9 @@ ibsh_tensor *lx_pushtensor(lua_State *L);
 /* Push a new zero-filled tensor of the given shape; raises "fname: ..." on failure. */
 ibsh_tensor *lx_newtensor(lua_State *L, int ndim, const size_t *shape, const char *fname);
 
+/* Push a new tensor of the given shape with unspecified contents, for results whose every element is written. */
+ibsh_tensor *lx_newtensor_uninit(lua_State *L, int ndim, const size_t *shape, const char *fname);
+
 /* Push a new zero-filled rows x cols tensor. */
 ibsh_tensor *lx_newtensor2(lua_State *L, size_t rows, size_t cols, const char *fname);
 

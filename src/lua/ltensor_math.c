@@ -9,13 +9,9 @@
 #include "tensor_ops.h"
 #include "tensor_reduce.h"
 
-/* Push a tensor of the given shape with unspecified contents, for results whose every element is written
-   (no zeroing pass, and big storage is reused from freed results); lx_newtensor applies the GC pressure. */
+/* Push a result tensor whose every element will be written (no zeroing pass; big storage is reused). */
 static ibsh_tensor *new_result(lua_State *L, int ndim, const size_t *shape, const char *fname) {
-  ibsh_tensor *t = lx_newtensor(L, 0, NULL, fname);
-  ibsh_tensor_release(t);
-  lx_check(L, ibsh_tensor_alloc_uninit(t, ndim, shape), fname);
-  return t;
+  return lx_newtensor_uninit(L, ndim, shape, fname);
 }
 
 /* Push a op b for tensors and numbers (either side); inplace writes into argument 1. */
