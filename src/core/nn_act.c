@@ -37,9 +37,12 @@ typedef long long vi __attribute__((vector_size(32), aligned(8)));
 /* Lanes of a where mask is set, else lanes of b (a macro: vector arguments by value would change the ABI note). */
 #define blend(mask, a, b) ((vd)(((mask) & (vi)(a)) | (~(mask) & (vi)(b))))
 
-/* exp(x) for x in [-708, 708] by x = k ln2 + r, |r| <= ln2/2, and the degree-13 Taylor polynomial of exp(r). */
+/* exp(x) for x <= 708 by x = k ln2 + r, |r| <= ln2/2, and the degree-13 Taylor polynomial of exp(r); below -708
+   (where exp is subnormal) the result is flushed to 0 rather than letting the exponent bits wrap round. */
 static inline __attribute__((always_inline)) vd vexp(const vd *xp) {
   vd x = *xp;
+  vi tiny = x < -708.0;
+  x = blend(tiny, x * 0.0 - 708.0, x);
   const double log2e = 1.4426950408889634074, ln2_hi = 6.93147180369123816490e-01,
                ln2_lo = 1.90821492927058770002e-10, shifter = 0x1.8p52;
   vd t = x * log2e + shifter;
@@ -54,7 +57,8 @@ static inline __attribute__((always_inline)) vd vexp(const vd *xp) {
   vd w0 = u0 + u1 * r4, w1 = u2 + q6 * r4;
   vd p = w0 + w1 * r8;
   vd scale = (vd)(((vi)t + 1023) << 52);
-  return p * scale;
+  vd y = p * scale;
+  return blend(tiny, y * 0.0, y);
 }
 
 /* expm1(a) for a in [0, 40]: a = k ln2 + r, expm1(a) = 2^k (exp(r) - 1) + (2^k - 1), with exp(r) - 1 as its
