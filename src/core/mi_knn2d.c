@@ -9,7 +9,7 @@
 #include "error.h"
 #include "mi_knn2d.h"
 
-/* Points per strip for n points and k neighbours (tuned on correlated Gaussians, n = 1e3..1e5). */
+/* Points per strip for n points and k neighbours (about sqrt(n k): tuned on correlated Gaussians at n = 1e4). */
 static size_t strip_size(size_t n, size_t k) {
   double m = sqrt((double)n * (double)k);
   if (m < 8) m = 8;
