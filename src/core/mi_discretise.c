@@ -376,6 +376,38 @@ static IBSH_ALWAYS_INLINE void pack_bytes(const uint8_t *codes, size_t n, size_t
   }
 }
 
+#if IBSH_HAVE_AVX2_PATH
+/* pack_bytes with BMI2: one parallel bit extract per eight codes gives the same words as compress8
+   (the code of byte j lands in bits [j * bits, (j + 1) * bits)). */
+__attribute__((target("bmi2")))
+static void pack_bytes_bmi2(const uint8_t *codes, size_t n, size_t d, unsigned bits, uint64_t *words) {
+  uint64_t low = ((1ull << bits) - 1) * 0x0101010101010101ull;
+  uint64_t mask1 = d >= 8 ? low : low & ((1ull << (8 * d)) - 1);
+  uint64_t mask2 = d <= 8 ? 0 : d == 16 ? low : low & ((1ull << (8 * (d - 8))) - 1);
+  if (!mask2) {
+    for (size_t i = 0; i < n; i++) {
+      uint64_t a;
+      memcpy(&a, codes + i * d, 8);
+      words[i] = _pext_u64(a, mask1);
+    }
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    uint64_t a, b;
+    memcpy(&a, codes + i * d, 8);
+    memcpy(&b, codes + i * d + 8, 8);
+    words[i] = _pext_u64(a, mask1) | (_pext_u64(b, mask2) << (8 * bits));
+  }
+}
+
+/* Nonzero when the CPU runs BMI2 (checked once). */
+static int cpu_has_bmi2(void) {
+  static int has = -1;
+  if (has < 0) has = __builtin_cpu_supports("bmi2") ? 1 : 0;
+  return has;
+}
+#endif
+
 /* Fixed-range and original-edges binning fused with packing (bins <= 64, codes as bytes first). */
 static int bin_pack_fixed(const double *t, size_t n, size_t d, const ibsh_binspec *spec, unsigned bits, size_t w,
                           uint64_t *words, uint8_t *codes) {
@@ -402,6 +434,12 @@ static int bin_pack_fixed(const double *t, size_t n, size_t d, const ibsh_binspe
 #endif
   if (little && w == 1 && bits <= 8 && d <= 16) {
     memset(codes + n * d, 0, 8);
+#if IBSH_HAVE_AVX2_PATH
+    if (cpu_has_bmi2()) {
+      pack_bytes_bmi2(codes, n, d, bits, words);
+      return IBSH_OK;
+    }
+#endif
     switch (bits) {   /* constant bit widths let the compiler fold the masks and shifts */
     case 5: pack_bytes(codes, n, d, 5, words); break;
     case 4: pack_bytes(codes, n, d, 4, words); break;
