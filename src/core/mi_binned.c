@@ -76,7 +76,6 @@ static inline double clogc_from(const double *table, size_t c) {
 }
 
 #define FAST_MAX_LABELS 8
-#define PREFETCH_AHEAD 16   /* rows between a slot prefetch and its use (a power of two) */
 
 /* A per-thread scratch buffer reused across calls: loops over layers and epochs then do not pay for
    heap trimming and page faults on every call. Kept until exit (at most the largest request). */
@@ -150,17 +149,9 @@ static int binned_fast(const double *t, size_t n, size_t d, const ibsh_binspec *
   size_t kt = 0;
   /* Fibonacci hashing: the top bits of key * 2^64/phi depend on every bit of the key. A row stops at
      the first slot that holds its key or is empty and writes its key there either way, so new and seen
-     keys take the same branch-free path (only a collision with another key loops). Each row's home
-     slot is computed PREFETCH_AHEAD rows early and prefetched. */
-  uint32_t home[PREFETCH_AHEAD];
-  for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++) home[i] = (uint32_t)((words[i] * 0x9E3779B97F4A7C15ull) >> (64 - logcap));
+     keys take the same branch-free path (only a collision with another key loops). */
   for (size_t i = 0; i < n; i++) {
-    size_t s = home[i % PREFETCH_AHEAD];   /* read before row i + PREFETCH_AHEAD takes its place */
-    if (i + PREFETCH_AHEAD < n) {
-      size_t h = (size_t)((words[i + PREFETCH_AHEAD] * 0x9E3779B97F4A7C15ull) >> (64 - logcap));
-      home[(i + PREFETCH_AHEAD) % PREFETCH_AHEAD] = (uint32_t)h;
-      __builtin_prefetch(table + h * stride, 1);
-    }
+    size_t s = (size_t)((words[i] * 0x9E3779B97F4A7C15ull) >> (64 - logcap));
     uint64_t key = words[i], old;
     while ((old = table[s * stride]) != key && old != empty) s = (s + 1) & mask;
     uint64_t *slot = table + s * stride;
