@@ -1,4 +1,5 @@
 -- data.tishby(), splits and joints: facts of the var_u data set and the split protocol.
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
 local d = data.tishby()
 local n, dims = d:size()
 assert(n == 4096 and dims == 12, "var_u is 4096 x 12")
@@ -59,27 +60,22 @@ local a, b = d:split{train = 0.8, shuffle = false}
 assert(code(a, 3277) == 3276 and code(b, 1) == 3277)
 
 -- Bad input: clear errors naming the function.
-local function fails(pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  assert(not ok, "expected an error matching " .. pattern)
-  assert(tostring(err):find(pattern, 1, true), "error was: " .. tostring(err))
-end
-fails("Dataset:split: unknown option 'trian'", d.split, d, {trian = 0.8})
-fails("Dataset:split: train fraction 1.5", d.split, d, {train = 1.5})
-fails("data.load_csv: cannot open", data.load_csv, "/nonexistent/file.csv")
-fails("data.new: y must hold one label per row", data.new, {x = tensor.zeros(3, 2), y = tensor.zeros(2)})
+check.fails("Dataset:split: unknown option 'trian'", d.split, d, {trian = 0.8})
+check.fails("Dataset:split: train fraction 1.5", d.split, d, {train = 1.5})
+check.fails("data.load_csv: cannot open", data.load_csv, "/nonexistent/file.csv")
+check.fails("data.new: y must hold one label per row", data.new, {x = tensor.zeros(3, 2), y = tensor.zeros(2)})
 
 local dir = os.getenv("TMPDIR") or "/tmp"
 local path = dir .. "/ibsh_bad_" .. tostring(os.time()) .. ".csv"
 local function write(text) local f = assert(io.open(path, "w")); f:write(text); f:close() end
 write("a,b,y\n1,2,0\n3,4\n")
-fails(":3: expected 3 fields, found 2", data.load_csv, path)
+check.fails(":3: expected 3 fields, found 2", data.load_csv, path)
 write("a,b,y\n1,2,0\n3,x,1\n")
-fails(":3: field 2 is not a finite number", data.load_csv, path)
+check.fails(":3: field 2 is not a finite number", data.load_csv, path)
 write("a,b,y\n1,2,0.5\n")
-fails(":2: label 0.5 is not a non-negative integer", data.load_csv, path)
+check.fails(":2: label 0.5 is not a non-negative integer", data.load_csv, path)
 write("")
-fails("empty file", data.load_csv, path)
+check.fails("empty file", data.load_csv, path)
 write("a,b,y\n1,2,0\n3,4,1\n")
 local small = data.load_csv(path)
 assert(#small == 2 and small.x:get(2, 2) == 4 and small.y:get(2) == 1)

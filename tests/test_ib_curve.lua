@@ -1,28 +1,11 @@
 -- ib.curve: var_u's exact broken line and the DSBS curve of Mrs. Gerber's lemma.
-local src = assert(os.getenv("IBSH_SOURCE_DIR"), "IBSH_SOURCE_DIR not set")
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
 
--- p(x,y) of var_u with uniform p(x), built from the shipped CSV.
-local function varu_joint()
-  local f = assert(io.open(src .. "/data/tishby_var_u.csv"))
-  f:read("l")
-  local pxy = tensor.zeros(4096, 2)
-  local n = 0
-  for line in f:lines() do
-    n = n + 1
-    local y = tonumber(line:match("(%d)%s*$"))
-    pxy:set(n, y + 1, 1 / 4096)
-  end
-  f:close()
-  assert(n == 4096, "var_u has 4096 rows")
-  return pxy
-end
-
-local function close(a, b, tol, what)
-  assert(math.abs(a - b) <= tol, string.format("%s: got %.10g, expected %.10g (tol %g)", what, a, b, tol))
-end
+local close = check.close
 
 -- var_u: I(T;Y) = min(I(X;T), H(Y)), H(Y) = 0.99916 bits.
-local pxy = varu_joint()
+local pxy = data.tishby():joint()
+assert(pxy:size(1) == 4096 and pxy:size(2) == 2, "var_u joint is 4096 x 2")
 local t0 = os.clock()
 local c = ib.curve(pxy)
 local secs = os.clock() - t0

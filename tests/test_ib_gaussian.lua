@@ -1,8 +1,7 @@
 -- ib.gaussian: the closed-form Gaussian IB against the reference tables (nats), one and two modes.
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
 local ln2 = math.log(2)
-local function close(a, b, tol, what)
-  assert(math.abs(a - b) <= tol, string.format("%s: got %.10g, expected %.10g (tol %g)", what, a, b, tol))
-end
+local close = check.close
 
 -- One mode, rho = 0.9: lambda = 0.19, beta_c = 1.234568, I(X;Y) = 0.830366 nats.
 local c = ib.gaussian(1, 0.9, 1)

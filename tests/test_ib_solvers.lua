@@ -1,8 +1,7 @@
 -- IB solver properties: beta0 bracketing, monotone concave curves, self-consistency of
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
 -- converged encoders, fitted beta, DIB, agglomerative IB, fixed schedules, ib.gap.
-local function close(a, b, tol, what)
-  assert(math.abs(a - b) <= tol, string.format("%s: got %.12g, expected %.12g (tol %g)", what, a, b, tol))
-end
+local close = check.close
 
 -- A seeded random joint (Lua's generator is deterministic for a fixed seed).
 local function random_joint(nx, ny, seed)

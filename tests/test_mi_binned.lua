@@ -1,7 +1,7 @@
 -- mi.binned: hand-computed tables, var_u's I(X;Y), bin edges, repeated inputs, bad input.
-package.path = (os.getenv("IBSH_SOURCE_DIR") or ".") .. "/tests/?.lua;" .. package.path
-local U = require "mi_util"
-local near, fails = U.near, U.fails
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
+local U = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/mi_util.lua")
+local near, fails = check.close, check.fails
 
 -- 1. Four rows, two units, default 30 bins on [-1, 1].
 -- Rows 1 and 2 fall in the same bins, rows 3 and 4 are alone: p(t) = (1/2, 1/4, 1/4),
@@ -108,9 +108,10 @@ near(mi.binned(tied, nil, {adaptive = true, bins = 2}), 0, 1e-12, "adaptive pool
 fails("needs adaptive", mi.binned, tied, nil, {unique = true})
 
 -- 4. var_u raw inputs: all 4096 rows distinct -> I(X;T) = 12 bits, I(T;Y) = H(Y) = 0.99916 bits.
-local d = U.load_var_u()
+local d = data.tishby()
+local rows, labels = d.x:totable(), d.y:totable()
 local ones = 0
-for _, v in ipairs(d.labels) do ones = ones + v end
+for _, v in ipairs(labels) do ones = ones + v end
 assert(ones == 2118, "var_u has 2118 ones, got " .. ones)
 local p = ones / 4096
 local hy = -(p * math.log(p, 2) + (1 - p) * math.log(1 - p, 2))
@@ -127,12 +128,12 @@ near(ity, hy, 1e-9, "var_u I(X;Y), binsize")
 -- A coarse projection: T = number of ones / 12 (13 values, all in distinct bins of 30 on [-1, 1]).
 -- Checked against an independent Lua plug-in computation of H(T) and H(T) + H(Y) - H(T,Y).
 local col, tkeys, jkeys = {}, {}, {}
-for i, row in ipairs(d.rows) do
+for i, row in ipairs(rows) do
   local k = 0
   for _, v in ipairs(row) do k = k + v end
   col[i] = k / 12
   tkeys[i] = k
-  jkeys[i] = k .. ":" .. d.labels[i]
+  jkeys[i] = k .. ":" .. labels[i]
 end
 local ht = U.entropy(tkeys)
 ixt, ity = mi.binned(tensor.new(col), d.y)

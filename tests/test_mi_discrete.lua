@@ -1,7 +1,6 @@
 -- mi.entropy and mi.discrete: uniform entropies, Miller-Madow bias figures, G-test p-values.
-package.path = (os.getenv("IBSH_SOURCE_DIR") or ".") .. "/tests/?.lua;" .. package.path
-local U = require "mi_util"
-local near, fails = U.near, U.fails
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
+local near, fails = check.close, check.fails
 
 -- Discrete uniform on M symbols: log2 M bits (each symbol repeated 3 times).
 for _, m in ipairs{1, 2, 8, 10, 256} do

@@ -1,7 +1,7 @@
 -- mi.gaussian against -1/2 ln(1 - rho^2) and the determinant formula.
-package.path = (os.getenv("IBSH_SOURCE_DIR") or ".") .. "/tests/?.lua;" .. package.path
-local U = require "mi_util"
-local near, fails = U.near, U.fails
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
+local U = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/mi_util.lua")
+local near, fails = check.close, check.fails
 
 -- Sample-covariance estimate of 1-D correlated Gaussians at N = 1e4.
 for _, rho in ipairs{0.5, 0.9, 0.99} do

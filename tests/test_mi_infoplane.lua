@@ -1,14 +1,15 @@
 -- mi.infoplane on a fake run (a table with epochs() and activations()), CSV export, resampling wrappers.
-package.path = (os.getenv("IBSH_SOURCE_DIR") or ".") .. "/tests/?.lua;" .. package.path
-local U = require "mi_util"
-local near, fails = U.near, U.fails
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
+local U = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/mi_util.lua")
+local near, fails = check.close, check.fails
 
-local d = U.load_var_u()
+local d = data.tishby()
+local rows, labels = d.x:totable(), d.y:totable()
 
 -- Per-row popcount of var_u, as a 1-column layer scaled by s (s = 0 gives a constant layer).
 local function popcount_layer(s)
   local col = {}
-  for i, row in ipairs(d.rows) do
+  for i, row in ipairs(rows) do
     local k = 0
     for _, v in ipairs(row) do k = k + v end
     col[i] = {s * k / 12}
@@ -42,11 +43,11 @@ end
 assert(plane:get(1, 2, 1) == 0 and plane:get(1, 2, 2) == 0, "constant layer at epoch 0")
 -- epoch 10: T = popcount (13 distinct bins), checked against a plain Lua computation
 local tkeys, jkeys = {}, {}
-for i, row in ipairs(d.rows) do
+for i, row in ipairs(rows) do
   local k = 0
   for _, v in ipairs(row) do k = k + v end
   tkeys[i] = k
-  jkeys[i] = k .. ":" .. d.labels[i]
+  jkeys[i] = k .. ":" .. labels[i]
 end
 local ht = U.entropy(tkeys)
 near(plane:get(3, 2, 1), ht, 1e-12, "popcount layer I(X;T)")
@@ -101,7 +102,7 @@ fails("option 'bootstrap' must be an integer >= 2", mi.infoplane, run, d, {boots
 
 -- Repeated inputs: a dataset whose rows repeat twice gives I(X;T) = log2 4096 for the raw layer, not 13.
 local xs, ys = {}, {}
-for i = 1, 4096 do xs[i] = d.rows[i]; ys[i] = d.labels[i]; xs[4096 + i] = d.rows[i]; ys[4096 + i] = d.labels[i] end
+for i = 1, 4096 do xs[i] = rows[i]; ys[i] = labels[i]; xs[4096 + i] = rows[i]; ys[4096 + i] = labels[i] end
 local d2 = {x = tensor.new(xs), y = tensor.new(ys)}
 local run2 = {epochs = function() return tensor.new{0} end, activations = function(_, _, x) return {x} end}
 plane = mi.infoplane(run2, d2)

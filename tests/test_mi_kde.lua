@@ -1,7 +1,6 @@
 -- mi.kde: Kolchinsky-Tracey bounds against the reference values, a naive Lua oracle, and bounds ordering.
-package.path = (os.getenv("IBSH_SOURCE_DIR") or ".") .. "/tests/?.lua;" .. package.path
-local U = require "mi_util"
-local near, fails = U.near, U.fails
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
+local near, fails = check.close, check.fails
 
 -- Four points 10 sigma apart in 2-D (sigma^2 = 1): lower 1.3862869, upper 1.3862944 = ln 4.
 local four = tensor.new{{0, 0}, {10, 0}, {0, 10}, {10, 10}}

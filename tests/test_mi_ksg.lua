@@ -1,7 +1,7 @@
 -- mi.ksg: correlated Gaussians against -1/2 ln(1 - rho^2), independence, saturation, brute force == k-d tree.
-package.path = (os.getenv("IBSH_SOURCE_DIR") or ".") .. "/tests/?.lua;" .. package.path
-local U = require "mi_util"
-local near, fails = U.near, U.fails
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
+local U = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/mi_util.lua")
+local near, fails = check.close, check.fails
 
 -- 1-D correlated Gaussians, tolerances of the reference (single fixed seed): 0.10 nats at N = 1e3,
 -- 0.04 at N = 1e4. Truth: rho = 0.5 -> 0.143841, 0.9 -> 0.830366, 0.99 -> 1.958518 nats.

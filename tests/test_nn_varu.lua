@@ -1,16 +1,7 @@
 -- The paper's network learns var_u: >= 95 % training accuracy within 800 epochs (seeded),
 -- Adam lr 4e-4, batch 512, on 80 % of the rows (every fifth row held out as the test set).
-local src = os.getenv("IBSH_SOURCE_DIR") or "."
-local rows, ys = {}, {}
-local f = assert(io.open(src .. "/data/tishby_var_u.csv"), "cannot open data/tishby_var_u.csv")
-f:read("l")
-for line in f:lines() do
-  local r = {}
-  for v in line:gmatch("[^,]+") do r[#r + 1] = tonumber(v) end
-  ys[#ys + 1] = table.remove(r)
-  rows[#rows + 1] = r
-end
-f:close()
+local d = data.tishby()
+local rows, ys = d.x:totable(), d.y:totable()
 assert(#rows == 4096, "var_u has 4096 rows")
 local trx, try, tex, tey = {}, {}, {}, {}
 for i = 1, #rows do
@@ -19,7 +10,6 @@ for i = 1, #rows do
 end
 local train = {x = tensor.new(trx), y = tensor.new(try)}
 local test = {x = tensor.new(tex), y = tensor.new(tey)}
-local all = {x = tensor.new(rows), y = tensor.new(ys)}
 
 local E = 800
 local net = nn.mlp{12, 10, 7, 5, 4, 3, 2, act = "tanh", seed = 0}
@@ -32,7 +22,7 @@ assert(m.test_acc:get(E) > 0.8, "test accuracy " .. m.test_acc:get(E))
 assert(m.train_loss:get(E) < m.train_loss:get(1), "loss decreased")
 
 -- activations of all 4096 inputs: 6 layers, widths 10 7 5 4 3 2, softmax rows sum to 1
-local acts = run:activations(E, all.x)
+local acts = run:activations(E, d.x)
 assert(#acts == 6, "six layers of activations")
 local widths = {10, 7, 5, 4, 3, 2}
 for l = 1, 6 do

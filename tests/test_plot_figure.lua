@@ -1,4 +1,5 @@
 -- Figure API checks: acceptance names, pixel positions, clipping, text, PNG/SVG output, robustness.
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
 local plot = require "ibsh.plot"
 local tensor = require "ibsh.tensor"
 
@@ -176,11 +177,7 @@ end
 do
   local fig = plot.figure{}
   local ax = fig:axes()
-  local function fails(pattern, f, ...)
-    local ok, err = pcall(f, ...)
-    assert(not ok, "expected an error matching " .. pattern)
-    assert(tostring(err):find(pattern, 1, true), ("error '%s' should mention '%s'"):format(tostring(err), pattern))
-  end
+  local fails = check.fails
   fails("plot.figure", plot.figure, {width = 5})
   fails("unknown option 'colour'", ax.line, ax, {1}, {2}, {colour = "red"})
   fails("ax:line", ax.line, ax, "x", {1})

@@ -1,24 +1,10 @@
 -- Tensor creation, element access, indexing, views and printing against hand-written values.
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
 local T = require "ibsh.tensor"
 
-local function near(a, b, tol, msg)
-  assert(math.abs(a - b) <= (tol or 1e-12), (msg or "") .. ": expected " .. tostring(b) .. ", got " .. tostring(a))
-end
+local function near(a, b, tol, msg) check.close(a, b, tol or 1e-12, msg) end
 
-local function same(t, expect, msg)
-  local flat = {}
-  local function walk(x) if type(x) == "table" then for _, v in ipairs(x) do walk(v) end else flat[#flat + 1] = x end end
-  walk(expect)
-  local got = t:reshape(-1)
-  assert(got:numel() == #flat, msg .. ": " .. got:numel() .. " elements, expected " .. #flat)
-  for i = 1, #flat do near(got[i], flat[i], 1e-12, msg .. " element " .. i) end
-end
-
-local function fails(f, pattern, msg)
-  local ok, err = pcall(f)
-  assert(not ok, msg .. ": expected an error")
-  assert(tostring(err):find(pattern, 1, true), msg .. ": error '" .. tostring(err) .. "' lacks '" .. pattern .. "'")
-end
+local function same(t, expect, msg) check.same(t, expect, 1e-12, msg) end
 
 -- creation
 local a = T.new{{1, 2, 3}, {4, 5, 6}}
@@ -42,9 +28,9 @@ assert(a:get(1, 1) == 1 and a:get(2, 3) == 6 and a:get(-1, -1) == 6, "get")
 a:set(1, 2, 20)
 assert(a:get(1, 2) == 20, "set")
 a:set(1, 2, 2)
-fails(function() a:get(3, 1) end, "Tensor:get: index 3 out of range 1..2 in dimension 1", "get out of range")
-fails(function() a:get(1) end, "Tensor:get: expected 2 indices", "get with too few indices")
-fails(function() a:set(0, 1, 1) end, "out of range", "set index 0")
+check.fails("Tensor:get: index 3 out of range 1..2 in dimension 1", function() a:get(3, 1) end)  -- get out of range
+check.fails("Tensor:get: expected 2 indices", function() a:get(1) end)  -- get with too few indices
+check.fails("out of range", function() a:set(0, 1, 1) end)  -- set index 0
 
 -- rows and t[i]: 2-d rows are views, 1-d elements are numbers
 local row = a:row(2)
@@ -58,8 +44,8 @@ a[1] = 7
 same(a[1], {7, 7, 7}, "t[i] = number fills the row")
 a[1] = T.new{1, 2, 3}
 same(a, {1, 2, 3, 4, 5, 6}, "t[i] = tensor copies the row")
-fails(function() return a[3] end, "out of range", "row out of range")
-fails(function() a:row(0) end, "Tensor:row: row 0 out of range 1..2", "row 0")
+check.fails("out of range", function() return a[3] end)  -- row out of range
+check.fails("Tensor:row: row 0 out of range 1..2", function() a:row(0) end)  -- row 0
 
 -- methods are still found through __index, and the method table is exposed for completion
 assert(type(a.argmax) == "function" and getmetatable(a).__methods.argmax == a.argmax, "method lookup")
@@ -78,8 +64,8 @@ same(mt:contiguous(), {1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8, 12}, "contiguous copy 
 same(m:permute(2, 1), {1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8, 12}, "permute")
 same(m:view(2, 6)[2], {7, 8, 9, 10, 11, 12}, "view")
 same(mt:reshape(2, -1)[1], {1, 5, 9, 2, 6, 10}, "reshape of a non-contiguous view copies")
-fails(function() mt:view(12) end, "not contiguous", "view of non-contiguous")
-fails(function() m:view(5, 3) end, "cannot reshape", "view with the wrong count")
+check.fails("not contiguous", function() mt:view(12) end)  -- view of non-contiguous
+check.fails("cannot reshape", function() m:view(5, 3) end)  -- view with the wrong count
 m[{{1, 2}, {1, 2}}] = 0
 same(m[{{1, 2}, {1, 2}}], {0, 0, 0, 0}, "slice assignment")
 local cl = m:clone(); cl:fill(1)
@@ -106,11 +92,11 @@ local big = tostring(T.zeros(100, 100))
 assert(big:find("...", 1, true) and #big < 2000, "large tensors are summarised")
 
 -- bad input
-fails(function() T.new{{1, 2}, {3}} end, "tensor.new: ragged table", "ragged")
-fails(function() T.new{{1, "x"}} end, "not a number", "non-number")
-fails(function() T.zeros(-1) end, "tensor.zeros: negative size", "negative size")
-fails(function() T.zeros(1e6, 1e6, 1e6) end, "tensor.zeros", "absurd size")
-fails(function() a.foo = 1 end, "cannot set field", "setting a field")
+check.fails("tensor.new: ragged table", function() T.new{{1, 2}, {3}} end)  -- ragged
+check.fails("not a number", function() T.new{{1, "x"}} end)  -- non-number
+check.fails("tensor.zeros: negative size", function() T.zeros(-1) end)  -- negative size
+check.fails("tensor.zeros", function() T.zeros(1e6, 1e6, 1e6) end)  -- absurd size
+check.fails("cannot set field", function() a.foo = 1 end)  -- setting a field
 -- every function and method has help text with a signature and an example
 local help = require "ibsh.core.help"
 local function documented(f, name)

@@ -1,4 +1,5 @@
 -- Tensor files: .npy round trips and numpy-written fixtures (float32, Fortran order, integers,
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
 -- big-endian), .csv with and without header, IDX plain and gzip, and corrupted files.
 local T = require "ibsh.tensor"
 local src = os.getenv("IBSH_SOURCE_DIR") or "."
@@ -6,24 +7,9 @@ local data = src .. "/tests/data/"
 local tmp = os.tmpname()
 os.remove(tmp)
 
-local function near(a, b, tol, msg)
-  assert(math.abs(a - b) <= (tol or 0), (msg or "") .. ": expected " .. tostring(b) .. ", got " .. tostring(a))
-end
+local function near(a, b, tol, msg) check.close(a, b, tol or 0, msg) end
 
-local function same(t, expect, msg, tol)
-  local flat = {}
-  local function walk(x) if type(x) == "table" then for _, v in ipairs(x) do walk(v) end else flat[#flat + 1] = x end end
-  walk(expect)
-  local got = t:reshape(-1)
-  assert(got:numel() == #flat, msg .. ": " .. got:numel() .. " elements, expected " .. #flat)
-  for i = 1, #flat do near(got[i], flat[i], tol or 0, msg .. " element " .. i) end
-end
-
-local function fails(f, pattern, msg)
-  local ok, err = pcall(f)
-  assert(not ok, msg .. ": expected an error")
-  assert(tostring(err):find(pattern, 1, true), msg .. ": error '" .. tostring(err) .. "' lacks '" .. pattern .. "'")
-end
+local function same(t, expect, msg, tol) check.same(t, expect, tol or 0, msg) end
 
 local function write(path, bytes)
   local f = assert(io.open(path, "wb"))
@@ -82,25 +68,25 @@ end
 local good = read(data .. "tensor_f8.npy")
 local bad = tmp .. ".npy"
 write(bad, good:sub(1, #good - 5))
-fails(function() T.load(bad) end, "tensor.load: " .. bad .. ": truncated", "truncated npy data")
+check.fails("tensor.load: " .. bad .. ": truncated", function() T.load(bad) end)  -- truncated npy data
 write(bad, good:sub(1, 20))
-fails(function() T.load(bad) end, "exceeds the file size", "truncated npy header")
+check.fails("exceeds the file size", function() T.load(bad) end)  -- truncated npy header
 write(bad, "\147NUMPX" .. good:sub(7))
-fails(function() T.load(bad) end, "bad magic at byte 0", "bad magic")
+check.fails("bad magic at byte 0", function() T.load(bad) end)  -- bad magic
 write(bad, good:sub(1, 8) .. "\255\255" .. good:sub(11))
-fails(function() T.load(bad) end, "header length 65535 at byte 8 exceeds the file size", "absurd header length")
+check.fails("header length 65535 at byte 8 exceeds the file size", function() T.load(bad) end)  -- absurd header length
 local absurd = good:gsub("%(2, 3%)", "(999999999, 999999)")
 write(bad, absurd)
-fails(function() T.load(bad) end, "tensor.load: " .. bad, "absurd shape")
+check.fails("tensor.load: " .. bad, function() T.load(bad) end)  -- absurd shape
 write(bad, (good:gsub("<f8", "<c8")))
-fails(function() T.load(bad) end, "unsupported dtype '<c8'", "unsupported dtype")
+check.fails("unsupported dtype '<c8'", function() T.load(bad) end)  -- unsupported dtype
 write(bad, (good:gsub("'shape'", "'shope'")))
-fails(function() T.load(bad) end, "no 'shape'", "missing shape")
+check.fails("no 'shape'", function() T.load(bad) end)  -- missing shape
 write(bad, "")
-fails(function() T.load(bad) end, "truncated header", "empty file")
+check.fails("truncated header", function() T.load(bad) end)  -- empty file
 os.remove(bad)
-fails(function() T.load(tmp .. "-missing.npy") end, "cannot open", "missing file")
-fails(function() T.load(tmp .. ".xyz") end, "unknown file type", "unknown extension")
+check.fails("cannot open", function() T.load(tmp .. "-missing.npy") end)  -- missing file
+check.fails("unknown file type", function() T.load(tmp .. ".xyz") end)  -- unknown extension
 
 -- .csv round trip (17 significant digits: exact), header detection
 local c = T.new{{0.1, -2.5e-300}, {1 / 3, 12345678901234}}
@@ -115,12 +101,12 @@ assert(v:size(1) == 3 and v:size(2) == 1 and none == nil, "1-d csv as one column
 write(tmp .. ".csv", "x, y\n1, 2\n\n3,4\r\n")
 same(T.load(tmp .. ".csv"), {1, 2, 3, 4}, "csv with blanks, CRLF and a blank line")
 write(tmp .. ".csv", "1,2\n3\n")
-fails(function() T.load(tmp .. ".csv") end, "line 2 has 1 fields, expected 2", "ragged csv")
+check.fails("line 2 has 1 fields, expected 2", function() T.load(tmp .. ".csv") end)  -- ragged csv
 write(tmp .. ".csv", "a,b\n1,2\n3,zz\n")
-fails(function() T.load(tmp .. ".csv") end, "line 3, field 2: 'zz' is not a number", "non-number in csv")
+check.fails("line 3, field 2: 'zz' is not a number", function() T.load(tmp .. ".csv") end)  -- non-number in csv
 write(tmp .. ".csv", "a,b\n")
-fails(function() T.load(tmp .. ".csv") end, "no data rows", "header only")
-fails(function() T.zeros(2, 2, 2):save(tmp .. ".csv") end, "1-d or 2-d", "3-d csv")
+check.fails("no data rows", function() T.load(tmp .. ".csv") end)  -- header only
+check.fails("1-d or 2-d", function() T.zeros(2, 2, 2):save(tmp .. ".csv") end)  -- 3-d csv
 os.remove(tmp .. ".csv")
 
 -- IDX, plain and gzip (MNIST layout)
@@ -132,16 +118,16 @@ same(T.load(data .. "tensor_labels-idx1-ubyte.gz"), {7, 2, 1}, "gzip idx1 labels
 same(T.load(data .. "tensor_f64.idx"), {1.5, -2.25}, "idx float64 (big-endian)")
 local raw = read(data .. "tensor_images-idx3-ubyte")
 write(tmp .. ".idx", raw:sub(1, #raw - 3))
-fails(function() T.load(tmp .. ".idx") end, "truncated", "truncated idx")
+check.fails("truncated", function() T.load(tmp .. ".idx") end)  -- truncated idx
 write(tmp .. ".idx", "\1\0\8\3" .. raw:sub(5))
-fails(function() T.load(tmp .. ".idx") end, "bad magic at byte 0", "bad idx magic")
+check.fails("bad magic at byte 0", function() T.load(tmp .. ".idx") end)  -- bad idx magic
 write(tmp .. ".idx", raw:sub(1, 4) .. "\255\255\255\255\255\255\255\255\255\255\255\255" .. raw:sub(17))
-fails(function() T.load(tmp .. ".idx") end, "tensor.load: " .. tmp .. ".idx", "absurd idx dims")
+check.fails("tensor.load: " .. tmp .. ".idx", function() T.load(tmp .. ".idx") end)  -- absurd idx dims
 write(tmp .. ".idx", "\0\0\7\1\0\0\0\1x")
-fails(function() T.load(tmp .. ".idx") end, "unknown element type 0x07", "bad idx type")
+check.fails("unknown element type 0x07", function() T.load(tmp .. ".idx") end)  -- bad idx type
 local gz = read(data .. "tensor_images-idx3-ubyte.gz")
 write(tmp .. ".gz", gz:sub(1, #gz - 12))
-fails(function() T.load(tmp .. ".gz") end, "tensor.load: " .. tmp .. ".gz", "truncated gzip")
+check.fails("tensor.load: " .. tmp .. ".gz", function() T.load(tmp .. ".gz") end)  -- truncated gzip
 os.remove(tmp .. ".idx")
 os.remove(tmp .. ".gz")
 
@@ -168,5 +154,5 @@ for _, fixture in ipairs{"tensor_f8.npy", "tensor_fortran.npy", "tensor_images-i
 end
 
 -- writes are atomic: a failed write leaves no file behind
-fails(function() T.ones(2):save("/nonexistent-dir/x.npy") end, "cannot write", "unwritable directory")
+check.fails("cannot write", function() T.ones(2):save("/nonexistent-dir/x.npy") end)  -- unwritable directory
 print("OK")

@@ -1,25 +1,10 @@
 -- Linear algebra (BLAS products, LAPACK factorisations) against hand-computed results.
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
 local T = require "ibsh.tensor"
 
-local function near(a, b, tol, msg)
-  assert(math.abs(a - b) <= (tol or 1e-12), (msg or "") .. ": expected " .. tostring(b) .. ", got " .. tostring(a))
-end
+local function near(a, b, tol, msg) check.close(a, b, tol or 1e-12, msg) end
 
-local function same(t, expect, msg, tol)
-  if type(expect) == "userdata" then expect = expect:totable() end
-  local flat = {}
-  local function walk(x) if type(x) == "table" then for _, v in ipairs(x) do walk(v) end else flat[#flat + 1] = x end end
-  walk(expect)
-  local got = t:reshape(-1)
-  assert(got:numel() == #flat, msg .. ": " .. got:numel() .. " elements, expected " .. #flat)
-  for i = 1, #flat do near(got[i], flat[i], tol or 1e-10, msg .. " element " .. i) end
-end
-
-local function fails(f, pattern, msg)
-  local ok, err = pcall(f)
-  assert(not ok, msg .. ": expected an error")
-  assert(tostring(err):find(pattern, 1, true), msg .. ": error '" .. tostring(err) .. "' lacks '" .. pattern .. "'")
-end
+local function same(t, expect, msg, tol) check.same(t, expect, tol or 1e-10, msg) end
 
 local a = T.new{{1, 2, 3}, {4, 5, 6}}          -- 2x3
 local b = T.new{{7, 8}, {9, 10}, {11, 12}}     -- 3x2
@@ -30,15 +15,15 @@ same(a:t():mm(a), {17, 22, 27, 22, 29, 36, 27, 36, 45}, "mm of a transposed left
 same(a:narrow(2, 2, 2):mm(T.eye(2)), {2, 3, 5, 6}, "mm of a narrowed view (row stride 3)")
 same(T.arange(8):view(2, 2, 2):select(3, 1):mm(T.eye(2)), {0, 2, 4, 6}, "mm of a view needing a copy")
 same(T.mm(a, b), {58, 64, 139, 154}, "tensor.mm")
-fails(function() a:mm(a) end, "Tensor:mm: sizes 2x3 and 2x3 do not match", "mm mismatch")
-fails(function() a:mm(T.ones(3)) end, "needs two 2-d tensors", "mm with a vector")
+check.fails("Tensor:mm: sizes 2x3 and 2x3 do not match", function() a:mm(a) end)  -- mm mismatch
+check.fails("needs two 2-d tensors", function() a:mm(T.ones(3)) end)  -- mm with a vector
 
 same(a:mv(T.new{1, 0, -1}), {-2, -2}, "mv")
 same(a:t():mv(T.new{1, 1}), {5, 7, 9}, "mv with a transposed matrix")
 near(T.new{1, 2, 3}:dot(T.new{4, 5, 6}), 32, 0, "dot")
 near(a:select(2, 1):dot(a:select(2, 3)), 27, 0, "dot of strided columns")
 same(T.new{1, 2}:outer(T.new{3, 4, 5}), {3, 4, 5, 6, 8, 10}, "outer")
-fails(function() T.new{1, 2}:dot(T.new{1}) end, "lengths 2 and 1 differ", "dot mismatch")
+check.fails("lengths 2 and 1 differ", function() T.new{1, 2}:dot(T.new{1}) end)  -- dot mismatch
 
 -- solve, inverse, determinant
 local m = T.new{{4, 3}, {6, 3}}
@@ -50,13 +35,13 @@ near(m:det(), -6, 1e-12, "det 2x2")
 near(T.new{{2, 0, 0}, {0, 3, 0}, {0, 0, 4}}:det(), 24, 1e-12, "det diagonal")
 near(T.new{{0, 1}, {1, 0}}:det(), -1, 1e-12, "det with a row swap")
 near(T.new{{1, 2}, {2, 4}}:det(), 0, 1e-12, "det singular")
-fails(function() T.new{{1, 2}, {2, 4}}:inv() end, "singular", "inv of a singular matrix")
-fails(function() T.solve(T.ones(2, 3), T.ones(2)) end, "square", "solve non-square")
+check.fails("singular", function() T.new{{1, 2}, {2, 4}}:inv() end)  -- inv of a singular matrix
+check.fails("square", function() T.solve(T.ones(2, 3), T.ones(2)) end)  -- solve non-square
 
 -- Cholesky: [[4, 2], [2, 3]] = L L^T with L = [[2, 0], [1, sqrt 2]]
 local spd = T.new{{4, 2}, {2, 3}}
 same(spd:cholesky(), {2, 0, 1, math.sqrt(2)}, "cholesky")
-fails(function() T.new{{1, 2}, {2, 1}}:cholesky() end, "not positive definite", "cholesky of an indefinite matrix")
+check.fails("not positive definite", function() T.new{{1, 2}, {2, 1}}:cholesky() end)  -- cholesky of an indefinite matrix
 
 -- eigh: [[2, 1], [1, 2]] has eigenvalues 1, 3 with vectors (1, -1)/sqrt2, (1, 1)/sqrt2
 local w, v = T.new{{2, 1}, {1, 2}}:eigh()

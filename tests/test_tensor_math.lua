@@ -1,24 +1,10 @@
 -- Tensor arithmetic, broadcasting, unary math, comparisons, reductions, sorting and unique rows against hand-computed values.
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
 local T = require "ibsh.tensor"
 
-local function near(a, b, tol, msg)
-  assert(math.abs(a - b) <= (tol or 1e-12) or (a ~= a and b ~= b), (msg or "") .. ": expected " .. tostring(b) .. ", got " .. tostring(a))
-end
+local function near(a, b, tol, msg) check.close(a, b, tol or 1e-12, msg) end
 
-local function same(t, expect, msg, tol)
-  local flat = {}
-  local function walk(x) if type(x) == "table" then for _, v in ipairs(x) do walk(v) end else flat[#flat + 1] = x end end
-  walk(expect)
-  local got = t:reshape(-1)
-  assert(got:numel() == #flat, msg .. ": " .. got:numel() .. " elements, expected " .. #flat)
-  for i = 1, #flat do near(got[i], flat[i], tol or 1e-12, msg .. " element " .. i) end
-end
-
-local function fails(f, pattern, msg)
-  local ok, err = pcall(f)
-  assert(not ok, msg .. ": expected an error")
-  assert(tostring(err):find(pattern, 1, true), msg .. ": error '" .. tostring(err) .. "' lacks '" .. pattern .. "'")
-end
+local function same(t, expect, msg, tol) check.same(t, expect, tol or 1e-12, msg) end
 
 local a = T.new{{1, 2}, {3, 4}}
 local b = T.new{{10, 20}, {30, 40}}
@@ -41,7 +27,7 @@ same(a:maximum(2.5), {2.5, 2.5, 3, 4}, "maximum")
 same(a:minimum(b:div(10) + 0.5), {1, 2, 3, 4}, "minimum")
 local c = a:clone(); c:add_(1); c:mul_(T.new{1, 10})
 same(c, {2, 30, 4, 50}, "in-place add_/mul_ with broadcasting")
-fails(function() c:add_(T.ones(3, 2)) end, "Tensor:add_", "in-place into a smaller shape")
+check.fails("Tensor:add_", function() c:add_(T.ones(3, 2)) end)  -- in-place into a smaller shape
 
 -- numpy broadcasting
 local col = T.new{{1}, {2}, {3}}          -- 3x1
@@ -58,8 +44,8 @@ near(shifted:sum(), big:sum() + 6000, 0, "n x 3 + 3 (tiled path) sum")
 same(shifted[1000], {2998, 3000, 3002}, "n x 3 + 3 last row")
 same((T.new{{1, 2, 3}} * big)[2], {3, 8, 15}, "1x3 * n x 3 (leading 1 broadcast)")
 same(a:select(2, 2) + T.new{1, 1}, {3, 5}, "strided column plus vector")
-fails(function() return T.ones(2, 3) + T.ones(2, 2) end, "do not broadcast", "shape mismatch")
-fails(function() return a + "x" end, "must be tensors or numbers", "string operand")
+check.fails("do not broadcast", function() return T.ones(2, 3) + T.ones(2, 2) end)  -- shape mismatch
+check.fails("must be tensors or numbers", function() return a + "x" end)  -- string operand
 
 -- unary math
 same(T.new{0, 1}:exp(), {1, math.exp(1)}, "exp")
@@ -89,7 +75,7 @@ local w = v:clone(); w:masked_fill(w:lt(0), 0)
 same(w, {3, 0, 4, 0, 5}, "masked_fill")
 same(T.new{{1, 2}, {3, 4}, {5, 6}}:index(1, T.new{3, 1}), {5, 6, 1, 2}, "index rows")
 same(T.new{{1, 2}, {3, 4}}:index(2, {2, 2, 1}), {2, 2, 1, 4, 4, 3}, "index columns from a table")
-fails(function() v:index(1, {6}) end, "out of range", "index out of range")
+check.fails("out of range", function() v:index(1, {6}) end)  -- index out of range
 
 -- reductions over everything
 local m = T.new{{1, 5, 3}, {4, 2, 6}}
@@ -123,9 +109,9 @@ same(m:cumsum(2), {1, 6, 9, 4, 6, 12}, "cumsum(2)")
 same(m:cumsum(1), {1, 5, 3, 5, 7, 9}, "cumsum(1)")
 same(T.new{1, 2, 3, 4}:cumprod(), {1, 2, 6, 24}, "cumprod")
 near(T.zeros(0):sum(), 0, 0, "empty sum")
-fails(function() T.zeros(0):max() end, "empty", "max of nothing")
-fails(function() m:sum(3) end, "dimension 3 out of range 1..2", "bad dim")
-fails(function() m:sum(1, {keepdims = true}) end, "unknown option 'keepdims'", "option typo")
+check.fails("empty", function() T.zeros(0):max() end)  -- max of nothing
+check.fails("dimension 3 out of range 1..2", function() m:sum(3) end)  -- bad dim
+check.fails("unknown option 'keepdims'", function() m:sum(1, {keepdims = true}) end)  -- option typo
 
 -- sums of many elements are accurate (multiple accumulators)
 near(T.ones(1000001):sum(), 1000001, 0, "large sum")

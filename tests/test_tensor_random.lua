@@ -1,11 +1,6 @@
 -- Random tensors: seeds (number, {seed = s}, ibsh.Rng) reproduce bits; ranges and moments are right.
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
 local T = require "ibsh.tensor"
-
-local function fails(f, pattern, msg)
-  local ok, err = pcall(f)
-  assert(not ok, msg .. ": expected an error")
-  assert(tostring(err):find(pattern, 1, true), msg .. ": error '" .. tostring(err) .. "' lacks '" .. pattern .. "'")
-end
 
 local function equal(a, b) return (a - b):abs():max() == 0 end
 
@@ -59,8 +54,8 @@ assert(equal(sorted, T.arange(1, 1001)), "randperm is a permutation of 1..n")
 assert(equal(perm, T.randperm(1000, {seed = 9})), "randperm reproducible")
 
 -- bad seeds and shapes
-fails(function() T.rand(2, 2, "x") end, "tensor.rand", "string seed")
-fails(function() T.rand(2, 2, 1.5) end, "seed must be an integer", "fractional seed")
-fails(function() T.rand(2, 2, {sed = 1}) end, "tensor.rand", "option typo")
-fails(function() T.randint(3, 1, 4) end, "empty range", "empty randint range")
+check.fails("tensor.rand", function() T.rand(2, 2, "x") end)  -- string seed
+check.fails("seed must be an integer", function() T.rand(2, 2, 1.5) end)  -- fractional seed
+check.fails("tensor.rand", function() T.rand(2, 2, {sed = 1}) end)  -- option typo
+check.fails("empty range", function() T.randint(3, 1, 4) end)  -- empty randint range
 print("OK")
