@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "error.h"
+#include "interrupt.h"
 #include "tensor_linalg.h"
 
 /* LAPACK (Fortran) entry points exported by OpenBLAS. */
@@ -33,6 +34,23 @@ static int check_matrix(const ibsh_tensor *t, const char *what) {
   return IBSH_OK;
 }
 
+/* C = op(A) @ op(B) in panels of rows of about 2e8 multiply-adds each, polling the interrupt flag between
+   panels so that Ctrl-C stops a large product within a fraction of a second. */
+static int gemm_in_panels(int ta, int tb, size_t m, size_t n, size_t k, const double *a, int lda,
+                          const double *b, int ldb, double *c) {
+  double per_row = (double)n * (double)k;
+  size_t rows = per_row > 0 ? (size_t)(2e8 / per_row) : m;
+  if (rows < 64) rows = 64;
+  for (size_t r = 0; r < m; r += rows) {
+    if (r > 0 && ibsh_interrupted()) return ibsh_fail(IBSH_EINTR, "interrupted");
+    size_t h = m - r < rows ? m - r : rows;
+    const double *ap = ta ? a + r : a + r * (size_t)lda;   /* transposed A: its rows are columns of storage */
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                (int)h, (int)n, (int)k, 1.0, ap, lda, b, ldb, 0.0, c + r * n, (int)n);
+  }
+  return IBSH_OK;
+}
+
 /* out (m x n) = a (m x k) @ b (k x n) through cblas_dgemm. */
 int ibsh_tensor_mm(ibsh_tensor *out, const ibsh_tensor *a, const ibsh_tensor *b) {
   int rc = check_matrix(a, "left operand");
@@ -48,12 +66,10 @@ int ibsh_tensor_mm(ibsh_tensor *out, const ibsh_tensor *a, const ibsh_tensor *b)
   int lda, ldb, ta = blas_layout(a, &lda), tb = blas_layout(b, &ldb);
   if (ta < 0) { if ((rc = ibsh_tensor_contiguous(&ac, a))) return rc; a = &ac; ta = 0; lda = (int)k; }
   if (tb < 0) { if ((rc = ibsh_tensor_contiguous(&bc, b))) { ibsh_tensor_release(&ac); return rc; } b = &bc; tb = 0; ldb = (int)n; }
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              (int)m, (int)n, (int)k, 1.0, ibsh_tensor_data(a), lda, ibsh_tensor_data(b), ldb,
-              0.0, ibsh_tensor_data(out), (int)n);
+  rc = gemm_in_panels(ta, tb, m, n, k, ibsh_tensor_data(a), lda, ibsh_tensor_data(b), ldb, ibsh_tensor_data(out));
   ibsh_tensor_release(&ac);
   ibsh_tensor_release(&bc);
-  return IBSH_OK;
+  return rc;
 }
 
 /* out (m) = a (m x n) @ x (n). */
