@@ -85,13 +85,13 @@ for j, w in ipairs(want) do assert(codes:get(1, j) == w, "range: code of column 
 
 -- Adaptive equal-mass bins (Chelombiev et al.): 60 rows x 2 units of distinct values pooled per layer,
 -- 4 bins -> each code holds exactly 120 / 4 = 30 values; edges follow the data, not a fixed range.
-local g = mi._randn(60, 2, 17)
+local g = tensor.randn(60, 2, {seed = 17})
 codes = mi.discretise(g, {adaptive = true, bins = 4})
 local counts = {}
 for i = 1, 60 do for j = 1, 2 do local c = codes:get(i, j); counts[c] = (counts[c] or 0) + 1 end end
 for c = 0, 3 do assert(counts[c] == 30, "adaptive bin " .. c .. " holds " .. tostring(counts[c])) end
 -- Scaling the layer does not change adaptive bins (unlike fixed ones).
-local g10 = mi._rows(g, tensor.new((function() local t = {} for i = 1, 60 do t[i] = i end return t end)()))
+local g10 = g:clone()
 for i = 1, 60 do for j = 1, 2 do g10:set(i, j, 10 * g:get(i, j)) end end
 local codes10 = mi.discretise(g10, {adaptive = true, bins = 4})
 for i = 1, 60 do for j = 1, 2 do assert(codes10:get(i, j) == codes:get(i, j), "adaptive bins are scale-free") end end

@@ -30,7 +30,7 @@ local BSB = mul(mul(B, Sx), B, true)
 local CC = mul(C, C, true)
 local Sy = {{BSB[1][1] + CC[1][1], BSB[1][2] + CC[1][2]}, {BSB[2][1] + CC[2][1], BSB[2][2] + CC[2][2]}}
 local truth = 0.5 * math.log(det2(Sy) / det2(CC))
-local z1, z2 = mi._randn(20000, 2, 8), mi._randn(20000, 2, 9)
+local z1, z2 = tensor.randn(20000, 2, {seed = 8}), tensor.randn(20000, 2, {seed = 9})
 local xs, ys = {}, {}
 for i = 1, 20000 do
   local a1, a2 = z1:get(i, 1), z1:get(i, 2)

@@ -67,11 +67,11 @@ a = mi.binned(popcount_layer(1), d.y, {adaptive = true, bins = 4})
 near(plane:get(1, 2, 1), a, 0, "adaptive estimator")
 
 -- KDE and KSG estimators: each plane entry equals a direct call on the same layer.
-local small = {x = mi._randn(300, 3, 4)}
+local small = {x = tensor.randn(300, 3, {seed = 4})}
 local sl = {}
 for i = 1, 300 do sl[i] = small.x:get(i, 1) > 0 and 1 or 0 end
 small.y = tensor.new(sl)
-local tanh_layer = mi._rows(small.x, tensor.new((function() local t = {} for i = 1, 300 do t[i] = i end return t end)()))
+local tanh_layer = small.x:clone()
 for i = 1, 300 do for j = 1, 3 do tanh_layer:set(i, j, math.tanh(2 * small.x:get(i, j))) end end
 local run3 = {epochs = function() return tensor.new{0, 1} end,
               activations = function(_, e) return e == 0 and {small.x} or {tanh_layer} end}

@@ -26,7 +26,7 @@ for _, r in ipairs(two) do
 end
 
 -- A naive O(N^2) Lua oracle on 600 rows (more than one 256-row block), 3 columns, noise 0.05.
-local g = mi._randn(600, 3, 5)
+local g = tensor.randn(600, 3, {seed = 5})
 local rows = {}
 for i = 1, 600 do rows[i] = {g:get(i, 1), g:get(i, 2), g:get(i, 3)} end
 local function naive(idx, width)

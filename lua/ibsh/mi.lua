@@ -1,6 +1,10 @@
 -- ibsh.mi: the public mi module (C core in src/lua/lmi.c and lmi_cont.c, Lua additions here):
 -- the information plane of a run, CSV export, permutation tests and bootstrap intervals.
 local M = require "ibsh.core.mi"
+-- Row helpers from the C core (a seeded index draw, rows at indices): private to this module.
+local internal = assert(M.__internal, "ibsh.mi: the C core lacks its internal row helpers")
+M.__internal = nil
+local draw_indices, rows_at = internal.indices, internal.rows
 local help = require "ibsh.core.help"
 local tensor = require "ibsh.tensor"
 
@@ -124,9 +128,9 @@ function(run, d, opts)
     local n = d.x:size(1)
     local ids = ctx.xids
     for b = 1, nboot do
-      local idx = M._indices(n, rep_seed(seed, b), "boot")
-      local db = {x = M._rows(d.x, idx), y = M._rows(d.y, idx)}
-      draws[b] = {idx = idx, d = db, ctx = {xids = (name == "bin" or name == "adaptive") and (ids and M._rows(ids, idx) or idx) or nil}}
+      local idx = draw_indices(n, rep_seed(seed, b), "boot")
+      local db = {x = rows_at(d.x, idx), y = rows_at(d.y, idx)}
+      draws[b] = {idx = idx, d = db, ctx = {xids = (name == "bin" or name == "adaptive") and (ids and rows_at(ids, idx) or idx) or nil}}
     end
   end
   local plane, nlayers, lo, hi
@@ -167,7 +171,7 @@ function(run, d, opts)
       if nboot then
         local bx, by = {}, {}
         for b, draw in ipairs(draws) do
-          local okb, vx, vy = pcall(estimate, M._rows(acts[l], draw.idx), draw.d, eopts, draw.ctx)
+          local okb, vx, vy = pcall(estimate, rows_at(acts[l], draw.idx), draw.d, eopts, draw.ctx)
           if not okb then error(vx:find("^mi%.") and vx or (F .. ": " .. tostring(vx)), 2) end
           bx[b], by[b] = vx, vy
         end
@@ -273,7 +277,7 @@ function(f, x, y, opts)
   local null = tensor.zeros(n)
   local above = 0
   for i = 1, n do
-    local v = fn(x, M._rows(y, M._indices(rows, rep_seed(seed, i), "perm")), opts.args)
+    local v = fn(x, rows_at(y, draw_indices(rows, rep_seed(seed, i), "perm")), opts.args)
     null:set(i, v)
     if v >= observed then above = above + 1 end
   end
@@ -306,8 +310,8 @@ function(f, x, y, opts)
   if y:size(1) ~= rows then error(F .. ": x has " .. rows .. " rows but y has " .. y:size(1), 2) end
   local samples, values = tensor.zeros(n), {}
   for i = 1, n do
-    local idx = M._indices(rows, rep_seed(seed, i), "boot")
-    local v = fn(M._rows(x, idx), M._rows(y, idx), opts.args)
+    local idx = draw_indices(rows, rep_seed(seed, i), "boot")
+    local v = fn(rows_at(x, idx), rows_at(y, idx), opts.args)
     samples:set(i, v)
     values[i] = v
   end

@@ -373,24 +373,28 @@ static const lx_Reg mi_funcs[] = {
    "Identify equal rows of x (n x d, or a vector): ids is a vector of n 1-based ids in order of first "
    "appearance, equal rows sharing an id, and k the number of distinct rows. Uses a hash table (O(n d)).\n\n"
    "Example: local ids, k = mi.row_ids(tensor.new{{0, 1}, {0, 1}, {1, 1}})  -- ids 1 1 2, k = 2"},
-  {"_indices", l_indices,
-   "mi._indices(n, seed, kind) -> idx\n\nInternal: 1-based row indices, a seeded permutation (kind \"perm\") "
-   "or a bootstrap draw with replacement (\"boot\").\n\nExample: mi._indices(5, 1, \"perm\")"},
   {"_randn", l_randn,
    "mi._randn(n, d, seed) -> tensor\n\nInternal: an n x d tensor of seeded standard normal deviates (ibsh_rng), "
    "for tests and benchmarks.\n\nExample: mi._randn(1000, 2, 7)"},
   {"_now", l_now,
    "mi._now() -> seconds\n\nInternal: wall-clock time in seconds, for benchmarks.\n\nExample: local t0 = mi._now()"},
-  {"_rows", l_rows,
-   "mi._rows(t, idx) -> tensor\n\nInternal: the rows of t at the 1-based indices idx (a vector).\n\n"
-   "Example: mi._rows(tensor.new{{1}, {2}}, tensor.new{2, 1})"},
   {NULL, NULL, NULL}
+};
+
+/* Row helpers for lua/ibsh/mi.lua only: it takes them from field __internal and removes the field. */
+static const luaL_Reg mi_internal_funcs[] = {
+  {"indices", l_indices},
+  {"rows", l_rows},
+  {NULL, NULL}
 };
 
 /* Open the C core of module ibsh.mi. */
 int luaopen_ibsh_core_mi(lua_State *L) {
   lua_newtable(L);
   lx_setfuncs(L, "mi.", mi_funcs);
+  lua_newtable(L);
+  luaL_setfuncs(L, mi_internal_funcs, 0);
+  lua_setfield(L, -2, "__internal");
   lmi_open_continuous(L);
   return 1;
 }

@@ -12,9 +12,9 @@ function U.entropy(keys)
 end
 
 -- n samples of d independent pairs (x_j, y_j) with correlation rho: x, y are n x d tensors
--- (normal deviates from the C generator, mi._randn). True I(X;Y) = -d/2 ln(1 - rho^2) nats.
+-- (seeded normal deviates from tensor.randn). True I(X;Y) = -d/2 ln(1 - rho^2) nats.
 function U.gaussian_pairs(n, d, rho, seed)
-  local a, b = mi._randn(n, d, seed), mi._randn(n, d, seed + 7919)
+  local a, b = tensor.randn(n, d, {seed = seed}), tensor.randn(n, d, {seed = seed + 7919})
   local xs, ys, c = {}, {}, math.sqrt(1 - rho * rho)
   for i = 1, n do
     local xr, yr = {}, {}
