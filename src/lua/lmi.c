@@ -286,27 +286,6 @@ static int l_indices(lua_State *L) {
   return 1;
 }
 
-/* mi._randn(n, d, seed): an n x d tensor of seeded standard normal deviates (for tests and benchmarks). */
-static int l_randn(lua_State *L) {
-  const char *F = "mi._randn";
-  lua_Integer n = luaL_checkinteger(L, 1), d = luaL_checkinteger(L, 2), seed = luaL_checkinteger(L, 3);
-  if (n < 1 || d < 1) lx_error(L, F, "sizes must be positive, got %d x %d", (int)n, (int)d);
-  ibsh_rng rng;
-  ibsh_rng_seed(&rng, (uint64_t)seed);
-  ibsh_tensor *out = lx_newtensor2(L, (size_t)n, (size_t)d, F);
-  double *o = ibsh_tensor_data(out);
-  for (size_t i = 0; i < (size_t)(n * d); i++) o[i] = ibsh_rng_normal(&rng);
-  return 1;
-}
-
-/* mi._now(): wall-clock seconds (for benchmarks; os.clock counts CPU time of all threads). */
-static int l_now(lua_State *L) {
-  struct timespec ts;
-  timespec_get(&ts, TIME_UTC);
-  lua_pushnumber(L, (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec);
-  return 1;
-}
-
 /* mi._rows(t, idx): a new tensor whose rows are t's rows at the 1-based indices idx. */
 static int l_rows(lua_State *L) {
   const char *F = "mi._rows";
@@ -373,11 +352,6 @@ static const lx_Reg mi_funcs[] = {
    "Identify equal rows of x (n x d, or a vector): ids is a vector of n 1-based ids in order of first "
    "appearance, equal rows sharing an id, and k the number of distinct rows. Uses a hash table (O(n d)).\n\n"
    "Example: local ids, k = mi.row_ids(tensor.new{{0, 1}, {0, 1}, {1, 1}})  -- ids 1 1 2, k = 2"},
-  {"_randn", l_randn,
-   "mi._randn(n, d, seed) -> tensor\n\nInternal: an n x d tensor of seeded standard normal deviates (ibsh_rng), "
-   "for tests and benchmarks.\n\nExample: mi._randn(1000, 2, 7)"},
-  {"_now", l_now,
-   "mi._now() -> seconds\n\nInternal: wall-clock time in seconds, for benchmarks.\n\nExample: local t0 = mi._now()"},
   {NULL, NULL, NULL}
 };
 
