@@ -9,6 +9,7 @@
 -- 10 000 epochs, about two days per network on this 2-core machine), KDE on
 -- 10 000 test images at 12 log-spaced epochs. Quick mode: 2 000 training images, 5 epochs, test
 -- metrics and KDE on the first 1 000 test images at every epoch.
+local atomic = require "ibsh.atomic"
 local opt = {quick = false, jobs = 2}
 local i = 1
 while arg and arg[i] do
@@ -82,18 +83,16 @@ for k, r in ipairs(results) do
 end
 fig:save("fashion_mnist.png")
 
-local tmp = "fashion_mnist.csv.tmp"
-local f = assert(io.open(tmp, "w"))
-f:write("act,epoch,layer,ixt,ity\n")
-for k, r in ipairs(results) do
-  for s = 1, r.plane:size(1) do
-    for l = 1, r.plane:size(2) do
-      f:write(string.format("%s,%d,%d,%.9g,%.9g\n", names[k], r.epochs:get(s), l, r.plane:get(s, l, 1), r.plane:get(s, l, 2)))
+atomic.write("fashion_mnist.csv", function(f)
+  f:write("act,epoch,layer,ixt,ity\n")
+  for k, r in ipairs(results) do
+    for s = 1, r.plane:size(1) do
+      for l = 1, r.plane:size(2) do
+        f:write(string.format("%s,%d,%d,%.9g,%.9g\n", names[k], r.epochs:get(s), l, r.plane:get(s, l, 1), r.plane:get(s, l, 2)))
+      end
     end
   end
-end
-f:close()
-assert(os.rename(tmp, "fashion_mnist.csv"))
+end, "fashion_mnist.lua")
 
 local ip = require "ibsh.recipes.infoplane"
 local out = {}
@@ -115,8 +114,5 @@ for k, r in ipairs(results) do
   end
 end
 w("\nI(X;T) is at most log2(%d) = %.2f bits here. Figure: fashion_mnist.png; numbers: fashion_mnist.csv.\n", nmi, math.log(nmi, 2))
-f = assert(io.open("fashion_mnist.md.tmp", "w"))
-f:write(table.concat(out))
-f:close()
-assert(os.rename("fashion_mnist.md.tmp", "fashion_mnist.md"))
+atomic.write_text("fashion_mnist.md", table.concat(out), "fashion_mnist.lua")
 print(string.format("fashion_mnist: wrote fashion_mnist.png, fashion_mnist.csv and fashion_mnist.md in %d s", os.time() - wall0))

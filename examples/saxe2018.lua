@@ -7,6 +7,7 @@
 -- Full mode: 5 networks per activation x 10000 epochs (the paper averages 50), binning at every
 -- logged epoch of the paper's schedule, KDE on all 4096 inputs at 30 log-spaced logged epochs.
 -- Quick mode: 2 networks x 400 epochs, KDE on a fixed random 1024-input subset at 12 epochs.
+local atomic = require "ibsh.atomic"
 local study = require "ibsh.recipes.study"
 local infoplane = require "ibsh.recipes.infoplane"
 
@@ -98,20 +99,18 @@ end
 fig:save("saxe2018.png")
 
 -- CSV of the mean planes.
-local tmp = "saxe2018.csv.tmp"
-local f = assert(io.open(tmp, "w"))
-f:write("act,estimator,epoch,layer,ixt,ity\n")
-for _, key in ipairs(names) do
-  local act, est = key:match("(%S+) (%S+)")
-  local p, e = mean[key], eps[key]
-  for s = 1, p:size(1) do
-    for l = 1, p:size(2) do
-      f:write(string.format("%s,%s,%d,%d,%.9g,%.9g\n", act, est, e:get(s), l, p:get(s, l, 1), p:get(s, l, 2)))
+atomic.write("saxe2018.csv", function(f)
+  f:write("act,estimator,epoch,layer,ixt,ity\n")
+  for _, key in ipairs(names) do
+    local act, est = key:match("(%S+) (%S+)")
+    local p, e = mean[key], eps[key]
+    for s = 1, p:size(1) do
+      for l = 1, p:size(2) do
+        f:write(string.format("%s,%s,%d,%d,%.9g,%.9g\n", act, est, e:get(s), l, p:get(s, l, 1), p:get(s, l, 2)))
+      end
     end
   end
-end
-f:close()
-assert(os.rename(tmp, "saxe2018.csv"))
+end, "saxe2018.lua")
 
 -- Report.
 local out = {}
@@ -139,8 +138,5 @@ for l = 1, L do
   w("\n")
 end
 w("\nThe last row is the softmax output layer. Figure: saxe2018.png; numbers: saxe2018.csv.\n")
-f = assert(io.open("saxe2018.md.tmp", "w"))
-f:write(table.concat(out))
-f:close()
-assert(os.rename("saxe2018.md.tmp", "saxe2018.md"))
+atomic.write_text("saxe2018.md", table.concat(out), "saxe2018.lua")
 print(string.format("saxe2018: wrote saxe2018.png, saxe2018.csv and saxe2018.md in %d s", os.time() - wall0))

@@ -9,6 +9,7 @@
 -- Full mode (no --quick): 50 networks x 8000 epochs, MI at every epoch; depth and size studies
 -- with 3 networks per point x 4000 epochs (--side-runs, --side-epochs). --dir keeps each
 -- finished network so a killed study resumes.
+local atomic = require "ibsh.atomic"
 local study = require "ibsh.recipes.study"
 local infoplane = require "ibsh.recipes.infoplane"
 local snr = require "ibsh.recipes.snr"
@@ -167,8 +168,5 @@ for _, row in ipairs(bysize.rows) do
 end
 w("\n## Timing\n\n")
 for _, t in ipairs(timing) do w("- %s: %d s\n", t[1], t[2]) end
-local f = assert(io.open("tishby2017.md.tmp", "w"))
-f:write(table.concat(out))
-f:close()
-assert(os.rename("tishby2017.md.tmp", "tishby2017.md"))
+atomic.write_text("tishby2017.md", table.concat(out), "tishby2017.lua")
 print(string.format("tishby2017: wrote tishby2017_*.png, tishby2017_*.csv and tishby2017.md in %d s", os.time() - wall0))

@@ -1,6 +1,7 @@
 -- ibsh.recipes.bound: layers against the information bottleneck bound: each layer's vertical
 -- gap below the IB curve and the beta of the curve at its I(X;T), at every snapshot.
 local sethelp = require("ibsh.core.help").set
+local atomic = require "ibsh.atomic"
 
 local R = {}
 
@@ -113,16 +114,14 @@ Example: bound.figure(bound.compare(plane, curve), epochs):save("bound.png")]])
 
 -- Write the recipe's numbers as CSV, atomically.
 function R.csv(cmp, epochs, path)
-  local tmp = path .. ".tmp"
-  local f = assert(io.open(tmp, "w"))
-  f:write("epoch,layer,gap,beta\n")
-  for s = 1, cmp.gap:size(1) do
-    for l = 1, cmp.gap:size(2) do
-      f:write(string.format("%d,%d,%.9g,%.9g\n", epochs:get(s), l, cmp.gap:get(s, l), cmp.beta:get(s, l)))
+  atomic.write(path, function(f)
+    f:write("epoch,layer,gap,beta\n")
+    for s = 1, cmp.gap:size(1) do
+      for l = 1, cmp.gap:size(2) do
+        f:write(string.format("%d,%d,%.9g,%.9g\n", epochs:get(s), l, cmp.gap:get(s, l), cmp.beta:get(s, l)))
+      end
     end
-  end
-  f:close()
-  assert(os.rename(tmp, path))
+  end, "recipes.bound.csv")
 end
 sethelp(R.csv, "recipes.bound.csv", [[bound.csv(cmp, epochs, path)
 

@@ -1,6 +1,7 @@
 -- ibsh.recipes.depth: networks of 1..6 hidden layers: epochs needed to reach a training loss,
 -- and where their layers end in the information plane (Shwartz-Ziv & Tishby 2017, Fig. 5).
 local study = require "ibsh.recipes.study"
+local atomic = require "ibsh.atomic"
 local sethelp = require("ibsh.core.help").set
 
 local R = {}
@@ -85,18 +86,16 @@ Example: local res = depth.summarise(results, jobs, 0.1, {1, 2, 3})]])
 
 -- Write the recipe's numbers as CSV, atomically.
 function R.csv(res, path)
-  local tmp = path .. ".tmp"
-  local f = assert(io.open(tmp, "w"))
-  f:write("depth,runs,reached,median_epochs,final_loss,layer,ixt,ity\n")
-  for _, row in ipairs(res.rows) do
-    for l = 1, row.endpoint:size(1) do
-      f:write(string.format("%d,%d,%d,%s,%.6g,%d,%.6g,%.6g\n", row.depth, row.runs, row.reached,
-        row.median_epochs and string.format("%g", row.median_epochs) or "NA", row.final_loss, l,
-        row.endpoint:get(l, 1), row.endpoint:get(l, 2)))
+  atomic.write(path, function(f)
+    f:write("depth,runs,reached,median_epochs,final_loss,layer,ixt,ity\n")
+    for _, row in ipairs(res.rows) do
+      for l = 1, row.endpoint:size(1) do
+        f:write(string.format("%d,%d,%d,%s,%.6g,%d,%.6g,%.6g\n", row.depth, row.runs, row.reached,
+          row.median_epochs and string.format("%g", row.median_epochs) or "NA", row.final_loss, l,
+          row.endpoint:get(l, 1), row.endpoint:get(l, 2)))
+      end
     end
-  end
-  f:close()
-  assert(os.rename(tmp, path))
+  end, "recipes.depth.csv")
 end
 sethelp(R.csv, "recipes.depth.csv", [[depth.csv(res, path)
 

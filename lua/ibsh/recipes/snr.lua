@@ -1,6 +1,7 @@
 -- ibsh.recipes.snr: gradient signal-to-noise per layer against epoch, averaged over networks,
 -- with the drift -> diffusion transition detected (Shwartz-Ziv & Tishby 2017, Fig. 4).
 local study = require "ibsh.recipes.study"
+local atomic = require "ibsh.atomic"
 local sethelp = require("ibsh.core.help").set
 
 local R = {}
@@ -95,17 +96,15 @@ Example: snr.figure(s):save("snr.png")]])
 
 -- Write the recipe's numbers as CSV, atomically.
 function R.csv(s, path)
-  local tmp = path .. ".tmp"
-  local f = assert(io.open(tmp, "w"))
-  f:write("epoch,layer,grad_mean,grad_std,snr,weight_norm\n")
-  for e = 1, s.mean:size(1) do
-    for l = 1, s.mean:size(2) do
-      f:write(string.format("%d,%d,%.9g,%.9g,%.9g,%.9g\n", e, l, s.mean:get(e, l), s.std:get(e, l),
-        s.snr:get(e, l), s.weight_norm:get(e, l)))
+  atomic.write(path, function(f)
+    f:write("epoch,layer,grad_mean,grad_std,snr,weight_norm\n")
+    for e = 1, s.mean:size(1) do
+      for l = 1, s.mean:size(2) do
+        f:write(string.format("%d,%d,%.9g,%.9g,%.9g,%.9g\n", e, l, s.mean:get(e, l), s.std:get(e, l),
+          s.snr:get(e, l), s.weight_norm:get(e, l)))
+      end
     end
-  end
-  f:close()
-  assert(os.rename(tmp, path))
+  end, "recipes.snr.csv")
 end
 sethelp(R.csv, "recipes.snr.csv", [[snr.csv(s, path)
 

@@ -1,6 +1,7 @@
 -- ibsh.recipes.trainsize: where the layers end in the information plane for training sets
 -- from 5 % to 85 % of the data (Shwartz-Ziv & Tishby 2017, Fig. 4 (left) / mode 3 plots).
 local study = require "ibsh.recipes.study"
+local atomic = require "ibsh.atomic"
 local sethelp = require("ibsh.core.help").set
 
 local R = {}
@@ -51,17 +52,15 @@ Example: local res = trainsize.summarise(results, jobs, {0.05, 0.85})]])
 
 -- Write the recipe's numbers as CSV, atomically.
 function R.csv(res, path)
-  local tmp = path .. ".tmp"
-  local f = assert(io.open(tmp, "w"))
-  f:write("train,runs,test_acc,layer,ixt,ity\n")
-  for _, row in ipairs(res.rows) do
-    for l = 1, row.endpoint:size(1) do
-      f:write(string.format("%g,%d,%.6g,%d,%.6g,%.6g\n", row.train, row.runs, row.test_acc, l,
-        row.endpoint:get(l, 1), row.endpoint:get(l, 2)))
+  atomic.write(path, function(f)
+    f:write("train,runs,test_acc,layer,ixt,ity\n")
+    for _, row in ipairs(res.rows) do
+      for l = 1, row.endpoint:size(1) do
+        f:write(string.format("%g,%d,%.6g,%d,%.6g,%.6g\n", row.train, row.runs, row.test_acc, l,
+          row.endpoint:get(l, 1), row.endpoint:get(l, 2)))
+      end
     end
-  end
-  f:close()
-  assert(os.rename(tmp, path))
+  end, "recipes.trainsize.csv")
 end
 sethelp(R.csv, "recipes.trainsize.csv", [[trainsize.csv(res, path)
 
