@@ -139,14 +139,21 @@ static int m_subset(lua_State *L) {
   return 1;
 }
 
+/* Check the data set at idx, push its labels as a contiguous tensor and return their class count. */
+static size_t push_labels(lua_State *L, int idx, const char *fname, ibsh_tensor **y) {
+  ibsh_tensor *x;
+  check_dataset(L, idx, fname, &x, y);
+  lua_getfield(L, idx, "y");
+  *y = lx_checkcontiguous(L, -1, fname);
+  size_t nclasses;
+  lx_check(L, ibsh_dataset_nclasses(*y, &nclasses), fname);
+  return nclasses;
+}
+
 /* d:joint(): p(x, y) as an n x classes tensor with p(x) uniform over rows. */
 static int m_joint(lua_State *L) {
-  ibsh_tensor *x, *y;
-  check_dataset(L, 1, "Dataset:joint", &x, &y);
-  lua_getfield(L, 1, "y");
-  y = lx_checkcontiguous(L, -1, "Dataset:joint");
-  size_t nclasses;
-  lx_check(L, ibsh_dataset_nclasses(y, &nclasses), "Dataset:joint");
+  ibsh_tensor *y;
+  size_t nclasses = push_labels(L, 1, "Dataset:joint", &y);
   ibsh_tensor *pxy = lx_pushtensor(L);
   lx_check(L, ibsh_dataset_joint(y, nclasses, pxy), "Dataset:joint");
   return 1;
@@ -154,13 +161,8 @@ static int m_joint(lua_State *L) {
 
 /* d:nclasses(): 1 + the largest label. */
 static int m_nclasses(lua_State *L) {
-  ibsh_tensor *x, *y;
-  check_dataset(L, 1, "Dataset:nclasses", &x, &y);
-  lua_getfield(L, 1, "y");
-  y = lx_checkcontiguous(L, -1, "Dataset:nclasses");
-  size_t nclasses;
-  lx_check(L, ibsh_dataset_nclasses(y, &nclasses), "Dataset:nclasses");
-  lua_pushinteger(L, (lua_Integer)nclasses);
+  ibsh_tensor *y;
+  lua_pushinteger(L, (lua_Integer)push_labels(L, 1, "Dataset:nclasses", &y));
   return 1;
 }
 
