@@ -12,6 +12,7 @@
 #include <lualib.h>
 #include "lcommon.h"
 #include "shell.h"
+#include "ibsh/version.h"
 
 enum { HAS_ERROR = 1, HAS_I = 2, HAS_V = 4, HAS_E = 8, HAS_H = 16 };
 
@@ -34,7 +35,7 @@ static void print_usage(FILE *f) {
 
 /* Print the version line. */
 static void print_version(void) {
-  printf("%s %s (%s)\n", IBSH_PROGNAME, IBSH_VERSION, LUA_RELEASE);
+  printf("%s %s (%s)\n", IBSH_PROGNAME, ibsh_version(), LUA_RELEASE);
   fflush(stdout);
 }
 
@@ -175,7 +176,7 @@ static int pmain(lua_State *L) {
     lua_pushboolean(L, 1);
     return 1;
   }
-  ibsh_openlibs(L);
+  shell_openlibs(L);
   set_help_global(L);
   create_arg_table(L, argv, argc, first);
   lua_gc(L, LUA_GCRESTART);

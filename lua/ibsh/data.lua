@@ -2,6 +2,18 @@
 local M = require "ibsh.core.data"
 local help = require "ibsh.core.help"
 
+-- The directory of the shipped data files: $IBSH_DATADIR, else share/ibsh beside this
+-- file's share/lua/5.4 (install and build trees), else data/ of a source tree.
+local function data_dir()
+  local env = os.getenv("IBSH_DATADIR")
+  if env and env ~= "" then return env end
+  local here = debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "."
+  local share = here:match("^(.*)/lua/5%.4/ibsh$")
+  if share then return share .. "/ibsh" end
+  return here .. "/../../data"
+end
+M.dir = data_dir()
+
 -- data.fashion_mnist{train = true|false, ...}: Fashion-MNIST from Debian's package (loader in nn).
 function M.fashion_mnist(opts)
   local raw = require("ibsh.nn").fashion_mnist(opts)

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "error.h"
+#include "ibsh/error.h"
 #include "lcommon.h"
 
 #define HELP_KEY "ibsh.help"   /* registry table: value -> help text, "name" -> value */

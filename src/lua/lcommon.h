@@ -9,7 +9,7 @@
 
 #include <lua.h>
 #include <lauxlib.h>
-#include "tensor.h"
+#include "ibsh/tensor.h"
 
 #define IBSH_TENSOR_T "ibsh.Tensor"
 
@@ -68,7 +68,10 @@ void lx_newclass(lua_State *L, const char *tname, const lx_Reg *methods, const l
 /* Record help text for the value at idx (function or table), keyed by the value itself. */
 void lx_sethelp(lua_State *L, int idx, const char *qualified_name, const char *help);
 
-/* Open every ibsh module: preload the C cores, set package.path, and set the globals. */
-void ibsh_openlibs(lua_State *L);
+/* Register the C cores "ibsh.core.<name>" and "ibsh.core" in package.preload. */
+void ibsh_preload(lua_State *L);
+
+/* The module "ibsh.core" (lib/lua/5.4/ibsh/core.so for a stock Lua): preloads the cores, returns {version}. */
+int luaopen_ibsh_core(lua_State *L);
 
 #endif

@@ -4,7 +4,7 @@
 */
 #include <stdlib.h>
 #include <string.h>
-#include "dataset.h"
+#include "ibsh/dataset.h"
 #include "lcommon.h"
 
 #define DATASET_T "ibsh.Dataset"
@@ -39,10 +39,15 @@ static void push_dataset(lua_State *L, int xi, int yi, const char *name) {
   luaL_setmetatable(L, DATASET_T);
 }
 
-/* Directory of the shipped data files ($IBSH_DATADIR or the build-time one). */
-static const char *data_dir(void) {
-  const char *dir = getenv("IBSH_DATADIR");
-  return dir && *dir ? dir : IBSH_DATADIR;
+/* Directory of the shipped data files: the field dir of this module (set by lua/ibsh/data.lua), left on the stack. */
+static const char *data_dir(lua_State *L, const char *fname) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_getfield(L, -1, "ibsh.core.data");
+  lua_getfield(L, -1, "dir");
+  lua_replace(L, -3);
+  lua_pop(L, 1);
+  if (!lua_isstring(L, -1)) lx_error(L, fname, "no data directory known: set IBSH_DATADIR or data.dir");
+  return lua_tostring(L, -1);
 }
 
 /* data.load_csv(path): a data set from a CSV whose last column is the label. */
@@ -57,7 +62,8 @@ static int d_load_csv(lua_State *L) {
 
 /* data.tishby(): the var_u data set of Shwartz-Ziv & Tishby (4096 x 12 bits, 0/1 labels). */
 static int d_tishby(lua_State *L) {
-  lua_pushfstring(L, "%s/tishby_var_u.csv", data_dir());
+  lua_pushfstring(L, "%s/tishby_var_u.csv", data_dir(L, "data.tishby"));
+  lua_remove(L, -2);
   ibsh_tensor *x = lx_pushtensor(L);
   ibsh_tensor *y = lx_pushtensor(L);
   lx_check(L, ibsh_dataset_load_csv(lua_tostring(L, -3), x, y), "data.tishby");

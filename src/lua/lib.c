@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lcommon.h"
-#include "ib.h"
+#include "ibsh/ib.h"
 
 #define CURVE_T "ibsh.IBCurve"
 

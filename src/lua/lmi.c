@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "error.h"
+#include "ibsh/error.h"
 #include "lmi.h"
-#include "mi_binned.h"
-#include "mi_codes.h"
-#include "mi_discrete.h"
-#include "rng.h"
+#include "ibsh/mi_binned.h"
+#include "mi/mi_codes.h"
+#include "ibsh/mi_discrete.h"
+#include "ibsh/rng.h"
 
 /* The tensor at idx as a contiguous n x d matrix (a 1-d tensor is n x 1); rejects empty and >2-d tensors. */
 const double *lmi_matrix(lua_State *L, int idx, size_t *n, size_t *d, const char *fname) {

@@ -3,11 +3,11 @@
 */
 #include <math.h>
 #include <string.h>
-#include "error.h"
+#include "ibsh/error.h"
 #include "lmi.h"
-#include "mi_gaussian.h"
-#include "mi_kde.h"
-#include "mi_ksg.h"
+#include "ibsh/mi_gaussian.h"
+#include "ibsh/mi_kde.h"
+#include "ibsh/mi_ksg.h"
 
 /* Nonzero when the tensor at idx is one column of non-negative integers with at most 16 distinct values. */
 static int looks_like_labels(lua_State *L, int idx) {

@@ -1,11 +1,11 @@
 /*
-** Opening the ibsh modules: C cores are preloaded as "ibsh.core.<name>"; the
-** public modules "ibsh.<name>" are Lua files in lua/ibsh/ that extend them and
-** become globals of the shell.
+** The C cores of the ibsh modules, preloaded as "ibsh.core.<name>", and the
+** module "ibsh.core" itself: what a stock lua5.4 loads (lib/lua/5.4/ibsh/core.so)
+** before lua/ibsh/init.lua builds the public modules on top.
 */
-#include <stdlib.h>
 #include <lualib.h>
 #include "lcommon.h"
+#include "ibsh/version.h"
 
 int luaopen_ibsh_core_tensor(lua_State *L);
 int luaopen_ibsh_core_data(lua_State *L);
@@ -28,33 +28,26 @@ static const luaL_Reg core_modules[] = {
   {NULL, NULL}
 };
 
-static const char *const public_modules[] = {"tensor", "data", "nn", "mi", "ib", "plot", "sweep", NULL};
-
-/* Put the ibsh Lua directory ($IBSH_LUADIR or the build-time one) first on package.path. */
-static void set_package_path(lua_State *L) {
-  const char *dir = getenv("IBSH_LUADIR");
-  if (!dir || !*dir) dir = IBSH_LUADIR;
-  lua_getglobal(L, "package");
-  lua_getfield(L, -1, "path");
-  lua_pushfstring(L, "%s/?.lua;%s/?/init.lua;%s", dir, dir, lua_tostring(L, -1));
-  lua_setfield(L, -3, "path");
-  lua_pop(L, 2);
-}
-
-/* Open every ibsh module: preload the C cores, set package.path, and set the globals. */
-void ibsh_openlibs(lua_State *L) {
-  luaL_openlibs(L);
-  set_package_path(L);
+/* Register every C core in package.preload (existing entries are kept). */
+void ibsh_preload(lua_State *L) {
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   for (const luaL_Reg *m = core_modules; m->name; m++) {
-    lua_pushcfunction(L, m->func);
-    lua_setfield(L, -2, m->name);
+    if (lua_getfield(L, -1, m->name) == LUA_TNIL) {
+      lua_pushcfunction(L, m->func);
+      lua_setfield(L, -3, m->name);
+    }
+    lua_pop(L, 1);
   }
+  lua_pushcfunction(L, luaopen_ibsh_core);
+  lua_setfield(L, -2, "ibsh.core");
   lua_pop(L, 1);
-  for (const char *const *name = public_modules; *name; name++) {
-    lua_getglobal(L, "require");
-    lua_pushfstring(L, "ibsh.%s", *name);
-    lua_call(L, 1, 1);
-    lua_setglobal(L, *name);
-  }
+}
+
+/* require "ibsh.core": preload the C cores and return {version = "x.y.z"}. */
+int luaopen_ibsh_core(lua_State *L) {
+  ibsh_preload(L);
+  lua_createtable(L, 0, 1);
+  lua_pushstring(L, ibsh_version());
+  lua_setfield(L, -2, "version");
+  return 1;
 }

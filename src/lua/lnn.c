@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "error.h"
+#include "ibsh/error.h"
 #include "lnn.h"
-#include "nn_idx.h"
+#include "ibsh/idx.h"
 
 /* Text like "12-10-7-5-4-3-2 tanh/softmax" into buf. */
 void lnn_arch_str(const ibsh_arch *a, char *buf, size_t len) {
@@ -220,7 +220,7 @@ static ibsh_tensor *push_idx(lua_State *L, const char *dir, const char *name, co
     lx_error(L, fname, "%s not found: install Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist) "
              "or pass dir = the directory holding the IDX .gz files", path);
   ibsh_tensor *t = lx_pushtensor(L);
-  lx_check(L, ibsh_nn_idx_read(path, t), fname);
+  lx_check(L, ibsh_idx_read(path, t), fname);
   return t;
 }
 

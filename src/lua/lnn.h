@@ -6,8 +6,8 @@
 
 #include <stdint.h>
 #include "lcommon.h"
-#include "nn.h"
-#include "run.h"
+#include "ibsh/nn.h"
+#include "ibsh/run.h"
 
 #define IBSH_NET_T "ibsh.Net"
 #define IBSH_RUN_T "ibsh.Run"

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "error.h"
-#include "interrupt.h"
+#include "ibsh/error.h"
+#include "ibsh/interrupt.h"
 #include "lnn.h"
 
 #define FNAME "Net:fit"

@@ -4,7 +4,7 @@
 */
 #include <math.h>
 #include <string.h>
-#include "error.h"
+#include "ibsh/error.h"
 #include "lnn.h"
 
 /* Push a new, empty run userdata. */

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "colormap.h"
+#include "plot/colormap.h"
 #include "lplot.h"
-#include "png_io.h"
+#include "io/png_io.h"
 
 /* The figure at idx, or a Lua error. */
 static lfigure *check_figure(lua_State *L, int idx, const char *fname) {

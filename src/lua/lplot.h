@@ -7,7 +7,7 @@
 #define IBSH_LPLOT_H
 
 #include "lcommon.h"
-#include "plot.h"
+#include "ibsh/plot.h"
 
 #define IBSH_FIGURE_T "ibsh.Figure"
 #define IBSH_AXES_T "ibsh.Axes"

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "colormap.h"
+#include "plot/colormap.h"
 #include "lplot.h"
 
 /* The axes at idx, or a Lua error. */

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lcommon.h"
-#include "error.h"
-#include "sweep.h"
-#include "interrupt.h"
+#include "ibsh/error.h"
+#include "ibsh/sweep.h"
+#include "ibsh/interrupt.h"
 
 typedef struct {
   lua_State *L;

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "error.h"
+#include "ibsh/error.h"
 #include "ltensor_common.h"
 
 #define METHODS_KEY "ibsh.Tensor.methods"

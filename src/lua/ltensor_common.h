@@ -7,7 +7,7 @@
 #define IBSH_LTENSOR_COMMON_H
 
 #include "lcommon.h"
-#include "rng.h"
+#include "ibsh/rng.h"
 
 #define IBSH_RNG_T "ibsh.Rng"
 

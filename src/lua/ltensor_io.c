@@ -4,11 +4,11 @@
 */
 #include <stdlib.h>
 #include <string.h>
-#include "csvio.h"
-#include "idx.h"
+#include "ibsh/csvio.h"
+#include "ibsh/idx.h"
 #include "ltensor_common.h"
-#include "npy.h"
-#include "tensor_file.h"
+#include "ibsh/npy.h"
+#include "io/tensor_file.h"
 
 /* The format of path from opts.format or its name: "npy", "csv", "idx", or NULL. */
 static const char *file_format(lua_State *L, const char *path, int opts, const char *fname) {

@@ -2,7 +2,7 @@
 ** Lua binding of tensor linear algebra (BLAS products, LAPACK factorisations).
 */
 #include "ltensor_common.h"
-#include "tensor_linalg.h"
+#include "ibsh/tensor_linalg.h"
 
 /* t:mm(u): matrix product through cblas_dgemm. */
 static int m_mm(lua_State *L) {

@@ -6,8 +6,8 @@
 #include <math.h>
 #include <string.h>
 #include "ltensor_common.h"
-#include "tensor_ops.h"
-#include "tensor_reduce.h"
+#include "ibsh/tensor_ops.h"
+#include "ibsh/tensor_reduce.h"
 
 /* Push a result tensor whose every element will be written (no zeroing pass; big storage is reused). */
 static ibsh_tensor *new_result(lua_State *L, int ndim, const size_t *shape, const char *fname) {

@@ -13,6 +13,7 @@
 #include <lualib.h>
 #include "shell.h"
 #include "readline_io.h"
+#include "ibsh/version.h"
 
 #define CHUNKNAME "=stdin"
 #define REPL_KEY "ibsh.shell.repl"   /* registry slot caching require "ibsh.repl" */
@@ -188,7 +189,7 @@ int shell_repl(lua_State *L, int interactive) {
     read_setup();
     history_open();
     complete_install(L);
-    printf("%s %s (%s)  help() for help, Ctrl-D to exit\n", IBSH_PROGNAME, IBSH_VERSION, LUA_RELEASE);
+    printf("%s %s (%s)  help() for help, Ctrl-D to exit\n", IBSH_PROGNAME, ibsh_version(), LUA_RELEASE);
     fflush(stdout);
   }
   shell_startup(L);

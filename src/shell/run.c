@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <lauxlib.h>
-#include "interrupt.h"
+#include "ibsh/interrupt.h"
 #include "shell.h"
 
 static lua_State *running_state = NULL;   /* the state whose code the signal interrupts */

@@ -10,6 +10,9 @@
 #define IBSH_PROGNAME "ibsh"
 #define IBSH_HISTORY_MAX 1000
 
+/* Open the standard libraries and ibsh (require "ibsh"); its modules become globals. */
+void shell_openlibs(lua_State *L);
+
 /* Call the function below nargs arguments with a traceback handler, SIGINT/SIGTERM interrupting it. */
 int shell_docall(lua_State *L, int nargs, int nresults);
 

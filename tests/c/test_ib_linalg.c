@@ -3,7 +3,7 @@
 */
 #include <math.h>
 #include <stdio.h>
-#include "ib.h"
+#include "ibsh/ib.h"
 
 static int failures = 0;
 

@@ -2,8 +2,8 @@
    continuous and heavily tied data, strict and inclusive radii. */
 #include <stdio.h>
 #include <stdlib.h>
-#include "kdtree.h"
-#include "rng.h"
+#include "mi/kdtree.h"
+#include "ibsh/rng.h"
 
 static int failures = 0;
 

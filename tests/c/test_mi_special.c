@@ -1,7 +1,7 @@
 /* Special functions of the MI estimators against scipy reference values. */
 #include <math.h>
 #include <stdio.h>
-#include "mi_special.h"
+#include "mi/mi_special.h"
 
 static int failures = 0;
 

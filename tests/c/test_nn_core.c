@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "error.h"
-#include "interrupt.h"
-#include "nn.h"
-#include "optim.h"
-#include "run.h"
+#include "ibsh/error.h"
+#include "ibsh/interrupt.h"
+#include "ibsh/nn.h"
+#include "ibsh/optim.h"
+#include "ibsh/run.h"
 
 static int failures = 0;
 

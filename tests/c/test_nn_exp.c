@@ -4,7 +4,7 @@
 */
 #include <math.h>
 #include <stdio.h>
-#include "nn_act.h"
+#include "ibsh/nn_act.h"
 
 /* Compare ibsh_exp_array with libm over a sweep of inputs and at the underflow edge. */
 int main(void) {

@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "colormap.h"
-#include "error.h"
-#include "font.h"
-#include "interrupt.h"
-#include "plot_internal.h"
-#include "png_io.h"
-#include "raster.h"
+#include "plot/colormap.h"
+#include "ibsh/error.h"
+#include "plot/font.h"
+#include "ibsh/interrupt.h"
+#include "plot/plot_internal.h"
+#include "io/png_io.h"
+#include "ibsh/raster.h"
 
 static int failures = 0;
 

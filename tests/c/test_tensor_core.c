@@ -8,13 +8,13 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
-#include "csvio.h"
-#include "error.h"
-#include "npy.h"
-#include "tensor.h"
-#include "tensor_linalg.h"
-#include "tensor_ops.h"
-#include "tensor_reduce.h"
+#include "ibsh/csvio.h"
+#include "ibsh/error.h"
+#include "ibsh/npy.h"
+#include "ibsh/tensor.h"
+#include "ibsh/tensor_linalg.h"
+#include "ibsh/tensor_ops.h"
+#include "ibsh/tensor_reduce.h"
 
 static int failures = 0;
 

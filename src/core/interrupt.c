@@ -1,6 +1,0 @@
-/*
-** Storage of the process-wide interrupt flag.
-*/
-#include "interrupt.h"
-
-volatile sig_atomic_t ibsh_interrupt_flag = 0;

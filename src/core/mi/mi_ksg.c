@@ -1,0 +1,405 @@
+/*
+** KSG estimators. Both searches (k-d tree and brute force) evaluate the same
+** max-norm distances and comparisons, so they return bit-identical estimates.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ibsh/error.h"
+#include "ibsh/interrupt.h"
+#include "kdtree.h"
+#include "mi_knn2d.h"
+#include "ibsh/mi_ksg.h"
+#include "mi_special.h"
+#include "ibsh/rng.h"
+
+/* A searchable point set: a k-d tree (plus a sorted copy for 1-D counts), x strips for a joint set of one x
+   and one y column, or the raw rows for brute force. */
+typedef struct point_set {
+  ibsh_kdtree tree;
+  ibsh_knn2d plane;     /* joint set of 1-D x and 1-D y: strip search instead of the tree */
+  int use_plane;
+  double *sorted;       /* 1-D sets: the values in ascending order */
+  size_t *rank;         /* 1-D sets: sorted position of each row */
+  const double *pts;
+  size_t n, dim;
+  int brute;
+} point_set;
+
+#define RADIX_BITS 11
+#define RADIX_BUCKETS ((size_t)1 << RADIX_BITS)
+#define RADIX_PASSES 6   /* 6 x 11 bits >= 64 */
+
+/* Sort n finite doubles ascending (LSD radix sort on order-preserving 64-bit keys, carrying row ids):
+   sorted gets the values and rank[i] the sorted position of row i. */
+static int radix_sort_ranked(const double *v, size_t n, double *sorted, size_t *rank) {
+  uint64_t *ka = malloc(n * sizeof *ka), *kb = malloc(n * sizeof *kb);
+  size_t *ia = malloc(n * sizeof *ia), *ib = malloc(n * sizeof *ib);
+  if (!ka || !kb || !ia || !ib) {
+    free(ka);
+    free(kb);
+    free(ia);
+    free(ib);
+    return ibsh_fail(IBSH_ENOMEM, "out of memory sorting %zu values", n);
+  }
+  for (size_t i = 0; i < n; i++) {
+    double x = v[i] == 0 ? 0 : v[i];   /* -0 sorts with +0 */
+    uint64_t u;
+    memcpy(&u, &x, 8);
+    ka[i] = (u >> 63) ? ~u : u | 0x8000000000000000ull;   /* unsigned order = numeric order */
+    ia[i] = i;
+  }
+  /* 11-bit digits: six passes; all histograms come from one read of the keys. */
+  size_t (*count)[RADIX_BUCKETS + 1] = calloc(RADIX_PASSES, sizeof *count);
+  if (!count) {
+    free(ka);
+    free(kb);
+    free(ia);
+    free(ib);
+    return ibsh_fail(IBSH_ENOMEM, "out of memory sorting %zu values", n);
+  }
+  for (size_t i = 0; i < n; i++)
+    for (unsigned d = 0; d < RADIX_PASSES; d++) count[d][((ka[i] >> (d * RADIX_BITS)) & (RADIX_BUCKETS - 1)) + 1]++;
+  for (unsigned d = 0; d < RADIX_PASSES; d++) {
+    size_t *c = count[d];
+    unsigned shift = d * RADIX_BITS;
+    int single = 0;
+    for (size_t b = 1; b <= RADIX_BUCKETS; b++) single |= c[b] == n;
+    if (single) continue;   /* one bucket holds everything: the pass would not move anything */
+    for (size_t b = 0; b < RADIX_BUCKETS; b++) c[b + 1] += c[b];
+    for (size_t i = 0; i < n; i++) {
+      size_t pos = c[(ka[i] >> shift) & (RADIX_BUCKETS - 1)]++;
+      kb[pos] = ka[i];
+      ib[pos] = ia[i];
+    }
+    uint64_t *tk = ka;
+    ka = kb;
+    kb = tk;
+    size_t *ti = ia;
+    ia = ib;
+    ib = ti;
+  }
+  free(count);
+  for (size_t p = 0; p < n; p++) {
+    sorted[p] = v[ia[p]] == 0 ? 0 : v[ia[p]];
+    rank[ia[p]] = p;
+  }
+  free(ka);
+  free(kb);
+  free(ia);
+  free(ib);
+  return IBSH_OK;
+}
+
+/* Prepare a point set over n rows of dim columns; counts_only sets of one column need no tree. */
+static int set_init(point_set *s, const double *pts, size_t n, size_t dim, int brute, int counts_only) {
+  memset(s, 0, sizeof *s);
+  s->pts = pts;
+  s->n = n;
+  s->dim = dim;
+  s->brute = brute;
+  if (brute) return IBSH_OK;
+  if (dim == 1) {
+    s->sorted = malloc(n * sizeof *s->sorted);
+    s->rank = malloc(n * sizeof *s->rank);
+    if (!s->sorted || !s->rank) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu points", n);
+    int rc = radix_sort_ranked(pts, n, s->sorted, s->rank);
+    if (rc || counts_only) return rc;
+  }
+  return ibsh_kdtree_build(&s->tree, pts, n, dim);
+}
+
+/* Prepare the joint set of 1-D x and 1-D y (sorted sets sx, sy) for the strip search. */
+static int plane_init(point_set *s, const double *pts, size_t n, const point_set *sx, const point_set *sy, size_t k) {
+  memset(s, 0, sizeof *s);
+  s->pts = pts;
+  s->n = n;
+  s->dim = 2;
+  size_t *yorder = malloc(n * sizeof *yorder);
+  if (!yorder) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu points", n);
+  for (size_t i = 0; i < n; i++) yorder[sy->rank[i]] = i;
+  int rc = ibsh_knn2d_build(&s->plane, sx->pts, sy->pts, n, sx->rank, yorder, k);
+  free(yorder);
+  s->use_plane = rc == IBSH_OK;
+  return rc;
+}
+
+/* Free a point set. */
+static void set_free(point_set *s) {
+  if (!s->brute) ibsh_kdtree_free(&s->tree);
+  ibsh_knn2d_free(&s->plane);
+  free(s->sorted);
+  free(s->rank);
+  s->sorted = NULL;
+  s->rank = NULL;
+}
+
+/* Whether a distance d >= 0 is within r: < r, or <= r when inclusive (a constant after inlining). */
+static inline int inside(double d, double r, int inclusive) {
+  return inclusive ? d <= r : d < r;
+}
+
+/* 1-D count on sorted values with the exact brute-force predicate (for sorted v, |v[j] - q| is
+   v[j] - q to the right of p and q - v[j] to the left, exactly). The rows within r of q form one run
+   that contains position p (a row equal to q) unless it is empty; each end is found by galloping
+   outwards from p and a branch-free binary search on the last step, so the cost grows with
+   log(count), not log(n). */
+static inline size_t sorted_count_rule(const double *v, size_t n, size_t p, double r, int inclusive) {
+  double q = v[p];
+  if (!inside(0, r, inclusive)) return 0;
+  size_t step = 1, a = p;   /* right end: v[a] within, v[a + step] (if any) not within */
+  while (a + step < n && inside(v[a + step] - q, r, inclusive)) {
+    a += step;
+    step *= 2;
+  }
+  size_t len = (a + step < n ? a + step : n) - a;   /* last within is in [a, a + len) */
+  while (len > 1) {
+    size_t half = len / 2;
+    a = inside(v[a + half] - q, r, inclusive) ? a + half : a;
+    len -= half;
+  }
+  size_t right = a + 1;
+  step = 1;
+  a = p;   /* left end: v[a] within, v[a - step] (if any) not within */
+  while (a >= step && inside(q - v[a - step], r, inclusive)) {
+    a -= step;
+    step *= 2;
+  }
+  len = a >= step ? step : a + 1;   /* first within is in (a - len, a] */
+  while (len > 1) {
+    size_t half = len / 2;
+    a = inside(q - v[a - half], r, inclusive) ? a - half : a;
+    len -= half;
+  }
+  return right - a;
+}
+
+/* sorted_count_rule with the rule fixed, so each variant is compiled without the rule's branch. */
+static size_t sorted_count(const double *v, size_t n, size_t p, double r, int inclusive) {
+  return inclusive ? sorted_count_rule(v, n, p, r, 1) : sorted_count_rule(v, n, p, r, 0);
+}
+
+/* k nearest neighbours of row i (excluding i): ascending distances and ids. */
+static void set_knn(const point_set *s, size_t i, size_t k, double *dists, size_t *ids) {
+  const double *q = s->pts + i * s->dim;
+  if (s->use_plane) {
+    ibsh_knn2d_query(&s->plane, i, k, dists, ids);
+    return;
+  }
+  if (!s->brute) {
+    ibsh_kdtree_knn(&s->tree, q, i, k, dists, ids);
+    return;
+  }
+  size_t found = 0;
+  for (size_t j = 0; j < s->n; j++) {
+    if (j == i) continue;
+    double d = ibsh_maxdist(s->pts + j * s->dim, q, s->dim);
+    if (found == k && d >= dists[k - 1]) continue;
+    size_t p = found < k ? found++ : k - 1;
+    while (p > 0 && dists[p - 1] > d) {
+      dists[p] = dists[p - 1];
+      ids[p] = ids[p - 1];
+      p--;
+    }
+    dists[p] = d;
+    ids[p] = j;
+  }
+}
+
+/* Number of rows within distance r of row i (itself included): < r, or <= r when inclusive. */
+static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
+  const double *q = s->pts + i * s->dim;
+  if (s->sorted) return sorted_count(s->sorted, s->n, s->rank[i], r, inclusive);
+  if (!s->brute) return ibsh_kdtree_count(&s->tree, q, r, inclusive);
+  size_t c = 0;
+  for (size_t j = 0; j < s->n; j++) {
+    double d = ibsh_maxdist(s->pts + j * s->dim, q, s->dim);
+    c += inclusive ? d <= r : d < r;
+  }
+  return c;
+}
+
+/* Copy n x d values into out, checking finiteness, z-scoring and adding seeded uniform noise per column. */
+static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o, ibsh_rng *rng, double *out,
+                   const char *what) {
+  for (size_t i = 0; i < n * d; i++)
+    if (!isfinite(src[i])) return ibsh_fail(IBSH_EINVAL, "non-finite value %g in %s at row %zu, column %zu", src[i], what, i / d + 1, i % d + 1);
+  memcpy(out, src, n * d * sizeof *out);
+  for (size_t j = 0; j < d; j++) {
+    double mean = 0, var = 0;
+    for (size_t i = 0; i < n; i++) mean += out[i * d + j];
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++) var += (out[i * d + j] - mean) * (out[i * d + j] - mean);
+    double sd = sqrt(var / (double)n);
+    double scale = (o->normalize && sd > 0) ? 1 / sd : 1;
+    double amp = o->noise * (o->normalize || sd == 0 ? 1 : sd);
+    for (size_t i = 0; i < n; i++) {
+      double v = out[i * d + j];
+      if (o->normalize && sd > 0) v = (v - mean) * scale;
+      if (amp > 0) v += amp * (2 * ibsh_rng_uniform(rng) - 1);   /* uniform tie-breaking noise */
+      out[i * d + j] = v;
+    }
+  }
+  return IBSH_OK;
+}
+
+/* psi(1..n + 1) by the recurrence psi(m + 1) = psi(m) + 1/m (table[m] = psi(m); table[0] unused). */
+static double *digamma_table(size_t n) {
+  double *t = malloc((n + 2) * sizeof *t);
+  if (!t) return NULL;
+  t[0] = 0;
+  t[1] = ibsh_digamma(1);
+  for (size_t m = 1; m <= n; m++) t[m + 1] = t[m] + 1.0 / (double)m;
+  return t;
+}
+
+/* Check the shared options. */
+static int check_opts(const ibsh_ksg_opts *o, size_t n) {
+  if (o->k < 1) return ibsh_fail(IBSH_EINVAL, "k must be at least 1");
+  if (o->k >= n) return ibsh_fail(IBSH_EINVAL, "k = %zu must be smaller than the number of rows (%zu)", o->k, n);
+  if (o->algorithm != 1 && o->algorithm != 2) return ibsh_fail(IBSH_EINVAL, "algorithm must be 1 or 2, got %d", o->algorithm);
+  if (!(o->noise >= 0) || !isfinite(o->noise)) return ibsh_fail(IBSH_EINVAL, "noise must be a finite number >= 0");
+  return IBSH_OK;
+}
+
+/* KSG estimate of I(X;Y) in nats for n rows of x (n x dx) and y (n x dy); never clipped at 0. */
+int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n,
+                const ibsh_ksg_opts *o, double *mi) {
+  int rc = check_opts(o, n);
+  if (rc) return rc;
+  if (dx == 0 || dy == 0) return ibsh_fail(IBSH_EINVAL, "empty input");
+  size_t dj = dx + dy, k = o->k;
+  double *xs = malloc(n * dx * sizeof *xs), *ys = malloc(n * dy * sizeof *ys), *js = malloc(n * dj * sizeof *js);
+  double *dists = malloc(k * sizeof *dists), *psi = digamma_table(n), *term = malloc(n * sizeof *term);
+  size_t *ids = malloc(k * sizeof *ids);
+  point_set sj, sx, sy;
+  memset(&sj, 0, sizeof sj);
+  memset(&sx, 0, sizeof sx);
+  memset(&sy, 0, sizeof sy);
+  sj.brute = sx.brute = sy.brute = 1;
+  if (!xs || !ys || !js || !dists || !ids || !psi || !term) {
+    rc = ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
+    goto done;
+  }
+  ibsh_rng rng;
+  ibsh_rng_seed(&rng, o->seed);
+  if ((rc = prepare(x, n, dx, o, &rng, xs, "x")) || (rc = prepare(y, n, dy, o, &rng, ys, "y"))) goto done;
+  for (size_t i = 0; i < n; i++) {
+    memcpy(js + i * dj, xs + i * dx, dx * sizeof *js);
+    memcpy(js + i * dj + dx, ys + i * dy, dy * sizeof *js);
+  }
+  if ((rc = set_init(&sx, xs, n, dx, o->brute, 1)) || (rc = set_init(&sy, ys, n, dy, o->brute, 1))) goto done;
+  if (!o->brute && dx == 1 && dy == 1) rc = plane_init(&sj, js, n, &sx, &sy, k);
+  else rc = set_init(&sj, js, n, dj, o->brute, 0);
+  if (rc) goto done;
+  /* Queries run in the joint tree's order (neighbouring queries touch the same nodes); each row's
+     term is stored and the terms are summed in row order, so the result does not depend on the order. */
+  for (size_t p = 0; p < n; p++) {
+    if ((p & 1023) == 0 && ibsh_interrupted()) {
+      rc = ibsh_fail(IBSH_EINTR, "interrupted");
+      goto done;
+    }
+    size_t i = o->brute ? p : sj.use_plane ? sj.plane.id[p] : sj.tree.index[p];
+    set_knn(&sj, i, k, dists, ids);
+    if (o->algorithm == 1) {
+      double eps = dists[k - 1];
+      size_t nx = set_count(&sx, i, eps, 0) - 1, ny = set_count(&sy, i, eps, 0) - 1;
+      term[i] = psi[nx + 1] + psi[ny + 1];
+    } else {
+      double ex = 0, ey = 0;
+      for (size_t m = 0; m < k; m++) {
+        double a = ibsh_maxdist(xs + ids[m] * dx, xs + i * dx, dx), b = ibsh_maxdist(ys + ids[m] * dy, ys + i * dy, dy);
+        if (a > ex) ex = a;
+        if (b > ey) ey = b;
+      }
+      size_t nx = set_count(&sx, i, ex, 1) - 1, ny = set_count(&sy, i, ey, 1) - 1;
+      term[i] = psi[nx] + psi[ny];
+    }
+  }
+  double sum = 0;
+  for (size_t i = 0; i < n; i++) sum += term[i];
+  double base = psi[k] + psi[n] - (o->algorithm == 2 ? 1.0 / (double)k : 0);
+  *mi = base - sum / (double)n;
+done:
+  set_free(&sj);
+  set_free(&sx);
+  set_free(&sy);
+  free(xs);
+  free(ys);
+  free(js);
+  free(dists);
+  free(psi);
+  free(term);
+  free(ids);
+  return rc;
+}
+
+/* Ross (2014) estimate of I(X;Y) in nats for continuous x (n x dx) and discrete y (dense ids, ky values). */
+int ibsh_mi_ksg_discrete(const double *x, size_t dx, const uint32_t *yids, size_t ky, size_t n,
+                         const ibsh_ksg_opts *o, double *mi) {
+  int rc = check_opts(o, n);
+  if (rc) return rc;
+  size_t k = o->k;
+  double *xs = malloc(n * dx * sizeof *xs), *sub = malloc(n * dx * sizeof *sub), *dists = malloc(k * sizeof *dists);
+  size_t *ids = malloc(k * sizeof *ids), *order = malloc(n * sizeof *order), *start = calloc(ky + 1, sizeof *start);
+  point_set all, cls;
+  memset(&all, 0, sizeof all);
+  memset(&cls, 0, sizeof cls);
+  all.brute = cls.brute = 1;
+  if (!xs || !sub || !dists || !ids || !order || !start) {
+    rc = ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
+    goto done;
+  }
+  ibsh_rng rng;
+  ibsh_rng_seed(&rng, o->seed);
+  if ((rc = prepare(x, n, dx, o, &rng, xs, "x"))) goto done;
+  if ((rc = set_init(&all, xs, n, dx, o->brute, 1))) goto done;
+  /* Group rows by label (counting sort). */
+  for (size_t i = 0; i < n; i++) start[yids[i] + 1]++;
+  for (size_t c = 0; c < ky; c++) start[c + 1] += start[c];
+  size_t *fill = malloc((ky ? ky : 1) * sizeof *fill);
+  if (!fill) {
+    rc = ibsh_fail(IBSH_ENOMEM, "out of memory");
+    goto done;
+  }
+  memcpy(fill, start, ky * sizeof *fill);
+  for (size_t i = 0; i < n; i++) order[fill[yids[i]]++] = i;
+  free(fill);
+  double sum = 0;
+  size_t used = 0;
+  for (size_t c = 0; c < ky; c++) {
+    size_t m = start[c + 1] - start[c];
+    if (m < 2) continue;   /* a label seen once has no neighbours: skipped, as scikit-learn does */
+    size_t kc = k < m - 1 ? k : m - 1;
+    for (size_t r = 0; r < m; r++) memcpy(sub + r * dx, xs + order[start[c] + r] * dx, dx * sizeof *sub);
+    if ((rc = set_init(&cls, sub, m, dx, o->brute, 0))) goto done;
+    for (size_t r = 0; r < m; r++) {
+      if ((r & 1023) == 0 && ibsh_interrupted()) {
+        rc = ibsh_fail(IBSH_EINTR, "interrupted");
+        goto done;
+      }
+      set_knn(&cls, r, kc, dists, ids);
+      size_t mall = set_count(&all, order[start[c] + r], dists[kc - 1], 0);   /* includes the point itself */
+      sum += ibsh_digamma((double)kc) - ibsh_digamma((double)m) - ibsh_digamma((double)mall);
+      used++;
+    }
+    set_free(&cls);
+    memset(&cls, 0, sizeof cls);
+    cls.brute = 1;
+  }
+  if (used == 0) {
+    rc = ibsh_fail(IBSH_EINVAL, "every label occurs only once");
+    goto done;
+  }
+  *mi = ibsh_digamma((double)used) + sum / (double)used;
+done:
+  set_free(&all);
+  set_free(&cls);
+  free(xs);
+  free(sub);
+  free(dists);
+  free(ids);
+  free(order);
+  free(start);
+  return rc;
+}

@@ -1,0 +1,39 @@
+/*
+** SGD (with momentum) and Adam (TensorFlow's formulation).
+*/
+#include <math.h>
+#include <string.h>
+#include "ibsh/optim.h"
+
+#pragma GCC optimize("O3")
+
+
+
+/* The optimiser kind called name ("sgd", "adam") or -1. */
+int ibsh_optim_from_name(const char *name) {
+  if (strcmp(name, "sgd") == 0) return IBSH_OPTIM_SGD;
+  if (strcmp(name, "adam") == 0) return IBSH_OPTIM_ADAM;
+  return -1;
+}
+
+/* One step on n parameters with gradient g (see optim.h for the formulas). */
+void ibsh_optim_step(const ibsh_optim *o, double lr, double *p, const double *g, double *m, double *v,
+                     size_t n, long *step) {
+  ++*step;
+  if (o->kind == IBSH_OPTIM_ADAM) {
+    double b1 = o->beta1, b2 = o->beta2, eps = o->eps;
+    double lr_t = lr * sqrt(1.0 - pow(b2, (double)*step)) / (1.0 - pow(b1, (double)*step));
+    for (size_t i = 0; i < n; i++) {
+      m[i] += (g[i] - m[i]) * (1.0 - b1);
+      v[i] += (g[i] * g[i] - v[i]) * (1.0 - b2);
+      p[i] -= lr_t * m[i] / (sqrt(v[i]) + eps);
+    }
+  } else if (o->momentum != 0) {
+    for (size_t i = 0; i < n; i++) {
+      m[i] = o->momentum * m[i] + g[i];
+      p[i] -= lr * m[i];
+    }
+  } else {
+    for (size_t i = 0; i < n; i++) p[i] -= lr * g[i];
+  }
+}

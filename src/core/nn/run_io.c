@@ -1,0 +1,393 @@
+/*
+** Saving and loading runs as a directory of plain files: config.json, state.npy
+** (current parameters and optimiser moments), epochs.npy, W<l>.npy / b<l>.npy
+** (weights at every snapshot), metrics.npy / metrics.csv and gradstats.npy /
+** gradstats.csv. Every file is written to a temporary name and renamed.
+*/
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "ibsh/error.h"
+#include "ibsh/run.h"
+
+/* Join dir and name into buf. */
+static int join(char *buf, size_t len, const char *dir, const char *name) {
+  if ((size_t)snprintf(buf, len, "%s/%s", dir, name) >= len) return ibsh_fail(IBSH_EINVAL, "path too long: %s", dir);
+  return IBSH_OK;
+}
+
+/* Open a temporary file next to path for writing. */
+static FILE *open_temp(const char *path, char *tmp, size_t len) {
+  snprintf(tmp, len, "%s.tmp%ld", path, (long)getpid());
+  return fopen(tmp, "wb");
+}
+
+/* Close f and rename tmp to path, or remove tmp and fail. */
+static int finish_temp(FILE *f, int ok, const char *tmp, const char *path) {
+  ok = ok && !ferror(f);
+  if (fclose(f) != 0) ok = 0;
+  if (!ok || rename(tmp, path) != 0) {
+    int e = errno;
+    remove(tmp);
+    return ibsh_fail(IBSH_EIO, "cannot write %s: %s", path, strerror(e ? e : EIO));
+  }
+  return IBSH_OK;
+}
+
+/* Write a little-endian float64 .npy file of the given shape atomically. */
+static int npy_write(const char *dir, const char *name, int ndim, const size_t *shape, const double *data) {
+  char path[4096], tmp[4200], hdr[256], dims[160] = "";
+  int rc = join(path, sizeof path, dir, name);
+  if (rc) return rc;
+  size_t used = 0, count = 1;
+  for (int i = 0; i < ndim; i++) {
+    used += (size_t)snprintf(dims + used, sizeof dims - used, "%zu%s", shape[i], ndim == 1 || i < ndim - 1 ? ", " : "");
+    count *= shape[i];
+  }
+  if (ndim == 1) dims[used - 1] = '\0';
+  int n = snprintf(hdr, sizeof hdr, "{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }", dims);
+  size_t total = 10 + (size_t)n + 1, pad = (64 - total % 64) % 64;
+  FILE *f = open_temp(path, tmp, sizeof tmp);
+  if (!f) return ibsh_fail(IBSH_EIO, "cannot write %s: %s", path, strerror(errno));
+  unsigned short hlen = (unsigned short)(n + pad + 1);
+  unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hlen & 0xff), (unsigned char)(hlen >> 8)};
+  int ok = fwrite(pre, 1, 10, f) == 10 && fwrite(hdr, 1, (size_t)n, f) == (size_t)n;
+  for (size_t i = 0; i < pad && ok; i++) ok = fputc(' ', f) != EOF;
+  ok = ok && fputc('\n', f) != EOF;
+  ok = ok && (count == 0 || fwrite(data, sizeof(double), count, f) == count);
+  return finish_temp(f, ok, tmp, path);
+}
+
+/* Read a float64 .npy file written by npy_write; checks the shape against want (ndim entries). */
+static int npy_read(const char *dir, const char *name, int ndim, const size_t *want, double *data) {
+  char path[4096], hdr[512], expect[160] = "";
+  int rc = join(path, sizeof path, dir, name);
+  if (rc) return rc;
+  FILE *f = fopen(path, "rb");
+  if (!f) return ibsh_fail(IBSH_EIO, "cannot open %s: %s", path, strerror(errno));
+  unsigned char pre[10];
+  size_t count = 1, used = 0;
+  for (int i = 0; i < ndim; i++) {
+    used += (size_t)snprintf(expect + used, sizeof expect - used, "%zu%s", want[i], ndim == 1 || i < ndim - 1 ? ", " : "");
+    count *= want[i];
+  }
+  if (ndim == 1) expect[used - 1] = '\0';
+  rc = IBSH_OK;
+  if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0 || pre[6] != 1) {
+    rc = ibsh_fail(IBSH_EFORMAT, "%s is not a version 1 .npy file", path);
+  } else {
+    size_t hlen = (size_t)pre[8] | (size_t)pre[9] << 8;
+    char shape[200];
+    snprintf(shape, sizeof shape, "'shape': (%s)", expect);
+    if (hlen >= sizeof hdr || fread(hdr, 1, hlen, f) != hlen) rc = ibsh_fail(IBSH_EFORMAT, "%s: truncated header", path);
+    else {
+      hdr[hlen] = '\0';
+      if (!strstr(hdr, "'descr': '<f8'") || !strstr(hdr, "'fortran_order': False"))
+        rc = ibsh_fail(IBSH_EFORMAT, "%s: expected little-endian float64 in C order", path);
+      else if (!strstr(hdr, shape))
+        rc = ibsh_fail(IBSH_EFORMAT, "%s: expected shape (%s)", path, expect);
+      else if (count && fread(data, sizeof(double), count, f) != count)
+        rc = ibsh_fail(IBSH_EFORMAT, "%s: truncated data", path);
+    }
+  }
+  fclose(f);
+  return rc;
+}
+
+/* Write a double to a CSV field (nan for missing values, round-trip precision). */
+static void csv_number(FILE *f, double v) {
+  if (isnan(v)) fputs("nan", f);
+  else fprintf(f, "%.17g", v);
+}
+
+/* Write metrics.csv and gradstats.csv. */
+static int write_csvs(const ibsh_run *run, const char *dir) {
+  char path[4096], tmp[4200];
+  int rc = join(path, sizeof path, dir, "metrics.csv");
+  if (rc) return rc;
+  FILE *f = open_temp(path, tmp, sizeof tmp);
+  if (!f) return ibsh_fail(IBSH_EIO, "cannot write %s: %s", path, strerror(errno));
+  fputs("epoch,train_loss,train_acc,test_loss,test_acc\n", f);
+  for (long e = 0; e < run->epochs; e++) {
+    fprintf(f, "%ld,", e + 1);
+    csv_number(f, run->train_loss[e]); fputc(',', f);
+    csv_number(f, run->train_acc[e]); fputc(',', f);
+    csv_number(f, run->test_loss[e]); fputc(',', f);
+    csv_number(f, run->test_acc[e]); fputc('\n', f);
+  }
+  if ((rc = finish_temp(f, 1, tmp, path))) return rc;
+  if ((rc = join(path, sizeof path, dir, "gradstats.csv"))) return rc;
+  f = open_temp(path, tmp, sizeof tmp);
+  if (!f) return ibsh_fail(IBSH_EIO, "cannot write %s: %s", path, strerror(errno));
+  fputs("epoch,layer,grad_mean,grad_std,snr,weight_norm\n", f);
+  int L = run->arch.nlayers;
+  for (long e = 0; e < run->epochs; e++) {
+    for (int l = 0; l < L; l++) {
+      double gm = run->grad_mean[e * L + l], gs = run->grad_std[e * L + l];
+      fprintf(f, "%ld,%d,", e + 1, l + 1);
+      csv_number(f, gm); fputc(',', f);
+      csv_number(f, gs); fputc(',', f);
+      csv_number(f, gm / gs); fputc(',', f);
+      csv_number(f, run->weight_norm[e * L + l]); fputc('\n', f);
+    }
+  }
+  return finish_temp(f, 1, tmp, path);
+}
+
+/* Write config.json (last, so a complete directory has one). */
+static int write_config(const ibsh_run *run, const char *dir, const char *extra) {
+  char path[4096], tmp[4200];
+  int rc = join(path, sizeof path, dir, "config.json");
+  if (rc) return rc;
+  FILE *f = open_temp(path, tmp, sizeof tmp);
+  if (!f) return ibsh_fail(IBSH_EIO, "cannot write %s: %s", path, strerror(errno));
+  const ibsh_arch *a = &run->arch;
+  fprintf(f, "{\n  \"format\": \"ibsh-run\",\n  \"version\": 1,\n  \"widths\": [");
+  for (int l = 0; l <= a->nlayers; l++) fprintf(f, "%s%zu", l ? ", " : "", a->width[l]);
+  fprintf(f, "],\n  \"act\": \"%s\",\n  \"out\": \"%s\",\n  \"nparams\": %zu,\n", ibsh_act_name(a->act),
+          ibsh_out_name(a->out), a->nparams);
+  fprintf(f, "  \"epochs\": %ld,\n  \"step\": %ld,\n  \"snapshots\": %zu,\n", run->epochs, run->step, run->nsnap);
+  fprintf(f, "  \"rng\": [\"%016" PRIx64 "\", \"%016" PRIx64 "\", \"%016" PRIx64 "\", \"%016" PRIx64 "\"]",
+          run->rng.s[0], run->rng.s[1], run->rng.s[2], run->rng.s[3]);
+  if (extra && *extra) fprintf(f, ",\n  %s", extra);
+  fprintf(f, "\n}\n");
+  return finish_temp(f, 1, tmp, path);
+}
+
+/* Copy snapshot weights of layer l (W if weights, else b) into a contiguous [nsnap, ...] buffer, or back. */
+static void layer_copy(const ibsh_run *run, int l, int weights, double *buf, double *params_out) {
+  const ibsh_arch *a = &run->arch;
+  size_t off = weights ? a->woff[l] : a->boff[l];
+  size_t n = weights ? a->width[l] * a->width[l + 1] : a->width[l + 1];
+  for (size_t s = 0; s < run->nsnap; s++) {
+    double *p = (params_out ? params_out : run->snap_params) + s * a->nparams + off;
+    if (params_out) memcpy(p, buf + s * n, n * sizeof(double));
+    else memcpy(buf + s * n, p, n * sizeof(double));
+  }
+}
+
+/* Create directory dir and its missing parents (as mkdir -p). */
+static int make_dirs(const char *dir) {
+  char path[4096];
+  if (strlen(dir) >= sizeof path) return ibsh_fail(IBSH_EINVAL, "path too long: %s", dir);
+  strcpy(path, dir);
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) return ibsh_fail(IBSH_EIO, "cannot create directory %s: %s", path, strerror(errno));
+    *p = '/';
+  }
+  if (mkdir(path, 0777) != 0 && errno != EEXIST) return ibsh_fail(IBSH_EIO, "cannot create directory %s: %s", dir, strerror(errno));
+  return IBSH_OK;
+}
+
+/* Save the run to directory dir (created with its parents if missing), each file atomically. */
+int ibsh_run_save(const ibsh_run *run, const char *dir, const char *extra_json) {
+  if (make_dirs(dir)) return IBSH_EIO;
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return ibsh_fail(IBSH_EIO, "%s is not a directory", dir);
+  const ibsh_arch *a = &run->arch;
+  size_t np = a->nparams, L = (size_t)a->nlayers, E = (size_t)run->epochs, S = run->nsnap;
+  size_t maxw = 0;
+  for (int l = 0; l < a->nlayers; l++) if (a->width[l] * a->width[l + 1] > maxw) maxw = a->width[l] * a->width[l + 1];
+  size_t need = 3 * np;
+  if (S * maxw > need) need = S * maxw;
+  if (E * (L * 3 > 4 ? L * 3 : 4) > need) need = E * (L * 3 > 4 ? L * 3 : 4);
+  if (S > need) need = S;
+  double *buf = malloc((need ? need : 1) * sizeof(double));
+  if (!buf) return ibsh_fail(IBSH_ENOMEM, "out of memory while saving");
+  int rc;
+  size_t shape[3] = {3, np, 0};
+  memcpy(buf, run->params, np * sizeof(double));
+  memcpy(buf + np, run->m, np * sizeof(double));
+  memcpy(buf + 2 * np, run->v, np * sizeof(double));
+  if ((rc = npy_write(dir, "state.npy", 2, shape, buf))) goto done;
+  for (size_t s = 0; s < S; s++) buf[s] = (double)run->snap_epoch[s];
+  shape[0] = S;
+  if ((rc = npy_write(dir, "epochs.npy", 1, shape, buf))) goto done;
+  for (int l = 0; l < a->nlayers; l++) {
+    char name[32];
+    size_t sh[3] = {S, a->width[l], a->width[l + 1]};
+    layer_copy(run, l, 1, buf, NULL);
+    snprintf(name, sizeof name, "W%d.npy", l + 1);
+    if ((rc = npy_write(dir, name, 3, sh, buf))) goto done;
+    layer_copy(run, l, 0, buf, NULL);
+    snprintf(name, sizeof name, "b%d.npy", l + 1);
+    sh[1] = a->width[l + 1];
+    if ((rc = npy_write(dir, name, 2, sh, buf))) goto done;
+  }
+  for (size_t e = 0; e < E; e++) {
+    buf[e * 4] = run->train_loss[e]; buf[e * 4 + 1] = run->train_acc[e];
+    buf[e * 4 + 2] = run->test_loss[e]; buf[e * 4 + 3] = run->test_acc[e];
+  }
+  shape[0] = E; shape[1] = 4;
+  if ((rc = npy_write(dir, "metrics.npy", 2, shape, buf))) goto done;
+  for (size_t e = 0; e < E; e++)
+    for (size_t l = 0; l < L; l++) {
+      buf[(e * L + l) * 3] = run->grad_mean[e * L + l];
+      buf[(e * L + l) * 3 + 1] = run->grad_std[e * L + l];
+      buf[(e * L + l) * 3 + 2] = run->weight_norm[e * L + l];
+    }
+  size_t gs[3] = {E, L, 3};
+  if ((rc = npy_write(dir, "gradstats.npy", 3, gs, buf))) goto done;
+  if ((rc = write_csvs(run, dir))) goto done;
+  rc = write_config(run, dir, extra_json);
+done:
+  free(buf);
+  return rc;
+}
+
+/* Read a whole small text file into a NUL-terminated buffer (caller frees). */
+static char *read_text(const char *path, int *rc) {
+  FILE *f = fopen(path, "rb");
+  if (!f) { *rc = ibsh_fail(IBSH_EIO, "cannot open %s: %s", path, strerror(errno)); return NULL; }
+  char *buf = malloc(65537);
+  size_t n = buf ? fread(buf, 1, 65536, f) : 0;
+  fclose(f);
+  if (!buf) { *rc = ibsh_fail(IBSH_ENOMEM, "out of memory"); return NULL; }
+  buf[n] = '\0';
+  *rc = IBSH_OK;
+  return buf;
+}
+
+/* Pointer just after "key": in a flat JSON text, or NULL. */
+static const char *json_value(const char *text, const char *key) {
+  char pat[64];
+  snprintf(pat, sizeof pat, "\"%s\":", key);
+  const char *p = strstr(text, pat);
+  if (!p) return NULL;
+  p += strlen(pat);
+  while (*p == ' ') p++;
+  return p;
+}
+
+/* Parse a JSON string value into out (no escapes are used by the writer). */
+static int json_string(const char *p, char *out, size_t len) {
+  if (!p || *p != '"') return 0;
+  const char *q = strchr(p + 1, '"');
+  if (!q || (size_t)(q - p - 1) >= len) return 0;
+  memcpy(out, p + 1, (size_t)(q - p - 1));
+  out[q - p - 1] = '\0';
+  return 1;
+}
+
+/* Parse config.json into the run's architecture and counters. */
+static int parse_config(ibsh_run *run, const char *text, const char *path, size_t *nsnap) {
+  const char *p = json_value(text, "format");
+  char s[64];
+  if (!json_string(p, s, sizeof s) || strcmp(s, "ibsh-run") != 0) return ibsh_fail(IBSH_EFORMAT, "%s is not an ibsh run", path);
+  size_t widths[IBSH_NN_MAXLAYERS + 1];
+  int nl = -1;
+  p = json_value(text, "widths");
+  if (!p || *p != '[') return ibsh_fail(IBSH_EFORMAT, "%s: missing widths", path);
+  p++;
+  while (*p && *p != ']' && nl < IBSH_NN_MAXLAYERS) {
+    char *end;
+    unsigned long long w = strtoull(p, &end, 10);
+    if (end == p) return ibsh_fail(IBSH_EFORMAT, "%s: bad widths", path);
+    widths[++nl] = (size_t)w;
+    p = end;
+    while (*p == ',' || *p == ' ') p++;
+  }
+  char act[32], out[32];
+  if (!json_string(json_value(text, "act"), act, sizeof act) || !json_string(json_value(text, "out"), out, sizeof out))
+    return ibsh_fail(IBSH_EFORMAT, "%s: missing act or out", path);
+  int rc = ibsh_arch_init(&run->arch, nl, widths, ibsh_act_from_name(act), ibsh_out_from_name(out));
+  if (rc) return ibsh_fail(IBSH_EFORMAT, "%s: %s", path, ibsh_errmsg());
+  const char *pe = json_value(text, "epochs"), *ps = json_value(text, "step"), *pn = json_value(text, "snapshots");
+  const char *pr = json_value(text, "rng");
+  if (!pe || !ps || !pn || !pr || *pr != '[') return ibsh_fail(IBSH_EFORMAT, "%s: missing epochs, step, snapshots or rng", path);
+  run->epochs = strtol(pe, NULL, 10);
+  run->step = strtol(ps, NULL, 10);
+  *nsnap = (size_t)strtoull(pn, NULL, 10);
+  pr++;
+  for (int i = 0; i < 4; i++) {
+    while (*pr == ' ' || *pr == ',' || *pr == '"') pr++;
+    char *end;
+    run->rng.s[i] = strtoull(pr, &end, 16);
+    if (end == pr) return ibsh_fail(IBSH_EFORMAT, "%s: bad rng state", path);
+    pr = end;
+  }
+  if (run->epochs < 0 || run->step < 0 || *nsnap > 100000000) return ibsh_fail(IBSH_EFORMAT, "%s: bad counters", path);
+  return IBSH_OK;
+}
+
+/* Load a run saved by ibsh_run_save into an uninitialised run. */
+int ibsh_run_load(ibsh_run *run, const char *dir) {
+  char path[4096];
+  int rc = join(path, sizeof path, dir, "config.json");
+  if (rc) return rc;
+  char *text = read_text(path, &rc);
+  if (!text) return rc;
+  ibsh_run tmp;
+  memset(&tmp, 0, sizeof tmp);
+  size_t S = 0;
+  rc = parse_config(&tmp, text, path, &S);
+  free(text);
+  if (rc) return rc;
+  ibsh_arch arch = tmp.arch;
+  if ((rc = ibsh_run_init(run, &arch, NULL, 0))) return rc;
+  run->epochs = tmp.epochs;
+  run->step = tmp.step;
+  run->rng = tmp.rng;
+  size_t np = arch.nparams, L = (size_t)arch.nlayers, E = (size_t)run->epochs;
+  size_t maxw = 0;
+  for (int l = 0; l < arch.nlayers; l++) if (arch.width[l] * arch.width[l + 1] > maxw) maxw = arch.width[l] * arch.width[l + 1];
+  size_t need = 3 * np;
+  if (S * maxw > need) need = S * maxw;
+  if (E * L * 3 > need) need = E * L * 3;
+  if (E * 4 > need) need = E * 4;
+  if (S > need) need = S;
+  double *buf = malloc((need ? need : 1) * sizeof(double));
+  run->snap_epoch = malloc((S ? S : 1) * sizeof(long));
+  run->snap_params = malloc((S ? S : 1) * np * sizeof(double));
+  if (!buf || !run->snap_epoch || !run->snap_params) { rc = ibsh_fail(IBSH_ENOMEM, "out of memory loading %s", dir); goto done; }
+  run->capsnap = S ? S : 1;
+  run->nsnap = S;
+  size_t shape[3] = {3, np, 0};
+  if ((rc = npy_read(dir, "state.npy", 2, shape, buf))) goto done;
+  memcpy(run->params, buf, np * sizeof(double));
+  memcpy(run->m, buf + np, np * sizeof(double));
+  memcpy(run->v, buf + 2 * np, np * sizeof(double));
+  shape[0] = S;
+  if ((rc = npy_read(dir, "epochs.npy", 1, shape, buf))) goto done;
+  for (size_t s = 0; s < S; s++) {
+    run->snap_epoch[s] = (long)buf[s];
+    if ((double)run->snap_epoch[s] != buf[s] || (s && run->snap_epoch[s] <= run->snap_epoch[s - 1]) || buf[s] < 0) {
+      rc = ibsh_fail(IBSH_EFORMAT, "%s/epochs.npy: epochs must be increasing integers", dir);
+      goto done;
+    }
+  }
+  for (int l = 0; l < arch.nlayers; l++) {
+    char name[32];
+    size_t sh[3] = {S, arch.width[l], arch.width[l + 1]};
+    snprintf(name, sizeof name, "W%d.npy", l + 1);
+    if ((rc = npy_read(dir, name, 3, sh, buf))) goto done;
+    layer_copy(run, l, 1, buf, run->snap_params);
+    snprintf(name, sizeof name, "b%d.npy", l + 1);
+    sh[1] = arch.width[l + 1];
+    if ((rc = npy_read(dir, name, 2, sh, buf))) goto done;
+    layer_copy(run, l, 0, buf, run->snap_params);
+  }
+  if ((rc = ibsh_run_reserve_epochs(run, E))) goto done;
+  shape[0] = E; shape[1] = 4;
+  if ((rc = npy_read(dir, "metrics.npy", 2, shape, buf))) goto done;
+  for (size_t e = 0; e < E; e++) {
+    run->train_loss[e] = buf[e * 4]; run->train_acc[e] = buf[e * 4 + 1];
+    run->test_loss[e] = buf[e * 4 + 2]; run->test_acc[e] = buf[e * 4 + 3];
+  }
+  size_t gs[3] = {E, L, 3};
+  if ((rc = npy_read(dir, "gradstats.npy", 3, gs, buf))) goto done;
+  for (size_t i = 0; i < E * L; i++) {
+    run->grad_mean[i] = buf[i * 3]; run->grad_std[i] = buf[i * 3 + 1]; run->weight_norm[i] = buf[i * 3 + 2];
+  }
+done:
+  free(buf);
+  if (rc) ibsh_run_free(run);
+  return rc;
+}
