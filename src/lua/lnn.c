@@ -10,32 +10,12 @@
 #include "lnn.h"
 #include "ibsh/idx.h"
 
-/* Text like "12-10-7-5-4-3-2 tanh/softmax" into buf. */
-void lnn_arch_str(const ibsh_arch *a, char *buf, size_t len) {
-  size_t used = 0;
-  buf[0] = '\0';
-  for (int l = 0; l <= a->nlayers && used < len; l++)
-    used += (size_t)snprintf(buf + used, len - used, "%s%zu", l ? "-" : "", a->width[l]);
-  if (used < len) snprintf(buf + used, len - used, " %s/%s", ibsh_act_name(a->act), ibsh_out_name(a->out));
-}
-
 /* Free a network's parameters (__gc). */
 static int net_gc(lua_State *L) {
   lnet *n = (lnet *)luaL_checkudata(L, 1, IBSH_NET_T);
   free(n->params);
   n->params = NULL;
   return 0;
-}
-
-/* Push a new network userdata with arch (parameters zeroed); raises on allocation failure. */
-lnet *lnn_pushnet(lua_State *L, const ibsh_arch *arch, const char *fname) {
-  lnet *n = (lnet *)lua_newuserdatauv(L, sizeof(lnet), 0);
-  memset(n, 0, sizeof *n);
-  luaL_setmetatable(L, IBSH_NET_T);
-  n->arch = *arch;
-  n->params = calloc(arch->nparams, sizeof(double));
-  if (!n->params) lx_error(L, fname, "out of memory for %zu parameters", arch->nparams);
-  return n;
 }
 
 /* The network at idx or a Lua error. */
@@ -82,55 +62,6 @@ static int nn_mlp(lua_State *L) {
   ibsh_rng_seed(&r, (uint64_t)seed);
   ibsh_nn_init_params(&arch, n->params, in, bias, &r);
   return 1;
-}
-
-/* Copy a rows x cols block into a new tensor on the stack. */
-static void push_block(lua_State *L, const double *src, size_t rows, size_t cols, const char *fname) {
-  ibsh_tensor *t = lx_newtensor2(L, rows, cols, fname);
-  memcpy(ibsh_tensor_data(t), src, rows * cols * sizeof(double));
-}
-
-/* Push a Lua array of n x width tensors: the activations of every layer for the rows of tensor at xidx. */
-void lnn_push_activations(lua_State *L, const ibsh_arch *a, const double *params, int xidx, const char *fname) {
-  xidx = lua_absindex(L, xidx);
-  ibsh_tensor *x = lx_checkcontiguous(L, xidx, fname);
-  if (x->ndim != 2 || x->shape[1] != a->width[0]) {
-    char buf[128];
-    lx_error(L, fname, "inputs must be an n x %zu tensor, got %s", a->width[0], ibsh_tensor_shape_str(x, buf, sizeof buf));
-  }
-  size_t n = x->shape[0], d0 = a->width[0];
-  const double *xd = ibsh_tensor_data(x);
-  lua_createtable(L, a->nlayers, 0);
-  int tab = lua_gettop(L);
-  double *outs[IBSH_NN_MAXLAYERS + 1];
-  for (int l = 1; l <= a->nlayers; l++) {
-    outs[l] = ibsh_tensor_data(lx_newtensor2(L, n, a->width[l], fname));
-    lua_rawseti(L, tab, l);
-  }
-  if (n == 0) return;
-  ibsh_nn_work w;
-  lx_check(L, ibsh_nn_work_alloc(&w, a, n < 4096 ? n : 4096), fname);
-  for (size_t s = 0; s < n; s += w.cap) {
-    size_t m = n - s < w.cap ? n - s : w.cap;
-    ibsh_nn_forward(a, params, xd + s * d0, m, &w);
-    for (int l = 1; l <= a->nlayers; l++)
-      ibsh_nn_layer_rows(a, &w, l, m, outs[l] + s * a->width[l]);
-  }
-  ibsh_nn_work_free(&w);
-}
-
-/* Push a Lua array of {W = in x out tensor, b = vector}, one per layer, from a parameter vector. */
-void lnn_push_weights(lua_State *L, const ibsh_arch *a, const double *params, const char *fname) {
-  lua_createtable(L, a->nlayers, 0);
-  for (int l = 0; l < a->nlayers; l++) {
-    lua_createtable(L, 0, 2);
-    push_block(L, params + a->woff[l], a->width[l], a->width[l + 1], fname);
-    lua_setfield(L, -2, "W");
-    ibsh_tensor *b = lx_newtensor1(L, a->width[l + 1], fname);
-    memcpy(ibsh_tensor_data(b), params + a->boff[l], a->width[l + 1] * sizeof(double));
-    lua_setfield(L, -2, "b");
-    lua_rawseti(L, -2, l + 1);
-  }
 }
 
 /* net:forward(x) -> activations of every layer with the current weights. */

@@ -5,12 +5,15 @@
 ** require "ibsh" and its modules become globals.
 */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <lualib.h>
 #include "lcommon.h"
 #include "shell.h"
+
+#define REPL_KEY "ibsh.shell.repl"   /* registry slot caching require "ibsh.repl" */
 
 #ifndef IBSH_REL_LUADIR
 #define IBSH_REL_LUADIR "../share/lua/5.4"
@@ -30,9 +33,14 @@ static void push_luadir(lua_State *L) {
     return;
   }
   exe[n] = '\0';
+  const char *rel = IBSH_REL_LUADIR;
   char *slash = strrchr(exe, '/');
-  if (slash) *slash = '\0';
-  lua_pushfstring(L, "%s/%s", exe, IBSH_REL_LUADIR);
+  if (slash) *slash = '\0';              /* the program's directory */
+  while (strncmp(rel, "../", 3) == 0 && (slash = strrchr(exe, '/')) != NULL && slash != exe) {
+    *slash = '\0';                        /* one level up for each leading "../" */
+    rel += 3;
+  }
+  lua_pushfstring(L, "%s/%s", exe, rel);
 }
 
 /* Put the ibsh Lua directory first on package.path. */
@@ -64,4 +72,25 @@ void shell_openlibs(lua_State *L) {
     lua_pop(L, 1);
   }
   lua_pop(L, 2);
+}
+
+/* Push the ibsh.repl support table (loaded once); pushes nil if it failed to load. */
+int shell_pushrepl(lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, REPL_KEY) != LUA_TNIL) return lua_type(L, -1);
+  lua_pop(L, 1);
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "ibsh.repl");
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK || !lua_istable(L, -1)) {
+    fprintf(stderr, "%s: cannot load ibsh.repl (%s); plain printing\n", IBSH_PROGNAME,
+            lua_isstring(L, -1) ? lua_tostring(L, -1) : "not a table");
+    lua_pop(L, 1);
+    lua_pushboolean(L, 0);
+  }
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, REPL_KEY);
+  if (!lua_istable(L, -1)) {
+    lua_pop(L, 1);
+    lua_pushnil(L);
+  }
+  return lua_type(L, -1);
 }

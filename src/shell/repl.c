@@ -16,30 +16,9 @@
 #include "ibsh/version.h"
 
 #define CHUNKNAME "=stdin"
-#define REPL_KEY "ibsh.shell.repl"   /* registry slot caching require "ibsh.repl" */
+
 
 enum { CHUNK_READY, CHUNK_NONE, CHUNK_EOF };
-
-/* Push the ibsh.repl support table (loaded once); pushes nil if it failed to load. */
-int shell_pushrepl(lua_State *L) {
-  if (lua_getfield(L, LUA_REGISTRYINDEX, REPL_KEY) != LUA_TNIL) return lua_type(L, -1);
-  lua_pop(L, 1);
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "ibsh.repl");
-  if (lua_pcall(L, 1, 1, 0) != LUA_OK || !lua_istable(L, -1)) {
-    fprintf(stderr, "%s: cannot load ibsh.repl (%s); plain printing\n", IBSH_PROGNAME,
-            lua_isstring(L, -1) ? lua_tostring(L, -1) : "not a table");
-    lua_pop(L, 1);
-    lua_pushboolean(L, 0);
-  }
-  lua_pushvalue(L, -1);
-  lua_setfield(L, LUA_REGISTRYINDEX, REPL_KEY);
-  if (!lua_istable(L, -1)) {
-    lua_pop(L, 1);
-    lua_pushnil(L);
-  }
-  return lua_type(L, -1);
-}
 
 /* Push ibsh.repl's function name, or return 0 (pushing nothing) if it is missing. */
 static int push_repl_function(lua_State *L, const char *name) {

@@ -197,18 +197,6 @@ double *ibsh_tensor_at(const ibsh_tensor *t, const size_t *idx) {
   return t->storage->data + off;
 }
 
-/* dst becomes a contiguous tensor with src's values: a view when src already is, else a copy. */
-int ibsh_tensor_contiguous(ibsh_tensor *dst, const ibsh_tensor *src) {
-  if (ibsh_tensor_is_contiguous(src)) {
-    ibsh_tensor_share(dst, src);
-    return IBSH_OK;
-  }
-  int rc = ibsh_tensor_alloc(dst, src->ndim, src->shape);
-  if (!rc) rc = ibsh_tensor_copy(dst, src);
-  if (rc) ibsh_tensor_release(dst);
-  return rc;
-}
-
 /* Shape as text, e.g. "3x4" (buf of at least 128 bytes); returns buf. */
 char *ibsh_tensor_shape_str(const ibsh_tensor *t, char *buf, size_t len) {
   size_t used = 0;

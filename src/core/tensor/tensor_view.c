@@ -245,3 +245,15 @@ void ibsh_tensor_fill(ibsh_tensor *dst, double v) {
   ibsh_iter_add(&it, dst);
   ibsh_iter_run(&it, row_fill, &v);
 }
+
+/* dst becomes a contiguous tensor with src's values: a view when src already is, else a copy. */
+int ibsh_tensor_contiguous(ibsh_tensor *dst, const ibsh_tensor *src) {
+  if (ibsh_tensor_is_contiguous(src)) {
+    ibsh_tensor_share(dst, src);
+    return IBSH_OK;
+  }
+  int rc = ibsh_tensor_alloc(dst, src->ndim, src->shape);
+  if (!rc) rc = ibsh_tensor_copy(dst, src);
+  if (rc) ibsh_tensor_release(dst);
+  return rc;
+}
