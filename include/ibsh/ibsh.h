@@ -16,6 +16,7 @@ extern "C" {
 #include "error.h"
 #include "interrupt.h"
 #include "rng.h"
+#include "parallel.h"
 
 #include "tensor.h"
 #include "tensor_ops.h"

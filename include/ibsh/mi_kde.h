@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* -mean_i ln[(1/n) sum_j exp(-|t_i - t_j|^2 / width)] over n rows of d columns (blocked dgemm + logsumexp). */
+/* -mean_i ln[(1/n) sum_j exp(-|t_i - t_j|^2 / width)] over n rows of d columns, multi-threaded (ibsh_threads()); the same bits for any thread count. */
 int ibsh_kde_term(const double *t, size_t n, size_t d, double width, double *out);
 
 /* Bounds in nats on I(X;T) and I(T;Y) (yids NULL: skip) for noise variance s2; lower selects Bhattacharyya. */

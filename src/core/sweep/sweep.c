@@ -8,6 +8,7 @@
 #include "ibsh/sweep.h"
 #include "ibsh/error.h"
 #include "ibsh/interrupt.h"
+#include "ibsh/parallel.h"
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -63,8 +64,10 @@ static void child_loop(int in, int out, ibsh_sweep_work_fn work, void *ctx) {
   signal(SIGTERM, SIG_DFL);
   signal(SIGPIPE, SIG_DFL);
   ibsh_interrupt_clear();
-  /* Workers share the cores: one BLAS thread each unless the user chose (OPENBLAS_NUM_THREADS). */
+  /* Workers share the cores: one BLAS thread and one ibsh thread each unless the user chose
+     (OPENBLAS_NUM_THREADS, IBSH_THREADS); ibsh's parallel loops give the same bits for any count. */
   if (openblas_set_num_threads && !getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
+  if (!getenv("IBSH_THREADS")) ibsh_set_threads(1);
   while (read_all(in, &job, sizeof job) == 0) {
     char *bytes = NULL;
     size_t len = 0;

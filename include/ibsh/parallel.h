@@ -1,0 +1,25 @@
+/*
+** Fork-join parallel loops over a fixed list of tasks on a few POSIX threads.
+** Task t always runs on worker t mod nworkers, so code that keeps per-task (not
+** per-worker) partial results gets the same bits for any number of threads.
+*/
+#ifndef IBSH_PARALLEL_H
+#define IBSH_PARALLEL_H
+
+#include <stddef.h>
+
+/* One task of a parallel loop: ctx is the caller's, task in [0, ntasks), worker in [0, nworkers). */
+typedef void (*ibsh_task_fn)(void *ctx, size_t task, int worker);
+
+/* The number of worker threads parallel loops use: ibsh_set_threads, else $IBSH_THREADS, else the online CPUs (at most 64). */
+int ibsh_threads(void);
+
+/* Set the number of worker threads (n < 1 restores the default). */
+void ibsh_set_threads(int n);
+
+/* Run fn for every task on min(nworkers, ntasks) threads (nworkers < 1: ibsh_threads()), the caller's thread
+   being worker 0; returns IBSH_OK, or an error when a thread cannot be started (its tasks then run on the
+   caller's thread, still as that worker). */
+int ibsh_parallel_run(size_t ntasks, int nworkers, ibsh_task_fn fn, void *ctx);
+
+#endif

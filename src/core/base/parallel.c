@@ -1,0 +1,69 @@
+/*
+** Parallel loops: static round-robin assignment of tasks to pthreads, joined
+** before returning. No pool: a loop worth parallelising costs far more than the
+** tens of microseconds a thread start takes.
+*/
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "ibsh/error.h"
+#include "ibsh/parallel.h"
+
+#define MAX_THREADS 64
+
+static int chosen_threads;   /* 0: default */
+
+typedef struct worker_arg {
+  ibsh_task_fn fn;
+  void *ctx;
+  size_t ntasks;
+  int worker, nworkers;
+} worker_arg;
+
+/* The default thread count: $IBSH_THREADS or the online CPUs, within 1..MAX_THREADS. */
+static int default_threads(void) {
+  const char *env = getenv("IBSH_THREADS");
+  long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) n = 1;
+  if (n > MAX_THREADS) n = MAX_THREADS;
+  return (int)n;
+}
+
+/* The number of worker threads parallel loops use. */
+int ibsh_threads(void) {
+  return chosen_threads > 0 ? chosen_threads : default_threads();
+}
+
+/* Set the number of worker threads (n < 1 restores the default). */
+void ibsh_set_threads(int n) {
+  chosen_threads = n < 1 ? 0 : (n > MAX_THREADS ? MAX_THREADS : n);
+}
+
+/* Run the tasks of one worker: worker, worker + nworkers, ... */
+static void *run_worker(void *p) {
+  const worker_arg *a = p;
+  for (size_t t = (size_t)a->worker; t < a->ntasks; t += (size_t)a->nworkers) a->fn(a->ctx, t, a->worker);
+  return NULL;
+}
+
+/* Run fn for every task on min(nworkers, ntasks) threads, the caller's being worker 0. */
+int ibsh_parallel_run(size_t ntasks, int nworkers, ibsh_task_fn fn, void *ctx) {
+  int n = nworkers < 1 ? ibsh_threads() : (nworkers > MAX_THREADS ? MAX_THREADS : nworkers);
+  if ((size_t)n > ntasks) n = ntasks ? (int)ntasks : 1;
+  pthread_t threads[MAX_THREADS];
+  worker_arg args[MAX_THREADS];
+  int started = 1, rc = IBSH_OK;
+  for (int w = 0; w < n; w++) args[w] = (worker_arg){fn, ctx, ntasks, w, n};
+  for (int w = 1; w < n; w++, started++) {
+    if (pthread_create(&threads[w], NULL, run_worker, &args[w]) != 0) {
+      rc = ibsh_fail(IBSH_ENOMEM, "cannot start worker thread %d of %d", w + 1, n);
+      break;
+    }
+  }
+  if (started < n) {   /* fewer threads: worker 0 also runs the tasks of the ones that did not start */
+    for (int w = started; w < n; w++) run_worker(&args[w]);
+  }
+  run_worker(&args[0]);
+  for (int w = 1; w < started; w++) pthread_join(threads[w], NULL);
+  return rc;
+}
