@@ -20,8 +20,9 @@ bench_note() {  # $1 = ibsh binary, $2 = seconds the run took, $3 = the areas ru
   echo "numpy $(peer_python -c 'import numpy; print(numpy.__version__)' 2>/dev/null || echo '?') and PyTorch $(peer_python -c 'import torch; print(torch.__version__)' 2>/dev/null || echo '?') (float64)."
   echo "OpenBLAS kernels: ibsh ${ibsh_core:-unknown} (environment as given: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset},"
   echo "OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}); the Python peers run with both unset, numpy: $(numpy_openblas)."
-  echo "The machine was shared with other jobs and the run was $niced: timings move by"
-  echo "about 10-20 % with load. Ratio = how many times faster ibsh is (peer time / ibsh time)."
+  echo "The machine was shared with other jobs and the run was $niced: single rows, times and ratios"
+  echo "alike, can move by up to 2x from one run to the next. Ratio = how many times faster ibsh is"
+  echo "(peer time / ibsh time); a target marked missed was missed in this run."
   echo "Rerun all with \`scripts/bench --markdown\` (rewrites this table), or one area with \`scripts/bench_<area>\`."
 }
 
