@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared by scripts/bench --markdown (sourced, not run): the README's performance table built
 # from the RESULT lines of one run (format in scripts/lib/bench_result.sh), with the date and
 # machine, written in place between <!-- bench:start --> and <!-- bench:end --> atomically.

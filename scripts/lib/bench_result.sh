@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared by scripts/bench_<area> (sourced, not run): the machine-readable result lines that
 # scripts/bench collects into the README's performance table, one per measured workload:
 #   RESULT area | workload | peer | peer time | ibsh time | ratio | target
