@@ -107,6 +107,33 @@ def time_peers(d, out):
             print("  peer %-24s %10.3f ms (cpu %8.3f ms)   value %.6f" % (name, sec * 1e3, cpu * 1e3, val))
 
 
+# Names of the report's rows and peers in the README's performance table (scripts/bench --markdown).
+ROW_NAMES = {
+    "binning, 6 layers x 4096 rows (30 edges)": "binning MI, six layers x 4096 rows, 30 bins",
+    "  same, six mi.binned calls": "same, as six separate `mi.binned` calls",
+    "  same, original incl. per-x H(T|X) loop": "same, against the original IDNNs code with its per-x loop",
+    "KDE upper bounds, N=4096 d=10": "KDE upper bound, N = 4096, d = 10",
+    "KSG N=1e4 1-D k=3": "KSG, N = 10^4, 1-D, k = 3",
+}
+PEER_NAMES = {
+    "np.digitize + np.unique rows": "numpy digitize + unique",
+    "+ np.unique per x, serial": "IDNNs numpy code (np.unique per x)",
+    "numpy dgemm + scipy logsumexp": "numpy + scipy logsumexp",
+    "sklearn mutual_info_regression": "sklearn mutual_info_regression",
+}
+
+
+def ms(sec):
+    """Seconds as a time with its unit at a readable precision (as scripts/lib/bench_result.sh)."""
+    t = sec * 1e3
+    return "%.2f s" % (t / 1e3) if t >= 1000 else "%.1f ms" % t if t >= 10 else "%.2f ms" % t
+
+
+def times(r):
+    """A speed ratio at a precision fitting its size."""
+    return "%.0fx" % r if r >= 100 else "%.1fx" % r if r >= 10 else "%.2fx" % r
+
+
 def report(d, rounds):
     """The comparison table from the best time of each side over the rounds."""
     ib = read_times(["%s/ibsh%d.txt" % (d, r) for r in range(1, rounds + 1)])
@@ -118,6 +145,7 @@ def report(d, rounds):
         ("KDE upper bounds, N=4096 d=10", "numpy dgemm + scipy logsumexp", "kde_4096x10", "kde_4096x10", 3),
         ("KSG N=1e4 1-D k=3", "sklearn mutual_info_regression", "ksg_1e4_1d", "ksg_1e4_1d", 5),
     ]
+    results = []
     print("best of %d alternating rounds; wall clock and CPU time (the machine may be shared)" % rounds)
     print("%-40s %-31s %9s %9s %7s %9s %9s %7s %-14s %s" % ("task", "peer", "ibsh ms", "peer ms", "wall x",
                                                          "ibsh cpu", "peer cpu", "cpu x", "target", "values ibsh / peer"))
@@ -127,7 +155,12 @@ def report(d, rounds):
         mark = "" if target is None else (">= %dx %s" % (target, "ok" if ratio >= target else "MISSED"))
         print("%-40s %-31s %9.3f %9.3f %6.1fx %9.3f %9.3f %6.1fx %-14s %.6f / %.6f" % (
             task, peer, it * 1e3, pt * 1e3, ratio, ic * 1e3, pc * 1e3, cratio, mark, iv, pv))
+        goal = "-" if target is None else "≥ %dx (%s)" % (target, "met" if ratio >= target else "missed")
+        results.append((ROW_NAMES[task], PEER_NAMES.get(peer, peer), ms(pt), ms(it), times(ratio), goal))
     t5, v5, c5 = ib["ksg_1e5_2d2d"]
+    results.append(("KSG, N = 10^5, 2-D / 2-D, k = 3", "-", "-", ms(t5), "-", "< 2 s (%s)" % ("met" if t5 < 2 else "missed")))
+    for row in results:
+        print("RESULT mi | " + " | ".join(row))
     print("%-40s %-31s %9.3f %9s %7s %9.3f %9s %7s %-14s %.6f (truth 1.660731)" % (
         "KSG N=1e5 2-D/2-D k=3", "(none)", t5 * 1e3, "-", "-", c5 * 1e3, "-", "-",
         "< 2 s %s" % ("ok" if t5 < 2 else "MISSED"), v5))

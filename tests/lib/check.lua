@@ -46,4 +46,27 @@ function check.same(t, expect, tol, what)
   end
 end
 
+-- True when Debian's /usr/bin/python3 exists and imports module (e.g. "numpy") from its files; an
+-- empty namespace package (a leftover directory such as dist-packages/numpy/core) does not count.
+function check.python_has(module)
+  assert(type(module) == "string" and module:match("^[%w_.]+$"), "check.python_has: bad module name")
+  local f = io.open("/usr/bin/python3")
+  if not f then return false end
+  f:close()
+  local probe = "import " .. module .. " as m, sys; sys.exit(0 if getattr(m, '__file__', None) else 1)"
+  return os.execute("/usr/bin/python3 -c \"" .. probe .. "\" >/dev/null 2>&1") == true
+end
+
+-- Print "skipped: <why>" and end the test with code 77, which CTest reports as skipped.
+function check.skip(why)
+  print("skipped: " .. why)
+  io.stdout:flush()
+  os.exit(77)
+end
+
+-- Skip the rest of the test unless /usr/bin/python3 can import module.
+function check.need_python(module)
+  if not check.python_has(module) then check.skip(module .. " not installed") end
+end
+
 return check

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The REPL on a pseudo-terminal: tab completion, multi-line input, auto-print, help.
 # $1 = ibsh binary, $2 = source dir.
+[ -x /usr/bin/python3 ] || { echo "skipped: python3 not installed"; exit 77; }
 exec /usr/bin/python3 - "$1" "$2" <<'PY'
 import os, sys, tempfile
 sys.path.insert(0, os.path.join(sys.argv[2], "tests", "sh"))

@@ -2,6 +2,7 @@
 # The REPL on a pseudo-terminal: Ctrl-C at the prompt and during running code,
 # Ctrl-D, and history kept from one run to the next (bounded).
 # $1 = ibsh binary, $2 = source dir.
+[ -x /usr/bin/python3 ] || { echo "skipped: python3 not installed"; exit 77; }
 exec /usr/bin/python3 - "$1" "$2" <<'PY'
 import os, sys, tempfile, time
 sys.path.insert(0, os.path.join(sys.argv[2], "tests", "sh"))
