@@ -1,6 +1,6 @@
 #!/bin/sh
 # SIGTERM during one large matrix product (6000^3, tens of seconds in one BLAS call) stops it
-# within seconds: the product runs in row panels and polls the interrupt flag between them.
+# well before it would finish (the bound is loose: a loaded machine is slow): the product runs in row panels and polls the interrupt flag between them.
 set -u
 ibsh="$1"
 cat > mm_interrupt.lua <<'LUA'
@@ -23,7 +23,7 @@ wait $pid
 rc=$?
 elapsed=$(( $(date +%s) - start ))
 [ $rc -eq 1 ] || { echo "FAIL: exit status $rc, want 1"; cat mm_interrupt.err; exit 1; }
-[ $elapsed -le 5 ] || { echo "FAIL: took ${elapsed}s to stop"; exit 1; }
+[ $elapsed -le 20 ] || { echo "FAIL: took ${elapsed}s to stop"; exit 1; }
 grep -q "Tensor:mm: interrupted" mm_interrupt.err || { echo "FAIL: no interrupted error"; cat mm_interrupt.err; exit 1; }
 grep -q finished mm_interrupt.out && { echo "FAIL: the product finished"; exit 1; }
 echo OK
