@@ -12,6 +12,10 @@
 #include <cblas.h>
 #include "ibsh/ib.h"
 #include "ib_kernels.h"
+#include "ibsh/parallel.h"
+
+#define STREAM_TASKS 8                      /* column ranges of the streaming update (fixed: bits do not depend on threads) */
+#define STREAM_PARALLEL_MIN ((size_t)1 << 16) /* encoder entries below which one thread does it all */
 
 /* Allocate a state for up to cap clusters. */
 int ibsh_ib_state_init(ibsh_ib_state *s, const ibsh_ib_problem *p, size_t cap) {
@@ -161,31 +165,41 @@ void ibsh_ib_update(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, dou
   s->q_valid = 1;
 }
 
-/* The update without storing the encoder: column blocks of p(t|x) live in buf (cap x block) only long
-   enough to add their mass to p(t) and p(t,y) (the next update needs nothing else). alpha > 0. */
-void ibsh_ib_update_streaming(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double alpha, double *buf, size_t block) {
-  size_t nx = p->nx, ny = p->ny, nt = s->nt;
-  score_coefficients(p, s, beta, 1.0 / alpha);
-  double *acc = s->acc;
-  /* score_coefficients keeps its numbers in acc: move them out before acc collects the new statistics. */
-  double *coef = malloc(nt * (ny + 1) * sizeof *coef);
-  if (!coef) { ibsh_ib_update(p, s, beta, alpha); return; }
-  memcpy(coef, acc, nt * (ny + 1) * sizeof *coef);
-  memset(acc, 0, nt * (ny + 1) * sizeof *acc);
-  double hcond = 0;
-  for (size_t x0 = 0; x0 < nx; x0 += block) {
-    size_t n = nx - x0 < block ? nx - x0 : block;
-    double *colmax = s->work + x0, *colsum = s->work2 + x0, *ed = s->work3 + x0;
+/* Work of the streaming update shared by its tasks: each task owns a fixed range of column blocks, a
+   scratch encoder block per worker, and its own partial p(t), p(t,y) and H(T|X), which are added in task
+   order afterwards, so the result does not depend on the number of threads. */
+typedef struct stream_ctx {
+  const ibsh_ib_problem *p;
+  ibsh_ib_state *s;
+  const double *coef;   /* nt x (ny + 1) score coefficients */
+  size_t block, blocks_per_task;
+  double **buf;         /* per worker: nt x block */
+  double *acc;          /* per task: nt x (ny + 1) */
+  double *hcond;        /* per task */
+} stream_ctx;
+
+/* One task of the streaming update: its column blocks, scored, exponentiated, normalised and accumulated. */
+static void stream_task(void *ctxp, size_t task, int worker) {
+  stream_ctx *c = ctxp;
+  const ibsh_ib_problem *p = c->p;
+  ibsh_ib_state *s = c->s;
+  size_t nx = p->nx, ny = p->ny, nt = s->nt, block = c->block;
+  double *buf = c->buf[worker], *acc = c->acc + task * nt * (ny + 1), hcond = 0;
+  size_t first = task * c->blocks_per_task * block, last = first + c->blocks_per_task * block;
+  if (last > nx) last = nx;
+  for (size_t x0 = first; x0 < last; x0 += block) {
+    size_t n = last - x0 < block ? last - x0 : block;
+    double *colmax = s->work + x0, *colsum = s->work2 + x0, *ed = s->work3 + x0, *tmp = s->work4 + x0;
     for (size_t x = 0; x < n; x++) colmax[x] = -INFINITY;
     for (size_t t = 0; t < nt; t++) {
       double *row = buf + t * block;
-      const double *a = coef + t * (ny + 1);
+      const double *a = c->coef + t * (ny + 1);
       if (isnan(a[0])) { for (size_t x = 0; x < n; x++) row[x] = -INFINITY; continue; }
       ibsh_ib_row_scores(row, n, a[0], a + 1, p->pyxT + x0, nx, ny, colmax);
     }
     memset(colsum, 0, n * sizeof *colsum);
     memset(ed, 0, n * sizeof *ed);
-    for (size_t t = 0; t < nt; t++) ibsh_ib_row_exp(buf + t * block, n, colmax, colsum, ed, s->work4);
+    for (size_t t = 0; t < nt; t++) ibsh_ib_row_exp(buf + t * block, n, colmax, colsum, ed, tmp);
     for (size_t x = 0; x < n; x++) {
       double S = colsum[x];
       hcond -= p->px[x0 + x] * (ed[x] / S - log(S));
@@ -195,7 +209,48 @@ void ibsh_ib_update_streaming(const ibsh_ib_problem *p, ibsh_ib_state *s, double
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nt, (int)(ny + 1), (int)n, 1.0, buf, (int)block,
                 p->statm + x0 * (ny + 1), (int)(ny + 1), 1.0, acc, (int)(ny + 1));
   }
-  free(coef);
+  c->hcond[task] = hcond;
+}
+
+/* The update without storing the encoder: column blocks of p(t|x) live in scratch (nt x block per worker)
+   only long enough to add their mass to p(t) and p(t,y) (the next update needs nothing else). alpha > 0.
+   Runs on ibsh_threads() threads over a fixed list of tasks (same bits for any thread count); buf
+   (cap x block, the caller's) serves worker 0. */
+void ibsh_ib_update_streaming(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double alpha, double *buf, size_t block) {
+  size_t nx = p->nx, ny = p->ny, nt = s->nt;
+  size_t nblocks = (nx + block - 1) / block, per = (nblocks + STREAM_TASKS - 1) / STREAM_TASKS;
+  size_t ntasks = (nblocks + per - 1) / per;
+  int nworkers = ibsh_threads();
+  if ((size_t)nworkers > ntasks) nworkers = (int)ntasks;
+  if (nt * nx < STREAM_PARALLEL_MIN) nworkers = 1;   /* small problems: threads cost more than they save */
+  score_coefficients(p, s, beta, 1.0 / alpha);
+  /* score_coefficients keeps its numbers in acc: move them out before acc collects the new statistics. */
+  stream_ctx c = {p, s, NULL, block, per, NULL, NULL, NULL};
+  double *coef = malloc(nt * (ny + 1) * sizeof *coef);
+  c.acc = calloc(ntasks * nt * (ny + 1), sizeof *c.acc);
+  c.hcond = calloc(ntasks, sizeof *c.hcond);
+  c.buf = calloc((size_t)nworkers, sizeof *c.buf);
+  int ok = coef && c.acc && c.hcond && c.buf;
+  for (int w = 1; ok && w < nworkers; w++) ok = (c.buf[w] = malloc(nt * block * sizeof(double))) != NULL;
+  if (!ok) {
+    if (c.buf) for (int w = 1; w < nworkers; w++) free(c.buf[w]);
+    free(coef); free(c.acc); free(c.hcond); free(c.buf);
+    ibsh_ib_update(p, s, beta, alpha);
+    return;
+  }
+  c.buf[0] = buf;
+  memcpy(coef, s->acc, nt * (ny + 1) * sizeof *coef);
+  c.coef = coef;
+  (void)ibsh_parallel_run(ntasks, nworkers, stream_task, &c);   /* a thread that fails to start leaves its tasks to worker 0 */
+  double *acc = s->acc, hcond = 0;
+  memcpy(acc, c.acc, nt * (ny + 1) * sizeof *acc);
+  for (size_t task = 1; task < ntasks; task++) {
+    const double *part = c.acc + task * nt * (ny + 1);
+    for (size_t i = 0; i < nt * (ny + 1); i++) acc[i] += part[i];
+  }
+  for (size_t task = 0; task < ntasks; task++) hcond += c.hcond[task];
+  for (int w = 1; w < nworkers; w++) free(c.buf[w]);
+  free(coef); free(c.acc); free(c.hcond); free(c.buf);
   for (size_t t = 0; t < nt; t++) {
     const double *a = acc + t * (ny + 1);
     s->pt[t] = a[0] > 0 ? a[0] : 0;
