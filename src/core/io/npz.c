@@ -21,7 +21,9 @@ enum { EOCD_LEN = 22, LOC64_LEN = 20, EOCD64_LEN = 56, CEN_LEN = 46, LOC_LEN = 3
 
 /* One central directory entry. */
 typedef struct zip_entry {
-  char *name;          /* the member name as stored */
+  char *name;          /* the member name as stored (one allocation with key) */
+  char *key;           /* the name without a final ".npy" */
+  size_t nlen;
   unsigned flags, method;
   uint32_t crc;
   uint64_t csize, usize, offset;
@@ -139,9 +141,13 @@ static int parse_entry(const zip_file *z, const unsigned char *p, size_t avail, 
     return ibsh_fail(IBSH_EFORMAT, "%s: central directory entry %llu overruns the directory", z->path, (unsigned long long)k + 1);
   if (nlen == 0 || memchr(p + CEN_LEN, '\0', nlen))
     return ibsh_fail(IBSH_EFORMAT, "%s: central directory entry %llu has an empty or invalid name", z->path, (unsigned long long)k + 1);
-  if (!(e->name = malloc(nlen + 1))) return ibsh_fail(IBSH_ENOMEM, "out of memory");
+  if (!(e->name = malloc(2 * nlen + 2))) return ibsh_fail(IBSH_ENOMEM, "out of memory");
   memcpy(e->name, p + CEN_LEN, nlen);
   e->name[nlen] = '\0';
+  e->nlen = nlen;
+  e->key = e->name + nlen + 1;
+  memcpy(e->key, e->name, nlen + 1);
+  if (nlen > 4 && strcmp(e->key + nlen - 4, ".npy") == 0) e->key[nlen - 4] = '\0';
   e->flags = get16(p + 8);
   e->method = get16(p + 10);
   e->crc = get32(p + 16);
@@ -168,27 +174,21 @@ static int parse_entry(const zip_file *z, const unsigned char *p, size_t avail, 
 /* Compare two strings through pointers (for qsort). */
 static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* The key of a member name: the name without a final ".npy" (in place). */
-static void strip_npy(char *name) {
-  size_t n = strlen(name);
-  if (n > 4 && strcmp(name + n - 4, ".npy") == 0) name[n - 4] = '\0';
-}
-
 /* Fail when two entries have the same key. */
 static int check_unique(const zip_file *z, zip_entry *ents, size_t n) {
   if (n < 2) return IBSH_OK;
   char **names = malloc(n * sizeof *names);
   if (!names) return ibsh_fail(IBSH_ENOMEM, "out of memory");
-  for (size_t i = 0; i < n; i++) names[i] = ents[i].name;
+  for (size_t i = 0; i < n; i++) names[i] = ents[i].key;
   qsort(names, n, sizeof *names, cmp_names);
   int rc = IBSH_OK;
   for (size_t i = 1; i < n && !rc; i++)
-    if (strcmp(names[i - 1], names[i]) == 0) rc = ibsh_fail(IBSH_EFORMAT, "%s: duplicated member name '%s'", z->path, names[i]);
+    if (strcmp(names[i - 1], names[i]) == 0) rc = ibsh_fail(IBSH_EFORMAT, "%s: duplicated array name '%s'", z->path, names[i]);
   free(names);
   return rc;
 }
 
-/* Read the whole central directory into a new array of entries (keys already stripped of ".npy"). */
+/* Read the whole central directory into a new array of entries. */
 static int read_directory(zip_file *z, zip_entry **out) {
   unsigned char *cd = malloc(z->cd_size ? (size_t)z->cd_size : 1);
   zip_entry *ents = calloc(z->entries ? (size_t)z->entries : 1, sizeof *ents);
@@ -200,7 +200,6 @@ static int read_directory(zip_file *z, zip_entry **out) {
     pos += used;
   }
   free(cd);
-  for (uint64_t k = 0; !rc && k < z->entries; k++) strip_npy(ents[k].name);
   if (!rc) rc = check_unique(z, ents, (size_t)z->entries);
   *out = ents;
   return rc;
@@ -271,6 +270,10 @@ static int read_member(zip_file *z, const zip_entry *e, ibsh_npz_member *m) {
     return ibsh_fail(IBSH_EFORMAT, "%s: member '%s': bad local header signature at byte %llu", z->path, e->name, (unsigned long long)e->offset);
   if (get16(loc + 8) != e->method)
     return ibsh_fail(IBSH_EFORMAT, "%s: member '%s': local header and directory disagree on the compression method", z->path, e->name);
+  char name[65536];
+  if (get16(loc + 26) != e->nlen || (rc = read_at(z, e->offset + LOC_LEN, name, e->nlen, "local header name")) ||
+      memcmp(name, e->name, e->nlen) != 0)
+    return rc ? rc : ibsh_fail(IBSH_EFORMAT, "%s: member '%s': local header and directory disagree on the name", z->path, e->name);
   uint64_t data = e->offset + LOC_LEN + get16(loc + 26) + get16(loc + 28);
   if (data > z->cd_offset || e->csize > z->cd_offset - data)
     return ibsh_fail(IBSH_EFORMAT, "%s: member '%s': %llu data bytes at byte %llu overrun the central directory", z->path, e->name,
@@ -293,7 +296,7 @@ static int read_member(zip_file *z, const zip_entry *e, ibsh_npz_member *m) {
   size_t label_len = strlen(z->path) + strlen(e->name) + 32;
   char *label = malloc(label_len);
   if (!label) { free(plain); return ibsh_fail(IBSH_ENOMEM, "out of memory"); }
-  snprintf(label, label_len, "%s: member '%s.npy'", z->path, e->name);
+  snprintf(label, label_len, "%s: member '%s'", z->path, e->name);
   rc = ibsh_npy_read_mem(plain, (size_t)e->usize, label, &m->t);
   free(label);
   free(plain);
@@ -328,8 +331,8 @@ int ibsh_npz_read(const char *path, ibsh_npz_member **members, size_t *count) {
   size_t made = 0;
   for (; !rc && made < n; made++) {
     rc = read_member(&z, &ents[made], &out[made]);
-    out[made].name = ents[made].name;
-    ents[made].name = NULL;
+    if (!(out[made].name = malloc(strlen(ents[made].key) + 1))) rc = ibsh_fail(IBSH_ENOMEM, "out of memory");
+    else strcpy(out[made].name, ents[made].key);
   }
   for (size_t i = 0; ents && i < n; i++) free(ents[i].name);
   free(ents);
