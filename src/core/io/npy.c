@@ -70,7 +70,7 @@ static int parse_header(const char *path, const char *text, npy_header *h) {
   if (d[n] != quote) return ibsh_fail(IBSH_EFORMAT, "%s: malformed 'descr' in header", path);
   char order = descr[0], kind = descr[1];
   int size = atoi(descr + 2);
-  if (strchr("<>|=", order) == NULL || !strchr("fiub", kind) || strspn(descr + 2, "0123456789") != strlen(descr + 2) ||
+  if (!order || !kind || !strchr("<>|=", order) || !strchr("fiub", kind) || strspn(descr + 2, "0123456789") != strlen(descr + 2) ||
       (kind == 'f' && size != 4 && size != 8) || (kind == 'b' && size != 1) ||
       ((kind == 'i' || kind == 'u') && size != 1 && size != 2 && size != 4 && size != 8))
     return ibsh_fail(IBSH_EFORMAT, "%s: unsupported dtype '%s' (supported: f8 f4 i8 i4 i2 i1 u8 u4 u2 u1 bool)", path, descr);
