@@ -14,6 +14,7 @@
 #include "ibsh/interrupt.h"
 #include "ibsh/npy.h"
 #include "ibsh/npz.h"
+#include "npz_write.h"
 #include "tensor_file.h"
 
 #define ZIP32_MAX 0xFFFFFFFFu
@@ -26,11 +27,12 @@ typedef struct written {
   unsigned method;
 } written;
 
-/* The bytes written so far and whether every write succeeded. */
+/* The bytes written so far, whether every write succeeded, and from which size or offset on ZIP64 fields are used. */
 typedef struct out_file {
   FILE *f;
   uint64_t pos;
   int ok;
+  uint64_t zip64_from;
 } out_file;
 
 /* Put a little-endian 16-bit value at p; returns p + 2. */
@@ -100,7 +102,7 @@ static int write_member(out_file *o, const char *name, const ibsh_tensor *t, int
   w->csize = compress ? pn : n;
   w->offset = o->pos;
   w->method = compress ? 8 : 0;
-  int big = w->usize >= ZIP32_MAX || w->csize >= ZIP32_MAX;
+  int big = w->usize >= o->zip64_from || w->csize >= o->zip64_from;
   size_t nlen = strlen(name) + 4;
   unsigned char h[30 + 20], *p = h;
   p = put32(p, 0x04034b50);
@@ -133,7 +135,7 @@ static int write_member(out_file *o, const char *name, const ibsh_tensor *t, int
 /* Write the central directory entry of member name.npy. */
 static void write_entry(out_file *o, const char *name, const written *w) {
   unsigned char h[46 + 28], x[28], *p = x;
-  int big_size = w->usize >= ZIP32_MAX || w->csize >= ZIP32_MAX, big_off = w->offset >= ZIP32_MAX;
+  int big_size = w->usize >= o->zip64_from || w->csize >= o->zip64_from, big_off = w->offset >= o->zip64_from;
   if (big_size || big_off) {
     p = put16(put16(p, 1), (unsigned)((big_size ? 16 : 0) + (big_off ? 8 : 0)));
     if (big_size) p = put64(put64(p, w->usize), w->csize);
@@ -166,7 +168,7 @@ static void write_entry(out_file *o, const char *name, const written *w) {
 /* Write the end records for count entries in a directory of cd_size bytes at cd_offset. */
 static void write_end(out_file *o, uint64_t count, uint64_t cd_offset, uint64_t cd_size) {
   unsigned char h[56 + 20 + 22], *p = h;
-  int big = count >= 0xFFFF || cd_offset >= ZIP32_MAX || cd_size >= ZIP32_MAX;
+  int big = count >= 0xFFFF || cd_offset >= o->zip64_from || cd_size >= o->zip64_from;
   if (big) {
     uint64_t at = o->pos;
     p = put32(p, 0x06064b50);
@@ -192,16 +194,23 @@ static void write_end(out_file *o, uint64_t count, uint64_t cd_offset, uint64_t 
 
 /* Write count tensors as members names[i].npy through a temporary file renamed over path. */
 int ibsh_npz_write(const char *path, const char *const *names, const ibsh_tensor *const *tensors, size_t count, int compress) {
+  return ibsh_npz_write_zip64_from(path, names, tensors, count, compress, ZIP32_MAX);
+}
+
+/* ibsh_npz_write, with ZIP64 fields for every size or offset of at least zip64_from (tests pass 0). */
+int ibsh_npz_write_zip64_from(const char *path, const char *const *names, const ibsh_tensor *const *tensors, size_t count,
+                              int compress, uint64_t zip64_from) {
+  if (zip64_from > ZIP32_MAX) zip64_from = ZIP32_MAX;
   for (size_t i = 0; i < count; i++) {
     size_t len = strlen(names[i]);
-    if (len == 0 || len > 60000) return ibsh_fail(IBSH_EINVAL, "%s: array names must have 1 to 60000 bytes", path);
+    if (len == 0 || len > 65531) return ibsh_fail(IBSH_EINVAL, "%s: array names must have 1 to 65531 bytes", path);
     for (size_t j = 0; j < i; j++)
       if (strcmp(names[i], names[j]) == 0) return ibsh_fail(IBSH_EINVAL, "%s: duplicated array name '%s'", path, names[i]);
   }
   written *w = calloc(count ? count : 1, sizeof *w);
   if (!w) return ibsh_fail(IBSH_ENOMEM, "out of memory");
   char tmp[4096];
-  out_file o = {ibsh_tmpfile_open(path, tmp, sizeof tmp), 0, 1};
+  out_file o = {ibsh_tmpfile_open(path, tmp, sizeof tmp), 0, 1, zip64_from};
   if (!o.f) { free(w); return IBSH_EIO; }
   int rc = IBSH_OK;
   for (size_t i = 0; i < count && !rc; i++) rc = write_member(&o, names[i], tensors[i], compress, &w[i]);
