@@ -63,6 +63,9 @@ write(bad, good:sub(1, 20))
 check.fails("exceeds the file size", function() T.load(bad) end)  -- truncated npy header
 write(bad, "\147NUMPX" .. good:sub(7))
 check.fails("bad magic at byte 0", function() T.load(bad) end)  -- bad magic
+local empty_descr = "{'descr': '', 'fortran_order': False, 'shape': (2,), }\n"  -- found by fuzzing (was a division by zero)
+write(bad, "\147NUMPY\1\0" .. string.char(#empty_descr) .. "\0" .. empty_descr .. ("\0"):rep(16))
+check.fails("unsupported dtype ''", function() T.load(bad) end)
 write(bad, good:sub(1, 8) .. "\255\255" .. good:sub(11))
 check.fails("header length 65535 at byte 8 exceeds the file size", function() T.load(bad) end)  -- absurd header length
 local absurd = good:gsub("%(2, 3%)", "(999999999, 999999)")
@@ -115,6 +118,8 @@ write(tmp .. ".idx", raw:sub(1, 4) .. "\255\255\255\255\255\255\255\255\255\255\
 check.fails("tensor.load: " .. tmp .. ".idx", function() T.load(tmp .. ".idx") end)  -- absurd idx dims
 write(tmp .. ".idx", "\0\0\7\1\0\0\0\1x")
 check.fails("unknown element type 0x07", function() T.load(tmp .. ".idx") end)  -- bad idx type
+write(tmp .. ".idx", "\0\0\8\3\0\0\0\0\203\203\203\203\203\203\203\203")  -- found by fuzzing: 0 x 2^31 x 2^31
+check.fails("dimensions of an empty tensor beyond 2^40", function() T.load(tmp .. ".idx") end)
 local gz = read(data .. "tensor_images-idx3-ubyte.gz")
 write(tmp .. ".gz", gz:sub(1, #gz - 12))
 check.fails("tensor.load: " .. tmp .. ".gz", function() T.load(tmp .. ".gz") end)  -- truncated gzip

@@ -8,6 +8,7 @@
 #include "ibsh/idx.h"
 #include "ltensor_common.h"
 #include "ibsh/npy.h"
+#include "ibsh/npz.h"
 #include "io/tensor_file.h"
 
 /* The format of path from opts.format or its name: "npy", "csv", "idx", or NULL. */
@@ -93,6 +94,60 @@ static int m_save(lua_State *L) {
   return 1;
 }
 
+/* tensor.load_npz(path) */
+static int t_load_npz(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  ibsh_npz_member *members = NULL;
+  size_t count = 0;
+  lx_check(L, ibsh_npz_read(path, &members, &count), "tensor.load_npz");
+  lua_createtable(L, 0, count > 1000 ? 1000 : (int)count);
+  for (size_t i = 0; i < count; i++) {
+    ibsh_tensor *t = lx_pushtensor(L);
+    *t = members[i].t;
+    memset(&members[i].t, 0, sizeof members[i].t);
+    lua_setfield(L, -2, members[i].name);
+  }
+  ibsh_npz_free(members, count);
+  return 1;
+}
+
+/* Order C strings through pointers (for qsort). */
+static int cmp_names(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* tensor.save_npz(path, tbl, [opts]) */
+static int t_save_npz(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  static const char *const known[] = {"compress", NULL};
+  lx_checkoptions(L, 3, known, "tensor.save_npz");
+  int compress = lx_optboolean(L, 3, "compress", 1, "tensor.save_npz");
+  size_t count = 0;
+  for (lua_pushnil(L); lua_next(L, 2); lua_pop(L, 1), count++) {  /* check everything before allocating */
+    size_t len;
+    if (lua_type(L, -2) != LUA_TSTRING) lx_error(L, "tensor.save_npz", "table keys must be array names (strings), got a %s", luaL_typename(L, -2));
+    const char *name = lua_tolstring(L, -2, &len);
+    if (len == 0 || strlen(name) != len) lx_error(L, "tensor.save_npz", "array names must be non-empty and contain no NUL byte");
+    if (!lx_testtensor(L, -1)) lx_error(L, "tensor.save_npz", "value of '%s' must be a tensor, got a %s", name, luaL_typename(L, -1));
+  }
+  const char **names = malloc((count ? count : 1) * sizeof *names);
+  if (!names) lx_error(L, "tensor.save_npz", "out of memory");
+  size_t i = 0;
+  for (lua_pushnil(L); lua_next(L, 2); lua_pop(L, 1)) names[i++] = lua_tostring(L, -2);  /* kept alive by the table */
+  qsort(names, count, sizeof *names, cmp_names);
+  const ibsh_tensor **tensors = malloc((count ? count : 1) * sizeof *tensors);
+  if (!tensors) { free(names); lx_error(L, "tensor.save_npz", "out of memory"); }
+  for (i = 0; i < count; i++) {
+    lua_getfield(L, 2, names[i]);
+    tensors[i] = lx_testtensor(L, -1);  /* the table keeps the userdata alive */
+    lua_pop(L, 1);
+  }
+  int rc = ibsh_npz_write(path, names, tensors, count, compress);
+  free(names);
+  free(tensors);
+  lx_check(L, rc, "tensor.save_npz");
+  return 0;
+}
+
 const lx_Reg ltensor_io_methods[] = {
   {"save", m_save, "t:save(path, [{format = 'npy'|'csv', header = {names...}}])\n\nWrite t by the file's extension: .npy (float64, numpy-readable) or .csv (1-d or 2-d, 17 significant digits, optional header line). Writes a temporary file, then renames it over path. Returns t.\n\nExample: x:save('x.npy'); x:save('x.csv', {header = {'a', 'b'}})"},
   {NULL, NULL, NULL}
@@ -100,5 +155,7 @@ const lx_Reg ltensor_io_methods[] = {
 
 const lx_Reg ltensor_io_funcs[] = {
   {"load", t_load, "tensor.load(path, [{format = 'npy'|'csv'|'idx'}])\n\nRead a tensor by the file's name: .npy (dtypes f8 f4 i8 i4 i2 i1 u8 u4 u2 u1 bool, either byte order, C or Fortran order; converted to float64), .csv (numbers, comma separated; a header line is detected and returned as a second value, a table of names), or IDX (names ending .idx or .gz or containing 'idx'/'-ubyte', as MNIST ships them; gzip is detected by content). Malformed or truncated files give an error naming the file and the byte or line.\n\nExample: local x, names = tensor.load('data.csv')"},
+  {"load_npz", t_load_npz, "tensor.load_npz(path)\n\nRead a numpy .npz archive (as np.savez or np.savez_compressed write it: stored or deflated members, ZIP64, data descriptors) into a table of name -> tensor; member 'x.npy' becomes key 'x'. Each member may have any dtype tensor.load reads from .npy (converted to float64). Truncated or corrupt archives (bad CRC-32, offsets, sizes, unknown compression, duplicated names) give an error naming the file and the member.\n\nExample: local d = tensor.load_npz('arrays.npz'); print(d.x:size(1))"},
+  {"save_npz", t_save_npz, "tensor.save_npz(path, tbl, [{compress = true}])\n\nWrite the tensors of tbl (string keys) as a numpy .npz archive of float64 C-order members key.npy, in sorted key order; deflated unless compress = false (then stored, as np.savez does). Sizes or offsets past 4 GiB use ZIP64. Writes a temporary file, then renames it over path; the bytes depend only on the data.\n\nExample: tensor.save_npz('out.npz', {x = x, y = y}, {compress = false})"},
   {NULL, NULL, NULL}
 };

@@ -20,6 +20,22 @@ typedef struct npy_header {
   size_t shape[IBSH_MAXDIM];
 } npy_header;
 
+/* Where the bytes come from: an open file, or a memory buffer (f == NULL). */
+typedef struct npy_source {
+  FILE *f;
+  const unsigned char *mem;
+  size_t len, pos;
+} npy_source;
+
+/* Read up to n bytes into dst; returns how many were read. */
+static size_t src_read(npy_source *s, void *dst, size_t n) {
+  if (s->f) return fread(dst, 1, n, s->f);
+  size_t left = s->len - s->pos, k = n < left ? n : left;
+  if (k) memcpy(dst, s->mem + s->pos, k);
+  s->pos += k;
+  return k;
+}
+
 /* Nonzero on a little-endian host. */
 static int host_little(void) {
   const uint16_t one = 1;
@@ -54,7 +70,7 @@ static int parse_header(const char *path, const char *text, npy_header *h) {
   if (d[n] != quote) return ibsh_fail(IBSH_EFORMAT, "%s: malformed 'descr' in header", path);
   char order = descr[0], kind = descr[1];
   int size = atoi(descr + 2);
-  if (strchr("<>|=", order) == NULL || !strchr("fiub", kind) || strspn(descr + 2, "0123456789") != strlen(descr + 2) ||
+  if (!order || !kind || !strchr("<>|=", order) || !strchr("fiub", kind) || strspn(descr + 2, "0123456789") != strlen(descr + 2) ||
       (kind == 'f' && size != 4 && size != 8) || (kind == 'b' && size != 1) ||
       ((kind == 'i' || kind == 'u') && size != 1 && size != 2 && size != 4 && size != 8))
     return ibsh_fail(IBSH_EFORMAT, "%s: unsupported dtype '%s' (supported: f8 f4 i8 i4 i2 i1 u8 u4 u2 u1 bool)", path, descr);
@@ -117,11 +133,11 @@ static void convert(const npy_header *h, unsigned char *raw, double *out, size_t
 }
 
 /* Read the data block into t (allocated with the file's storage-order shape). */
-static int read_data(const char *path, FILE *f, const npy_header *h, ibsh_tensor *t, long long start) {
+static int read_data(const char *path, npy_source *f, const npy_header *h, ibsh_tensor *t, long long start) {
   size_t n = ibsh_tensor_numel(t);
   double *out = ibsh_tensor_data(t);
   if (h->kind == 'f' && h->size == 8 && !h->swap) {
-    size_t got = fread(out, 8, n, f);
+    size_t got = src_read(f, out, 8 * n) / 8;
     if (got != n) return ibsh_fail(IBSH_EFORMAT, "%s: truncated data at byte %lld", path, start + (long long)got * 8);
     return IBSH_OK;
   }
@@ -130,7 +146,7 @@ static int read_data(const char *path, FILE *f, const npy_header *h, ibsh_tensor
   if (!raw) return ibsh_fail(IBSH_ENOMEM, "out of memory");
   for (size_t done = 0; done < n;) {
     size_t want = n - done < CHUNK ? n - done : CHUNK;
-    size_t got = fread(raw, (size_t)h->size, want, f);
+    size_t got = src_read(f, raw, (size_t)h->size * want) / (size_t)h->size;
     if (got != want) {
       free(raw);
       return ibsh_fail(IBSH_EFORMAT, "%s: truncated data at byte %lld", path, start + (long long)(done + got) * h->size);
@@ -143,22 +159,19 @@ static int read_data(const char *path, FILE *f, const npy_header *h, ibsh_tensor
   return IBSH_OK;
 }
 
-/* Read path into a newly allocated tensor. */
-int ibsh_npy_read(const char *path, ibsh_tensor *out) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return ibsh_fail(IBSH_EIO, "%s: cannot open", path);
-  long long fsize = ibsh_file_size(f);
+/* Read a tensor from f (fsize bytes in all, or -1 when unknown); path names it in errors. */
+static int read_source(const char *path, npy_source *f, long long fsize, ibsh_tensor *out) {
   unsigned char pre[12];
   char *text = NULL;
   ibsh_tensor raw = {0};
   int rc = IBSH_OK;
-  if (fread(pre, 1, 10, f) != 10) { rc = ibsh_fail(IBSH_EFORMAT, "%s: truncated header (shorter than 10 bytes)", path); goto done; }
+  if (src_read(f, pre, 10) != 10) { rc = ibsh_fail(IBSH_EFORMAT, "%s: truncated header (shorter than 10 bytes)", path); goto done; }
   if (memcmp(pre, "\x93NUMPY", 6) != 0) { rc = ibsh_fail(IBSH_EFORMAT, "%s: bad magic at byte 0 (not a .npy file)", path); goto done; }
   int major = pre[6];
   long long hlen, hstart;
   if (major == 1) { hlen = pre[8] | (pre[9] << 8); hstart = 10; }
   else if (major == 2 || major == 3) {
-    if (fread(pre + 10, 1, 2, f) != 2) { rc = ibsh_fail(IBSH_EFORMAT, "%s: truncated header at byte 10", path); goto done; }
+    if (src_read(f, pre + 10, 2) != 2) { rc = ibsh_fail(IBSH_EFORMAT, "%s: truncated header at byte 10", path); goto done; }
     hlen = (long long)pre[8] | ((long long)pre[9] << 8) | ((long long)pre[10] << 16) | ((long long)pre[11] << 24);
     hstart = 12;
   } else { rc = ibsh_fail(IBSH_EFORMAT, "%s: unsupported format version %d at byte 6", path, major); goto done; }
@@ -167,7 +180,7 @@ int ibsh_npy_read(const char *path, ibsh_tensor *out) {
     goto done;
   }
   if (!(text = malloc((size_t)hlen + 1))) { rc = ibsh_fail(IBSH_ENOMEM, "out of memory"); goto done; }
-  if (fread(text, 1, (size_t)hlen, f) != (size_t)hlen) { rc = ibsh_fail(IBSH_EFORMAT, "%s: truncated header at byte %lld", path, hstart); goto done; }
+  if (src_read(f, text, (size_t)hlen) != (size_t)hlen) { rc = ibsh_fail(IBSH_EFORMAT, "%s: truncated header at byte %lld", path, hstart); goto done; }
   text[hlen] = '\0';
   npy_header h;
   if ((rc = parse_header(path, text, &h))) goto done;
@@ -202,20 +215,33 @@ int ibsh_npy_read(const char *path, ibsh_tensor *out) {
 done:
   ibsh_tensor_release(&raw);
   free(text);
+  return rc;
+}
+
+/* Read path into a newly allocated tensor. */
+int ibsh_npy_read(const char *path, ibsh_tensor *out) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return ibsh_fail(IBSH_EIO, "%s: cannot open", path);
+  npy_source src = {f, NULL, 0, 0};
+  int rc = read_source(path, &src, ibsh_file_size(f), out);
   fclose(f);
   return rc;
 }
 
-/* Write t as '<f8' C-order .npy through a temporary file and rename. */
-int ibsh_npy_write(const char *path, const ibsh_tensor *t) {
-  if (!host_little()) return ibsh_fail(IBSH_EINVAL, "writing .npy needs a little-endian host");
+/* Read the .npy bytes buf[0..len) into a newly allocated tensor; name labels errors. */
+int ibsh_npy_read_mem(const void *buf, size_t len, const char *name, ibsh_tensor *out) {
+  npy_source src = {NULL, buf, len, 0};
+  return read_source(name, &src, (long long)len, out);
+}
+
+/* Fill header with the version 1.0 header of a '<f8' C-order array shaped like t; returns its length. */
+static size_t make_header(const ibsh_tensor *t, char header[640]) {
   char dict[512], shape[256] = "";
   size_t used = 0;
   for (int i = 0; i < t->ndim; i++)
     used += (size_t)snprintf(shape + used, sizeof shape - used, "%zu%s", t->shape[i], t->ndim == 1 ? "," : i + 1 < t->ndim ? ", " : "");
   int len = snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }", shape);
   int total = 10 + len + 1, pad = (64 - total % 64) % 64;
-  char header[640];
   memcpy(header, "\x93NUMPY\x01\x00", 8);
   int hlen = len + pad + 1;
   header[8] = (char)(hlen & 0xff);
@@ -223,6 +249,33 @@ int ibsh_npy_write(const char *path, const ibsh_tensor *t) {
   memcpy(header + 10, dict, (size_t)len);
   memset(header + 10 + len, ' ', (size_t)pad);
   header[10 + len + pad] = '\n';
+  return (size_t)(10 + hlen);
+}
+
+/* Encode t as the bytes of a '<f8' C-order .npy file in a new malloc'd buffer *buf of *len bytes. */
+int ibsh_npy_encode(const ibsh_tensor *t, unsigned char **buf, size_t *len) {
+  if (!host_little()) return ibsh_fail(IBSH_EINVAL, "writing .npy needs a little-endian host");
+  char header[640];
+  size_t hlen = make_header(t, header);
+  ibsh_tensor c = {0};
+  int rc = ibsh_tensor_contiguous(&c, t);
+  if (rc) return rc;
+  size_t n = ibsh_tensor_numel(&c);
+  unsigned char *b = malloc(hlen + n * sizeof(double));
+  if (!b) { ibsh_tensor_release(&c); return ibsh_fail(IBSH_ENOMEM, "out of memory (%zu bytes for a .npy member)", hlen + n * sizeof(double)); }
+  memcpy(b, header, hlen);
+  if (n) memcpy(b + hlen, ibsh_tensor_data(&c), n * sizeof(double));
+  ibsh_tensor_release(&c);
+  *buf = b;
+  *len = hlen + n * sizeof(double);
+  return IBSH_OK;
+}
+
+/* Write t as '<f8' C-order .npy through a temporary file and rename. */
+int ibsh_npy_write(const char *path, const ibsh_tensor *t) {
+  if (!host_little()) return ibsh_fail(IBSH_EINVAL, "writing .npy needs a little-endian host");
+  char header[640];
+  size_t hlen = make_header(t, header);
   ibsh_tensor c = {0};
   int rc = ibsh_tensor_contiguous(&c, t);
   if (rc) return rc;
@@ -230,7 +283,7 @@ int ibsh_npy_write(const char *path, const ibsh_tensor *t) {
   FILE *f = ibsh_tmpfile_open(path, tmp, sizeof tmp);
   if (!f) { ibsh_tensor_release(&c); return IBSH_EIO; }
   size_t n = ibsh_tensor_numel(&c);
-  int ok = fwrite(header, 1, (size_t)(10 + hlen), f) == (size_t)(10 + hlen) &&
+  int ok = fwrite(header, 1, hlen, f) == hlen &&
            (n == 0 || fwrite(ibsh_tensor_data(&c), sizeof(double), n, f) == n);
   ibsh_tensor_release(&c);
   if (!ok) ibsh_fail(IBSH_EIO, "%s: write failed", path);

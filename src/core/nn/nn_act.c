@@ -11,7 +11,11 @@
 
 #pragma GCC optimize("O3")
 
+#if defined(__clang__)
+#define KERNEL  /* clang (the fuzz build): one target, chosen by its flags (-mavx2 -mfma) */
+#else
 #define KERNEL __attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
 
 static const char *const act_names[IBSH_ACT_COUNT] = {
   "tanh", "relu", "sigmoid", "linear", "softsign", "softplus"

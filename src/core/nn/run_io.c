@@ -317,6 +317,35 @@ static int parse_config(ibsh_run *run, const char *text, const char *path, size_
   return IBSH_OK;
 }
 
+/* Fail unless dir/name holds at least a*b*c float64 values, so that sizes a config promises are backed by data. */
+static int check_data(const char *dir, const char *name, size_t a, size_t b, size_t c) {
+  char path[4096];
+  int rc = join(path, sizeof path, dir, name);
+  if (rc) return rc;
+  struct stat st;
+  if (stat(path, &st) != 0) return ibsh_fail(IBSH_EIO, "cannot open %s: %s", path, strerror(errno));
+  size_t have = st.st_size > 0 ? (size_t)st.st_size / sizeof(double) : 0;
+  if ((b && a > have / b) || (c && a * b > have / c) || a * b * c > have)
+    return ibsh_fail(IBSH_EFORMAT, "%s: too short for the %zu x %zu x %zu values config.json promises", path, a, b, c);
+  return IBSH_OK;
+}
+
+/* Check that every data file of a run with architecture arch, nsnap snapshots and epochs epochs is large enough. */
+static int check_files(const char *dir, const ibsh_arch *arch, size_t nsnap, size_t epochs) {
+  int rc = check_data(dir, "state.npy", 3, arch->nparams, 1);
+  if (!rc) rc = check_data(dir, "epochs.npy", nsnap, 1, 1);
+  if (!rc) rc = check_data(dir, "metrics.npy", epochs, 4, 1);
+  if (!rc) rc = check_data(dir, "gradstats.npy", epochs, (size_t)arch->nlayers, 3);
+  for (int l = 0; l < arch->nlayers && !rc; l++) {
+    char name[32];
+    snprintf(name, sizeof name, "W%d.npy", l + 1);
+    rc = check_data(dir, name, nsnap, arch->width[l], arch->width[l + 1]);
+    snprintf(name, sizeof name, "b%d.npy", l + 1);
+    if (!rc) rc = check_data(dir, name, nsnap, arch->width[l + 1], 1);
+  }
+  return rc;
+}
+
 /* Load a run saved by ibsh_run_save into an uninitialised run. */
 int ibsh_run_load(ibsh_run *run, const char *dir) {
   char path[4096];
@@ -331,6 +360,7 @@ int ibsh_run_load(ibsh_run *run, const char *dir) {
   free(text);
   if (rc) return rc;
   ibsh_arch arch = tmp.arch;
+  if ((rc = check_files(dir, &arch, S, (size_t)tmp.epochs))) return rc;
   if ((rc = ibsh_run_init(run, &arch, NULL, 0))) return rc;
   run->epochs = tmp.epochs;
   run->step = tmp.step;
@@ -357,11 +387,11 @@ int ibsh_run_load(ibsh_run *run, const char *dir) {
   shape[0] = S;
   if ((rc = npy_read(dir, "epochs.npy", 1, shape, buf))) goto done;
   for (size_t s = 0; s < S; s++) {
-    run->snap_epoch[s] = (long)buf[s];
-    if ((double)run->snap_epoch[s] != buf[s] || (s && run->snap_epoch[s] <= run->snap_epoch[s - 1]) || buf[s] < 0) {
+    if (!(buf[s] >= 0 && buf[s] <= 1e15) || buf[s] != floor(buf[s]) || (s && (long)buf[s] <= run->snap_epoch[s - 1])) {
       rc = ibsh_fail(IBSH_EFORMAT, "%s/epochs.npy: epochs must be increasing integers", dir);
       goto done;
     }
+    run->snap_epoch[s] = (long)buf[s];
   }
   for (int l = 0; l < arch.nlayers; l++) {
     char name[32];

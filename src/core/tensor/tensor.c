@@ -114,6 +114,12 @@ static int alloc_tensor(ibsh_tensor *t, int ndim, const size_t *shape, int zero)
   }
   if (n > ((size_t)1 << 37))  /* 1 TiB of doubles: certainly a corrupt size */
     return ibsh_fail(IBSH_ENOMEM, "size of %zu elements too large", n);
+  size_t span = 1;  /* product of the nonzero sizes: keeps the strides of an empty tensor in range too */
+  for (int i = 0; i < ndim; i++) {
+    if (shape[i] > 1 && span > ((size_t)1 << 40) / shape[i])
+      return ibsh_fail(IBSH_ENOMEM, "size too large (dimensions of an empty tensor beyond 2^40 elements)");
+    if (shape[i]) span *= shape[i];
+  }
   ibsh_storage *s = malloc(sizeof *s);
   if (!s) return ibsh_fail(IBSH_ENOMEM, "out of memory");
   s->data = alloc_doubles(n, zero);
