@@ -75,11 +75,12 @@ int ibsh_run_add_snapshot(ibsh_run *run, long e, const double *params);
 /* Make room for metrics of n epochs. */
 int ibsh_run_reserve_epochs(ibsh_run *run, size_t n);
 
-/* Save the run to directory dir (created with its parents if missing), each file written to a temp file and renamed;
+/* Save the run to directory dir (created with its parents if missing) as a new checkpoint: files fsynced, manifest.json
+   renamed last, the previous checkpoint removed only after that (see doc/crash.md);
    extra_json is inserted into config.json (a JSON fragment "key": value, ... or NULL). */
 int ibsh_run_save(const ibsh_run *run, const char *dir, const char *extra_json);
 
-/* Load a run saved by ibsh_run_save into an uninitialised run. */
+/* Load a run saved by ibsh_run_save into an uninitialised run; every file is checked against the manifest. */
 int ibsh_run_load(ibsh_run *run, const char *dir);
 
 /* The epochs in 0..last sampled by the original code's np.unique(np.logspace(0, log2(last+1), count,
