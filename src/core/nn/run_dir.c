@@ -197,6 +197,20 @@ static void update_current(const char *dir, const char *ckpt) {
   }
 }
 
+/* Check that dir can hold a run: create it and write, fsync and remove a probe file. */
+int ibsh_run_check_dir(const char *dir) {
+  int rc = make_dirs(dir);
+  if (rc) return rc;
+  char probe[4200];
+  snprintf(probe, sizeof probe, "%s/probe.tmp%ld", dir, (long)getpid());
+  dur_file w;
+  if ((rc = dur_open(&w, probe))) return rc;
+  dur_write(&w, "ibsh\n", 5);
+  if ((rc = dur_close(&w))) return rc;
+  remove(probe);
+  return IBSH_OK;
+}
+
 /* Save the run to directory dir as a new checkpoint (see run.h and the file comment). */
 int ibsh_run_save(const ibsh_run *run, const char *dir, const char *extra_json) {
   int rc = make_dirs(dir), missing = 0;
