@@ -77,4 +77,17 @@ set +e
 "$ibsh" -e "local net = nn.mlp{2, 2}; net:fit({x = tensor.zeros(4, 2), y = tensor.new{0, 1, 0, 1}}, {epochs = 1000000, dir = '$tmp/afile/run', quiet = true})" > "$tmp/bad.out" 2>&1; rc=$?
 set -e
 [ $rc -eq 1 ] && grep -q "Net:fit: cannot create directory" "$tmp/bad.out" || { echo "FAIL: unwritable dir: rc $rc"; cat "$tmp/bad.out"; exit 1; }
+# 4. SIGINT during fit in a script: the completed epochs are saved, then the script stops with status 1.
+"$ibsh" "$child" "$tmp/int" 100000 1 > /dev/null 2> "$tmp/int.err" &
+pid=$!
+i=0
+while [ ! -f "$tmp/int/manifest.json" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.2
+kill -INT $pid
+set +e; wait $pid; rc=$?; set -e
+[ $rc -eq 1 ] || { echo "FAIL: a script interrupted during fit exited $rc, not 1"; cat "$tmp/int.err"; exit 1; }
+grep -q "Net:fit: interrupted; keeping the [0-9]* completed epochs (saved in" "$tmp/int.err" && grep -q "ibsh: .*interrupted" "$tmp/int.err" ||
+  { echo "FAIL: interrupt messages"; cat "$tmp/int.err"; exit 1; }
+out=$("$ibsh" "$check" "$tmp/int")
+case "$out" in ok*) ;; *) echo "FAIL: the interrupted run was not saved: $out"; exit 1 ;; esac
 echo "OK ($trials kills, disk full via $how)"

@@ -20,9 +20,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* OpenBLAS's thread-count setter, if the BLAS in use has one (weak: absent with other BLAS). */
-extern void openblas_set_num_threads(int) __attribute__((weak));
-
 typedef struct {
   pid_t pid;
   int to_child, from_child;
@@ -64,7 +61,7 @@ static void child_loop(int in, int out, ibsh_sweep_work_fn work, void *ctx) {
   signal(SIGPIPE, SIG_DFL);
   ibsh_interrupt_clear();
   /* Workers share the cores: one BLAS thread each unless the user chose (OPENBLAS_NUM_THREADS). */
-  if (openblas_set_num_threads && !getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
+  ibsh_sweep_blas_single();
   while (read_all(in, &job, sizeof job) == 0) {
     char *bytes = NULL;
     size_t len = 0;
