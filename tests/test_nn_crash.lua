@@ -69,6 +69,27 @@ refused(tmp .. "/c", "no manifest", "no manifest.json", "first save was killed")
 assert(os.execute("mkdir -p '" .. tmp .. "/old' && cp '" .. tmp .. "/a/current/'* '" .. tmp .. "/old/'"))
 refused(tmp .. "/old", "old format", "no manifest.json", "older ibsh")
 
+-- a config.json that passes the checksums (rewritten with a matching manifest) but holds a bad architecture:
+-- the error is the readable message of the architecture check
+-- FNV-1a 64 of a string as 16 hex digits (Lua integers wrap like uint64).
+local function fnv(str)
+  local h = 0xcbf29ce484222325
+  for i = 1, #str do h = (h ~ str:byte(i)) * 0x100000001b3 end
+  return string.format("%016x", h)
+end
+assert(fnv(slurp(tmp .. "/a/manifest.json"):match('^(.*)  "check"')) == slurp(tmp .. "/a/manifest.json"):match('"check": "(%x+)"'),
+       "the manifest's check is FNV-1a 64 of the text before it")
+copy(tmp .. "/a", tmp .. "/c")
+local conf = slurp(tmp .. "/c/current/config.json"):gsub('"widths": %[2, 5, 2%]', '"widths": [2, 0, 2]')
+spit(tmp .. "/c/current/config.json", conf)
+man = slurp(tmp .. "/c/manifest.json"):gsub('{"name": "config.json", "bytes": %d+, "fnv1a64": "%x+"}',
+  string.format('{"name": "config.json", "bytes": %d, "fnv1a64": "%s"}', #conf, fnv(conf)))
+local body = man:match('^(.*)  "check"')
+spit(tmp .. "/c/manifest.json", body .. string.format('  "check": "%s"\n}\n', fnv(body)))
+local ok0, e0 = pcall(nn.load_run, tmp .. "/c")
+assert(not ok0 and e0:find("^nn.load_run: [^\n]*/config.json: [%w ,;:'%(%)=%-]+$"), "clean message: " .. tostring(e0))
+assert(not e0:find("config.json: [^\n]*config.json"), "the message is not formatted into itself: " .. e0)
+
 -- a missing file listed by the manifest
 copy(tmp .. "/a", tmp .. "/c")
 os.remove(tmp .. "/c/current/metrics.csv")

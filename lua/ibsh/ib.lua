@@ -4,8 +4,15 @@ local help = require "ibsh.core.help"
 
 -- Distance of a layer's point below the curve: curve:at(ixt) - ity (numbers or equal-shaped tensors).
 function M.gap(curve, ixt, ity)
+  -- Raise unless x is a finite number >= 0 (an information in bits); what names it.
+  local function check_bits(x, what)
+    if not (x >= 0 and x < math.huge) then
+      error(string.format("ib.gap: %s must be a finite information >= 0 (bits), got %s", what, tostring(x)), 3)
+    end
+  end
   if type(ixt) == "number" then
     if type(ity) ~= "number" then error("ib.gap: ity must be a number when ixt is", 2) end
+    check_bits(ixt, "ixt"); check_bits(ity, "ity")
     return curve:at(ixt) - ity
   end
   local ok, at = pcall(curve.at, curve, ixt)
@@ -17,7 +24,10 @@ function M.gap(curve, ixt, ity)
   if select("#", ixt:size()) ~= 1 or ity:size(1) ~= n then
     error("ib.gap: ixt and ity must be 1-d tensors of equal length", 2)
   end
-  for i = 1, n do at:set(i, at:get(i) - ity:get(i)) end
+  for i = 1, n do
+    check_bits(ixt:get(i), "ixt[" .. i .. "]"); check_bits(ity:get(i), "ity[" .. i .. "]")
+    at:set(i, at:get(i) - ity:get(i))
+  end
   return at
 end
 help.set(M.gap, "ib.gap",

@@ -239,7 +239,7 @@ int lnn_fit(lua_State *L) {
 
   lua_Integer epochs = lx_optinteger(L, opts, "epochs", -1, FNAME);
   if (epochs < 0) lx_error(L, FNAME, "option 'epochs' (a non-negative integer) is required");
-  if (epochs > 100000000) lx_error(L, FNAME, "epochs = %d is absurd", (int)epochs);
+  if (epochs > 100000000) lx_error(L, FNAME, "epochs = %lld is absurd", (long long)epochs);
   lua_Integer batch = 512;
   if (!lua_isnil(L, opts)) {
     lua_getfield(L, opts, "batch");
