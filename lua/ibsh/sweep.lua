@@ -350,12 +350,13 @@ job_seed (an FNV-1a hash of key in 1..2^31-1: derive all randomness from the job
 the number of workers) and dir (dir/job-<id>, for files such as run:save); seed = job_seed
 unless the grid has a seed key. fn returns numbers, strings, booleans, tables or tensors.
 jobs = N forks N worker processes (each job runs in one; results travel back serialised, so
-they are bit-identical to jobs = 1, which runs in this process). With dir, each finished
-job's result is written atomically to dir/job-<id>.lua and a rerun skips finished jobs (a
+they are bit-identical to jobs = 1, which runs in this process, also with one BLAS thread). With dir,
+each finished job's result is written atomically (checked, fsynced) to dir/job-<id>.lua and a rerun skips finished jobs (a
 killed sweep resumes; changing the grid under the same dir is an error). Under mpirun
 (ibsh built with MPI), ranks take jobs round-robin (job i on rank (i-1) % size), one at a
 time each, and every rank returns the full results (guard writes with sweep.rank() == 0).
-Ctrl-C or SIGTERM kills the workers; finished jobs stay saved. A failing job does not stop
+Ctrl-C or SIGTERM kills the workers and raises "interrupted"; finished jobs stay saved and an
+interrupted job is never recorded. A failing job does not stop
 the others; sweep.run raises an error naming it at the end.
 
 Example: local res = sweep.run{grid = {seed = {1, 2, 3}, act = {"tanh", "relu"}}, jobs = 2, dir = "runs/demo", fn = function(job) return {acc = 1} end}]])

@@ -393,7 +393,9 @@ const char lnn_fit_help[] =
   "lr_step and lr_gamma (lr * lr_gamma^floor(epoch / lr_step)); weight_decay (L2 on weights); "
   "snapshots (\"every\" (default), \"every:K\", \"log:N\" as the original code's log-spaced epochs, \"none\", a list of epochs, or a function(e) -> boolean); "
   "at (\"start\": a selected epoch j records the weights before its updates, labelled j; \"end\": after them, labelled j + 1); "
-  "gradstats (true); metrics (\"full\": train loss and accuracy on the whole training set after each epoch; \"batches\": means over the epoch's minibatches, no extra pass); test (a dataset for test metrics); quiet (no progress line); dir (save the run there at the end, on interrupt or divergence); "
-  "resume (a run directory: continue it for epochs more epochs, bit-identically). Ctrl-C or SIGTERM stops after the current batch and keeps every completed epoch "
-  "(saved to dir); after Ctrl-C fit returns the partial run, after SIGTERM the script stops.\n\n"
+  "gradstats (true); metrics (\"full\": train loss and accuracy on the whole training set after each epoch; \"batches\": means over the epoch's minibatches, no extra pass); test (a dataset for test metrics); quiet (no progress line); dir (checked before the first epoch; the run is saved there as checksummed checkpoints, "
+  "see doc/crash.md); checkpoint (with dir: a checkpoint every K epochs; 0 = only at the end; default every 60 s of training; "
+  "a failed checkpoint, e.g. a full disk, stops training and keeps the last good one); "
+  "resume (a run directory: continue it for epochs more epochs, bit-identically, also after a SIGKILL). Ctrl-C or SIGTERM stops after the current batch and keeps every completed epoch "
+  "(saved to dir); then the script stops with the error \"interrupted\" (exit status 1), except that Ctrl-C at the interactive prompt returns the partial run.\n\n"
   "Example: local run = net:fit(train, {epochs = 100, batch = 512, optim = \"adam\", lr = 4e-4, test = test, quiet = true})";
