@@ -63,5 +63,12 @@ if mount -t tmpfs -o size=64k tmpfs "$tmp/small" 2>/dev/null; then
   [ $rc -eq 1 ] && grep -q "sweep.run: cannot write .*No space left on device" "$tmp/e.err" ||
     { echo "FAIL: (tmpfs) full disk: rc $rc"; cat "$tmp/e.err"; exit 1; }
   [ "$(find "$tmp/small/runs" -name 'job-*.lua' -size 0 | wc -l)" -eq 0 ] || { echo "FAIL: (tmpfs) 0-byte result files"; exit 1; }
+  # ibsh.atomic (recipe CSVs) and t:save on the same full disk: errors, and no file left behind
+  "$ibsh" -e "local ok, e = pcall(require('ibsh.atomic').write_text, '$tmp/small/r.csv', string.rep('x', 100000), 'r.csv')
+    assert(not ok and e:find('r.csv: cannot write .*No space left'), tostring(e))
+    ok, e = pcall(function() tensor.zeros(1000, 100):save('$tmp/small/t.npy') end)
+    assert(not ok and e:find('t.npy'), tostring(e))
+    assert(io.open('$tmp/small/r.csv') == nil and io.open('$tmp/small/t.npy') == nil)" ||
+    { echo "FAIL: (tmpfs) atomic writes on a full disk"; exit 1; }
 fi
 echo "OK (full disk: $how)"
