@@ -97,6 +97,7 @@ refused(tmp .. "/c", "missing file", "incomplete", "metrics.csv is missing")
 
 -- saving again over a damaged directory works and removes stale temp files, stale checkpoints and old-format files
 spit(tmp .. "/c/W1.npy.tmp4242", "junk")
+spit(tmp .. "/c/notes.tmp.txt", "a user's file: kept")
 assert(os.execute("mkdir -p '" .. tmp .. "/c/ckpt-000099' && touch '" .. tmp .. "/c/ckpt-000099/W1.npy'"))
 spit(tmp .. "/c/config.json", "{}")
 good:save(tmp .. "/c")
@@ -107,7 +108,7 @@ local names = {}
 for line in p:lines() do names[#names + 1] = line end
 p:close()
 table.sort(names)
-assert(table.concat(names, " ") == ". .. ckpt-000100 current manifest.json", "only the new checkpoint is left: " .. table.concat(names, " "))
+assert(table.concat(names, " ") == ". .. ckpt-000100 current manifest.json notes.tmp.txt", "only the new checkpoint (and the user's file) is left: " .. table.concat(names, " "))
 
 -- checkpoint needs dir; bad values are refused
 local ok, e = pcall(function() nn.mlp{2, 2}:fit(d, {epochs = 1, checkpoint = 5, quiet = true}) end)

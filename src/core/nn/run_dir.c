@@ -153,6 +153,14 @@ static int manifest_text(char *buf, size_t cap, const char *ckpt, long epochs, c
   return IBSH_OK;
 }
 
+/* Is name a temp file of ours ("<name>.tmp<pid>", as left by a killed save)? */
+static int is_temp_name(const char *name) {
+  const char *t = strstr(name, ".tmp");
+  if (!t || t == name || !t[4]) return 0;
+  for (t += 4; *t; t++) if (*t < '0' || *t > '9') return 0;
+  return 1;
+}
+
 /* Remove stale temp files and unreferenced checkpoint directories of dir; the highest checkpoint number seen goes to *maxseq. */
 static void clean_stale(const char *dir, const char *keep, long *maxseq) {
   DIR *d = opendir(dir);
@@ -166,7 +174,7 @@ static void clean_stale(const char *dir, const char *keep, long *maxseq) {
     if (seq >= 0) {
       if (seq > *maxseq) *maxseq = seq;
       if (strcmp(e->d_name, keep) != 0) remove_tree(p);
-    } else if (strstr(e->d_name, ".tmp") != NULL) {
+    } else if (is_temp_name(e->d_name)) {
       remove(p);
     }
   }
@@ -216,7 +224,17 @@ int ibsh_run_save(const ibsh_run *run, const char *dir, const char *extra_json) 
   int rc = make_dirs(dir), missing = 0;
   if (rc) return rc;
   manifest old;
-  if (load_manifest(dir, &old, &missing) != IBSH_OK) old.ckpt[0] = '\0';
+  if (load_manifest(dir, &old, &missing) != IBSH_OK) {
+    /* a damaged manifest: keep the checkpoint it seems to name (for a manual rescue) until this save commits */
+    char *text = missing ? NULL : malloc(MANIFEST_MAX);
+    const char *p = NULL;
+    int miss2 = 0;
+    old.ckpt[0] = '\0';
+    if (text && read_manifest_text(dir, text, MANIFEST_MAX, &miss2) == IBSH_OK && (p = strstr(text, "\"checkpoint\": \"")) != NULL &&
+        (sscanf(p + 15, "%31[^\"]", old.ckpt) != 1 || ckpt_number(old.ckpt) < 0))
+      old.ckpt[0] = '\0';
+    free(text);
+  }
   long maxseq;
   clean_stale(dir, old.ckpt, &maxseq);
   if (ckpt_number(old.ckpt) > maxseq) maxseq = ckpt_number(old.ckpt);
