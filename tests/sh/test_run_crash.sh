@@ -9,7 +9,7 @@ set -eu
 ibsh="$1"; src="$2"
 tmp=$(mktemp -d); trap 'umount "$tmp/small" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 child="$src/tests/sh/crash_child.lua"; check="$src/tests/sh/crash_check.lua"
-total=60
+total=100
 "$ibsh" "$child" "$tmp/ref" $total 0 > /dev/null || { echo "FAIL: reference run"; exit 1; }
 
 # 1. Twenty SIGKILLs at random moments, each followed by a check of the directory.
