@@ -23,6 +23,13 @@ check.fails("sums to", function() ib.agglomerative(tensor.new{{0.5, 0.1}, {0.1, 
 check.fails("cov_x must be a tensor", function() ib.gaussian("a", 1, 1) end)  -- gaussian type
 check.fails("npoints", function() ib.gaussian(1, 0.5, 1, {npoints = 1}) end)  -- gaussian npoints
 check.fails("ib.gap", function() ib.gap(ib.curve(good), 0.5) end)  -- gap without ity
+check.fails("ixt must be an information >= 0 (bits), got -5", function() ib.gap(ib.curve(good), -5, 0.5) end)  -- negative ixt
+check.fails("ity must be a finite number of bits", function() ib.gap(ib.curve(good), 0.5, 0 / 0) end)  -- NaN ity
+check.fails("ixt must be a finite number of bits", function() ib.gap(ib.curve(good), 1 / 0, 0) end)  -- infinite ixt
+check.fails("ixt[2] must be an information >= 0", function() ib.gap(ib.curve(good), tensor.new{0.5, -1}, tensor.new{0, 0}) end)
+check.close(ib.gap(ib.curve(good), 0, 0), 0, 1e-12, "gap at the origin")
+check.fails("option 'npoints' must be in 1..100000, got 1000000000000", function() ib.curve(good, {npoints = 1e12}) end)
+check.fails("option 'npoints' must be in 2..1e6, got 1000000000000", function() ib.gaussian(1, 0.5, 1, {npoints = 1e12}) end)
 -- a joint off by less than 1e-9 is accepted
 ib.curve(tensor.new{{0.4 + 5e-10, 0.1}, {0.1, 0.4}})
 print("OK")

@@ -25,6 +25,10 @@ typedef struct ibsh_run ibsh_run;
 /* Called after every completed epoch (epoch = global count of completed epochs). */
 typedef void (*ibsh_progress_fn)(void *ud, const ibsh_run *run, long epoch, long last_epoch, double seconds);
 
+/* Called after every completed epoch (after progress): a nonzero return (an error code set with ibsh_fail) stops the
+   fit with that error, keeping every completed epoch. Used for periodic checkpoints. */
+typedef int (*ibsh_checkpoint_fn)(void *ud, const ibsh_run *run, long epoch, long last_epoch);
+
 typedef struct ibsh_fit_config {
   long epochs;                 /* epochs to train in this call */
   size_t batch;                /* rows per minibatch; 0 or >= n means full batch */
@@ -38,6 +42,8 @@ typedef struct ibsh_fit_config {
   const unsigned char *snap;   /* epochs+1 flags: snap[i] keeps the weights after (start + i) epochs */
   ibsh_progress_fn progress;
   void *progress_ud;
+  ibsh_checkpoint_fn checkpoint;  /* or NULL */
+  void *checkpoint_ud;
 } ibsh_fit_config;
 
 struct ibsh_run {
@@ -75,11 +81,15 @@ int ibsh_run_add_snapshot(ibsh_run *run, long e, const double *params);
 /* Make room for metrics of n epochs. */
 int ibsh_run_reserve_epochs(ibsh_run *run, size_t n);
 
-/* Save the run to directory dir (created with its parents if missing), each file written to a temp file and renamed;
+/* Save the run to directory dir (created with its parents if missing) as a new checkpoint: files fsynced, manifest.json
+   renamed last, the previous checkpoint removed only after that (see doc/crash.md);
    extra_json is inserted into config.json (a JSON fragment "key": value, ... or NULL). */
 int ibsh_run_save(const ibsh_run *run, const char *dir, const char *extra_json);
 
-/* Load a run saved by ibsh_run_save into an uninitialised run. */
+/* Check up front that a run can be saved in dir: create it (and its parents) and write and remove a probe file. */
+int ibsh_run_check_dir(const char *dir);
+
+/* Load a run saved by ibsh_run_save into an uninitialised run; every file is checked against the manifest. */
 int ibsh_run_load(ibsh_run *run, const char *dir);
 
 /* The epochs in 0..last sampled by the original code's np.unique(np.logspace(0, log2(last+1), count,

@@ -34,4 +34,14 @@ int ibsh_sweep_mpi_allgather(const char *mine, size_t len, char **all, size_t *a
 /* Create directory path and its missing parents (as mkdir -p). */
 int ibsh_sweep_mkdirs(const char *path);
 
+/* Write n bytes to path durably: a temp file beside it, every write checked, fsynced, renamed, directory fsynced. */
+int ibsh_sweep_write_file(const char *path, const char *data, size_t n);
+
+/* Run BLAS on one thread (as workers do, so that jobs = 1 and jobs >= 2 give the same bits) unless
+   OPENBLAS_NUM_THREADS is set; returns the previous count for ibsh_sweep_blas_restore (0: unchanged). */
+int ibsh_sweep_blas_single(void);
+
+/* Restore the BLAS thread count returned by ibsh_sweep_blas_single. */
+void ibsh_sweep_blas_restore(int threads);
+
 #endif

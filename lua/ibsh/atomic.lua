@@ -9,7 +9,23 @@ function M.write(path, write, who)
   local tmp = path .. ".tmp"
   local f, err = io.open(tmp, "w")
   if not f then error(("%s: cannot write %s: %s"):format(who, tmp, tostring(err)), 0) end
-  local ok, werr = pcall(write, f)
+  -- every f:write is checked: a full disk raises at once instead of being lost in the buffer
+  local checked = setmetatable({}, {__index = function(_, k)
+    local m = f[k]
+    if k == "write" then
+      return function(_, ...)
+        local wok, e = f:write(...)
+        if not wok then error(("%s: cannot write %s: %s"):format(who, path, tostring(e)), 0) end
+        return _
+      end
+    end
+    return type(m) == "function" and function(_, ...) return m(f, ...) end or m
+  end})
+  local ok, werr = pcall(write, checked)
+  if ok then
+    local fok, ferr = f:flush()
+    if not fok then ok, werr = false, ("%s: cannot write %s: %s"):format(who, path, tostring(ferr)) end
+  end
   local closed, cerr = f:close()
   if not ok or not closed then
     os.remove(tmp)

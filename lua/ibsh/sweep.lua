@@ -206,17 +206,10 @@ local function load_done(dir, id, key)
   return true, rec.result
 end
 
--- Write job id's result atomically (temporary file, then rename).
+-- Write job id's result durably (temporary file, checked writes, fsync, rename): a full disk is an error.
 local function save_done(dir, id, key, text)
-  local path = job_file(dir, id)
-  local tmp = fmt("%s/.job-%d.tmp", dir, id)
-  local f, err = io.open(tmp, "w")
-  if not f then error("sweep.run: cannot write " .. tmp .. ": " .. tostring(err), 0) end
   -- text is "return <value>"; wrap the value with the job's key.
-  f:write("return {key = ", fmt("%q", key), ", result = ", text:sub(8), "}\n")
-  f:close()
-  local ok, rerr = os.rename(tmp, path)
-  if not ok then error("sweep.run: cannot rename " .. tmp .. ": " .. tostring(rerr), 0) end
+  M._write(job_file(dir, id), "return {key = " .. fmt("%q", key) .. ", result = " .. text:sub(8) .. "}\n")
 end
 
 local known = {grid = true, list = true, order = true, fn = true, jobs = true, dir = true, quiet = true}
@@ -288,6 +281,7 @@ function M.run(opts)
   -- Run one job in this process: ok, serialised text or error message.
   local function work(id)
     local ok, res = pcall(fn, jobs[id])
+    -- an interrupted job is never recorded, even if fn caught the error or net:fit returned a partial run
     if M._interrupted() then error("interrupted", 0) end
     if not ok then return false, tostring(res) end
     local sok, text = pcall(M.serialize, res)
@@ -298,7 +292,11 @@ function M.run(opts)
     io.stderr:write(fmt("sweep: %d of %d jobs already done in %s\n", nskip, #todo + nskip, dir))
   end
   if mpi or workers == 1 or #todo <= 1 then
-    for _, id in ipairs(todo) do note(id, work(id)) end
+    -- one BLAS thread, as in the workers, so that the bits do not depend on jobs
+    local threads = M._blas_single()
+    local ok, err = pcall(function() for _, id in ipairs(todo) do note(id, work(id)) end end)
+    M._blas_restore(threads)
+    if not ok then error(err, 0) end
   else
     M._fork(todo, workers,
       function(id)
@@ -352,12 +350,13 @@ job_seed (an FNV-1a hash of key in 1..2^31-1: derive all randomness from the job
 the number of workers) and dir (dir/job-<id>, for files such as run:save); seed = job_seed
 unless the grid has a seed key. fn returns numbers, strings, booleans, tables or tensors.
 jobs = N forks N worker processes (each job runs in one; results travel back serialised, so
-they are bit-identical to jobs = 1, which runs in this process). With dir, each finished
-job's result is written atomically to dir/job-<id>.lua and a rerun skips finished jobs (a
+they are bit-identical to jobs = 1, which runs in this process, also with one BLAS thread). With dir,
+each finished job's result is written atomically (checked, fsynced) to dir/job-<id>.lua and a rerun skips finished jobs (a
 killed sweep resumes; changing the grid under the same dir is an error). Under mpirun
 (ibsh built with MPI), ranks take jobs round-robin (job i on rank (i-1) % size), one at a
 time each, and every rank returns the full results (guard writes with sweep.rank() == 0).
-Ctrl-C or SIGTERM kills the workers; finished jobs stay saved. A failing job does not stop
+Ctrl-C or SIGTERM kills the workers and raises "interrupted"; finished jobs stay saved and an
+interrupted job is never recorded. A failing job does not stop
 the others; sweep.run raises an error naming it at the end.
 
 Example: local res = sweep.run{grid = {seed = {1, 2, 3}, act = {"tanh", "relu"}}, jobs = 2, dir = "runs/demo", fn = function(job) return {acc = 1} end}]])

@@ -112,7 +112,7 @@ static int m_split(lua_State *L) {
   int shuffle = lx_optboolean(L, 2, "shuffle", 1, "Dataset:split");
   size_t n = x->shape[0];
   if (!(fraction > 0 && fraction < 1)) lx_error(L, "Dataset:split", "train fraction %g must be in (0, 1)", fraction);
-  if (n < 2) lx_error(L, "Dataset:split", "need at least 2 rows, have %d", (int)n);
+  if (n < 2) lx_error(L, "Dataset:split", "need at least 2 rows, have %lld", (long long)n);
   lua_getfield(L, 1, "x");
   lua_getfield(L, 1, "y");
   contiguous_xy(L, &x, &y, "Dataset:split");

@@ -76,12 +76,12 @@ static int ib_curve(lua_State *L) {
   o.betas = read_betas(L, opts, &o.nbetas, fname);
   o.alpha = lx_optnumber(L, opts, "alpha", 1.0, fname);
   lua_Integer it = lx_optinteger(L, opts, "iterations", 0, fname);
-  if (it < 0 || it > 100000000) lx_error(L, fname, "option 'iterations' must be in 1..1e8, got %d", (int)it);
+  if (it < 0 || it > 100000000) lx_error(L, fname, "option 'iterations' must be in 1..1e8, got %lld", (long long)it);
   o.iterations = (int)it;
   o.beta_min = lx_optnumber(L, opts, "beta_min", 0, fname);
   o.beta_max = lx_optnumber(L, opts, "beta_max", 0, fname);
   lua_Integer np = lx_optinteger(L, opts, "npoints", 0, fname);
-  if (np < 0 || np > 100000) lx_error(L, fname, "option 'npoints' must be in 1..100000, got %d", (int)np);
+  if (np < 0 || np > 100000) lx_error(L, fname, "option 'npoints' must be in 1..100000, got %lld", (long long)np);
   o.npoints = (size_t)np;
   o.tol = lx_optnumber(L, opts, "tol", -1, fname);
   const char *init = lx_optstring(L, opts, "init", "auto", fname);
@@ -104,10 +104,10 @@ static int ib_curve(lua_State *L) {
   o.perturb = lx_optnumber(L, opts, "perturb", 1e-3, fname);
   if (!(o.perturb >= 0 && o.perturb < 1)) lx_error(L, fname, "option 'perturb' must be in [0, 1), got %g", o.perturb);
   lua_Integer rs = lx_optinteger(L, opts, "restarts", 0, fname);
-  if (rs < 0 || rs > 10000) lx_error(L, fname, "option 'restarts' must be in 0..10000, got %d", (int)rs);
+  if (rs < 0 || rs > 10000) lx_error(L, fname, "option 'restarts' must be in 0..10000, got %lld", (long long)rs);
   o.restarts = (int)rs;
   lua_Integer mc = lx_optinteger(L, opts, "max_clusters", 0, fname);
-  if (mc < 0) lx_error(L, fname, "option 'max_clusters' must be >= 1, got %d", (int)mc);
+  if (mc < 0) lx_error(L, fname, "option 'max_clusters' must be >= 1, got %lld", (long long)mc);
   o.max_clusters = (size_t)mc;
   o.encoders = lx_optboolean(L, opts, "encoders", 0, fname);
   if (has && lua_getfield(L, opts, "agglomerative") != LUA_TNIL) o.agglomerative = lx_optboolean(L, opts, "agglomerative", 1, fname);
@@ -115,7 +115,7 @@ static int ib_curve(lua_State *L) {
   o.refine = lx_optnumber(L, opts, "refine", o.refine, fname);
   if (!(o.refine >= 0)) lx_error(L, fname, "option 'refine' must be >= 0 bits, got %g", o.refine);
   lua_Integer mp = lx_optinteger(L, opts, "max_points", 0, fname);
-  if (mp < 0) lx_error(L, fname, "option 'max_points' must be >= 1, got %d", (int)mp);
+  if (mp < 0) lx_error(L, fname, "option 'max_points' must be >= 1, got %lld", (long long)mp);
   o.max_points = (size_t)mp;
   o.seed = (uint64_t)lx_optinteger(L, opts, "seed", 1, fname);
   ibsh_ib_curve *c = push_curve(L, IBSH_IB_DISCRETE);
@@ -305,7 +305,7 @@ static int ib_gaussian(lua_State *L) {
   if (r1 > 500 || r3 > 500) lx_error(L, fname, "dimensions up to 500 are supported, got %d and %d", (int)r1, (int)r3);
   lx_checkoptions(L, 4, known, fname);
   lua_Integer np = lx_optinteger(L, 4, "npoints", 200, fname);
-  if (np < 2 || np > 1000000) lx_error(L, fname, "option 'npoints' must be in 2..1e6, got %d", (int)np);
+  if (np < 2 || np > 1000000) lx_error(L, fname, "option 'npoints' must be in 2..1e6, got %lld", (long long)np);
   double bmax = lx_optnumber(L, 4, "beta_max", 0, fname);
   if (!(bmax >= 0) || !isfinite(bmax)) lx_error(L, fname, "option 'beta_max' must be a finite number > 1");
   ibsh_ib_curve *c = push_curve(L, IBSH_IB_GAUSSIAN);

@@ -44,8 +44,8 @@ static void read_binspec(lua_State *L, int opts, ibsh_binspec *spec, const char 
   if (has_width && !(width > 0 && isfinite(width))) lx_error(L, fname, "binsize must be a positive finite number, got %g", width);
   int modes = (edges != 0) + has_width + (adaptive != 0);
   if (modes > 1) lx_error(L, fname, "options 'edges', 'binsize' and 'adaptive' exclude each other");
-  if (bins < 1) lx_error(L, fname, "bins must be at least 1, got %d", (int)bins);
-  if (edges != 0 && edges < 2) lx_error(L, fname, "edges must be at least 2, got %d", (int)edges);
+  if (bins < 1) lx_error(L, fname, "bins must be at least 1, got %lld", (long long)bins);
+  if (edges != 0 && edges < 2) lx_error(L, fname, "edges must be at least 2, got %lld", (long long)edges);
   if (has_width && (has_bins || has_range)) lx_error(L, fname, "option 'binsize' excludes 'bins' and 'range'");
   if (adaptive && has_range) lx_error(L, fname, "option 'adaptive' excludes 'range'");
   if (unique && !adaptive) lx_error(L, fname, "option 'unique' needs adaptive = true");
@@ -223,7 +223,7 @@ static int l_indices(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 1);
   lua_Integer seed = luaL_checkinteger(L, 2);
   const char *kind = luaL_checkstring(L, 3);
-  if (n < 1) lx_error(L, F, "n must be positive, got %d", (int)n);
+  if (n < 1) lx_error(L, F, "n must be positive, got %lld", (long long)n);
   ibsh_rng rng;
   ibsh_rng_seed(&rng, (uint64_t)seed);
   size_t *perm = lmi_scratch(L, (size_t)n * sizeof *perm);

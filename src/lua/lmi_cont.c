@@ -43,8 +43,8 @@ static int l_ksg(lua_State *L) {
   int normalize = lx_optboolean(L, 3, "normalize", 1, F);
   int brute = lx_optboolean(L, 3, "brute", 0, F);
   int discrete_y = lx_optboolean(L, 3, "discrete_y", -1, F);   /* -1: decide from the data */
-  if (k < 1) lx_error(L, F, "k must be at least 1, got %d", (int)k);
-  if (alg != 1 && alg != 2) lx_error(L, F, "algorithm must be 1 or 2, got %d", (int)alg);
+  if (k < 1) lx_error(L, F, "k must be at least 1, got %lld", (long long)k);
+  if (alg != 1 && alg != 2) lx_error(L, F, "algorithm must be 1 or 2, got %lld", (long long)alg);
   size_t n, dx, m, dy;
   const double *x = lmi_matrix(L, 1, &n, &dx, F);
   ibsh_ksg_opts o = {(size_t)k, (int)alg, normalize, noise, (uint64_t)seed, brute};

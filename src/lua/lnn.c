@@ -33,7 +33,7 @@ static int nn_mlp(lua_State *L) {
   if (!lua_istable(L, 1)) lx_error(L, fname, "expected a table like {12, 10, 2, act = \"tanh\"}, got %s", luaL_typename(L, 1));
   lx_checkoptions(L, 1, known, fname);
   lua_Integer nw = (lua_Integer)lua_rawlen(L, 1);
-  if (nw < 2) lx_error(L, fname, "need at least an input and an output width, got %d widths", (int)nw);
+  if (nw < 2) lx_error(L, fname, "need at least an input and an output width, got %lld widths", (long long)nw);
   if (nw > IBSH_NN_MAXLAYERS + 1) lx_error(L, fname, "at most %d widths", IBSH_NN_MAXLAYERS + 1);
   size_t widths[IBSH_NN_MAXLAYERS + 1];
   for (lua_Integer i = 1; i <= nw; i++) {

@@ -166,6 +166,37 @@ static void progress(void *ud, const ibsh_run *run, long epoch, long last, doubl
   fflush(stderr);
 }
 
+/* Periodic checkpoints of a fit with dir: every `every` epochs, or every `seconds` of training when every is 0. */
+typedef struct checkpoint_state {
+  const char *dir;
+  const char *extra;
+  long every;
+  double seconds, last_time;
+  long saved_epochs;   /* completed epochs in the last checkpoint written (-1: none yet) */
+} checkpoint_state;
+
+/* Save a checkpoint when one is due (see checkpoint_state); the last epoch is left to the final save. */
+static int checkpoint(void *ud, const ibsh_run *run, long epoch, long last) {
+  checkpoint_state *cs = (checkpoint_state *)ud;
+  if (epoch == last) return IBSH_OK;
+  double t = mono();
+  int due = cs->every > 0 ? epoch % cs->every == 0 : cs->seconds > 0 && t - cs->last_time >= cs->seconds;
+  if (!due) return IBSH_OK;
+  int rc = ibsh_run_save(run, cs->dir, cs->extra);
+  if (rc) return rc;
+  cs->saved_epochs = epoch;
+  cs->last_time = mono();
+  return IBSH_OK;
+}
+
+/* Is this call running a line typed at the interactive prompt (the REPL sets registry["ibsh.repl_line"])? */
+static int at_prompt(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, "ibsh.repl_line");
+  int yes = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return yes;
+}
+
 /* Signal handler: ask the training loop to stop after the current batch. */
 static void on_signal(int sig) { ibsh_interrupt_request(sig); }
 
@@ -197,7 +228,7 @@ static void guard_remove(signal_guard *g) {
 int lnn_fit(lua_State *L) {
   static const char *const known[] = {"epochs", "batch", "optim", "lr", "momentum", "beta1", "beta2", "eps",
     "weight_decay", "lr_step", "lr_gamma", "shuffle", "seed", "test", "quiet", "snapshots", "at", "gradstats",
-    "dir", "resume", "metrics", NULL};
+    "dir", "resume", "metrics", "checkpoint", NULL};
   lnet *net = (lnet *)luaL_testudata(L, 1, IBSH_NET_T);
   if (!net || !net->params) lx_error(L, FNAME, "call it as net:fit(train, opts) on an ibsh.Net");
   int opts = 3;
@@ -208,7 +239,7 @@ int lnn_fit(lua_State *L) {
 
   lua_Integer epochs = lx_optinteger(L, opts, "epochs", -1, FNAME);
   if (epochs < 0) lx_error(L, FNAME, "option 'epochs' (a non-negative integer) is required");
-  if (epochs > 100000000) lx_error(L, FNAME, "epochs = %d is absurd", (int)epochs);
+  if (epochs > 100000000) lx_error(L, FNAME, "epochs = %lld is absurd", (long long)epochs);
   lua_Integer batch = 512;
   if (!lua_isnil(L, opts)) {
     lua_getfield(L, opts, "batch");
@@ -242,6 +273,17 @@ int lnn_fit(lua_State *L) {
   else lx_error(L, FNAME, "option 'metrics' must be \"full\" or \"batches\", got \"%s\"", metrics);
   const char *resume = lx_optstring(L, opts, "resume", NULL, FNAME);
   const char *dir = lx_optstring(L, opts, "dir", resume, FNAME);
+  lua_Integer every = lx_optinteger(L, opts, "checkpoint", 0, FNAME);
+  if (every < 0) lx_error(L, FNAME, "option 'checkpoint' must be a number of epochs >= 1 (0: every 60 s of training)");
+  if (dir && !lua_isnil(L, opts)) {
+    lua_getfield(L, opts, "checkpoint");
+    int given = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (given && every == 0) every = -1;   /* checkpoint = 0: no periodic checkpoints, only the final save */
+  } else if (!dir && every != 0) {
+    lx_error(L, FNAME, "option 'checkpoint' needs dir (or resume)");
+  }
+  if (dir) lx_check(L, ibsh_run_check_dir(dir), FNAME);   /* fail now, not after hours of training */
 
   fit_data train, test;
   memset(&test, 0, sizeof test);
@@ -285,6 +327,15 @@ int lnn_fit(lua_State *L) {
     cfg.progress_ud = &ps;
   }
 
+  char extra[512];
+  snprintf(extra, sizeof extra, "\"fit\": {\"optim\": \"%s\", \"lr\": %.17g, \"batch\": %d, \"shuffle\": %s, \"seed\": %lld, \"momentum\": %.17g, \"weight_decay\": %.17g}",
+           optim, cfg.optim.lr, (int)batch, cfg.shuffle ? "true" : "false", (long long)seed, cfg.optim.momentum, cfg.weight_decay);
+  checkpoint_state cs = {dir, extra, every > 0 ? (long)every : 0, every == 0 ? 60.0 : 0.0, mono(), -1};
+  if (dir && every >= 0) {
+    cfg.checkpoint = checkpoint;
+    cfg.checkpoint_ud = &cs;
+  }
+
   signal_guard g;
   ibsh_interrupt_clear();
   guard_install(&g);
@@ -293,13 +344,16 @@ int lnn_fit(lua_State *L) {
   guard_remove(&g);
   if (ps.printed && rc != IBSH_OK) fputc('\n', stderr);
   char msg[512];
-  snprintf(msg, sizeof msg, "%s", rc ? ibsh_errmsg() : "");
+  if (rc == IBSH_EIO && cs.saved_epochs >= 0)
+    snprintf(msg, sizeof msg, "checkpoint failed, training stopped after %ld epochs: %s (the last complete checkpoint in %s holds %ld epochs)",
+             r->run.epochs, ibsh_errmsg(), dir, cs.saved_epochs);
+  else if (rc == IBSH_EIO)
+    snprintf(msg, sizeof msg, "checkpoint failed, training stopped after %ld epochs: %s", r->run.epochs, ibsh_errmsg());
+  else snprintf(msg, sizeof msg, "%s", rc ? ibsh_errmsg() : "");
   memcpy(net->params, r->run.params, a->nparams * sizeof(double));
 
-  if (dir && rc != IBSH_EINVAL && rc != IBSH_ENOMEM) {
-    char extra[512];
-    snprintf(extra, sizeof extra, "\"fit\": {\"optim\": \"%s\", \"lr\": %.17g, \"batch\": %d, \"shuffle\": %s, \"seed\": %lld, \"momentum\": %.17g, \"weight_decay\": %.17g}",
-             optim, cfg.optim.lr, (int)batch, cfg.shuffle ? "true" : "false", (long long)seed, cfg.optim.momentum, cfg.weight_decay);
+  int saved = cs.saved_epochs == r->run.epochs;   /* a checkpoint already holds exactly this state */
+  if (dir && !saved && rc != IBSH_EINVAL && rc != IBSH_ENOMEM && rc != IBSH_EIO) {
     int src = ibsh_run_save(&r->run, dir, extra);
     if (src) {
       if (rc == IBSH_OK || rc == IBSH_EINTR) lx_check(L, src, FNAME);
@@ -314,12 +368,13 @@ int lnn_fit(lua_State *L) {
       signal(sig, SIG_DFL);
       raise(sig);
     }
-    if (sig == SIGINT && lua_gethookmask(L) == (LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT) &&
+    if (sig == SIGINT && at_prompt(L) && lua_gethookmask(L) == (LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT) &&
         lua_gethookcount(L) == 1) {
-      /* Ctrl-C under the shell: training has stopped and its result is the answer, so cancel the shell's
-         pending "interrupted" error (its one-shot hook) and let the caller keep the partial run. */
+      /* Ctrl-C at the interactive prompt: cancel the shell's pending "interrupted" error (its one-shot hook) so
+         that run = net:fit(...) keeps the partial run. The flag stays set, so the rest of the line (a sweep
+         job, another C loop) still sees the interrupt and is not taken for finished work. In a script the
+         hook raises "interrupted" as soon as fit returns. */
       lua_sethook(L, NULL, 0, 0);
-      ibsh_interrupt_clear();
     }
   } else if (rc != IBSH_OK) {
     return lx_error(L, FNAME, "%s", msg);
@@ -338,7 +393,9 @@ const char lnn_fit_help[] =
   "lr_step and lr_gamma (lr * lr_gamma^floor(epoch / lr_step)); weight_decay (L2 on weights); "
   "snapshots (\"every\" (default), \"every:K\", \"log:N\" as the original code's log-spaced epochs, \"none\", a list of epochs, or a function(e) -> boolean); "
   "at (\"start\": a selected epoch j records the weights before its updates, labelled j; \"end\": after them, labelled j + 1); "
-  "gradstats (true); metrics (\"full\": train loss and accuracy on the whole training set after each epoch; \"batches\": means over the epoch's minibatches, no extra pass); test (a dataset for test metrics); quiet (no progress line); dir (save the run there at the end, on interrupt or divergence); "
-  "resume (a run directory: continue it for epochs more epochs, bit-identically). Ctrl-C or SIGTERM stops after the current batch and keeps every completed epoch "
-  "(saved to dir); after Ctrl-C fit returns the partial run, after SIGTERM the script stops.\n\n"
+  "gradstats (true); metrics (\"full\": train loss and accuracy on the whole training set after each epoch; \"batches\": means over the epoch's minibatches, no extra pass); test (a dataset for test metrics); quiet (no progress line); dir (checked before the first epoch; the run is saved there as checksummed checkpoints, "
+  "see doc/crash.md); checkpoint (with dir: a checkpoint every K epochs; 0 = only at the end; default every 60 s of training; "
+  "a failed checkpoint, e.g. a full disk, stops training and keeps the last good one); "
+  "resume (a run directory: continue it for epochs more epochs, bit-identically, also after a SIGKILL). Ctrl-C or SIGTERM stops after the current batch and keeps every completed epoch "
+  "(saved to dir); then the script stops with the error \"interrupted\" (exit status 1), except that Ctrl-C at the interactive prompt returns the partial run.\n\n"
   "Example: local run = net:fit(train, {epochs = 100, batch = 512, optim = \"adam\", lr = 4e-4, test = test, quiet = true})";

@@ -163,7 +163,8 @@ int lnn_load_run(lua_State *L) {
 
 const char lnn_load_run_help[] =
   "nn.load_run(dir)\n\nLoad a run saved with run:save(dir) (or by net:fit with dir = ...): its snapshots, metrics, gradient statistics and "
-  "the optimiser and shuffling state needed to resume it.\n\nExample: local run = nn.load_run(\"runs/tanh0\"); print(run:epochs())";
+  "the optimiser and shuffling state needed to resume it. Every file is checked against the sizes and checksums in dir/manifest.json; "
+  "a truncated, corrupted or mixed directory is refused with an error naming the file.\n\nExample: local run = nn.load_run(\"runs/tanh0\"); print(run:epochs())";
 
 /* tostring(run). */
 static int run_tostring(lua_State *L) {
@@ -188,7 +189,7 @@ static const lx_Reg run_methods[] = {
   {"net", run_net, "run:net([e])\n\nA new ibsh.Net holding the weights of snapshot e, or the run's current (last) weights without e.\n\nExample: local net = run:net(50)"},
   {"metrics", run_metrics, "run:metrics()\n\nPer-epoch metrics as 1-d tensors indexed by epoch 1..E: {epoch, train_loss, train_acc, test_loss, test_acc}, evaluated on the whole sets with the weights after each epoch (NaN where there is no test set).\n\nExample: local m = run:metrics(); print(m.train_acc:get(m.epoch:size()))"},
   {"gradstats", run_gradstats, "run:gradstats()\n\nPer-epoch, per-layer gradient statistics as E x L tensors: grad_mean = norm of the mean of the epoch's per-batch weight gradients, grad_std = norm of their standard deviation (ddof 0), snr = grad_mean / grad_std, weight_norm = Frobenius norm of the weights after the epoch.\n\nExample: local g = run:gradstats(); print(g.snr)"},
-  {"save", run_save, "run:save(dir)\n\nWrite the run to directory dir (created if missing): config.json, state.npy, epochs.npy, W<l>.npy and b<l>.npy ([snapshots, fan_in, fan_out]), metrics.npy/.csv, gradstats.npy/.csv; each file is written to a temporary name and renamed.\n\nExample: run:save(\"runs/tanh0\")"},
+  {"save", run_save, "run:save(dir)\n\nWrite the run to directory dir (created if missing) as a new checkpoint dir/ckpt-<N>/ holding config.json, state.npy, epochs.npy, W<l>.npy and b<l>.npy ([snapshots, fan_in, fan_out]), metrics.npy/.csv, gradstats.npy/.csv (every file fsynced), then dir/manifest.json with their sizes and checksums, renamed last; only then is the previous checkpoint removed and the link dir/current moved to the new one. A kill at any moment leaves the old run or the new one (doc/crash.md).\n\nExample: run:save(\"runs/tanh0\")"},
   {NULL, NULL, NULL}
 };
 

@@ -106,7 +106,34 @@ static int l_mkdir(lua_State *L) {
   return 0;
 }
 
+/* sweep._write(path, text): write text to path durably (checked, fsynced, renamed). */
+static int l_write(lua_State *L) {
+  size_t n;
+  const char *path = luaL_checkstring(L, 1), *text = luaL_checklstring(L, 2, &n);
+  lx_check(L, ibsh_sweep_write_file(path, text, n), "sweep.run");
+  return 0;
+}
+
+/* sweep._blas_single() -> previous thread count (0: unchanged). */
+static int l_blas_single(lua_State *L) {
+  lua_pushinteger(L, ibsh_sweep_blas_single());
+  return 1;
+}
+
+/* sweep._blas_restore(n) */
+static int l_blas_restore(lua_State *L) {
+  ibsh_sweep_blas_restore((int)luaL_checkinteger(L, 1));
+  return 0;
+}
+
 static const lx_Reg sweep_funcs[] = {
+  {"_write", l_write, "sweep._write(path, text)\n\nInternal: write text to path durably: a temporary file beside it, every "
+   "write checked (a full disk is an error), fsynced and renamed.\n\nExample: sweep._write(\"runs/job-1.lua\", \"return 1\")"},
+  {"_blas_single", l_blas_single, "sweep._blas_single() -> n\n\nInternal: run BLAS on one thread, as sweep workers do "
+   "(unless OPENBLAS_NUM_THREADS is set); returns the previous count for sweep._blas_restore (0: unchanged).\n\n"
+   "Example: local n = sweep._blas_single(); sweep._blas_restore(n)"},
+  {"_blas_restore", l_blas_restore, "sweep._blas_restore(n)\n\nInternal: restore the BLAS thread count returned by "
+   "sweep._blas_single.\n\nExample: sweep._blas_restore(sweep._blas_single())"},
   {"_interrupted", l_interrupted, "sweep._interrupted() -> boolean\n\nInternal: true after Ctrl-C or SIGTERM "
    "asked running work to stop.\n\nExample: if sweep._interrupted() then error(\"interrupted\") end"},
   {"_mkdir", l_mkdir, "sweep._mkdir(path)\n\nInternal: create the directory path and its parents (as mkdir -p).\n\n"

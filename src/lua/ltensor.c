@@ -71,7 +71,7 @@ static int t_arange(lua_State *L) {
 static int t_linspace(lua_State *L) {
   double a = luaL_checknumber(L, 1), b = luaL_checknumber(L, 2);
   lua_Integer n = luaL_optinteger(L, 3, 50);
-  if (n < 0) lx_error(L, "tensor.linspace", "negative count %d", (int)n);
+  if (n < 0) lx_error(L, "tensor.linspace", "negative count %lld", (long long)n);
   if (!isfinite(a) || !isfinite(b)) lx_error(L, "tensor.linspace", "bounds must be finite");
   ibsh_tensor *t = lx_newtensor1(L, (size_t)n, "tensor.linspace");
   double *p = ibsh_tensor_data(t), step = n > 1 ? (b - a) / (double)(n - 1) : 0;
@@ -127,7 +127,7 @@ static int t_randint(lua_State *L) {
 /* tensor.randperm(n, [seed]): a random permutation of 1..n. */
 static int t_randperm(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 1);
-  if (n < 0) lx_error(L, "tensor.randperm", "negative size %d", (int)n);
+  if (n < 0) lx_error(L, "tensor.randperm", "negative size %lld", (long long)n);
   ibsh_rng local, *r = lt_optrng(L, 2, &local, "tensor.randperm");
   ibsh_tensor *t = lx_newtensor1(L, (size_t)n, "tensor.randperm");
   double *p = ibsh_tensor_data(t);
@@ -380,7 +380,7 @@ static int reshape_args(lua_State *L, const ibsh_tensor *t, size_t *shape, const
     known *= shape[i];
   }
   if (infer >= 0) {
-    if (known == 0 || total % known) lx_error(L, fname, "cannot infer size: %d elements", (int)total);
+    if (known == 0 || total % known) lx_error(L, fname, "cannot infer size: %lld elements", (long long)total);
     shape[infer] = total / known;
   }
   return n;

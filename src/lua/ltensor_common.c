@@ -30,7 +30,7 @@ ibsh_tensor *lt_newlike(lua_State *L, const ibsh_tensor *t, const char *fname) {
 /* Check one size value (integer >= 0). */
 static size_t check_size(lua_State *L, int isnum, lua_Integer n, const char *fname) {
   if (!isnum) lx_error(L, fname, "sizes must be integers");
-  if (n < 0) lx_error(L, fname, "negative size %d", (int)n);
+  if (n < 0) lx_error(L, fname, "negative size %lld", (long long)n);
   return (size_t)n;
 }
 

@@ -181,7 +181,11 @@ int shell_repl(lua_State *L, int interactive) {
     if (chunk == CHUNK_NONE) continue;
     if (status == LUA_OK) {
       double start = now_seconds();
+      lua_pushboolean(L, interactive);   /* tells net:fit that Ctrl-C should keep the partial run (see lnn_fit.c) */
+      lua_setfield(L, LUA_REGISTRYINDEX, "ibsh.repl_line");
       status = shell_docall(L, 0, LUA_MULTRET);
+      lua_pushnil(L);
+      lua_setfield(L, LUA_REGISTRYINDEX, "ibsh.repl_line");
       if (status == LUA_OK) show_results(L, base, suppress, now_seconds() - start);
     }
     shell_report(L, status);

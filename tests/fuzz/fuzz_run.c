@@ -1,15 +1,18 @@
 /*
-** libFuzzer harness of the run-directory reader. An input is the files of a run
-** directory joined by the separator "\n@@FILE@@\n", in the order of names[] below;
-** missing parts become missing files.
+** libFuzzer harness of the run-directory readers. An input is the files of one
+** checkpoint joined by the separator "\n@@FILE@@\n", in the order of names[] below
+** (missing parts become missing files). The checkpoint reader gets them directly
+** (bypassing the manifest's checksums, as a forged manifest would), and the whole
+** directory loader gets them with the last part as the manifest.
 */
 #include <string.h>
 #include <sys/stat.h>
 #include "fuzz_util.h"
 #include "ibsh/run.h"
+#include "nn/run_files.h"
 
 static const char *const names[] = {"config.json", "state.npy", "epochs.npy", "metrics.npy", "gradstats.npy",
-                                    "W1.npy", "b1.npy", "W2.npy", "b2.npy", "W3.npy", "b3.npy"};
+                                    "W1.npy", "b1.npy", "W2.npy", "b2.npy", "W3.npy", "b3.npy", "manifest.json"};
 #define NFILES (sizeof names / sizeof names[0])
 static const char sep[] = "\n@@FILE@@\n";
 
@@ -30,6 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     p = q == end ? NULL : q + seplen;
   }
   ibsh_run run;
+  if (run_files_read(&run, dir) == 0) ibsh_run_free(&run);
   if (ibsh_run_load(&run, dir) == 0) ibsh_run_free(&run);
   return 0;
 }

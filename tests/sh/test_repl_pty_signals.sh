@@ -73,6 +73,10 @@ if m.group(1) == "true":
     elapsed = time.time() - start
     if elapsed > 0.5:
         fail("interrupting training took %.2f s" % elapsed, s)
+    # at the prompt Ctrl-C keeps the partial run (a script would stop with "interrupted" instead)
+    s.send("print('partial', run ~= nil and run:nepochs() > 0 and run:nepochs() < 20000)\r")
+    s.expect(r"partial\ttrue")
+    s.expect(r"ibsh> ")
     s.send("print('usable', net:fit(d, {epochs = 1, batch = 512, quiet = true}) ~= nil)\r")
     s.expect(r"usable\ttrue", timeout=60)
 s.expect(r"ibsh> ")

@@ -3,16 +3,19 @@
 */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "ibsh/error.h"
 
 static _Thread_local char last_message[512];
 
-/* Record a printf-style message for the calling thread and return code. */
+/* Record a printf-style message for the calling thread and return code (arguments may be ibsh_errmsg()). */
 int ibsh_fail(int code, const char *fmt, ...) {
+  char buf[sizeof last_message];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(last_message, sizeof last_message, fmt, ap);
+  vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  memcpy(last_message, buf, sizeof buf);
   return code;
 }
 

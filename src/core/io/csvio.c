@@ -2,6 +2,8 @@
 ** CSV reader and writer for numeric tables.
 */
 #include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,9 @@
 #include "ibsh/interrupt.h"
 #include "tensor_file.h"
 
-/* Parse one field [p, end) as a number (surrounding blanks and double quotes allowed). */
+/* Parse one field [p, end) as a number (surrounding blanks and double quotes allowed): 1 if it is one, 0 if
+   not, FIELD_RANGE if it overflows float64 (1e400; an underflow such as 1e-400 gives the nearest double). */
+#define FIELD_RANGE 2
 static int parse_field(const char *p, const char *end, double *v) {
   while (p < end && isspace((unsigned char)*p)) p++;
   while (end > p && isspace((unsigned char)end[-1])) end--;
@@ -20,8 +24,10 @@ static int parse_field(const char *p, const char *end, double *v) {
   memcpy(buf, p, (size_t)(end - p));
   buf[end - p] = '\0';
   char *stop;
+  errno = 0;
   *v = strtod(buf, &stop);
-  return *stop == '\0';
+  if (*stop != '\0') return 0;
+  return errno == ERANGE && isinf(*v) ? FIELD_RANGE : 1;
 }
 
 /* Number of fields in the line [p, end). */
@@ -73,15 +79,15 @@ int ibsh_csv_read(const char *path, ibsh_tensor *out, char **header) {
     if (le > first && le[-1] == '\r') le--;
     cols = count_fields(first, le);
     const char *fp = first;
-    int numeric = 1;
+    int any_number = 0;   /* a header has no numeric field: "1,2x" or "1,,3" is a bad data row, not a header */
     for (size_t j = 0; j < cols; j++) {
       const char *fe = memchr(fp, ',', (size_t)(le - fp));
       if (!fe) fe = le;
       double v;
-      if (!parse_field(fp, fe, &v)) numeric = 0;
+      if (parse_field(fp, fe, &v)) any_number = 1;
       fp = fe + 1;
     }
-    if (!numeric) {
+    if (!any_number) {
       *header = malloc((size_t)(le - first) + 1);
       if (*header) { memcpy(*header, first, (size_t)(le - first)); (*header)[le - first] = '\0'; }
       body = nl ? nl + 1 : end;
@@ -105,9 +111,11 @@ int ibsh_csv_read(const char *path, ibsh_tensor *out, char **header) {
           const char *fe = memchr(fp, ',', (size_t)(le - fp));
           if (!fe) fe = le;
           double v;
-          if (!parse_field(fp, fe, &v)) {
+          int kind = parse_field(fp, fe, &v);
+          if (kind != 1) {
             int w = (int)(fe - fp) > 40 ? 40 : (int)(fe - fp);
-            rc = ibsh_fail(IBSH_EFORMAT, "%s: line %zu, field %zu: '%.*s' is not a number", path, lineno, j + 1, w, fp);
+            rc = ibsh_fail(IBSH_EFORMAT, "%s: line %zu, field %zu: '%.*s' %s", path, lineno, j + 1, w, fp,
+                           kind == FIELD_RANGE ? "is out of the float64 range (write inf if that is meant)" : "is not a number");
             break;
           }
           if (data) data[row * cols + j] = v;

@@ -68,7 +68,8 @@ int ibsh_png_write(const char *path, const unsigned char *rgba, int w, int h,
   png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
   free(chunks);
   free(rows);
-  int closed = fclose(f) == 0;
+  int flushed = !ferror(f) && fflush(f) == 0;   /* an earlier failed write is not reported by fclose */
+  int closed = fclose(f) == 0 && flushed;
   int rc = IBSH_OK;
   if (!ok || !closed) rc = ibsh_fail(IBSH_EIO, "cannot write '%s'%s", path, ok ? ": close failed" : ": libpng error");
   else if (rename(tmp, path) != 0) rc = ibsh_fail(IBSH_EIO, "cannot rename to '%s': %s", path, strerror(errno));

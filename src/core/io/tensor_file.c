@@ -24,7 +24,7 @@ FILE *ibsh_tmpfile_open(const char *path, char *tmp, size_t len) {
 
 /* Close f and rename tmp over path, or close and remove tmp when !ok. */
 int ibsh_tmpfile_commit(FILE *f, const char *tmp, const char *path, int ok) {
-  int write_error = ferror(f);
+  int write_error = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;   /* durable before the rename */
   int close_error = fclose(f);
   if (!ok) { remove(tmp); return IBSH_EIO; }
   if (write_error || close_error) {

@@ -321,6 +321,11 @@ int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view
       goto done;
     }
     if (cfg->progress) cfg->progress(cfg->progress_ud, run, run->epochs, start + cfg->epochs, now() - t0);
+    if (cfg->checkpoint) {
+      /* the snapshot that the next epoch (or the end) would take is taken now, so that a checkpoint holds it */
+      if (cfg->snap[i + 1] && (rc = ibsh_run_add_snapshot(run, run->epochs, run->params))) goto done;
+      if ((rc = cfg->checkpoint(cfg->checkpoint_ud, run, run->epochs, start + cfg->epochs))) goto done;
+    }
   }
   if (cfg->snap[cfg->epochs]) rc = ibsh_run_add_snapshot(run, run->epochs, run->params);
 done:

@@ -2,7 +2,8 @@
 ** Saving and loading runs as a directory of plain files: config.json, state.npy
 ** (current parameters and optimiser moments), epochs.npy, W<l>.npy / b<l>.npy
 ** (weights at every snapshot), metrics.npy / metrics.csv and gradstats.npy /
-** gradstats.csv. Every file is written to a temporary name and renamed.
+** gradstats.csv, all in one checkpoint directory (run_dir.c makes the set
+** atomic with a manifest). Every write is checked and fsynced.
 */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 #include "ibsh/error.h"
 #include "ibsh/run.h"
+#include "io/durable.h"
+#include "nn/run_files.h"
 
 /* Join dir and name into buf. */
 static int join(char *buf, size_t len, const char *dir, const char *name) {
@@ -21,29 +24,28 @@ static int join(char *buf, size_t len, const char *dir, const char *name) {
   return IBSH_OK;
 }
 
-/* Open a temporary file next to path for writing. */
-static FILE *open_temp(const char *path, char *tmp, size_t len) {
-  snprintf(tmp, len, "%s.tmp%ld", path, (long)getpid());
-  return fopen(tmp, "wb");
+/* Open path in the checkpoint directory for a durable write. */
+static int open_file(dur_file *w, const char *dir, const char *name) {
+  char path[4096];
+  int rc = join(path, sizeof path, dir, name);
+  return rc ? rc : dur_open(w, path);
 }
 
-/* Close f and rename tmp to path, or remove tmp and fail. */
-static int finish_temp(FILE *f, int ok, const char *tmp, const char *path) {
-  ok = ok && !ferror(f);
-  if (fclose(f) != 0) ok = 0;
-  if (!ok || rename(tmp, path) != 0) {
-    int e = errno;
-    remove(tmp);
-    return ibsh_fail(IBSH_EIO, "cannot write %s: %s", path, strerror(e ? e : EIO));
-  }
+/* Close w and add its name, size and hash to the list. */
+static int close_file(dur_file *w, const char *name, run_files *list) {
+  int rc = dur_close(w);
+  if (rc) return rc;
+  if (list->n >= RUN_MAXFILES) return ibsh_fail(IBSH_EINVAL, "too many files in a run");
+  run_file *f = &list->f[list->n++];
+  snprintf(f->name, sizeof f->name, "%s", name);
+  f->bytes = w->bytes;
+  f->hash = w->hash;
   return IBSH_OK;
 }
 
-/* Write a little-endian float64 .npy file of the given shape atomically. */
-static int npy_write(const char *dir, const char *name, int ndim, const size_t *shape, const double *data) {
-  char path[4096], tmp[4200], hdr[256], dims[160] = "";
-  int rc = join(path, sizeof path, dir, name);
-  if (rc) return rc;
+/* Write a little-endian float64 .npy file of the given shape. */
+static int npy_write(const char *dir, const char *name, int ndim, const size_t *shape, const double *data, run_files *list) {
+  char hdr[256], dims[160] = "";
   size_t used = 0, count = 1;
   for (int i = 0; i < ndim; i++) {
     used += (size_t)snprintf(dims + used, sizeof dims - used, "%zu%s", shape[i], ndim == 1 || i < ndim - 1 ? ", " : "");
@@ -52,15 +54,17 @@ static int npy_write(const char *dir, const char *name, int ndim, const size_t *
   if (ndim == 1) dims[used - 1] = '\0';
   int n = snprintf(hdr, sizeof hdr, "{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }", dims);
   size_t total = 10 + (size_t)n + 1, pad = (64 - total % 64) % 64;
-  FILE *f = open_temp(path, tmp, sizeof tmp);
-  if (!f) return ibsh_fail(IBSH_EIO, "cannot write %s: %s", path, strerror(errno));
+  dur_file w;
+  int rc = open_file(&w, dir, name);
+  if (rc) return rc;
   unsigned short hlen = (unsigned short)(n + pad + 1);
   unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hlen & 0xff), (unsigned char)(hlen >> 8)};
-  int ok = fwrite(pre, 1, 10, f) == 10 && fwrite(hdr, 1, (size_t)n, f) == (size_t)n;
-  for (size_t i = 0; i < pad && ok; i++) ok = fputc(' ', f) != EOF;
-  ok = ok && fputc('\n', f) != EOF;
-  ok = ok && (count == 0 || fwrite(data, sizeof(double), count, f) == count);
-  return finish_temp(f, ok, tmp, path);
+  dur_write(&w, pre, 10);
+  dur_write(&w, hdr, (size_t)n);
+  for (size_t i = 0; i < pad; i++) dur_write(&w, " ", 1);
+  dur_write(&w, "\n", 1);
+  dur_write(&w, data, count * sizeof(double));
+  return close_file(&w, name, list);
 }
 
 /* Read a float64 .npy file written by npy_write; checks the shape against want (ndim entries). */
@@ -99,64 +103,61 @@ static int npy_read(const char *dir, const char *name, int ndim, const size_t *w
   return rc;
 }
 
-/* Write a double to a CSV field (nan for missing values, round-trip precision). */
-static void csv_number(FILE *f, double v) {
-  if (isnan(v)) fputs("nan", f);
-  else fprintf(f, "%.17g", v);
+/* Write a double to a CSV field (nan for missing values, round-trip precision), then sep. */
+static void csv_number(dur_file *w, double v, char sep) {
+  if (isnan(v)) dur_printf(w, "nan%c", sep);
+  else dur_printf(w, "%.17g%c", v, sep);
 }
 
 /* Write metrics.csv and gradstats.csv. */
-static int write_csvs(const ibsh_run *run, const char *dir) {
-  char path[4096], tmp[4200];
-  int rc = join(path, sizeof path, dir, "metrics.csv");
+static int write_csvs(const ibsh_run *run, const char *dir, run_files *list) {
+  dur_file w;
+  int rc = open_file(&w, dir, "metrics.csv");
   if (rc) return rc;
-  FILE *f = open_temp(path, tmp, sizeof tmp);
-  if (!f) return ibsh_fail(IBSH_EIO, "cannot write %s: %s", path, strerror(errno));
-  fputs("epoch,train_loss,train_acc,test_loss,test_acc\n", f);
+  dur_printf(&w, "epoch,train_loss,train_acc,test_loss,test_acc\n");
   for (long e = 0; e < run->epochs; e++) {
-    fprintf(f, "%ld,", e + 1);
-    csv_number(f, run->train_loss[e]); fputc(',', f);
-    csv_number(f, run->train_acc[e]); fputc(',', f);
-    csv_number(f, run->test_loss[e]); fputc(',', f);
-    csv_number(f, run->test_acc[e]); fputc('\n', f);
+    dur_printf(&w, "%ld,", e + 1);
+    csv_number(&w, run->train_loss[e], ',');
+    csv_number(&w, run->train_acc[e], ',');
+    csv_number(&w, run->test_loss[e], ',');
+    csv_number(&w, run->test_acc[e], '\n');
   }
-  if ((rc = finish_temp(f, 1, tmp, path))) return rc;
-  if ((rc = join(path, sizeof path, dir, "gradstats.csv"))) return rc;
-  f = open_temp(path, tmp, sizeof tmp);
-  if (!f) return ibsh_fail(IBSH_EIO, "cannot write %s: %s", path, strerror(errno));
-  fputs("epoch,layer,grad_mean,grad_std,snr,weight_norm\n", f);
+  if ((rc = close_file(&w, "metrics.csv", list))) return rc;
+  if ((rc = open_file(&w, dir, "gradstats.csv"))) return rc;
+  dur_printf(&w, "epoch,layer,grad_mean,grad_std,snr,weight_norm\n");
   int L = run->arch.nlayers;
   for (long e = 0; e < run->epochs; e++) {
     for (int l = 0; l < L; l++) {
       double gm = run->grad_mean[e * L + l], gs = run->grad_std[e * L + l];
-      fprintf(f, "%ld,%d,", e + 1, l + 1);
-      csv_number(f, gm); fputc(',', f);
-      csv_number(f, gs); fputc(',', f);
-      csv_number(f, gm / gs); fputc(',', f);
-      csv_number(f, run->weight_norm[e * L + l]); fputc('\n', f);
+      dur_printf(&w, "%ld,%d,", e + 1, l + 1);
+      csv_number(&w, gm, ',');
+      csv_number(&w, gs, ',');
+      csv_number(&w, gm / gs, ',');
+      csv_number(&w, run->weight_norm[e * L + l], '\n');
     }
   }
-  return finish_temp(f, 1, tmp, path);
+  return close_file(&w, "gradstats.csv", list);
 }
 
-/* Write config.json (last, so a complete directory has one). */
-static int write_config(const ibsh_run *run, const char *dir, const char *extra) {
-  char path[4096], tmp[4200];
-  int rc = join(path, sizeof path, dir, "config.json");
+/* Write config.json. */
+static int write_config(const ibsh_run *run, const char *dir, const char *extra, run_files *list) {
+  dur_file w;
+  int rc = open_file(&w, dir, "config.json");
   if (rc) return rc;
-  FILE *f = open_temp(path, tmp, sizeof tmp);
-  if (!f) return ibsh_fail(IBSH_EIO, "cannot write %s: %s", path, strerror(errno));
   const ibsh_arch *a = &run->arch;
-  fprintf(f, "{\n  \"format\": \"ibsh-run\",\n  \"version\": 1,\n  \"widths\": [");
-  for (int l = 0; l <= a->nlayers; l++) fprintf(f, "%s%zu", l ? ", " : "", a->width[l]);
-  fprintf(f, "],\n  \"act\": \"%s\",\n  \"out\": \"%s\",\n  \"nparams\": %zu,\n", ibsh_act_name(a->act),
-          ibsh_out_name(a->out), a->nparams);
-  fprintf(f, "  \"epochs\": %ld,\n  \"step\": %ld,\n  \"snapshots\": %zu,\n", run->epochs, run->step, run->nsnap);
-  fprintf(f, "  \"rng\": [\"%016" PRIx64 "\", \"%016" PRIx64 "\", \"%016" PRIx64 "\", \"%016" PRIx64 "\"]",
-          run->rng.s[0], run->rng.s[1], run->rng.s[2], run->rng.s[3]);
-  if (extra && *extra) fprintf(f, ",\n  %s", extra);
-  fprintf(f, "\n}\n");
-  return finish_temp(f, 1, tmp, path);
+  dur_printf(&w, "{\n  \"format\": \"ibsh-run\",\n  \"version\": 2,\n  \"widths\": [");
+  for (int l = 0; l <= a->nlayers; l++) dur_printf(&w, "%s%zu", l ? ", " : "", a->width[l]);
+  dur_printf(&w, "],\n  \"act\": \"%s\",\n  \"out\": \"%s\",\n  \"nparams\": %zu,\n", ibsh_act_name(a->act),
+             ibsh_out_name(a->out), a->nparams);
+  dur_printf(&w, "  \"epochs\": %ld,\n  \"step\": %ld,\n  \"snapshots\": %zu,\n", run->epochs, run->step, run->nsnap);
+  dur_printf(&w, "  \"rng\": [\"%016" PRIx64 "\", \"%016" PRIx64 "\", \"%016" PRIx64 "\", \"%016" PRIx64 "\"]",
+             run->rng.s[0], run->rng.s[1], run->rng.s[2], run->rng.s[3]);
+  if (extra && *extra) {
+    dur_write(&w, ",\n  ", 4);
+    dur_write(&w, extra, strlen(extra));
+  }
+  dur_printf(&w, "\n}\n");
+  return close_file(&w, "config.json", list);
 }
 
 /* Copy snapshot weights of layer l (W if weights, else b) into a contiguous [nsnap, ...] buffer, or back. */
@@ -171,26 +172,12 @@ static void layer_copy(const ibsh_run *run, int l, int weights, double *buf, dou
   }
 }
 
-/* Create directory dir and its missing parents (as mkdir -p). */
-static int make_dirs(const char *dir) {
-  char path[4096];
-  if (strlen(dir) >= sizeof path) return ibsh_fail(IBSH_EINVAL, "path too long: %s", dir);
-  strcpy(path, dir);
-  for (char *p = path + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = '\0';
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) return ibsh_fail(IBSH_EIO, "cannot create directory %s: %s", path, strerror(errno));
-    *p = '/';
-  }
-  if (mkdir(path, 0777) != 0 && errno != EEXIST) return ibsh_fail(IBSH_EIO, "cannot create directory %s: %s", dir, strerror(errno));
-  return IBSH_OK;
-}
+/* The number of files a checkpoint of a network with L weight layers has. */
+int run_files_count(int L) { return 7 + 2 * L; }
 
-/* Save the run to directory dir (created with its parents if missing), each file atomically. */
-int ibsh_run_save(const ibsh_run *run, const char *dir, const char *extra_json) {
-  if (make_dirs(dir)) return IBSH_EIO;
-  struct stat st;
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return ibsh_fail(IBSH_EIO, "%s is not a directory", dir);
+/* Write every file of run into the existing directory cdir and list them (see run_files.h). */
+int run_files_write(const ibsh_run *run, const char *dir, const char *extra_json, run_files *list) {
+  list->n = 0;
   const ibsh_arch *a = &run->arch;
   size_t np = a->nparams, L = (size_t)a->nlayers, E = (size_t)run->epochs, S = run->nsnap;
   size_t maxw = 0;
@@ -206,27 +193,27 @@ int ibsh_run_save(const ibsh_run *run, const char *dir, const char *extra_json) 
   memcpy(buf, run->params, np * sizeof(double));
   memcpy(buf + np, run->m, np * sizeof(double));
   memcpy(buf + 2 * np, run->v, np * sizeof(double));
-  if ((rc = npy_write(dir, "state.npy", 2, shape, buf))) goto done;
+  if ((rc = npy_write(dir, "state.npy", 2, shape, buf, list))) goto done;
   for (size_t s = 0; s < S; s++) buf[s] = (double)run->snap_epoch[s];
   shape[0] = S;
-  if ((rc = npy_write(dir, "epochs.npy", 1, shape, buf))) goto done;
+  if ((rc = npy_write(dir, "epochs.npy", 1, shape, buf, list))) goto done;
   for (int l = 0; l < a->nlayers; l++) {
     char name[32];
     size_t sh[3] = {S, a->width[l], a->width[l + 1]};
     layer_copy(run, l, 1, buf, NULL);
     snprintf(name, sizeof name, "W%d.npy", l + 1);
-    if ((rc = npy_write(dir, name, 3, sh, buf))) goto done;
+    if ((rc = npy_write(dir, name, 3, sh, buf, list))) goto done;
     layer_copy(run, l, 0, buf, NULL);
     snprintf(name, sizeof name, "b%d.npy", l + 1);
     sh[1] = a->width[l + 1];
-    if ((rc = npy_write(dir, name, 2, sh, buf))) goto done;
+    if ((rc = npy_write(dir, name, 2, sh, buf, list))) goto done;
   }
   for (size_t e = 0; e < E; e++) {
     buf[e * 4] = run->train_loss[e]; buf[e * 4 + 1] = run->train_acc[e];
     buf[e * 4 + 2] = run->test_loss[e]; buf[e * 4 + 3] = run->test_acc[e];
   }
   shape[0] = E; shape[1] = 4;
-  if ((rc = npy_write(dir, "metrics.npy", 2, shape, buf))) goto done;
+  if ((rc = npy_write(dir, "metrics.npy", 2, shape, buf, list))) goto done;
   for (size_t e = 0; e < E; e++)
     for (size_t l = 0; l < L; l++) {
       buf[(e * L + l) * 3] = run->grad_mean[e * L + l];
@@ -234,9 +221,9 @@ int ibsh_run_save(const ibsh_run *run, const char *dir, const char *extra_json) 
       buf[(e * L + l) * 3 + 2] = run->weight_norm[e * L + l];
     }
   size_t gs[3] = {E, L, 3};
-  if ((rc = npy_write(dir, "gradstats.npy", 3, gs, buf))) goto done;
-  if ((rc = write_csvs(run, dir))) goto done;
-  rc = write_config(run, dir, extra_json);
+  if ((rc = npy_write(dir, "gradstats.npy", 3, gs, buf, list))) goto done;
+  if ((rc = write_csvs(run, dir, list))) goto done;
+  rc = write_config(run, dir, extra_json, list);
 done:
   free(buf);
   return rc;
@@ -298,7 +285,11 @@ static int parse_config(ibsh_run *run, const char *text, const char *path, size_
   if (!json_string(json_value(text, "act"), act, sizeof act) || !json_string(json_value(text, "out"), out, sizeof out))
     return ibsh_fail(IBSH_EFORMAT, "%s: missing act or out", path);
   int rc = ibsh_arch_init(&run->arch, nl, widths, ibsh_act_from_name(act), ibsh_out_from_name(out));
-  if (rc) return ibsh_fail(IBSH_EFORMAT, "%s: %s", path, ibsh_errmsg());
+  if (rc) {
+    char why[256];
+    snprintf(why, sizeof why, "%s", ibsh_errmsg());   /* the message buffer cannot be formatted into itself */
+    return ibsh_fail(IBSH_EFORMAT, "%s: %s", path, why);
+  }
   const char *pe = json_value(text, "epochs"), *ps = json_value(text, "step"), *pn = json_value(text, "snapshots");
   const char *pr = json_value(text, "rng");
   if (!pe || !ps || !pn || !pr || *pr != '[') return ibsh_fail(IBSH_EFORMAT, "%s: missing epochs, step, snapshots or rng", path);
@@ -346,8 +337,8 @@ static int check_files(const char *dir, const ibsh_arch *arch, size_t nsnap, siz
   return rc;
 }
 
-/* Load a run saved by ibsh_run_save into an uninitialised run. */
-int ibsh_run_load(ibsh_run *run, const char *dir) {
+/* Load the files of checkpoint directory cdir into an uninitialised run (see run_files.h). */
+int run_files_read(ibsh_run *run, const char *dir) {
   char path[4096];
   int rc = join(path, sizeof path, dir, "config.json");
   if (rc) return rc;

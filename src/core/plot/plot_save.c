@@ -64,7 +64,8 @@ static int save_svg(ibsh_figure *fig, const char *path) {
   if (rc == IBSH_OK) rc = plot_draw(fig, &dev);
   int rc2 = plot_svg_end(&dev);
   if (rc == IBSH_OK) rc = rc2;
-  if (fclose(f) != 0 && rc == IBSH_OK) rc = ibsh_fail(IBSH_EIO, "cannot write '%s': %s", path, strerror(errno));
+  int write_error = ferror(f) || fflush(f) != 0;   /* an earlier failed write is not reported by fclose */
+  if ((fclose(f) != 0 || write_error) && rc == IBSH_OK) rc = ibsh_fail(IBSH_EIO, "cannot write '%s': %s", path, strerror(errno));
   if (rc == IBSH_OK && rename(tmp, path) != 0) rc = ibsh_fail(IBSH_EIO, "cannot rename to '%s': %s", path, strerror(errno));
   if (rc != IBSH_OK) remove(tmp);
   free(tmp);

@@ -21,9 +21,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* OpenBLAS's thread-count setter, if the BLAS in use has one (weak: absent with other BLAS). */
-extern void openblas_set_num_threads(int) __attribute__((weak));
-
 typedef struct {
   pid_t pid;
   int to_child, from_child;
@@ -66,7 +63,7 @@ static void child_loop(int in, int out, ibsh_sweep_work_fn work, void *ctx) {
   ibsh_interrupt_clear();
   /* Workers share the cores: one BLAS thread and one ibsh thread each unless the user chose
      (OPENBLAS_NUM_THREADS, IBSH_THREADS); ibsh's parallel loops give the same bits for any count. */
-  if (openblas_set_num_threads && !getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
+  ibsh_sweep_blas_single();
   if (!getenv("IBSH_THREADS")) ibsh_set_threads(1);
   while (read_all(in, &job, sizeof job) == 0) {
     char *bytes = NULL;
