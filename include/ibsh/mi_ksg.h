@@ -13,7 +13,7 @@ typedef struct ibsh_ksg_opts {
   size_t k;          /* neighbours, 1 <= k < n */
   int algorithm;     /* 1 or 2 */
   int normalize;     /* z-score every column first */
-  double noise;      /* tie-breaking Gaussian noise, times each column's std (0 = none) */
+  double noise;      /* tie-breaking uniform noise in [-noise, noise], times each column's std (0 = none) */
   uint64_t seed;     /* seed of the noise */
   int brute;         /* O(n^2) search instead of the k-d tree */
 } ibsh_ksg_opts;

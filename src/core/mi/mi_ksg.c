@@ -219,24 +219,31 @@ static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
   return c;
 }
 
-/* Copy n x d values into out, checking finiteness, z-scoring and adding seeded uniform noise per column. */
+/* Copy n x d values into out, checking finiteness, z-scoring and adding seeded uniform noise per column.
+   Moments are taken of the values divided by the column's largest magnitude, so no square overflows
+   even for values near DBL_MAX; *constant is set when every row of the block is the same. */
 static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o, ibsh_rng *rng, double *out,
-                   const char *what) {
+                   const char *what, int *constant) {
   for (size_t i = 0; i < n * d; i++)
     if (!isfinite(src[i])) return ibsh_fail(IBSH_EINVAL, "non-finite value %g in %s at row %zu, column %zu", src[i], what, i / d + 1, i % d + 1);
   memcpy(out, src, n * d * sizeof *out);
+  *constant = 1;
   for (size_t j = 0; j < d; j++) {
-    double mean = 0, var = 0;
-    for (size_t i = 0; i < n; i++) mean += out[i * d + j];
+    double big = 0;
+    for (size_t i = 0; i < n; i++) big = fmax(big, fabs(out[i * d + j]));
+    double inv = big > 0 ? 1 / big : 1, mean = 0, var = 0;
+    if (!isfinite(inv)) inv = 1;   /* subnormal magnitudes: no rescaling needed */
+    for (size_t i = 0; i < n; i++) mean += out[i * d + j] * inv;
     mean /= (double)n;
-    for (size_t i = 0; i < n; i++) var += (out[i * d + j] - mean) * (out[i * d + j] - mean);
-    double sd = sqrt(var / (double)n);
-    double scale = (o->normalize && sd > 0) ? 1 / sd : 1;
+    for (size_t i = 0; i < n; i++) var += (out[i * d + j] * inv - mean) * (out[i * d + j] * inv - mean);
+    double sd_scaled = sqrt(var / (double)n);   /* standard deviation of the rescaled column */
+    if (sd_scaled > 0) *constant = 0;
+    double sd = sd_scaled * big;                 /* finite: at most big */
     double amp = o->noise * (o->normalize || sd == 0 ? 1 : sd);
     for (size_t i = 0; i < n; i++) {
       double v = out[i * d + j];
-      if (o->normalize && sd > 0) v = (v - mean) * scale;
-      if (amp > 0) v += amp * (2 * ibsh_rng_uniform(rng) - 1);   /* uniform tie-breaking noise */
+      if (o->normalize && sd_scaled > 0) v = (v * inv - mean) / sd_scaled;
+      if (amp > 0) v += amp * (2 * ibsh_rng_uniform(rng) - 1);   /* uniform tie-breaking noise in [-amp, amp] */
       out[i * d + j] = v;
     }
   }
@@ -283,7 +290,12 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
   }
   ibsh_rng rng;
   ibsh_rng_seed(&rng, o->seed);
-  if ((rc = prepare(x, n, dx, o, &rng, xs, "x")) || (rc = prepare(y, n, dy, o, &rng, ys, "y"))) goto done;
+  int cx, cy;
+  if ((rc = prepare(x, n, dx, o, &rng, xs, "x", &cx)) || (rc = prepare(y, n, dy, o, &rng, ys, "y", &cy))) goto done;
+  if (cx || cy) {   /* a constant variable shares no information (and has no neighbour distances) */
+    *mi = 0;
+    goto done;
+  }
   for (size_t i = 0; i < n; i++) {
     memcpy(js + i * dj, xs + i * dx, dx * sizeof *js);
     memcpy(js + i * dj + dx, ys + i * dy, dy * sizeof *js);
@@ -303,6 +315,11 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
     set_knn(&sj, i, k, dists, ids);
     if (o->algorithm == 1) {
       double eps = dists[k - 1];
+      if (!(eps > 0)) {
+        rc = ibsh_fail(IBSH_EINVAL, "row %zu has %zu exact duplicates in the joint space (k-th neighbour at distance 0): "
+                       "use noise > 0 to break ties", i + 1, k);
+        goto done;
+      }
       size_t nx = set_count(&sx, i, eps, 0) - 1, ny = set_count(&sy, i, eps, 0) - 1;
       term[i] = psi[nx + 1] + psi[ny + 1];
     } else {
@@ -352,7 +369,12 @@ int ibsh_mi_ksg_discrete(const double *x, size_t dx, const uint32_t *yids, size_
   }
   ibsh_rng rng;
   ibsh_rng_seed(&rng, o->seed);
-  if ((rc = prepare(x, n, dx, o, &rng, xs, "x"))) goto done;
+  int cx;
+  if ((rc = prepare(x, n, dx, o, &rng, xs, "x", &cx))) goto done;
+  if (cx) {   /* a constant x shares no information with y */
+    *mi = 0;
+    goto done;
+  }
   if ((rc = set_init(&all, xs, n, dx, o->brute, 1))) goto done;
   /* Group rows by label (counting sort). */
   for (size_t i = 0; i < n; i++) start[yids[i] + 1]++;
@@ -379,6 +401,11 @@ int ibsh_mi_ksg_discrete(const double *x, size_t dx, const uint32_t *yids, size_
         goto done;
       }
       set_knn(&cls, r, kc, dists, ids);
+      if (!(dists[kc - 1] > 0)) {
+        rc = ibsh_fail(IBSH_EINVAL, "row %zu has %zu exact duplicates within its label (k-th neighbour at distance 0): "
+                       "use noise > 0 to break ties", order[start[c] + r] + 1, kc);
+        goto done;
+      }
       size_t mall = set_count(&all, order[start[c] + r], dists[kc - 1], 0);   /* includes the point itself */
       sum += ibsh_digamma((double)kc) - ibsh_digamma((double)m) - ibsh_digamma((double)mall);
       used++;
