@@ -227,21 +227,24 @@ static int l_row_ids(lua_State *L) {
   return 2;
 }
 
-/* mi._indices(n, seed, kind): 1-based row indices, a permutation ("perm") or a bootstrap draw ("boot"). */
+/* mi._indices(n, seed, kind [, m]): 1-based row indices, a permutation ("perm"), a bootstrap draw ("boot") or
+   the first m of a permutation ("sub": a subsample without replacement). */
 static int l_indices(lua_State *L) {
   const char *F = "mi._indices";
   lua_Integer n = luaL_checkinteger(L, 1);
   lua_Integer seed = luaL_checkinteger(L, 2);
   const char *kind = luaL_checkstring(L, 3);
   if (n < 1) lx_error(L, F, "n must be positive, got %d", (int)n);
+  lua_Integer m = strcmp(kind, "sub") == 0 ? luaL_checkinteger(L, 4) : n;
+  if (m < 1 || m > n) lx_error(L, F, "subsample size %d must be in 1..%d", (int)m, (int)n);
   ibsh_rng rng;
   ibsh_rng_seed(&rng, (uint64_t)seed);
   size_t *perm = lmi_scratch(L, (size_t)n * sizeof *perm);
-  ibsh_tensor *out = lx_newtensor1(L, (size_t)n, F);
+  ibsh_tensor *out = lx_newtensor1(L, (size_t)m, F);
   double *o = ibsh_tensor_data(out);
-  if (strcmp(kind, "perm") == 0) {
+  if (strcmp(kind, "perm") == 0 || strcmp(kind, "sub") == 0) {
     ibsh_rng_permutation(&rng, perm, (size_t)n);
-    for (lua_Integer i = 0; i < n; i++) o[i] = (double)perm[i] + 1;
+    for (lua_Integer i = 0; i < m; i++) o[i] = (double)perm[i] + 1;
   } else {
     for (lua_Integer i = 0; i < n; i++) o[i] = (double)ibsh_rng_below(&rng, (uint64_t)n) + 1;
   }
