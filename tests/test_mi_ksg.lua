@@ -147,4 +147,18 @@ fails("non-finite value", mi.ksg, bad, tensor.new{1, 2, 3, 4, 5})
 fails("mi.ksg: argument #1 is empty", mi.ksg, tensor.zeros(0), tensor.zeros(0))
 fails("unknown option 'neighbours'", mi.ksg, x4, y4, {neighbours = 3})
 
+-- High dimension (20 x 20): the default scan and the forced k-d tree give identical bits, both algorithms.
+local xh, yh = U.gaussian_pairs(600, 20, 0.6, 77)
+for alg = 1, 2 do
+  local auto = mi.ksg(xh, yh, {algorithm = alg})
+  assert(auto == mi.ksg(xh, yh, {algorithm = alg, brute = false}), "scan == tree in 20 x 20, algorithm " .. alg)
+  assert(auto == mi.ksg(xh, yh, {algorithm = alg, brute = true}), "auto == scan in 20 x 20, algorithm " .. alg)
+end
+-- rank = true equals KSG on the rank-Gaussianised data, and is invariant under increasing transforms.
+local xr, yr = U.gaussian_pairs(800, 2, 0.7, 78)
+local r0 = mi.ksg(xr, yr, {rank = true})
+local ex = {}
+for i = 1, 800 do ex[i] = {math.exp(xr:get(i, 1)), xr:get(i, 2) ^ 3} end
+assert(mi.ksg(tensor.new(ex), yr, {rank = true}) == r0, "rank KSG is invariant under increasing transforms")
+near(r0, 2 * -0.5 * math.log(1 - 0.49) / math.log(2), 0.15, "rank KSG of Gaussian pairs (bits)")
 print("OK")

@@ -48,7 +48,8 @@ static int l_ksg(lua_State *L) {
   lua_Integer seed = lx_optinteger(L, 3, "seed", 1, F);
   double noise = lx_optnumber(L, 3, "noise", 1e-10, F);
   int normalize = lx_optboolean(L, 3, "normalize", 1, F);
-  int brute = lx_optboolean(L, 3, "brute", 0, F);
+  int brute = lx_optboolean(L, 3, "brute", -1, F);
+  brute = brute < 0 ? 0 : brute ? 1 : -1;   /* nil: automatic; true: scan; false: k-d tree */
   int discrete_y = lx_optboolean(L, 3, "discrete_y", -1, F);   /* -1: decide from the data */
   int rank = lx_optboolean(L, 3, "rank", 0, F);
   if (k < 1) lx_error(L, F, "k must be at least 1, got %d", (int)k);
@@ -146,7 +147,8 @@ static const lx_Reg cont_funcs[] = {
    "never clipped at 0 (they scatter around 0 for independent data); deterministic relations saturate near "
    "psi(n) - psi(k). A constant x or y gives 0; exact duplicate rows with noise = 0 are an error. Options: k = 3 "
    "(1 <= k < n), algorithm = 1 | 2, unit, seed, noise, normalize, rank, brute = true "
-   "(O(n^2) search, the test oracle; the default k-d tree gives identical results), discrete_y (default: "
+   "(O(n^2) scan with early exit per coordinate) or false (k-d tree); by default the tree is used below 16 "
+   "dimensions per point set and the scan from 16 on (several times faster there); all give identical results, discrete_y (default: "
    "true when y is one column of non-negative integers with at most 16 distinct values, such as 0/1 labels): "
    "Ross's 2014 mixed estimator psi(n) + psi(k) - <psi(n_y)> - <psi(m)> for continuous x and discrete y; "
    "discrete_y = false forces the continuous estimator.\n\n"

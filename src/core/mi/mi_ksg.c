@@ -23,8 +23,12 @@ typedef struct point_set {
   size_t *rank;         /* 1-D sets: sorted position of each row */
   const double *pts;
   size_t n, dim;
-  int brute;
+  int brute;            /* 1: O(n^2) scan (the oracle, or the fast path in high dimension) */
 } point_set;
+
+/* Total dimension from which the default search scans all rows (with early exit per coordinate) instead of the
+   k-d tree: the tree prunes little there, the scan touches rows in memory order. */
+#define KSG_SCAN_DIM 16
 
 #define RADIX_BITS 11
 #define RADIX_BUCKETS ((size_t)1 << RADIX_BITS)
@@ -91,14 +95,15 @@ static int radix_sort_ranked(const double *v, size_t n, double *sorted, size_t *
   return IBSH_OK;
 }
 
-/* Prepare a point set over n rows of dim columns; counts_only sets of one column need no tree. */
+/* Prepare a point set over n rows of dim columns (brute: 1 scan, -1 tree, 0 scan from KSG_SCAN_DIM columns on);
+   counts_only sets of one column need no tree. */
 static int set_init(point_set *s, const double *pts, size_t n, size_t dim, int brute, int counts_only) {
   memset(s, 0, sizeof *s);
   s->pts = pts;
   s->n = n;
   s->dim = dim;
-  s->brute = brute;
-  if (brute) return IBSH_OK;
+  s->brute = brute > 0 || (brute == 0 && dim >= KSG_SCAN_DIM);
+  if (s->brute) return IBSH_OK;
   if (dim == 1) {
     s->sorted = malloc(n * sizeof *s->sorted);
     s->rank = malloc(n * sizeof *s->rank);
@@ -190,11 +195,23 @@ static void set_knn(const point_set *s, size_t i, size_t k, double *dists, size_
     ibsh_kdtree_knn(&s->tree, q, i, k, dists, ids);
     return;
   }
-  size_t found = 0;
+  size_t found = 0, dim = s->dim;
   for (size_t j = 0; j < s->n; j++) {
     if (j == i) continue;
-    double d = ibsh_maxdist(s->pts + j * s->dim, q, s->dim);
-    if (found == k && d >= dists[k - 1]) continue;
+    const double *r = s->pts + j * dim;
+    double d = 0;
+    if (found == k) {   /* early exit: once a coordinate reaches the k-th distance the row cannot enter */
+      double kth = dists[k - 1];
+      size_t c = 0;
+      for (; c < dim; c++) {
+        double v = fabs(r[c] - q[c]);
+        if (v > d) d = v;
+        if (d >= kth) break;
+      }
+      if (c < dim) continue;
+    } else {
+      d = ibsh_maxdist(r, q, dim);
+    }
     size_t p = found < k ? found++ : k - 1;
     while (p > 0 && dists[p - 1] > d) {
       dists[p] = dists[p - 1];
@@ -211,10 +228,15 @@ static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
   const double *q = s->pts + i * s->dim;
   if (s->sorted) return sorted_count(s->sorted, s->n, s->rank[i], r, inclusive);
   if (!s->brute) return ibsh_kdtree_count(&s->tree, q, r, inclusive);
-  size_t c = 0;
-  for (size_t j = 0; j < s->n; j++) {
-    double d = ibsh_maxdist(s->pts + j * s->dim, q, s->dim);
-    c += inclusive ? d <= r : d < r;
+  size_t c = 0, dim = s->dim;
+  for (size_t j = 0; j < s->n; j++) {   /* a row is outside as soon as one coordinate is */
+    const double *p = s->pts + j * dim;
+    size_t m = 0;
+    if (inclusive)
+      while (m < dim && fabs(p[m] - q[m]) <= r) m++;
+    else
+      while (m < dim && fabs(p[m] - q[m]) < r) m++;
+    c += m == dim;
   }
   return c;
 }
@@ -301,7 +323,7 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
     memcpy(js + i * dj + dx, ys + i * dy, dy * sizeof *js);
   }
   if ((rc = set_init(&sx, xs, n, dx, o->brute, 1)) || (rc = set_init(&sy, ys, n, dy, o->brute, 1))) goto done;
-  if (!o->brute && dx == 1 && dy == 1) rc = plane_init(&sj, js, n, &sx, &sy, k);
+  if (o->brute <= 0 && dx == 1 && dy == 1) rc = plane_init(&sj, js, n, &sx, &sy, k);
   else rc = set_init(&sj, js, n, dj, o->brute, 0);
   if (rc) goto done;
   /* Queries run in the joint tree's order (neighbouring queries touch the same nodes); each row's
@@ -311,7 +333,7 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
       rc = ibsh_fail(IBSH_EINTR, "interrupted");
       goto done;
     }
-    size_t i = o->brute ? p : sj.use_plane ? sj.plane.id[p] : sj.tree.index[p];
+    size_t i = sj.brute ? p : sj.use_plane ? sj.plane.id[p] : sj.tree.index[p];
     set_knn(&sj, i, k, dists, ids);
     if (o->algorithm == 1) {
       double eps = dists[k - 1];
