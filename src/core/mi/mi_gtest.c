@@ -56,7 +56,7 @@ int ibsh_gtest_sparse(const uint32_t *xids, size_t kx, const uint32_t *yids, siz
 /* Plug-in I(X;Y) in nats given H(X) + H(Y), with joint ids coded into joint. */
 static int plugin_mi(const uint32_t *xids, const uint32_t *yids, size_t n, double hxy_marg, uint32_t *joint, double *mi) {
   size_t kj = 0, mj = 0;
-  double hj;
+  double hj = 0;
   int rc = ibsh_codes_pairs(xids, yids, n, joint, &kj);
   if (!rc) rc = ibsh_codes_entropy(joint, n, kj, &hj, &mj);
   *mi = hxy_marg - hj;
