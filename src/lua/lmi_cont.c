@@ -143,7 +143,7 @@ static const lx_Reg cont_funcs[] = {
    "(as mi.copula), which removes heavy tails and monotone distortions. Algorithm 1: psi(k) + psi(n) - <psi(nx + 1) + psi(ny + 1)>; "
    "algorithm 2: psi(k) - 1/k + psi(n) - <psi(nx) + psi(ny)>. Columns are z-scored (normalize = true; moments "
    "computed on rescaled values, so huge finite values do not overflow) and get uniform tie-breaking noise "
-   "in [-noise, noise] standard deviations (noise = 1e-10) drawn from seed (default 1). Estimates are "
+   "in [-noise, noise] times min(standard deviation, 1.4826 MAD) (noise = 1e-10) drawn from seed (default 1). Estimates are "
    "never clipped at 0 (they scatter around 0 for independent data); deterministic relations saturate near "
    "psi(n) - psi(k). A constant x or y gives 0; exact duplicate rows with noise = 0 are an error. Options: k = 3 "
    "(1 <= k < n), algorithm = 1 | 2, unit, seed, noise, normalize, rank, brute = true "

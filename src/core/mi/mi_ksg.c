@@ -241,6 +241,24 @@ static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
   return c;
 }
 
+/* Ascending order of doubles (for qsort). */
+static int cmp_double(const void *a, const void *b) {
+  double u = *(const double *)a, v = *(const double *)b;
+  return (u > v) - (u < v);
+}
+
+/* Robust spread of column j of the n x d matrix v scaled by inv: 1.4826 x the median absolute deviation
+   (the standard deviation for Gaussian data), or 0 when more than half the values are equal. */
+static double robust_scale(const double *v, size_t n, size_t d, size_t j, double inv, double *tmp) {
+  for (size_t i = 0; i < n; i++) tmp[i] = v[i * d + j] * inv;
+  qsort(tmp, n, sizeof *tmp, cmp_double);
+  double med = n % 2 ? tmp[n / 2] : 0.5 * (tmp[n / 2 - 1] + tmp[n / 2]);
+  for (size_t i = 0; i < n; i++) tmp[i] = fabs(v[i * d + j] * inv - med);
+  qsort(tmp, n, sizeof *tmp, cmp_double);
+  double mad = n % 2 ? tmp[n / 2] : 0.5 * (tmp[n / 2 - 1] + tmp[n / 2]);
+  return 1.4826 * mad;
+}
+
 /* Copy n x d values into out, checking finiteness, z-scoring and adding seeded uniform noise per column.
    Moments are taken of the values divided by the column's largest magnitude, so no square overflows
    even for values near DBL_MAX; *constant is set when every row of the block is the same. */
@@ -249,6 +267,8 @@ static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o
   for (size_t i = 0; i < n * d; i++)
     if (!isfinite(src[i])) return ibsh_fail(IBSH_EINVAL, "non-finite value %g in %s at row %zu, column %zu", src[i], what, i / d + 1, i % d + 1);
   memcpy(out, src, n * d * sizeof *out);
+  double *tmp = malloc(n * sizeof *tmp);
+  if (!tmp) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
   *constant = 1;
   for (size_t j = 0; j < d; j++) {
     double big = 0;
@@ -261,14 +281,21 @@ static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o
     double sd_scaled = sqrt(var / (double)n);   /* standard deviation of the rescaled column */
     if (sd_scaled > 0) *constant = 0;
     double sd = sd_scaled * big;                 /* finite: at most big */
-    double amp = o->noise * (o->normalize || sd == 0 ? 1 : sd);
+    /* The noise is relative to the smaller of the standard deviation and the robust spread, so one huge
+       outlier (which inflates the standard deviation) cannot drown the other values in noise. */
+    double robust = robust_scale(out, n, d, j, inv, tmp);
+    double rel = (robust > 0 && robust < sd_scaled) ? robust / sd_scaled : 1;
+    double amp = o->noise * rel * (o->normalize || sd == 0 ? 1 : sd);
     for (size_t i = 0; i < n; i++) {
       double v = out[i * d + j];
-      if (o->normalize && sd_scaled > 0) v = (v * inv - mean) / sd_scaled;
+      /* scaled, not centred: KSG is translation invariant, and subtracting the mean would round away the
+         differences between ordinary values when one value is huge */
+      if (o->normalize && sd_scaled > 0) v = v * inv / sd_scaled;
       if (amp > 0) v += amp * (2 * ibsh_rng_uniform(rng) - 1);   /* uniform tie-breaking noise in [-amp, amp] */
       out[i * d + j] = v;
     }
   }
+  free(tmp);
   return IBSH_OK;
 }
 
