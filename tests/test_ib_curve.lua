@@ -64,10 +64,16 @@ for _, eps in ipairs{0.1, 0.2} do
     close(mgl(eps, row[1]), row[2], 6e-7, "table vs formula")
     close(d:at(row[1]), mgl(eps, row[1]), 1e-6, string.format("DSBS eps=%g at I(X;T)=%g", eps, row[1]))
   end
+  local env = d:points()
+  for i = 1, env:size(1) do
+    local ix = env:get(i, 2)
+    if ix <= 1 then close(env:get(i, 3), mgl(eps, ix), 1e-6, "DSBS envelope point " .. i) end
+  end
   local raw = d:raw()
   for i = 1, raw:size(1) do
     local ix = raw:get(i, 2)
-    if ix <= 1 then close(raw:get(i, 3), mgl(eps, ix), 1e-6, "DSBS raw point " .. i) end
+    -- raw points are feasible encoders (the annealing also visits betas below beta0): never above the curve
+    if ix <= 1 then assert(raw:get(i, 3) <= mgl(eps, ix) + 1e-9, "DSBS raw point " .. i .. " above the curve") end
   end
 end
 print("OK")

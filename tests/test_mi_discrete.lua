@@ -41,7 +41,8 @@ near(m200, 2.0796, 0.002, "Miller-Madow mean at N = 200")
 local x = tensor.new{0, 0, 1, 1, 0, 1}
 local y = tensor.new{0, 0, 1, 1, 1, 0}
 local h13 = -(1 / 3 * math.log(1 / 3, 2) + 2 / 3 * math.log(2 / 3, 2))
-local bits, p = mi.discrete(x, y)
+local bits, p, how = mi.discrete(x, y, {pvalue = "g"})
+assert(how == "g", "forced G-test")
 near(bits, 1 - h13, 1e-12, "2x2 MI")
 near(p, 0.40972582406332, 1e-9, "2x2 G-test p-value")
 local nats = mi.discrete(x, y, {unit = "nats"})
@@ -49,8 +50,8 @@ near(nats, (1 - h13) * math.log(2), 1e-12, "2x2 MI in nats")
 -- Identical variables: I = H, tiny p-value; independent-by-construction table: I = 0, p = 1.
 bits, p = mi.discrete(tensor.new{0, 1, 2, 3, 0, 1, 2, 3}, tensor.new{0, 1, 2, 3, 0, 1, 2, 3})
 near(bits, 2, 1e-12, "I(X;X) = H(X)")
-assert(p < 0.01, "dependent p-value " .. p)
-bits, p = mi.discrete(tensor.new{0, 0, 1, 1}, tensor.new{0, 1, 0, 1})
+assert(p < 0.05, "dependent p-value " .. p)  -- permutation p-value (8 rows): the exact one is 1/105 plus Monte Carlo error
+bits, p = mi.discrete(tensor.new{0, 0, 1, 1}, tensor.new{0, 1, 0, 1}, {pvalue = "g"})
 near(bits, 0, 1e-15, "independent table")
 near(p, 1, 1e-12, "independent table p-value")
 -- Constant variable: zero degrees of freedom -> p = 1.
@@ -77,4 +78,41 @@ bad:set(2, 1 / 0)
 fails("non-finite value", mi.entropy, bad)
 fails("correction must be", mi.entropy, x, {correction = "jackknife"})
 
+
+-- Sparse tables: the G-test's chi-square is far too small there, so "auto" switches to permutations.
+-- The 2x2 table above (n = 6, expected counts 1.5) fails Cochran's rule: exact permutation p-value.
+-- y = (0,0,1,1,1,0) against x = (0,0,1,1,0,1): of the 20 equally likely y arrangements with three 1s,
+-- the plug-in MI is at least the observed value for 2 x (1 + 9) = 20 ... checked against the estimate below.
+local _, pa, howa = mi.discrete(x, y)
+assert(howa == "permutation", "sparse 2x2 uses permutations, got " .. tostring(howa))
+-- Exact permutation distribution: y's 20 distinct arrangements with three ones, each equally likely;
+-- I_perm >= I_obs unless the arrangement splits 2:1 the other way round... computed by enumeration here.
+local obs = mi.discrete(x, y, {pvalue = "g", unit = "nats"})
+local atleast, total = 0, 0
+for m = 0, 63 do
+  local ys, ones = {}, 0
+  for i = 1, 6 do ys[i] = (m >> (i - 1)) & 1; ones = ones + ys[i] end
+  if ones == 3 then
+    total = total + 1
+    if mi.discrete(x, tensor.new(ys), {pvalue = "g", unit = "nats"}) >= obs - 1e-12 then atleast = atleast + 1 end
+  end
+end
+near(pa, (1 + 999 * atleast / total) / 1000, 0.03, "permutation p-value near the exact " .. atleast .. "/" .. total)
+-- Same seed, same p-value; the seed option changes the draws.
+local _, pb = mi.discrete(x, y)
+assert(pa == pb, "deterministic permutation p-value")
+-- Independent 100 x 100 table at n = 20000 (expected counts 2): the G-test says p ~ 1e-23, the permutation
+-- p-value is not small.
+local ai, bi = tensor.rand(20000, {seed = 5}), tensor.rand(20000, {seed = 6})
+local av, bv = {}, {}
+for i = 1, 20000 do av[i] = math.floor(ai:get(i) * 100); bv[i] = math.floor(bi:get(i) * 100) end
+local _, pg = mi.discrete(tensor.new(av), tensor.new(bv), {pvalue = "g"})
+assert(pg < 1e-6, "the chi-square approximation is anti-conservative here: " .. pg)
+local _, pp, howp = mi.discrete(tensor.new(av), tensor.new(bv), {permutations = 99})
+assert(howp == "permutation" and pp > 0.05, "permutation p-value of an independent sparse table: " .. pp)
+-- A dense table keeps the G-test.
+local _, _, howd = mi.discrete(tensor.new{0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1},
+  tensor.new{0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1})
+assert(howd == "g", "expected counts 5 keep the G-test")
+check.fails("mi.discrete: pvalue must be", mi.discrete, x, y, {pvalue = "exact"})
 print("OK")

@@ -48,4 +48,67 @@ fails("singular", mi.gaussian, tensor.new{{1, 2}, {2, 4}, {3, 6}, {4, 8}}, tenso
 fails("need more rows (2) than dimensions (2)", mi.gaussian, tensor.new{1, 2}, tensor.new{2, 1})
 fails("x has 4 rows but y has 3", mi.gaussian, tensor.new{1, 2, 3, 4}, tensor.new{1, 2, 3})
 
+
+-- Not a bound in general: two noisy copies of a fair bit share at most ln 2 nats, mi.gaussian says ~1.29
+-- (correlation 0.25 / 0.26: -1/2 ln(1 - 0.9246)).
+local bit = tensor.rand(4000, 1, {seed = 21})
+local e1, e2 = tensor.randn(4000, 1, {seed = 22}), tensor.randn(4000, 1, {seed = 23})
+local bx, by = {}, {}
+for i = 1, 4000 do
+  local b = bit:get(i, 1) < 0.5 and 0 or 1
+  bx[i], by[i] = b + 0.1 * e1:get(i, 1), b + 0.1 * e2:get(i, 1)
+end
+local gbit = mi.gaussian(tensor.new(bx), tensor.new(by), {unit = "nats"})
+near(gbit, -0.5 * math.log(1 - (0.25 / 0.26) ^ 2), 0.05, "noisy bit copies")
+assert(gbit > math.log(2) + 0.5, "two noisy copies of a bit: mi.gaussian " .. gbit .. " exceeds ln 2 by far")
+-- Bias correction: 400 samples of n = 12 rows, 2-D x and y with rho = 0.5 per pair (truth 0.2877 nats).
+-- The plain estimate is biased up; the corrected one is unbiased (checked within 4 standard errors).
+local truth2 = -math.log(1 - 0.25)
+local plain, fixed, sq = 0, 0, 0
+local reps = 400
+for r = 1, reps do
+  local gx, gy = U.gaussian_pairs(12, 2, 0.5, 100 + r)
+  local a = mi.gaussian(gx, gy, {unit = "nats"})
+  local b = mi.gaussian(gx, gy, {unit = "nats", correction = "bias"})
+  plain, fixed, sq = plain + a, fixed + b, sq + b * b
+end
+plain, fixed = plain / reps, fixed / reps
+local se = math.sqrt((sq / reps - fixed * fixed) / reps)
+assert(plain > truth2 + 0.2, "plain Gaussian MI is biased up at n = 12: " .. plain)
+assert(math.abs(fixed - truth2) < 4 * se, string.format("bias-corrected mean %.4f vs %.4f (se %.4f)", fixed, truth2, se))
+fails("mi.gaussian: correction must be", mi.gaussian, tensor.new{1, 2, 3, 4}, tensor.new{1, 3, 2, 4}, {correction = "x"})
+
+-- mi.copula: invariant under increasing transforms of each coordinate (bit-identical ranks).
+local cx, cy = U.gaussian_pairs(3000, 2, 0.7, 41)
+local c0 = mi.copula(cx, cy, {unit = "nats"})
+local tx, ty = {}, {}
+for i = 1, 3000 do
+  tx[i] = {math.exp(cx:get(i, 1)), cx:get(i, 2) ^ 3}
+  ty[i] = {math.atan(cy:get(i, 1)), 5 + 2 * cy:get(i, 2)}
+end
+assert(mi.copula(tensor.new(tx), tensor.new(ty), {unit = "nats"}) == c0, "copula is rank-invariant")
+near(c0, -math.log(1 - 0.49), 0.03, "copula of Gaussian pairs")
+near(mi.copula(cx, cy, {unit = "nats"}), mi.copula(cx, cy) * math.log(2), 1e-12, "copula bits vs nats")
+-- Hand-made: ranks (1, 2, 3, 4) and (1, 3, 2, 4) give the scores Phi^-1(r / 5), computed here by bisection.
+local function qnorm(p)   -- bisection on the exact CDF through the error function (independent of the C code)
+  local lo, hi = -10, 10
+  local erf = function(z)  -- Taylor series of erf
+    local s, t, k = 0, z, 0
+    repeat s = s + t / (2 * k + 1); k = k + 1; t = -t * z * z / k until math.abs(t) < 1e-17 or k > 200
+    return 2 / math.sqrt(math.pi) * s
+  end
+  for _ = 1, 200 do local m = (lo + hi) / 2 if 0.5 * (1 + erf(m / math.sqrt(2))) < p then lo = m else hi = m end end
+  return (lo + hi) / 2
+end
+local sc = {}
+for r = 1, 4 do sc[r] = qnorm(r / 5) end
+local want = mi.gaussian(tensor.new{sc[1], sc[2], sc[3], sc[4]}, tensor.new{sc[1], sc[3], sc[2], sc[4]}, {unit = "nats"})
+near(mi.copula(tensor.new{1, 2, 3, 4}, tensor.new{10, 30, 20, 40}, {unit = "nats"}), want, 1e-12, "copula by hand")
+-- Ties share their mean rank: a column (0, 0, 1, 1) gets two distinct scores.
+local tq = {qnorm(1.5 / 6), qnorm(1.5 / 6), qnorm(3.5 / 6), qnorm(3.5 / 6), qnorm(5 / 6)}
+local uq = {qnorm(1 / 6), qnorm(3 / 6), qnorm(2 / 6), qnorm(4 / 6), qnorm(5 / 6)}
+near(mi.copula(tensor.new{0, 0, 1, 1, 2}, tensor.new{1, 3, 2, 4, 5}, {unit = "nats"}),
+  mi.gaussian(tensor.new(tq), tensor.new(uq), {unit = "nats"}), 1e-12, "ties share the mean rank")
+fails("mi.copula: x has 4 rows but y has 3", mi.copula, tensor.new{1, 2, 3, 4}, tensor.new{1, 2, 3})
+fails("mi.copula: NaN", mi.copula, tensor.new{1, 0 / 0, 3, 4}, tensor.new{1, 2, 3, 4})
 print("OK")

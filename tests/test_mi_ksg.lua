@@ -67,12 +67,31 @@ for alg = 1, 2 do
     assert(a == b, string.format("tree %.17g != brute %.17g (algorithm %d, k = %d)", a, b, alg, k))
   end
 end
--- Ties without noise (a coarse grid): algorithm 1 still agrees exactly.
+-- Ties without noise (a coarse grid): exact duplicates leave no k-th neighbour distance, a clear error.
 local grid, gy = {}, {}
 for i = 1, 500 do grid[i] = {i % 7, (i * 3) % 5}; gy[i] = (i % 7 + i % 3) % 4 end
-local a = mi.ksg(tensor.new(grid), tensor.new(gy), {noise = 0})
-local b = mi.ksg(tensor.new(grid), tensor.new(gy), {noise = 0, brute = true})
-assert(a == b, "tree and brute force agree on tied data")
+check.fails("mi.ksg: row", mi.ksg, tensor.new(grid), tensor.new(gy), {noise = 0})
+check.fails("use noise > 0", mi.ksg, tensor.new(grid), tensor.new(gy), {noise = 0, discrete_y = false})
+local a = mi.ksg(tensor.new(grid), tensor.new(gy), {discrete_y = false})
+local b = mi.ksg(tensor.new(grid), tensor.new(gy), {discrete_y = false, brute = true})
+assert(a == b, "tree and brute force agree on tied data with noise")
+-- All-identical data with noise = 0: a constant shares no information.
+assert(mi.ksg(tensor.ones(50, 2), tensor.ones(50, 1), {noise = 0}) == 0, "constant data give 0")
+-- Huge finite values are standardised without overflow: x = y with one value 1e300 stays finite and below
+-- the saturation psi(n) - psi(k).
+local hx = tensor.randn(400, 1, {seed = 4})
+hx:set(7, 1, 1e300)
+-- (the noise is scaled by the robust spread and columns are scaled, not centred, so x = y still saturates
+-- at psi(n) - psi(k + 1) = psi(400) - psi(4) = 5.99020 - 1.25612 nats instead of dropping to 0)
+local hv = mi.ksg(hx, hx:clone(), {unit = "nats"})
+near(hv, 5.99020 - 1.25612, 0.05, "x = y with one value 1e300")
+hx:set(7, 1, 1.7e308)
+local hv2 = mi.ksg(hx, hx:clone(), {unit = "nats"})
+near(hv2, 5.99020 - 1.25612, 0.05, "x = y with one value 1.7e308")
+-- A huge value is rescaled away exactly when normalize = true: scaling all values gives the same estimate.
+local xs8, ys8 = U.gaussian_pairs(300, 1, 0.8, 9)
+near(mi.ksg(xs8 * 1e200, ys8 * 1e200), mi.ksg(xs8, ys8), 1e-9, "scale invariance at 1e200")
+
 -- 1-D marginals use sorted arrays: exact agreement with brute force, continuous and tied data.
 local xs1, ys1 = U.gaussian_pairs(2500, 1, 0.9, 15)
 for alg = 1, 2 do
@@ -82,8 +101,8 @@ end
 local tx, ty = {}, {}
 for i = 1, 400 do tx[i] = i % 5; ty[i] = (i * 7) % 3 + (i % 5 == 0 and 1 or 0) end
 for _, k in ipairs{1, 3, 10} do
-  a = mi.ksg(tensor.new(tx), tensor.new(ty), {noise = 0, k = k})
-  b = mi.ksg(tensor.new(tx), tensor.new(ty), {noise = 0, k = k, brute = true})
+  a = mi.ksg(tensor.new(tx), tensor.new(ty), {noise = 0, k = k, algorithm = 2, discrete_y = false})
+  b = mi.ksg(tensor.new(tx), tensor.new(ty), {noise = 0, k = k, algorithm = 2, discrete_y = false, brute = true})
   assert(a == b, "1-D tied data: tree " .. a .. " == brute " .. b .. " at k = " .. k)
 end
 -- Same seed, same bits; another seed moves only the tie-breaking noise.
@@ -130,4 +149,18 @@ fails("non-finite value", mi.ksg, bad, tensor.new{1, 2, 3, 4, 5})
 fails("mi.ksg: argument #1 is empty", mi.ksg, tensor.zeros(0), tensor.zeros(0))
 fails("unknown option 'neighbours'", mi.ksg, x4, y4, {neighbours = 3})
 
+-- High dimension (20 x 20): the default scan and the forced k-d tree give identical bits, both algorithms.
+local xh, yh = U.gaussian_pairs(600, 20, 0.6, 77)
+for alg = 1, 2 do
+  local auto = mi.ksg(xh, yh, {algorithm = alg})
+  assert(auto == mi.ksg(xh, yh, {algorithm = alg, brute = false}), "scan == tree in 20 x 20, algorithm " .. alg)
+  assert(auto == mi.ksg(xh, yh, {algorithm = alg, brute = true}), "auto == scan in 20 x 20, algorithm " .. alg)
+end
+-- rank = true equals KSG on the rank-Gaussianised data, and is invariant under increasing transforms.
+local xr, yr = U.gaussian_pairs(800, 2, 0.7, 78)
+local r0 = mi.ksg(xr, yr, {rank = true})
+local ex = {}
+for i = 1, 800 do ex[i] = {math.exp(xr:get(i, 1)), xr:get(i, 2) ^ 3} end
+assert(mi.ksg(tensor.new(ex), yr, {rank = true}) == r0, "rank KSG is invariant under increasing transforms")
+near(r0, 2 * -0.5 * math.log(1 - 0.49) / math.log(2), 0.15, "rank KSG of Gaussian pairs (bits)")
 print("OK")

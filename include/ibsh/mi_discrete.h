@@ -15,4 +15,12 @@ int ibsh_mi_entropy(const uint32_t *ids, size_t n, size_t k, int miller_madow, d
 int ibsh_mi_discrete(const uint32_t *xids, size_t kx, const uint32_t *yids, size_t ky, size_t n,
                      int miller_madow, double *mi, double *pvalue);
 
+/* Whether the chi-square approximation of the G-test is unreliable: Cochran's rule fails (some
+   expected count n_x n_y / n below 1, or more than 20 % of the cells below 5). */
+int ibsh_gtest_sparse(const uint32_t *xids, size_t kx, const uint32_t *yids, size_t ky, size_t n, int *sparse);
+
+/* Permutation p-value (1 + #{I_perm >= I_obs}) / (1 + nperm) of independence, y shuffled with seed. */
+int ibsh_mi_permutation_pvalue(const uint32_t *xids, size_t kx, const uint32_t *yids, size_t ky, size_t n,
+                               size_t nperm, uint64_t seed, double *pvalue);
+
 #endif

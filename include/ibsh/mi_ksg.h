@@ -13,9 +13,9 @@ typedef struct ibsh_ksg_opts {
   size_t k;          /* neighbours, 1 <= k < n */
   int algorithm;     /* 1 or 2 */
   int normalize;     /* z-score every column first */
-  double noise;      /* tie-breaking Gaussian noise, times each column's std (0 = none) */
+  double noise;      /* tie-breaking uniform noise in [-noise, noise] times min(std, 1.4826 MAD) per column (0 = none) */
   uint64_t seed;     /* seed of the noise */
-  int brute;         /* O(n^2) search instead of the k-d tree */
+  int brute;         /* 1: O(n^2) scan; -1: k-d tree; 0: the tree below 16 dimensions per point set, the scan from 16 on */
 } ibsh_ksg_opts;
 
 /* KSG estimate of I(X;Y) in nats for n rows of x (n x dx) and y (n x dy); never clipped at 0. */

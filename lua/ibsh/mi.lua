@@ -39,6 +39,28 @@ local function quantile(sorted, q)
   return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo])
 end
 
+-- Delete-d jackknife (subsampling without replacement) interval: the subsample estimates v (subsamples of m of
+-- n rows) are centred on their mean and scaled by sqrt(m / (n - m)), the finite-population rate that makes
+-- their spread that of the full-sample estimate; the interval is the estimate minus the scaled quantiles
+-- (the basic interval), so it always contains the estimate.
+local function subsample_interval(estimate, values, m, n, level)
+  local mean = 0
+  for _, v in ipairs(values) do mean = mean + v end
+  mean = mean / #values
+  local scale = math.sqrt(m / (n - m))
+  local dev = {}
+  for i, v in ipairs(values) do dev[i] = scale * (v - mean) end
+  table.sort(dev)
+  local alpha = (1 - level) / 2
+  return estimate - quantile(dev, 1 - alpha), estimate - quantile(dev, alpha)
+end
+
+-- Subsample size of the resampling intervals: half the rows (at least 2, at most n - 1).
+local function subsample_size(n, fraction)
+  local m = math.floor(fraction * n + 0.5)
+  return math.max(2, math.min(n - 1, m))
+end
+
 -- Seed of repetition i derived from the user's seed (distinct streams, same bits every run).
 local function rep_seed(seed, i)
   return seed * 1000003 + i
@@ -83,9 +105,11 @@ dimension: I(X;T), I(T;Y)), epochs a vector of the snapshot epochs. Options: est
 (default: mi.binned, options bins, range, edges, binsize, unit) | "adaptive" (equal-mass bins per layer
 and epoch; bins) | "kde" (mi.kde: noise_var, bound, unit) | "ksg" (mi.ksg(d.x, t) and the mixed
 continuous-discrete KSG for I(T;Y); k, unit, seed); epochs = a vector or array of epochs to use (a
-subset of run:epochs()); bootstrap = B (with seed = 1, level = 0.95) adds error bars: the rows of d
-are resampled with replacement B times (the same draws for every snapshot and layer), and lo, hi
-are [snapshots x layers x 2] tensors of the percentile interval; any other option goes to the
+subset of run:epochs()); bootstrap = B (with seed = 1, level = 0.95) adds error bars by the
+delete-d jackknife of mi.bootstrap: B subsamples of half the rows of d without replacement (the same
+draws for every snapshot and layer), spread scaled by sqrt(m / (n - m)) and centred on the estimate, so
+lo <= estimate <= hi ([snapshots x layers x 2] tensors); the interval measures sampling spread, not the
+estimator's bias (I(X;T) with X the row identity is log n by definition). Any other option goes to the
 estimator. For binning, inputs that repeat in d.x are handled by H(T|X) with X as row identities.
 
 Example: local plane, epochs, lo, hi = mi.infoplane(run, d, {estimator = "kde", bootstrap = 50})]],
@@ -128,7 +152,7 @@ function(run, d, opts)
     local n = d.x:size(1)
     local ids = ctx.xids
     for b = 1, nboot do
-      local idx = draw_indices(n, rep_seed(seed, b), "boot")
+      local idx = draw_indices(n, rep_seed(seed, b), "sub", subsample_size(n, 0.5))
       local db = {x = rows_at(d.x, idx), y = rows_at(d.y, idx)}
       draws[b] = {idx = idx, d = db, ctx = {xids = (name == "bin" or name == "adaptive") and (ids and rows_at(ids, idx) or idx) or nil}}
     end
@@ -175,13 +199,13 @@ function(run, d, opts)
           if not okb then error(vx:find("^mi%.") and vx or (F .. ": " .. tostring(vx)), 2) end
           bx[b], by[b] = vx, vy
         end
-        table.sort(bx)
-        table.sort(by)
-        local alpha = (1 - level) / 2
-        lo:set(s, l, 1, quantile(bx, alpha))
-        hi:set(s, l, 1, quantile(bx, 1 - alpha))
-        lo:set(s, l, 2, quantile(by, alpha))
-        hi:set(s, l, 2, quantile(by, 1 - alpha))
+        local n, m = d.x:size(1), draws[1].idx:size(1)
+        local lx, hx = subsample_interval(ixt, bx, m, n, level)
+        local ly, hy = subsample_interval(ity, by, m, n, level)
+        lo:set(s, l, 1, lx)
+        hi:set(s, l, 1, hx)
+        lo:set(s, l, 2, ly)
+        hi:set(s, l, 2, hy)
       end
     end
   end
@@ -287,37 +311,79 @@ end)
 def("bootstrap", [[
 mi.bootstrap(f, x, y [, opts]) -> estimate, lo, hi, samples
 
-Bootstrap confidence interval for any estimator f(x, y) -> number (a function or the name of an mi
-function): rows of x and y are resampled together with replacement n times (seeded) and the
-interval is the percentile interval at the given level. estimate is f on the full data, samples the
-vector of bootstrap estimates. Options: n = 200, seed = 1, level = 0.95, args = options passed to f.
-Caveat: resampling duplicates rows, which biases plug-in and nearest-neighbour estimators (KSG sees
-zero distances, hence its tie-breaking noise); read the interval as a spread, not an exact coverage.
+Confidence interval for any estimator f(x, y [, args]) -> number (a function or the name of an mi
+function) by subsampling without replacement (the delete-d jackknife): n subsamples (seeded) of m =
+fraction x rows (fraction = 0.5) are drawn without replacement, f is rerun on each, and the interval is
+estimate - sqrt(m / (rows - m)) (q - mean) at the quantiles q of the subsample estimates (level 0.95).
+The factor sqrt(m / (rows - m)) is the finite-population rate correction that turns the spread of size-m
+subsamples into that of the full sample (1 at half the rows), and centring on the subsample mean keeps
+the interval around the estimate (lo <= estimate <= hi) even though many estimators are biased at
+smaller sizes. Resampling with replacement is not used: duplicated rows inflate nearest-neighbour and
+plug-in estimators (KSG sees zero distances). Coverage is measured in tests/test_mi_bootstrap.lua (95 %
+intervals cover the true MI of correlated Gaussians in >= 90 % of seeds with mi.gaussian and mi.ksg);
+the interval reflects sampling variability, not the estimator's bias. samples holds the subsample
+estimates. Options: n = 200, seed = 1, level = 0.95, fraction = 0.5, args = options passed to f.
 
-Example: local est, lo, hi = mi.bootstrap("gaussian", x, y, {n = 200, seed = 3})]],
+Example: local est, lo, hi = mi.bootstrap("ksg", x, y, {n = 200, seed = 3, args = {unit = "nats"}})]],
 function(f, x, y, opts)
   local F = "mi.bootstrap"
   local fn = estimator_fn(f, F)
   local n, seed
-  opts, n, seed = resampling_options(opts, F, {n = true, seed = true, level = true, args = true})
+  opts, n, seed = resampling_options(opts, F, {n = true, seed = true, level = true, args = true, fraction = true})
   local level = opts.level or 0.95
   if type(level) ~= "number" or not (level > 0 and level < 1) then
     error(F .. ": option 'level' must be in (0, 1)", 2)
+  end
+  local fraction = opts.fraction or 0.5
+  if type(fraction) ~= "number" or not (fraction > 0 and fraction < 1) then
+    error(F .. ": option 'fraction' must be in (0, 1)", 2)
   end
   local estimate = fn(x, y, opts.args)
   if type(estimate) ~= "number" then error(F .. ": the estimator must return a number", 2) end
   local rows = x:size(1)
   if y:size(1) ~= rows then error(F .. ": x has " .. rows .. " rows but y has " .. y:size(1), 2) end
+  if rows < 3 then error(F .. ": need at least 3 rows, got " .. rows, 2) end
+  local m = subsample_size(rows, fraction)
   local samples, values = tensor.zeros(n), {}
   for i = 1, n do
-    local idx = draw_indices(rows, rep_seed(seed, i), "boot")
+    local idx = draw_indices(rows, rep_seed(seed, i), "sub", m)
     local v = fn(rows_at(x, idx), rows_at(y, idx), opts.args)
+    if type(v) ~= "number" then error(F .. ": the estimator must return a number", 2) end
     samples:set(i, v)
     values[i] = v
   end
-  table.sort(values)
-  local alpha = (1 - level) / 2
-  return estimate, quantile(values, alpha), quantile(values, 1 - alpha), samples
+  local lo, hi = subsample_interval(estimate, values, m, rows, level)
+  return estimate, lo, hi, samples
 end)
+
+def("copula_ksg", [[
+mi.copula_ksg(x, y [, opts]) -> mi
+
+The larger of two estimates that both tend to err low: the bias-corrected Gaussian copula (mi.copula with
+correction = "bias": exact for Gaussian-copula data, blind to dependence a Gaussian copula misses, such as
+Student-t) and KSG on rank-Gaussianised data (mi.ksg with rank = true: right for heavy tails and
+non-linear but low-dimensional dependence, biased low in high dimension or at high MI). The copula is a
+lower bound when x or y is one-dimensional (a Gaussianised scalar is Gaussian) and is consistent for
+Gaussian-copula data; KSG's error is mostly downward. On the built-in benchmark (doc/mi.md) this fixed
+combination is within 0.1 nats or 10 % of the truth on 28 of 32 tasks at N = 5000. Options: unit (bits
+unless "nats"), k = 3 and seed = 1 for the KSG part.
+
+Example: mi.copula_ksg(x, y, {unit = "nats"})]],
+function(x, y, opts)
+  local F = "mi.copula_ksg"
+  if opts ~= nil and type(opts) ~= "table" then error(F .. ": options must be a table", 2) end
+  opts = opts or {}
+  for k in pairs(opts) do
+    if k ~= "unit" and k ~= "k" and k ~= "seed" then error(F .. ": unknown option '" .. tostring(k) .. "'", 2) end
+  end
+  local ok, c = pcall(M.copula, x, y, {unit = opts.unit, correction = "bias"})
+  if not ok then error((tostring(c):gsub("^mi%.copula", F)), 2) end
+  local ok2, kv = pcall(M.ksg, x, y, {unit = opts.unit, rank = true, k = opts.k, seed = opts.seed, discrete_y = false})
+  if not ok2 then error((tostring(kv):gsub("^mi%.ksg", F)), 2) end
+  return math.max(c, kv)
+end)
+
+-- The benchmark functions (mi.tasks, mi.task, mi.benchmark) live in ibsh.mi_bench.
+require("ibsh.mi_bench")(M, def)
 
 return M

@@ -373,7 +373,7 @@ static const lx_Reg ib_funcs[] = {
    "ib.curve(pxy [, opts]) -> ibsh.IBCurve\n\n"
    "The Information Bottleneck curve of a discrete joint p(x,y) (an |X| x |Y| tensor summing to 1) by the iterative IB "
    "algorithm (Tishby, Pereira & Bialek) in log space. By default x's with equal p(y|x) are merged (exact), beta is annealed "
-   "forward on npoints values beta0 (1 + s) (60, or 100 when |Y| > 2), s from 1e-4 to 1e3, with cluster splitting (perturbation 1e-3, seeded) and merging, "
+   "forward on 20 values from 1 to beta0 (the curve can leave the trivial point below beta0) then npoints values beta0 (1 + s) (60, or 100 when |Y| > 2), s from 1e-4 to 1e3, with cluster splitting (perturbation 1e-3, seeded) and merging, "
    "and the exact ends (0, 0) and T = X are added. Options: betas = {...} (fixed schedule, solved in order; descending "
    "means reverse annealing from init = \"identity\"), iterations (per beta; default 1000, or 5 for a fixed schedule), "
    "tol (convergence of p(t), p(y|t); default 1e-10), init (\"trivial\", \"identity\", \"random\"), direction "
@@ -401,8 +401,9 @@ static const lx_Reg curve_methods[] = {
    "curve:encoder(i) -> tensor\n\nThe |X| x |T| encoder p(t|x) of row i of points() (needs ib.curve(pxy, {encoders = true})).\n\n"
    "Example: local q = ib.curve(pxy, {encoders = true}):encoder(3)"},
   {"beta0", c_beta0,
-   "curve:beta0() -> number\n\nThe trivial-solution threshold beta0 = 1/rho_m^2 (rho_m: second singular value of "
-   "p(x,y)/sqrt(p(x)p(y))): below it T is independent of X.\n\nExample: print(curve:beta0())"},
+   "curve:beta0() -> number\n\nbeta0 = 1/rho_m^2 (rho_m: second singular value of "
+   "p(x,y)/sqrt(p(x)p(y))): above it the trivial solution (T independent of X) is no longer a local optimum. The "
+   "curve may leave the trivial point earlier, at the hypercontractivity threshold (between 1 and beta0).\n\nExample: print(curve:beta0())"},
   {"critical", c_critical,
    "curve:critical() -> tensor\n\nGaussian IB: the critical betas 1/(1 - lambda_i) at which modes switch on (empty otherwise).\n\n"
    "Example: print(ib.gaussian(cx, cxy, cy):critical())"},

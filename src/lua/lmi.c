@@ -183,23 +183,33 @@ static int l_entropy(lua_State *L) {
   return 1;
 }
 
-/* mi.discrete(x, y, opts) -> I(X;Y), p-value */
+/* mi.discrete(x, y, opts) -> I(X;Y), p-value, p-value method */
 static int l_discrete(lua_State *L) {
   const char *F = "mi.discrete";
-  static const char *const known[] = {"unit", "correction", NULL};
+  static const char *const known[] = {"unit", "correction", "pvalue", "permutations", "seed", NULL};
   lua_settop(L, 3);
   lx_checkoptions(L, 3, known, F);
   double unit = lmi_unit(L, 3, F);
   int mm = read_correction(L, 3, F);
+  const char *method = lx_optstring(L, 3, "pvalue", "auto", F);
+  lua_Integer nperm = lx_optinteger(L, 3, "permutations", 999, F);
+  lua_Integer seed = lx_optinteger(L, 3, "seed", 1, F);
+  if (strcmp(method, "auto") != 0 && strcmp(method, "g") != 0 && strcmp(method, "permutation") != 0)
+    lx_error(L, F, "pvalue must be \"auto\", \"g\" or \"permutation\", got \"%s\"", method);
+  if (nperm < 1 || nperm > 100000000) lx_error(L, F, "permutations must be in 1..1e8, got %d", (int)nperm);
   size_t n, m, kx, ky;
   uint32_t *xids = symbol_ids(L, 1, &n, &kx, F);
   uint32_t *yids = symbol_ids(L, 2, &m, &ky, F);
   if (m != n) lx_error(L, F, "x has %zu rows but y has %zu", n, m);
   double mi, p;
   lx_check(L, ibsh_mi_discrete(xids, kx, yids, ky, n, mm, &mi, &p), F);
+  int permute = strcmp(method, "permutation") == 0;
+  if (strcmp(method, "auto") == 0) lx_check(L, ibsh_gtest_sparse(xids, kx, yids, ky, n, &permute), F);
+  if (permute) lx_check(L, ibsh_mi_permutation_pvalue(xids, kx, yids, ky, n, (size_t)nperm, (uint64_t)seed, &p), F);
   lua_pushnumber(L, mi / unit);
   lua_pushnumber(L, p);
-  return 2;
+  lua_pushstring(L, permute ? "permutation" : "g");
+  return 3;
 }
 
 /* mi.row_ids(x) -> ids, k: 1-based ids of equal rows and the number of distinct rows. */
@@ -217,21 +227,24 @@ static int l_row_ids(lua_State *L) {
   return 2;
 }
 
-/* mi._indices(n, seed, kind): 1-based row indices, a permutation ("perm") or a bootstrap draw ("boot"). */
+/* mi._indices(n, seed, kind [, m]): 1-based row indices, a permutation ("perm"), a bootstrap draw ("boot") or
+   the first m of a permutation ("sub": a subsample without replacement). */
 static int l_indices(lua_State *L) {
   const char *F = "mi._indices";
   lua_Integer n = luaL_checkinteger(L, 1);
   lua_Integer seed = luaL_checkinteger(L, 2);
   const char *kind = luaL_checkstring(L, 3);
   if (n < 1) lx_error(L, F, "n must be positive, got %lld", (long long)n);
+  lua_Integer m = strcmp(kind, "sub") == 0 ? luaL_checkinteger(L, 4) : n;
+  if (m < 1 || m > n) lx_error(L, F, "subsample size %lld must be in 1..%lld", (long long)m, (long long)n);
   ibsh_rng rng;
   ibsh_rng_seed(&rng, (uint64_t)seed);
   size_t *perm = lmi_scratch(L, (size_t)n * sizeof *perm);
-  ibsh_tensor *out = lx_newtensor1(L, (size_t)n, F);
+  ibsh_tensor *out = lx_newtensor1(L, (size_t)m, F);
   double *o = ibsh_tensor_data(out);
-  if (strcmp(kind, "perm") == 0) {
+  if (strcmp(kind, "perm") == 0 || strcmp(kind, "sub") == 0) {
     ibsh_rng_permutation(&rng, perm, (size_t)n);
-    for (lua_Integer i = 0; i < n; i++) o[i] = (double)perm[i] + 1;
+    for (lua_Integer i = 0; i < m; i++) o[i] = (double)perm[i] + 1;
   } else {
     for (lua_Integer i = 0; i < n; i++) o[i] = (double)ibsh_rng_below(&rng, (uint64_t)n) + 1;
   }
@@ -293,12 +306,16 @@ static const lx_Reg mi_funcs[] = {
    "observed symbols).\n\n"
    "Example: mi.entropy(tensor.new{0, 1, 2, 3})  -- 2 bits"},
   {"discrete", l_discrete,
-   "mi.discrete(x, y [, opts]) -> mi, p\n\n"
+   "mi.discrete(x, y [, opts]) -> mi, p, method\n\n"
    "Mutual information of two discrete variables (vectors, or tensors whose rows are joint symbols) with n "
    "rows each: I = H(X) + H(Y) - H(X,Y) (bits unless unit = \"nats\"; correction = \"miller-madow\" "
-   "uses corrected entropies), and the G-test p-value of independence: G = 2 n I_plugin in nats is "
-   "compared with a chi-square of (|X| - 1)(|Y| - 1) degrees of freedom (observed symbol counts).\n\n"
-   "Example: local bits, p = mi.discrete(tensor.new{0, 0, 1, 1}, tensor.new{0, 0, 1, 1})"},
+   "uses corrected entropies), and a p-value of independence. pvalue = \"auto\" (default) uses the G-test "
+   "(G = 2 n I_plugin in nats against a chi-square of (|X| - 1)(|Y| - 1) degrees of freedom, observed symbol "
+   "counts) when Cochran's rule holds (every expected count n_x n_y / n >= 1 and at most 20 % below 5), and "
+   "otherwise the permutation p-value (1 + #{I_perm >= I}) / (1 + permutations) with y shuffled "
+   "(permutations = 999, seed = 1), because the chi-square approximation is far too small on sparse tables; "
+   "pvalue = \"g\" or \"permutation\" forces one. method names the one used (\"g\" or \"permutation\").\n\n"
+   "Example: local bits, p, how = mi.discrete(tensor.new{0, 0, 1, 1}, tensor.new{0, 0, 1, 1})"},
   {"row_ids", l_row_ids,
    "mi.row_ids(x) -> ids, k\n\n"
    "Identify equal rows of x (n x d, or a vector): ids is a vector of n 1-based ids in order of first "

@@ -137,22 +137,29 @@ static double chord_bound(double x0, double y0, double b0, double x1, double y1,
   return y0 + m0 * (xs - x0) - (y0 + mc * (xs - x0));
 }
 
-/* The automatic grid: beta0 (1 + s) with s geometric from 1e-4 to 1e3, or geometric between the user's bounds. */
+/* Points of the automatic grid placed below beta0 (between 1 and beta0). */
+#define BELOW_BETA0 20
+
+/* The automatic grid: BELOW_BETA0 geometric points from 1 (the lowest possible threshold: I(T;Y) <= I(X;T))
+   up to beta0 = 1/rho_m^2, where the trivial solution stops being a local optimum but the curve may already
+   have left it (the true threshold is the hypercontractivity ratio, Anantharam et al. 2013, which can lie
+   below), then beta0 (1 + s) with s geometric from 1e-4 to 1e3; or geometric between the user's bounds. */
 static double *make_grid(const ibsh_ib_opts *o, double beta0, size_t *n) {
-  size_t m = o->npoints;
-  double *b = malloc(m * sizeof *b);
+  size_t m = o->npoints, below = (o->beta_min > 0 || o->beta_max > 0 || !(beta0 > 1.001)) ? 0 : BELOW_BETA0;
+  double *b = malloc((m + below) * sizeof *b);
   if (!b) return NULL;
   if (o->beta_min > 0 || o->beta_max > 0) {
     double lo = o->beta_min > 0 ? o->beta_min : (isfinite(beta0) ? beta0 : 1.0);
     double hi = o->beta_max > 0 ? o->beta_max : lo * 1e3;
     for (size_t k = 0; k < m; k++) b[k] = m == 1 ? lo : lo * pow(hi / lo, (double)k / (double)(m - 1));
   } else {
+    for (size_t k = 0; k < below; k++) b[k] = (1.0 + 1e-6) * pow(beta0 / (1.0 + 1e-6), (double)k / (double)below);
     for (size_t k = 0; k < m; k++) {
       double e = m == 1 ? 0 : -4.0 + 7.0 * (double)k / (double)(m - 1);
-      b[k] = beta0 * (1.0 + pow(10.0, e));
+      b[below + k] = beta0 * (1.0 + pow(10.0, e));
     }
   }
-  *n = m;
+  *n = m + below;
   return b;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "ibsh/error.h"
 #include "ibsh/mi_gaussian.h"
+#include "mi_special.h"
 
 /* Log-determinant of a symmetric positive-definite m x m matrix a (overwritten by its Cholesky factor). */
 int ibsh_logdet_spd(double *a, size_t m, double *logdet) {
@@ -33,8 +34,17 @@ static void sub_cov(const double *cov, size_t dj, size_t off, size_t m, double *
     for (size_t j = 0; j < m; j++) out[i * m + j] = cov[(off + i) * dj + off + j];
 }
 
-/* Gaussian I(X;Y) in nats from n rows of x (n x dx) and y (n x dy). */
-int ibsh_mi_gaussian(const double *x, size_t dx, const double *y, size_t dy, size_t n, double *mi) {
+/* E[ln det S] - ln det Sigma for the sample covariance S (divisor n - 1) of n Gaussian rows in d dimensions:
+   sum_{i=1..d} psi((n - i) / 2) - d ln((n - 1) / 2) (Wishart with n - 1 degrees of freedom). */
+static double logdet_bias(size_t d, size_t n) {
+  double b = 0;
+  for (size_t i = 1; i <= d; i++) b += ibsh_digamma((double)(n - i) / 2.0);
+  return b - (double)d * log((double)(n - 1) / 2.0);
+}
+
+/* Gaussian I(X;Y) in nats from n rows of x (n x dx) and y (n x dy); unbiased removes the Wishart bias of each
+   log-determinant (the estimate is then unbiased for Gaussian data). */
+int ibsh_mi_gaussian_ex(const double *x, size_t dx, const double *y, size_t dy, size_t n, int unbiased, double *mi) {
   size_t dj = dx + dy;
   if (n <= dj) return ibsh_fail(IBSH_EINVAL, "need more rows (%zu) than dimensions (%zu)", n, dj);
   double *z = malloc(n * dj * sizeof *z), *cov = calloc(dj * dj, sizeof *cov), *work = malloc(dj * dj * sizeof *work);
@@ -70,6 +80,11 @@ int ibsh_mi_gaussian(const double *x, size_t dx, const double *y, size_t dy, siz
   if ((rc = ibsh_logdet_spd(work, dy, &ly))) goto done;
   memcpy(work, cov, dj * dj * sizeof *work);
   if ((rc = ibsh_logdet_spd(work, dj, &lj))) goto done;
+  if (unbiased) {
+    lx -= logdet_bias(dx, n);
+    ly -= logdet_bias(dy, n);
+    lj -= logdet_bias(dj, n);
+  }
   *mi = 0.5 * (lx + ly - lj);
 done:
   free(z);
@@ -77,4 +92,9 @@ done:
   free(work);
   free(mean);
   return rc;
+}
+
+/* Gaussian I(X;Y) in nats from n rows of x (n x dx) and y (n x dy), no bias correction. */
+int ibsh_mi_gaussian(const double *x, size_t dx, const double *y, size_t dy, size_t n, double *mi) {
+  return ibsh_mi_gaussian_ex(x, dx, y, dy, n, 0, mi);
 }

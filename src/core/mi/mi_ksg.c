@@ -23,8 +23,12 @@ typedef struct point_set {
   size_t *rank;         /* 1-D sets: sorted position of each row */
   const double *pts;
   size_t n, dim;
-  int brute;
+  int brute;            /* 1: O(n^2) scan (the oracle, or the fast path in high dimension) */
 } point_set;
+
+/* Total dimension from which the default search scans all rows (with early exit per coordinate) instead of the
+   k-d tree: the tree prunes little there, the scan touches rows in memory order. */
+#define KSG_SCAN_DIM 16
 
 #define RADIX_BITS 11
 #define RADIX_BUCKETS ((size_t)1 << RADIX_BITS)
@@ -91,14 +95,15 @@ static int radix_sort_ranked(const double *v, size_t n, double *sorted, size_t *
   return IBSH_OK;
 }
 
-/* Prepare a point set over n rows of dim columns; counts_only sets of one column need no tree. */
+/* Prepare a point set over n rows of dim columns (brute: 1 scan, -1 tree, 0 scan from KSG_SCAN_DIM columns on);
+   counts_only sets of one column need no tree. */
 static int set_init(point_set *s, const double *pts, size_t n, size_t dim, int brute, int counts_only) {
   memset(s, 0, sizeof *s);
   s->pts = pts;
   s->n = n;
   s->dim = dim;
-  s->brute = brute;
-  if (brute) return IBSH_OK;
+  s->brute = brute > 0 || (brute == 0 && dim >= KSG_SCAN_DIM);
+  if (s->brute) return IBSH_OK;
   if (dim == 1) {
     s->sorted = malloc(n * sizeof *s->sorted);
     s->rank = malloc(n * sizeof *s->rank);
@@ -190,11 +195,23 @@ static void set_knn(const point_set *s, size_t i, size_t k, double *dists, size_
     ibsh_kdtree_knn(&s->tree, q, i, k, dists, ids);
     return;
   }
-  size_t found = 0;
+  size_t found = 0, dim = s->dim;
   for (size_t j = 0; j < s->n; j++) {
     if (j == i) continue;
-    double d = ibsh_maxdist(s->pts + j * s->dim, q, s->dim);
-    if (found == k && d >= dists[k - 1]) continue;
+    const double *r = s->pts + j * dim;
+    double d = 0;
+    if (found == k) {   /* early exit: once a coordinate reaches the k-th distance the row cannot enter */
+      double kth = dists[k - 1];
+      size_t c = 0;
+      for (; c < dim; c++) {
+        double v = fabs(r[c] - q[c]);
+        if (v > d) d = v;
+        if (d >= kth) break;
+      }
+      if (c < dim) continue;
+    } else {
+      d = ibsh_maxdist(r, q, dim);
+    }
     size_t p = found < k ? found++ : k - 1;
     while (p > 0 && dists[p - 1] > d) {
       dists[p] = dists[p - 1];
@@ -211,35 +228,74 @@ static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
   const double *q = s->pts + i * s->dim;
   if (s->sorted) return sorted_count(s->sorted, s->n, s->rank[i], r, inclusive);
   if (!s->brute) return ibsh_kdtree_count(&s->tree, q, r, inclusive);
-  size_t c = 0;
-  for (size_t j = 0; j < s->n; j++) {
-    double d = ibsh_maxdist(s->pts + j * s->dim, q, s->dim);
-    c += inclusive ? d <= r : d < r;
+  size_t c = 0, dim = s->dim;
+  for (size_t j = 0; j < s->n; j++) {   /* a row is outside as soon as one coordinate is */
+    const double *p = s->pts + j * dim;
+    size_t m = 0;
+    if (inclusive)
+      while (m < dim && fabs(p[m] - q[m]) <= r) m++;
+    else
+      while (m < dim && fabs(p[m] - q[m]) < r) m++;
+    c += m == dim;
   }
   return c;
 }
 
-/* Copy n x d values into out, checking finiteness, z-scoring and adding seeded uniform noise per column. */
+/* Ascending order of doubles (for qsort). */
+static int cmp_double(const void *a, const void *b) {
+  double u = *(const double *)a, v = *(const double *)b;
+  return (u > v) - (u < v);
+}
+
+/* Robust spread of column j of the n x d matrix v scaled by inv: 1.4826 x the median absolute deviation
+   (the standard deviation for Gaussian data), or 0 when more than half the values are equal. */
+static double robust_scale(const double *v, size_t n, size_t d, size_t j, double inv, double *tmp) {
+  for (size_t i = 0; i < n; i++) tmp[i] = v[i * d + j] * inv;
+  qsort(tmp, n, sizeof *tmp, cmp_double);
+  double med = n % 2 ? tmp[n / 2] : 0.5 * (tmp[n / 2 - 1] + tmp[n / 2]);
+  for (size_t i = 0; i < n; i++) tmp[i] = fabs(v[i * d + j] * inv - med);
+  qsort(tmp, n, sizeof *tmp, cmp_double);
+  double mad = n % 2 ? tmp[n / 2] : 0.5 * (tmp[n / 2 - 1] + tmp[n / 2]);
+  return 1.4826 * mad;
+}
+
+/* Copy n x d values into out, checking finiteness, z-scoring and adding seeded uniform noise per column.
+   Moments are taken of the values divided by the column's largest magnitude, so no square overflows
+   even for values near DBL_MAX; *constant is set when every row of the block is the same. */
 static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o, ibsh_rng *rng, double *out,
-                   const char *what) {
+                   const char *what, int *constant) {
   for (size_t i = 0; i < n * d; i++)
     if (!isfinite(src[i])) return ibsh_fail(IBSH_EINVAL, "non-finite value %g in %s at row %zu, column %zu", src[i], what, i / d + 1, i % d + 1);
   memcpy(out, src, n * d * sizeof *out);
+  double *tmp = malloc(n * sizeof *tmp);
+  if (!tmp) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
+  *constant = 1;
   for (size_t j = 0; j < d; j++) {
-    double mean = 0, var = 0;
-    for (size_t i = 0; i < n; i++) mean += out[i * d + j];
+    double big = 0;
+    for (size_t i = 0; i < n; i++) big = fmax(big, fabs(out[i * d + j]));
+    double inv = big > 0 ? 1 / big : 1, mean = 0, var = 0;
+    if (!isfinite(inv)) inv = 1;   /* subnormal magnitudes: no rescaling needed */
+    for (size_t i = 0; i < n; i++) mean += out[i * d + j] * inv;
     mean /= (double)n;
-    for (size_t i = 0; i < n; i++) var += (out[i * d + j] - mean) * (out[i * d + j] - mean);
-    double sd = sqrt(var / (double)n);
-    double scale = (o->normalize && sd > 0) ? 1 / sd : 1;
-    double amp = o->noise * (o->normalize || sd == 0 ? 1 : sd);
+    for (size_t i = 0; i < n; i++) var += (out[i * d + j] * inv - mean) * (out[i * d + j] * inv - mean);
+    double sd_scaled = sqrt(var / (double)n);   /* standard deviation of the rescaled column */
+    if (sd_scaled > 0) *constant = 0;
+    double sd = sd_scaled * big;                 /* finite: at most big */
+    /* The noise is relative to the smaller of the standard deviation and the robust spread, so one huge
+       outlier (which inflates the standard deviation) cannot drown the other values in noise. */
+    double robust = robust_scale(out, n, d, j, inv, tmp);
+    double rel = (robust > 0 && robust < sd_scaled) ? robust / sd_scaled : 1;
+    double amp = o->noise * rel * (o->normalize || sd == 0 ? 1 : sd);
     for (size_t i = 0; i < n; i++) {
       double v = out[i * d + j];
-      if (o->normalize && sd > 0) v = (v - mean) * scale;
-      if (amp > 0) v += amp * (2 * ibsh_rng_uniform(rng) - 1);   /* uniform tie-breaking noise */
+      /* scaled, not centred: KSG is translation invariant, and subtracting the mean would round away the
+         differences between ordinary values when one value is huge */
+      if (o->normalize && sd_scaled > 0) v = v * inv / sd_scaled;
+      if (amp > 0) v += amp * (2 * ibsh_rng_uniform(rng) - 1);   /* uniform tie-breaking noise in [-amp, amp] */
       out[i * d + j] = v;
     }
   }
+  free(tmp);
   return IBSH_OK;
 }
 
@@ -283,13 +339,18 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
   }
   ibsh_rng rng;
   ibsh_rng_seed(&rng, o->seed);
-  if ((rc = prepare(x, n, dx, o, &rng, xs, "x")) || (rc = prepare(y, n, dy, o, &rng, ys, "y"))) goto done;
+  int cx, cy;
+  if ((rc = prepare(x, n, dx, o, &rng, xs, "x", &cx)) || (rc = prepare(y, n, dy, o, &rng, ys, "y", &cy))) goto done;
+  if (cx || cy) {   /* a constant variable shares no information (and has no neighbour distances) */
+    *mi = 0;
+    goto done;
+  }
   for (size_t i = 0; i < n; i++) {
     memcpy(js + i * dj, xs + i * dx, dx * sizeof *js);
     memcpy(js + i * dj + dx, ys + i * dy, dy * sizeof *js);
   }
   if ((rc = set_init(&sx, xs, n, dx, o->brute, 1)) || (rc = set_init(&sy, ys, n, dy, o->brute, 1))) goto done;
-  if (!o->brute && dx == 1 && dy == 1) rc = plane_init(&sj, js, n, &sx, &sy, k);
+  if (o->brute <= 0 && dx == 1 && dy == 1) rc = plane_init(&sj, js, n, &sx, &sy, k);
   else rc = set_init(&sj, js, n, dj, o->brute, 0);
   if (rc) goto done;
   /* Queries run in the joint tree's order (neighbouring queries touch the same nodes); each row's
@@ -299,10 +360,15 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
       rc = ibsh_fail(IBSH_EINTR, "interrupted");
       goto done;
     }
-    size_t i = o->brute ? p : sj.use_plane ? sj.plane.id[p] : sj.tree.index[p];
+    size_t i = sj.brute ? p : sj.use_plane ? sj.plane.id[p] : sj.tree.index[p];
     set_knn(&sj, i, k, dists, ids);
     if (o->algorithm == 1) {
       double eps = dists[k - 1];
+      if (!(eps > 0)) {
+        rc = ibsh_fail(IBSH_EINVAL, "row %zu has %zu exact duplicates in the joint space (k-th neighbour at distance 0): "
+                       "use noise > 0 to break ties", i + 1, k);
+        goto done;
+      }
       size_t nx = set_count(&sx, i, eps, 0) - 1, ny = set_count(&sy, i, eps, 0) - 1;
       term[i] = psi[nx + 1] + psi[ny + 1];
     } else {
@@ -352,7 +418,12 @@ int ibsh_mi_ksg_discrete(const double *x, size_t dx, const uint32_t *yids, size_
   }
   ibsh_rng rng;
   ibsh_rng_seed(&rng, o->seed);
-  if ((rc = prepare(x, n, dx, o, &rng, xs, "x"))) goto done;
+  int cx;
+  if ((rc = prepare(x, n, dx, o, &rng, xs, "x", &cx))) goto done;
+  if (cx) {   /* a constant x shares no information with y */
+    *mi = 0;
+    goto done;
+  }
   if ((rc = set_init(&all, xs, n, dx, o->brute, 1))) goto done;
   /* Group rows by label (counting sort). */
   for (size_t i = 0; i < n; i++) start[yids[i] + 1]++;
@@ -379,6 +450,11 @@ int ibsh_mi_ksg_discrete(const double *x, size_t dx, const uint32_t *yids, size_
         goto done;
       }
       set_knn(&cls, r, kc, dists, ids);
+      if (!(dists[kc - 1] > 0)) {
+        rc = ibsh_fail(IBSH_EINVAL, "row %zu has %zu exact duplicates within its label (k-th neighbour at distance 0): "
+                       "use noise > 0 to break ties", order[start[c] + r] + 1, kc);
+        goto done;
+      }
       size_t mall = set_count(&all, order[start[c] + r], dists[kc - 1], 0);   /* includes the point itself */
       sum += ibsh_digamma((double)kc) - ibsh_digamma((double)m) - ibsh_digamma((double)mall);
       used++;
