@@ -5,8 +5,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include "ibsh/error.h"
 #include "ibsh/interrupt.h"
+#include "ibsh/parallel.h"
 #include "kdtree.h"
 #include "mi_knn2d.h"
 #include "ibsh/mi_ksg.h"
@@ -25,6 +27,9 @@ typedef struct point_set {
   size_t n, dim;
   int brute;            /* 1: O(n^2) scan (the oracle, or the fast path in high dimension) */
 } point_set;
+
+#define KSG_TASKS 64                 /* fixed query chunks: bits do not depend on the thread count */
+#define KSG_PARALLEL_MIN 2048        /* rows below which one thread does all the queries */
 
 /* Total dimension from which the default search scans all rows (with early exit per coordinate) instead of the
    k-d tree: the tree prunes little there, the scan touches rows in memory order. */
@@ -318,6 +323,63 @@ static int check_opts(const ibsh_ksg_opts *o, size_t n) {
   return IBSH_OK;
 }
 
+/* The per-row work of ibsh_mi_ksg shared by its parallel tasks. */
+typedef struct ksg_ctx {
+  const point_set *sj, *sx, *sy;
+  const double *xs, *ys;
+  size_t dx, dy, n, k;
+  int algorithm;
+  const double *psi;
+  double *term;              /* n: each row's digamma term */
+  size_t chunk;              /* queries per task */
+  double *dists;             /* per worker: k */
+  size_t *ids;               /* per worker: k */
+  _Atomic size_t bad_p;      /* smallest query position with a zero k-th distance (n: none) */
+  _Atomic int interrupted;
+} ksg_ctx;
+
+/* The row of the p-th query in the joint set's order. */
+static size_t query_row(const point_set *sj, size_t p) {
+  return sj->brute ? p : sj->use_plane ? sj->plane.id[p] : sj->tree.index[p];
+}
+
+/* One task: the queries [task * chunk, (task + 1) * chunk) of ibsh_mi_ksg. */
+static void ksg_task(void *ctxp, size_t task, int worker) {
+  ksg_ctx *c = ctxp;
+  size_t k = c->k, dx = c->dx, dy = c->dy, first = task * c->chunk, last = first + c->chunk;
+  double *dists = c->dists + (size_t)worker * k;
+  size_t *ids = c->ids + (size_t)worker * k;
+  if (last > c->n) last = c->n;
+  for (size_t p = first; p < last; p++) {
+    if ((p & 1023) == 0 && (c->interrupted || ibsh_interrupted())) {
+      c->interrupted = 1;
+      return;
+    }
+    size_t i = query_row(c->sj, p);
+    set_knn(c->sj, i, k, dists, ids);
+    if (c->algorithm == 1) {
+      double eps = dists[k - 1];
+      if (!(eps > 0)) {
+        size_t seen = c->bad_p;
+        while (p < seen && !atomic_compare_exchange_weak(&c->bad_p, &seen, p)) {}
+        return;
+      }
+      size_t nx = set_count(c->sx, i, eps, 0) - 1, ny = set_count(c->sy, i, eps, 0) - 1;
+      c->term[i] = c->psi[nx + 1] + c->psi[ny + 1];
+    } else {
+      double ex = 0, ey = 0;
+      for (size_t m = 0; m < k; m++) {
+        double a = ibsh_maxdist(c->xs + ids[m] * dx, c->xs + i * dx, dx);
+        double b = ibsh_maxdist(c->ys + ids[m] * dy, c->ys + i * dy, dy);
+        if (a > ex) ex = a;
+        if (b > ey) ey = b;
+      }
+      size_t nx = set_count(c->sx, i, ex, 1) - 1, ny = set_count(c->sy, i, ey, 1) - 1;
+      c->term[i] = c->psi[nx] + c->psi[ny];
+    }
+  }
+}
+
 /* KSG estimate of I(X;Y) in nats for n rows of x (n x dx) and y (n x dy); never clipped at 0. */
 int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n,
                 const ibsh_ksg_opts *o, double *mi) {
@@ -326,14 +388,13 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
   if (dx == 0 || dy == 0) return ibsh_fail(IBSH_EINVAL, "empty input");
   size_t dj = dx + dy, k = o->k;
   double *xs = malloc(n * dx * sizeof *xs), *ys = malloc(n * dy * sizeof *ys), *js = malloc(n * dj * sizeof *js);
-  double *dists = malloc(k * sizeof *dists), *psi = digamma_table(n), *term = malloc(n * sizeof *term);
-  size_t *ids = malloc(k * sizeof *ids);
+  double *psi = digamma_table(n), *term = malloc(n * sizeof *term);
   point_set sj, sx, sy;
   memset(&sj, 0, sizeof sj);
   memset(&sx, 0, sizeof sx);
   memset(&sy, 0, sizeof sy);
   sj.brute = sx.brute = sy.brute = 1;
-  if (!xs || !ys || !js || !dists || !ids || !psi || !term) {
+  if (!xs || !ys || !js || !psi || !term) {
     rc = ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
     goto done;
   }
@@ -353,34 +414,33 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
   if (o->brute <= 0 && dx == 1 && dy == 1) rc = plane_init(&sj, js, n, &sx, &sy, k);
   else rc = set_init(&sj, js, n, dj, o->brute, 0);
   if (rc) goto done;
-  /* Queries run in the joint tree's order (neighbouring queries touch the same nodes); each row's
-     term is stored and the terms are summed in row order, so the result does not depend on the order. */
-  for (size_t p = 0; p < n; p++) {
-    if ((p & 1023) == 0 && ibsh_interrupted()) {
-      rc = ibsh_fail(IBSH_EINTR, "interrupted");
-      goto done;
-    }
-    size_t i = sj.brute ? p : sj.use_plane ? sj.plane.id[p] : sj.tree.index[p];
-    set_knn(&sj, i, k, dists, ids);
-    if (o->algorithm == 1) {
-      double eps = dists[k - 1];
-      if (!(eps > 0)) {
-        rc = ibsh_fail(IBSH_EINVAL, "row %zu has %zu exact duplicates in the joint space (k-th neighbour at distance 0): "
-                       "use noise > 0 to break ties", i + 1, k);
-        goto done;
-      }
-      size_t nx = set_count(&sx, i, eps, 0) - 1, ny = set_count(&sy, i, eps, 0) - 1;
-      term[i] = psi[nx + 1] + psi[ny + 1];
-    } else {
-      double ex = 0, ey = 0;
-      for (size_t m = 0; m < k; m++) {
-        double a = ibsh_maxdist(xs + ids[m] * dx, xs + i * dx, dx), b = ibsh_maxdist(ys + ids[m] * dy, ys + i * dy, dy);
-        if (a > ex) ex = a;
-        if (b > ey) ey = b;
-      }
-      size_t nx = set_count(&sx, i, ex, 1) - 1, ny = set_count(&sy, i, ey, 1) - 1;
-      term[i] = psi[nx] + psi[ny];
-    }
+  /* Queries run in the joint tree's order (neighbouring queries touch the same nodes), in fixed chunks spread
+     over threads; each row's term is stored and the terms are summed in row order, so the result depends
+     neither on the order nor on the number of threads. */
+  ksg_ctx c = {&sj, &sx, &sy, xs, ys, dx, dy, n, k, o->algorithm, psi, term, (n + KSG_TASKS - 1) / KSG_TASKS,
+               NULL, NULL, n, 0};
+  int nworkers = n < KSG_PARALLEL_MIN ? 1 : ibsh_threads();
+  if (nworkers > KSG_TASKS) nworkers = KSG_TASKS;
+  c.dists = malloc((size_t)nworkers * k * sizeof *c.dists);
+  c.ids = malloc((size_t)nworkers * k * sizeof *c.ids);
+  if (!c.dists || !c.ids) {
+    free(c.dists);
+    free(c.ids);
+    rc = ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
+    goto done;
+  }
+  (void)ibsh_parallel_run(KSG_TASKS, nworkers, ksg_task, &c);   /* a thread that fails to start leaves its tasks to worker 0 */
+  free(c.dists);
+  free(c.ids);
+  if (c.interrupted) {
+    rc = ibsh_fail(IBSH_EINTR, "interrupted");
+    goto done;
+  }
+  if (c.bad_p < n) {
+    size_t i = query_row(&sj, c.bad_p);
+    rc = ibsh_fail(IBSH_EINVAL, "row %zu has %zu exact duplicates in the joint space (k-th neighbour at distance 0): "
+                   "use noise > 0 to break ties", i + 1, k);
+    goto done;
   }
   double sum = 0;
   for (size_t i = 0; i < n; i++) sum += term[i];
@@ -393,10 +453,8 @@ done:
   free(xs);
   free(ys);
   free(js);
-  free(dists);
   free(psi);
   free(term);
-  free(ids);
   return rc;
 }
 
