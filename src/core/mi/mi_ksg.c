@@ -246,22 +246,45 @@ static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
   return c;
 }
 
-/* Ascending order of doubles (for qsort). */
-static int cmp_double(const void *a, const void *b) {
-  double u = *(const double *)a, v = *(const double *)b;
-  return (u > v) - (u < v);
+/* The k-th smallest (0-based) of a[0..n-1], partially reordering a (Hoare's quickselect, middle pivot). */
+static double select_kth(double *a, size_t n, size_t k) {
+  size_t lo = 0, hi = n - 1;
+  while (lo < hi) {
+    double pivot = a[lo + (hi - lo) / 2];
+    size_t i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        double t = a[i]; a[i] = a[j]; a[j] = t;
+        i++;
+        if (j == 0) break;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+/* The median of a[0..n-1] (n > 0; a is reordered): the middle value, or the mean of the two middle values. */
+static double median_inplace(double *a, size_t n) {
+  double upper = select_kth(a, n, n / 2);
+  if (n % 2) return upper;
+  double lower = a[0];   /* after selection every a[i < n/2] <= upper: the lower middle is their maximum */
+  for (size_t i = 1; i < n / 2; i++) if (a[i] > lower) lower = a[i];
+  return 0.5 * (lower + upper);
 }
 
 /* Robust spread of column j of the n x d matrix v scaled by inv: 1.4826 x the median absolute deviation
    (the standard deviation for Gaussian data), or 0 when more than half the values are equal. */
 static double robust_scale(const double *v, size_t n, size_t d, size_t j, double inv, double *tmp) {
   for (size_t i = 0; i < n; i++) tmp[i] = v[i * d + j] * inv;
-  qsort(tmp, n, sizeof *tmp, cmp_double);
-  double med = n % 2 ? tmp[n / 2] : 0.5 * (tmp[n / 2 - 1] + tmp[n / 2]);
+  double med = median_inplace(tmp, n);
   for (size_t i = 0; i < n; i++) tmp[i] = fabs(v[i * d + j] * inv - med);
-  qsort(tmp, n, sizeof *tmp, cmp_double);
-  double mad = n % 2 ? tmp[n / 2] : 0.5 * (tmp[n / 2 - 1] + tmp[n / 2]);
-  return 1.4826 * mad;
+  return 1.4826 * median_inplace(tmp, n);
 }
 
 /* Copy n x d values into out, checking finiteness, z-scoring and adding seeded uniform noise per column.
