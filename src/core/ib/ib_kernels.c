@@ -31,7 +31,7 @@ static inline double ib_exp(double d) {
 
 /* The body of ibsh_ib_row_scores (one copy per variant). */
 IBSH_ALWAYS_INLINE void row_scores_kernel(double *restrict row, size_t nx, double base, const double *restrict coef,
-                              const double *restrict cond, size_t ld, size_t ny, double *restrict colmax) {
+                                          const double *restrict cond, size_t ld, size_t ny, double *restrict colmax) {
   /* The first and last conditionals are fused with the initialisation and the maximum (fewer passes over the row). */
   const double b0 = coef[0];
   const double *restrict c0 = cond;
@@ -63,16 +63,19 @@ IBSH_ALWAYS_INLINE void row_scores_kernel(double *restrict row, size_t nx, doubl
     for (size_t x = 0; x < nx; x++) colmax[x] = row[x] > colmax[x] ? row[x] : colmax[x];
   }
 }
-IBSH_VARIANTS_AVX2(row_scores, (double *restrict row, size_t nx, double base, const double *restrict coef, const double *restrict cond, size_t ld, size_t ny, double *restrict colmax), (row, nx, base, coef, cond, ld, ny, colmax))
+IBSH_VARIANTS_AVX2(row_scores, (double *restrict row, size_t nx, double base, const double *restrict coef,
+                                const double *restrict cond, size_t ld, size_t ny, double *restrict colmax),
+                   (row, nx, base, coef, cond, ld, ny, colmax))
 
 /* row[x] = base + sum_y coef[y] * cond[y * ld + x]; colmax[x] = max(colmax[x], row[x]). */
-void ibsh_ib_row_scores(double *restrict row, size_t nx, double base, const double *restrict coef, const double *restrict cond, size_t ld, size_t ny, double *restrict colmax) {
+void ibsh_ib_row_scores(double *restrict row, size_t nx, double base, const double *restrict coef,
+                        const double *restrict cond, size_t ld, size_t ny, double *restrict colmax) {
   IBSH_PICK_AVX2(row_scores)(row, nx, base, coef, cond, ld, ny, colmax);
 }
 
 /* The body of ibsh_ib_row_exp (one copy per variant). */
-IBSH_ALWAYS_INLINE void row_exp_kernel(double *restrict row, size_t nx, const double *restrict colmax, double *restrict colsum,
-                           double *restrict ed, double *restrict tmp) {
+IBSH_ALWAYS_INLINE void row_exp_kernel(double *restrict row, size_t nx, const double *restrict colmax,
+                                       double *restrict colsum, double *restrict ed, double *restrict tmp) {
   for (size_t x = 0; x < nx; x++) {
     double d = row[x] - colmax[x];
     tmp[x] = d > -500.0 ? 1.0 : 0.0;
@@ -86,11 +89,14 @@ IBSH_ALWAYS_INLINE void row_exp_kernel(double *restrict row, size_t nx, const do
     ed[x] += e * dc;
   }
 }
-IBSH_VARIANTS_AVX2(row_exp, (double *restrict row, size_t nx, const double *restrict colmax, double *restrict colsum, double *restrict ed, double *restrict tmp), (row, nx, colmax, colsum, ed, tmp))
+IBSH_VARIANTS_AVX2(row_exp, (double *restrict row, size_t nx, const double *restrict colmax, double *restrict colsum,
+                             double *restrict ed, double *restrict tmp),
+                   (row, nx, colmax, colsum, ed, tmp))
 
 /* row[x] = exp(row[x] - colmax[x]) (0 below -500); colsum[x] += it; ed[x] += it * (row[x] - colmax[x]); tmp is nx scratch.
    Two simple loops (clamp and mask, then exponentiate): GCC does not vectorise a clamp feeding the inlined exponential. */
-void ibsh_ib_row_exp(double *restrict row, size_t nx, const double *restrict colmax, double *restrict colsum, double *restrict ed, double *restrict tmp) {
+void ibsh_ib_row_exp(double *restrict row, size_t nx, const double *restrict colmax, double *restrict colsum,
+                     double *restrict ed, double *restrict tmp) {
   IBSH_PICK_AVX2(row_exp)(row, nx, colmax, colsum, ed, tmp);
 }
 

@@ -157,7 +157,8 @@ IBSH_ALWAYS_INLINE void lincomb(double *z, int acc, double base, const double *c
 }
 
 /* Z (m x n) = W^T A + b, with A (k x n, rows lda apart) feature-major and W (k x m) row-major. */
-IBSH_ALWAYS_INLINE void affine_kernel(const double *A, size_t lda, const double *W, const double *b, double *Z, size_t n, size_t k, size_t m) {
+IBSH_ALWAYS_INLINE void affine_kernel(const double *A, size_t lda, const double *W, const double *b, double *Z,
+                                      size_t n, size_t k, size_t m) {
   if (n * k * m >= ibsh_nn_gemm_min_flops) {
     for (size_t j = 0; j < m; j++) {
       double *z = Z + j * n, bj = b[j];
@@ -173,7 +174,8 @@ IBSH_ALWAYS_INLINE void affine_kernel(const double *A, size_t lda, const double 
     for (size_t t = first; t < k; t += 8) lincomb(z, 1, 0.0, W + t * m + j, m, A + t * lda, lda, 8, n);
   }
 }
-IBSH_VARIANTS_V3(affine, (const double *A, size_t lda, const double *W, const double *b, double *Z, size_t n, size_t k, size_t m),
+IBSH_VARIANTS_V3(affine, (const double *A, size_t lda, const double *W, const double *b, double *Z, size_t n,
+                          size_t k, size_t m),
                  (A, lda, W, b, Z, n, k, m))
 
 /* Four doubles as a GCC vector (two SSE2 halves in the baseline copy); aligned(8) allows any address. */
@@ -223,7 +225,8 @@ IBSH_ALWAYS_INLINE void dot_tile42(const double *A, size_t lda, const double *D,
 }
 
 /* G (k x m) = A D^T, with A (k x n, rows lda apart) and D (m x n) feature-major; gb (m) = row sums of D. */
-IBSH_ALWAYS_INLINE void grad_weights_kernel(const double *A, size_t lda, const double *D, double *G, double *gb, size_t n, size_t k, size_t m) {
+IBSH_ALWAYS_INLINE void grad_weights_kernel(const double *A, size_t lda, const double *D, double *G, double *gb,
+                                            size_t n, size_t k, size_t m) {
   for (size_t j = 0; j < m; j++) {
     const double *d = D + j * n;
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -246,7 +249,8 @@ IBSH_ALWAYS_INLINE void grad_weights_kernel(const double *A, size_t lda, const d
   for (; kk < k; kk++)
     for (size_t j = 0; j < m; j++) G[kk * m + j] = dot(A + kk * lda, D + j * n, n);
 }
-IBSH_VARIANTS_V3(grad_weights, (const double *A, size_t lda, const double *D, double *G, double *gb, size_t n, size_t k, size_t m),
+IBSH_VARIANTS_V3(grad_weights, (const double *A, size_t lda, const double *D, double *G, double *gb, size_t n,
+                                size_t k, size_t m),
                  (A, lda, D, G, gb, n, k, m))
 
 /* O (k x n) = W D, with W (k x m) row-major and D (m x n) feature-major. */
@@ -375,7 +379,8 @@ void ibsh_nn_backward(const ibsh_arch *a, const double *params, const double *t,
     for (size_t i = 0; i < n; i++) d[j * n + i] = (o[j * n + i] - t[i * K + j]) * scale;
   for (int l = L - 1; l >= 0; l--) {
     size_t k = a->width[l], m = a->width[l + 1];
-    IBSH_PICK_V3(grad_weights)(l ? w->act[l] : w->in, l ? n : w->ld_in, d, grad + a->woff[l], grad + a->boff[l], n, k, m);
+    IBSH_PICK_V3(grad_weights)(l ? w->act[l] : w->in, l ? n : w->ld_in, d, grad + a->woff[l], grad + a->boff[l], n,
+                 k, m);
     if (l == 0) break;
     IBSH_PICK_V3(grad_inputs)(d, params + a->woff[l], dprev, n, k, m);
     ibsh_act_backward(a->act, w->act[l], dprev, n * k);
