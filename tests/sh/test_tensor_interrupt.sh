@@ -9,6 +9,7 @@ io.stderr:write("go\n")
 local c = a:mm(a)
 print("finished", c:size(1))
 LUA
+rm -f mm_interrupt.err mm_interrupt.out   # a stale "go" from an earlier run would send the signal too early
 "$ibsh" mm_interrupt.lua 2> mm_interrupt.err > mm_interrupt.out &
 pid=$!
 i=0

@@ -1,20 +1,17 @@
 /*
 ** Row kernels of the iterative IB update: the loops over x that run |T| times per
 ** iteration. Written so GCC vectorises them (branch-free, no reductions across x),
-** compiled at -O3 and cloned for AVX2 with a scalar fallback chosen at load time.
+** compiled at -O3 twice, for AVX2 (without FMA) and the baseline, one picked at load time.
 ** The exponential is a degree-11 Taylor polynomial after reduction by ln 2
 ** (relative error below 1e-14 on [-500, 0]); arguments below -500 give exactly 0.
 */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3")
+#endif
 #include <stdint.h>
 #include <string.h>
+#include "base/cpu.h"
 #include "ib_kernels.h"
-
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-#define IB_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define IB_CLONES
-#endif
 
 /* exp(d) for -700 <= d <= 0, branch-free. */
 static inline double ib_exp(double d) {
@@ -32,9 +29,9 @@ static inline double ib_exp(double d) {
   return p;
 }
 
-/* row[x] = base + sum_y coef[y] * cond[y * ld + x]; colmax[x] = max(colmax[x], row[x]). */
-IB_CLONES void ibsh_ib_row_scores(double *restrict row, size_t nx, double base, const double *restrict coef,
-                                  const double *restrict cond, size_t ld, size_t ny, double *restrict colmax) {
+/* The body of ibsh_ib_row_scores (one copy per variant). */
+IBSH_ALWAYS_INLINE void row_scores_kernel(double *restrict row, size_t nx, double base, const double *restrict coef,
+                                          const double *restrict cond, size_t ld, size_t ny, double *restrict colmax) {
   /* The first and last conditionals are fused with the initialisation and the maximum (fewer passes over the row). */
   const double b0 = coef[0];
   const double *restrict c0 = cond;
@@ -66,11 +63,19 @@ IB_CLONES void ibsh_ib_row_scores(double *restrict row, size_t nx, double base, 
     for (size_t x = 0; x < nx; x++) colmax[x] = row[x] > colmax[x] ? row[x] : colmax[x];
   }
 }
+IBSH_VARIANTS_AVX2(row_scores, (double *restrict row, size_t nx, double base, const double *restrict coef,
+                                const double *restrict cond, size_t ld, size_t ny, double *restrict colmax),
+                   (row, nx, base, coef, cond, ld, ny, colmax))
 
-/* row[x] = exp(row[x] - colmax[x]) (0 below -500); colsum[x] += it; ed[x] += it * (row[x] - colmax[x]); tmp is nx scratch.
-   Two simple loops (clamp and mask, then exponentiate): GCC does not vectorise a clamp feeding the inlined exponential. */
-IB_CLONES void ibsh_ib_row_exp(double *restrict row, size_t nx, const double *restrict colmax, double *restrict colsum,
-                               double *restrict ed, double *restrict tmp) {
+/* row[x] = base + sum_y coef[y] * cond[y * ld + x]; colmax[x] = max(colmax[x], row[x]). */
+void ibsh_ib_row_scores(double *restrict row, size_t nx, double base, const double *restrict coef,
+                        const double *restrict cond, size_t ld, size_t ny, double *restrict colmax) {
+  IBSH_PICK_AVX2(row_scores)(row, nx, base, coef, cond, ld, ny, colmax);
+}
+
+/* The body of ibsh_ib_row_exp (one copy per variant). */
+IBSH_ALWAYS_INLINE void row_exp_kernel(double *restrict row, size_t nx, const double *restrict colmax,
+                                       double *restrict colsum, double *restrict ed, double *restrict tmp) {
   for (size_t x = 0; x < nx; x++) {
     double d = row[x] - colmax[x];
     tmp[x] = d > -500.0 ? 1.0 : 0.0;
@@ -84,8 +89,24 @@ IB_CLONES void ibsh_ib_row_exp(double *restrict row, size_t nx, const double *re
     ed[x] += e * dc;
   }
 }
+IBSH_VARIANTS_AVX2(row_exp, (double *restrict row, size_t nx, const double *restrict colmax, double *restrict colsum,
+                             double *restrict ed, double *restrict tmp),
+                   (row, nx, colmax, colsum, ed, tmp))
+
+/* row[x] = exp(row[x] - colmax[x]) (0 below -500); colsum[x] += it; ed[x] += it * (row[x] - colmax[x]); tmp is nx scratch.
+   Two simple loops (clamp and mask, then exponentiate): GCC does not vectorise a clamp feeding the inlined exponential. */
+void ibsh_ib_row_exp(double *restrict row, size_t nx, const double *restrict colmax, double *restrict colsum,
+                     double *restrict ed, double *restrict tmp) {
+  IBSH_PICK_AVX2(row_exp)(row, nx, colmax, colsum, ed, tmp);
+}
+
+/* The body of ibsh_ib_row_scale (one copy per variant). */
+IBSH_ALWAYS_INLINE void row_scale_kernel(double *restrict row, size_t nx, const double *restrict scale) {
+  for (size_t x = 0; x < nx; x++) row[x] *= scale[x];
+}
+IBSH_VARIANTS_AVX2(row_scale, (double *restrict row, size_t nx, const double *restrict scale), (row, nx, scale))
 
 /* row[x] *= scale[x]. */
-IB_CLONES void ibsh_ib_row_scale(double *restrict row, size_t nx, const double *restrict scale) {
-  for (size_t x = 0; x < nx; x++) row[x] *= scale[x];
+void ibsh_ib_row_scale(double *restrict row, size_t nx, const double *restrict scale) {
+  IBSH_PICK_AVX2(row_scale)(row, nx, scale);
 }

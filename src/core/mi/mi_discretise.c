@@ -13,6 +13,7 @@
 #include <immintrin.h>
 #define IBSH_HAVE_AVX2_PATH 1
 #endif
+#include "base/cpu.h"
 #include "ibsh/error.h"
 #include "ibsh/mi_discretise.h"
 
@@ -262,19 +263,11 @@ static int bin_bytes_avx512(const double *t, size_t count, size_t m, double lo, 
   return bad != 0;
 }
 
-/* Nonzero when the CPU runs AVX-512 F and VL (checked once). */
-static int cpu_has_avx512(void) {
-  static int has = -1;
-  if (has < 0) has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? 1 : 0;
-  return has;
-}
+/* Nonzero when the CPU runs AVX-512 F and VL (detected at load time). */
+static int cpu_has_avx512(void) { return ibsh_cpu.avx512f && ibsh_cpu.avx512vl; }
 
-/* Nonzero when the CPU runs AVX2 (checked once). */
-static int cpu_has_avx2(void) {
-  static int has = -1;
-  if (has < 0) has = __builtin_cpu_supports("avx2") ? 1 : 0;
-  return has;
-}
+/* Nonzero when the CPU runs AVX2 (detected at load time). */
+static int cpu_has_avx2(void) { return ibsh_cpu.avx2; }
 #endif
 
 /* Bin codes of count values of t into bytes: fixed range (edges == NULL, codes 0..m-1) or the original
@@ -353,15 +346,9 @@ static inline uint64_t compress8(uint64_t x, unsigned bits) {
   return (x & m64) | (((x >> 32) & m64) << (4 * bits));  /* 8 codes */
 }
 
-#if defined(__GNUC__)
-#define IBSH_ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define IBSH_ALWAYS_INLINE inline
-#endif
-
 /* Pack rows of d <= 16 byte codes (d * bits <= 64) into one word each: eight codes at a time by an
    unaligned load (codes has 8 zero bytes of padding), masked to the row, then compressed. */
-static IBSH_ALWAYS_INLINE void pack_bytes(const uint8_t *codes, size_t n, size_t d, unsigned bits, uint64_t *words) {
+IBSH_ALWAYS_INLINE void pack_bytes(const uint8_t *codes, size_t n, size_t d, unsigned bits, uint64_t *words) {
   uint64_t mask1 = d >= 8 ? ~0ull : (1ull << (8 * d)) - 1, mask2 = d <= 8 ? 0 : d == 16 ? ~0ull : (1ull << (8 * (d - 8))) - 1;
   for (size_t i = 0; i < n; i++) {
     const uint8_t *c = codes + i * d;
@@ -400,12 +387,8 @@ static void pack_bytes_bmi2(const uint8_t *codes, size_t n, size_t d, unsigned b
   }
 }
 
-/* Nonzero when the CPU runs BMI2 (checked once). */
-static int cpu_has_bmi2(void) {
-  static int has = -1;
-  if (has < 0) has = __builtin_cpu_supports("bmi2") ? 1 : 0;
-  return has;
-}
+/* Nonzero when the CPU runs BMI2 (detected at load time). */
+static int cpu_has_bmi2(void) { return ibsh_cpu.bmi2; }
 #endif
 
 /* Fixed-range and original-edges binning fused with packing (bins <= 64, codes as bytes first). */

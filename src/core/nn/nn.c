@@ -10,13 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ibsh/error.h"
+#include "base/cpu.h"
 #include "ibsh/nn.h"
 
-
-
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3")
-
-#define KERNEL __attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
 
 size_t ibsh_nn_gemm_min_flops = 2000000;
 
@@ -136,8 +135,8 @@ void ibsh_nn_transpose(const double *src, double *dst, size_t r, size_t c) {
 
 /* z[i] = (acc ? z[i] : base) + sum over t < cnt (1..8) of c[t * cs] * v[t * ldv + i], for i < n: one pass over z
    for up to eight terms, so the small products of narrow layers stream through memory once per output. */
-static inline __attribute__((always_inline)) void lincomb(double *z, int acc, double base, const double *c, size_t cs,
-                                                          const double *v, size_t ldv, size_t cnt, size_t n) {
+IBSH_ALWAYS_INLINE void lincomb(double *z, int acc, double base, const double *c, size_t cs,
+                                const double *v, size_t ldv, size_t cnt, size_t n) {
   const double *v0 = v, *v1 = v + ldv, *v2 = v + 2 * ldv, *v3 = v + 3 * ldv;
   const double *v4 = v + 4 * ldv, *v5 = v + 5 * ldv, *v6 = v + 6 * ldv, *v7 = v + 7 * ldv;
   double c0 = c[0], c1 = cnt > 1 ? c[cs] : 0, c2 = cnt > 2 ? c[2 * cs] : 0, c3 = cnt > 3 ? c[3 * cs] : 0;
@@ -158,8 +157,8 @@ static inline __attribute__((always_inline)) void lincomb(double *z, int acc, do
 }
 
 /* Z (m x n) = W^T A + b, with A (k x n, rows lda apart) feature-major and W (k x m) row-major. */
-KERNEL static void affine(const double *A, size_t lda, const double *W, const double *b, double *Z, size_t n, size_t k,
-                          size_t m) {
+IBSH_ALWAYS_INLINE void affine_kernel(const double *A, size_t lda, const double *W, const double *b, double *Z,
+                                      size_t n, size_t k, size_t m) {
   if (n * k * m >= ibsh_nn_gemm_min_flops) {
     for (size_t j = 0; j < m; j++) {
       double *z = Z + j * n, bj = b[j];
@@ -175,43 +174,47 @@ KERNEL static void affine(const double *A, size_t lda, const double *W, const do
     for (size_t t = first; t < k; t += 8) lincomb(z, 1, 0.0, W + t * m + j, m, A + t * lda, lda, 8, n);
   }
 }
+IBSH_VARIANTS_V3(affine, (const double *A, size_t lda, const double *W, const double *b, double *Z, size_t n,
+                          size_t k, size_t m),
+                 (A, lda, W, b, Z, n, k, m))
 
-/* Four doubles as a GCC vector (two SSE2 halves on the baseline clone); aligned(8) allows any address. */
-#pragma GCC diagnostic ignored "-Wpsabi"
+/* Four doubles as a GCC vector (two SSE2 halves in the baseline copy); aligned(8) allows any address. */
 typedef double vd __attribute__((vector_size(32), aligned(8)));
 
-/* Load four doubles from any address. */
-static inline __attribute__((always_inline)) vd load4(const double *p) {
-  vd v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
+/* Four doubles from any address (a macro: a vector returned by value would depend on the AVX ABI). */
+#define LOAD4(v, p) memcpy(&(v), (p), sizeof(vd))
 
 /* Sum of the lanes of a partial-sum vector, plus the scalar tail of a dot product from i to n. */
-static inline __attribute__((always_inline)) double finish_dot(const vd *acc, const double *x, const double *y, size_t i,
-                                                               size_t n) {
+IBSH_ALWAYS_INLINE double finish_dot(const vd *acc, const double *x, const double *y, size_t i,
+                                     size_t n) {
   double s = ((*acc)[0] + (*acc)[2]) + ((*acc)[1] + (*acc)[3]);
   for (; i < n; i++) s += x[i] * y[i];
   return s;
 }
 
 /* Dot product of two n-vectors as four strided partial sums (the same order as the tiles below). */
-static inline __attribute__((always_inline)) double dot(const double *x, const double *y, size_t n) {
+IBSH_ALWAYS_INLINE double dot(const double *x, const double *y, size_t n) {
   vd acc = {0, 0, 0, 0};
   size_t i = 0;
-  for (; i + 4 <= n; i += 4) acc += load4(x + i) * load4(y + i);
+  for (; i + 4 <= n; i += 4) {
+    vd xv, yv;
+    LOAD4(xv, x + i);
+    LOAD4(yv, y + i);
+    acc += xv * yv;
+  }
   return finish_dot(&acc, x, y, i, n);
 }
 
 /* G[r * m + c] = dot(A row r, D row c) for r < 4, c < 2 with eight vector accumulators in registers. */
-static inline __attribute__((always_inline)) void dot_tile42(const double *A, size_t lda, const double *D, size_t n,
-                                                             double *G, size_t m) {
+IBSH_ALWAYS_INLINE void dot_tile42(const double *A, size_t lda, const double *D, size_t n,
+                                   double *G, size_t m) {
   const double *a0 = A, *a1 = A + lda, *a2 = A + 2 * lda, *a3 = A + 3 * lda, *d0 = D, *d1 = D + n;
   vd s00 = {0, 0, 0, 0}, s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    vd x0 = load4(a0 + i), x1 = load4(a1 + i), x2 = load4(a2 + i), x3 = load4(a3 + i);
-    vd y0 = load4(d0 + i), y1 = load4(d1 + i);
+    vd x0, x1, x2, x3, y0, y1;
+    LOAD4(x0, a0 + i); LOAD4(x1, a1 + i); LOAD4(x2, a2 + i); LOAD4(x3, a3 + i);
+    LOAD4(y0, d0 + i); LOAD4(y1, d1 + i);
     s00 += x0 * y0; s01 += x0 * y1; s10 += x1 * y0; s11 += x1 * y1;
     s20 += x2 * y0; s21 += x2 * y1; s30 += x3 * y0; s31 += x3 * y1;
   }
@@ -222,8 +225,8 @@ static inline __attribute__((always_inline)) void dot_tile42(const double *A, si
 }
 
 /* G (k x m) = A D^T, with A (k x n, rows lda apart) and D (m x n) feature-major; gb (m) = row sums of D. */
-KERNEL static void grad_weights(const double *A, size_t lda, const double *D, double *G, double *gb, size_t n, size_t k,
-                                size_t m) {
+IBSH_ALWAYS_INLINE void grad_weights_kernel(const double *A, size_t lda, const double *D, double *G, double *gb,
+                                            size_t n, size_t k, size_t m) {
   for (size_t j = 0; j < m; j++) {
     const double *d = D + j * n;
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -246,9 +249,12 @@ KERNEL static void grad_weights(const double *A, size_t lda, const double *D, do
   for (; kk < k; kk++)
     for (size_t j = 0; j < m; j++) G[kk * m + j] = dot(A + kk * lda, D + j * n, n);
 }
+IBSH_VARIANTS_V3(grad_weights, (const double *A, size_t lda, const double *D, double *G, double *gb, size_t n,
+                                size_t k, size_t m),
+                 (A, lda, D, G, gb, n, k, m))
 
 /* O (k x n) = W D, with W (k x m) row-major and D (m x n) feature-major. */
-KERNEL static void grad_inputs(const double *D, const double *W, double *O, size_t n, size_t k, size_t m) {
+IBSH_ALWAYS_INLINE void grad_inputs_kernel(const double *D, const double *W, double *O, size_t n, size_t k, size_t m) {
   if (n * k * m >= ibsh_nn_gemm_min_flops) {
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)n, (int)m, 1.0, W, (int)m, D, (int)n, 0.0, O, (int)n);
     return;
@@ -260,10 +266,12 @@ KERNEL static void grad_inputs(const double *D, const double *W, double *O, size
     for (size_t t = first; t < m; t += 8) lincomb(o, 1, 0.0, W + kk * m + t, 1, D + t * n, n, 8, n);
   }
 }
+IBSH_VARIANTS_V3(grad_inputs, (const double *D, const double *W, double *O, size_t n, size_t k, size_t m),
+                 (D, W, O, n, k, m))
 
 /* Softmax over the K rows of each of the n columns of Z (K x n) into P; lse gets each column's log-sum-exp;
    sum is scratch for n values. */
-KERNEL static void softmax_cols(const double *Z, double *P, double *lse, double *sum, size_t n, size_t K) {
+IBSH_ALWAYS_INLINE void softmax_cols_kernel(const double *Z, double *P, double *lse, double *sum, size_t n, size_t K) {
   for (size_t i = 0; i < n; i++) lse[i] = Z[i];
   for (size_t j = 1; j < K; j++) {
     const double *z = Z + j * n;
@@ -286,6 +294,8 @@ KERNEL static void softmax_cols(const double *Z, double *P, double *lse, double 
   }
   for (size_t i = 0; i < n; i++) lse[i] += log(sum[i]);
 }
+IBSH_VARIANTS_V3(softmax_cols, (const double *Z, double *P, double *lse, double *sum, size_t n, size_t K),
+                 (Z, P, lse, sum, n, K))
 
 /* Forward pass of n rows given feature-major (xt[f * ld + i] = feature f of row i); see nn.h. */
 void ibsh_nn_forward_cols(const ibsh_arch *a, const double *params, const double *xt, size_t ld, size_t n,
@@ -296,13 +306,13 @@ void ibsh_nn_forward_cols(const ibsh_arch *a, const double *params, const double
   for (int l = 0; l < L; l++) {
     size_t k = a->width[l], m = a->width[l + 1];
     double *z = l == L - 1 ? w->logits : w->act[l + 1];
-    affine(l ? w->act[l] : xt, l ? n : ld, params + a->woff[l], params + a->boff[l], z, n, k, m);
+    IBSH_PICK_V3(affine)(l ? w->act[l] : xt, l ? n : ld, params + a->woff[l], params + a->boff[l], z, n, k, m);
     if (l < L - 1) ibsh_act_apply(a->act, z, n * m);
   }
   size_t K = a->width[L];
   double *out = w->act[L];
   if (a->out == IBSH_OUT_SOFTMAX) {
-    softmax_cols(w->logits, out, w->lse, w->delta[1], n, K);
+    IBSH_PICK_V3(softmax_cols)(w->logits, out, w->lse, w->delta[1], n, K);
   } else {
     memcpy(out, w->logits, n * K * sizeof(double));
     if (a->out == IBSH_OUT_SIGMOID) ibsh_act_apply(IBSH_ACT_SIGMOID, out, n * K);
@@ -369,9 +379,10 @@ void ibsh_nn_backward(const ibsh_arch *a, const double *params, const double *t,
     for (size_t i = 0; i < n; i++) d[j * n + i] = (o[j * n + i] - t[i * K + j]) * scale;
   for (int l = L - 1; l >= 0; l--) {
     size_t k = a->width[l], m = a->width[l + 1];
-    grad_weights(l ? w->act[l] : w->in, l ? n : w->ld_in, d, grad + a->woff[l], grad + a->boff[l], n, k, m);
+    IBSH_PICK_V3(grad_weights)(l ? w->act[l] : w->in, l ? n : w->ld_in, d, grad + a->woff[l], grad + a->boff[l], n,
+                 k, m);
     if (l == 0) break;
-    grad_inputs(d, params + a->woff[l], dprev, n, k, m);
+    IBSH_PICK_V3(grad_inputs)(d, params + a->woff[l], dprev, n, k, m);
     ibsh_act_backward(a->act, w->act[l], dprev, n * k);
     double *tmp = d; d = dprev; dprev = tmp;
   }

@@ -5,7 +5,9 @@
 #include <string.h>
 #include "ibsh/optim.h"
 
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3")
+#endif
 
 
 

@@ -4,21 +4,17 @@
 */
 #include <stdint.h>
 #include <string.h>
+#include "base/cpu.h"
 #include "tensor_vmath.h"
 
 #define STREAM_MIN ((size_t)1 << 20)  /* results from 8 MB up are written around the cache */
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-/* 2 with AVX-512F, 1 with AVX2, else 0 (detected once). */
+/* 2 with AVX-512F, 1 with AVX2, else 0 (detected at load time). */
 static int simd_level(void) {
-  static int level = -1;
-  if (level < 0) {
-    __builtin_cpu_init();
-    level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
-  }
-  return level;
+  return ibsh_cpu.avx512f ? 2 : ibsh_cpu.avx2 ? 1 : 0;
 }
 
 /* AVX-512 sum with four 8-lane accumulators. */
@@ -184,7 +180,7 @@ int ibsh_vfind(const double *p, size_t n, double v, size_t *index) { (void)p; (v
 
 #endif
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__) && \
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__GLIBC__) && \
     (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35)) && !defined(IBSH_NO_LIBMVEC)
 
 #define DECLARE(name) \

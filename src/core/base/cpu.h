@@ -1,0 +1,46 @@
+/*
+** Internal: CPU features detected once at load time, and the macros that compile a kernel
+** twice (x86-64-v3 and baseline, or AVX2 and baseline) and pick the copy for this CPU.
+** Plain function attributes and our own CPUID test, so gcc and clang dispatch alike.
+*/
+#ifndef IBSH_BASE_CPU_H
+#define IBSH_BASE_CPU_H
+
+/* What this CPU (and the OS's saved register state) runs; all zero off x86-64. */
+typedef struct {
+  int v3;        /* x86-64-v3: AVX, AVX2, FMA, BMI1, BMI2, F16C, LZCNT, MOVBE (and the v2 set) */
+  int avx2;      /* AVX2 (with AVX and YMM state) */
+  int avx512f;   /* AVX-512 F (with ZMM state) */
+  int avx512vl;  /* AVX-512 VL */
+  int bmi2;      /* BMI2 */
+} ibsh_cpu_features;
+
+/* Filled in by a constructor before main (and before any kernel runs). */
+extern ibsh_cpu_features ibsh_cpu;
+
+#define IBSH_ALWAYS_INLINE static inline __attribute__((always_inline))
+
+#if defined(__x86_64__)
+#define IBSH_TARGET_V3 __attribute__((target("arch=x86-64-v3")))
+#define IBSH_TARGET_AVX2 __attribute__((target("avx2")))
+#else
+#define IBSH_TARGET_V3
+#define IBSH_TARGET_AVX2
+#endif
+
+/* Define name##_v3 (x86-64-v3) and name##_base (baseline): two static copies of the always-inline
+   void function name##_kernel, taking params and called with args. */
+#define IBSH_VARIANTS_V3(name, params, args) \
+  IBSH_TARGET_V3 static void name##_v3 params { name##_kernel args; } \
+  static void name##_base params { name##_kernel args; }
+
+/* The same with an AVX2-only copy, name##_avx2 (no FMA: the same roundings as the baseline). */
+#define IBSH_VARIANTS_AVX2(name, params, args) \
+  IBSH_TARGET_AVX2 static void name##_avx2 params { name##_kernel args; } \
+  static void name##_base params { name##_kernel args; }
+
+/* The copy of name for this CPU. */
+#define IBSH_PICK_V3(name) (ibsh_cpu.v3 ? name##_v3 : name##_base)
+#define IBSH_PICK_AVX2(name) (ibsh_cpu.avx2 ? name##_avx2 : name##_base)
+
+#endif
