@@ -1,11 +1,9 @@
 -- numpy reads the .npz archives ibsh writes (stored and deflated): names, shapes, float64
 -- dtype and exact values. Skips (exit 77) when /usr/bin/python3 has no numpy.
 local T = require "ibsh.tensor"
+local check = dofile(os.getenv("IBSH_SOURCE_DIR") .. "/tests/lib/check.lua")
+check.need_python("numpy")
 local py = "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3"
-if not os.execute(py .. " -c 'import numpy' 2>/dev/null") then
-  print("skipped: /usr/bin/python3 with numpy is not available")
-  os.exit(77)
-end
 local tmp = os.tmpname()
 os.remove(tmp)
 local arrays = {

@@ -58,7 +58,7 @@ int main(void) {
       check(same, names[i]);
     }
     ibsh_npz_free(m, n);
-    if (access("/usr/bin/python3", X_OK) == 0 && system("/usr/bin/python3 -c 'import numpy' 2>/dev/null") == 0) {
+    if (access("/usr/bin/python3", X_OK) == 0 && system("/usr/bin/python3 -c 'import numpy; numpy.load' 2>/dev/null") == 0) {
       char cmd[512];
       snprintf(cmd, sizeof cmd,
                "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 -c \"import sys, zipfile, numpy as np; p = '%s'; "
