@@ -18,7 +18,10 @@ while [ $i -lt 20 ]; do
   i=$((i + 1))
   "$ibsh" "$child" "$tmp/run" $total 1 > /dev/null 2>&1 &
   pid=$!
-  # a pseudo-random delay of 0.02 to 0.40 s
+  # Wait (at most 20 s) for the first checkpoint, so that a slow start (sanitizer builds) does not
+  # spend every kill before training; then a pseudo-random delay of 0.02 to 0.40 s.
+  w=0
+  while [ ! -f "$tmp/run/manifest.json" ] && [ $w -lt 400 ] && kill -0 $pid 2>/dev/null; do sleep 0.05; w=$((w + 1)); done
   ms=$(( ( $(od -An -N2 -tu2 /dev/urandom) % 380 ) + 20 ))
   sleep "$(printf '0.%03d' $ms)"
   kill -KILL $pid 2>/dev/null || true
