@@ -39,6 +39,9 @@ typedef struct ibsh_fit_config {
   int shuffle;                 /* reshuffle the rows every epoch with run->rng */
   int gradstats;               /* record per-layer gradient statistics */
   int batch_metrics;           /* train loss/accuracy = means over the epoch's minibatches (no extra pass) */
+  size_t chunk;                /* > 0: data-parallel batches cut into chunks of this many rows, summed in chunk
+                                  order over the MPI ranks (if mpirun started the process): the same bits for
+                                  any rank count (run_dist.c) */
   const unsigned char *snap;   /* epochs+1 flags: snap[i] keeps the weights after (start + i) epochs */
   ibsh_progress_fn progress;
   void *progress_ud;

@@ -9,6 +9,7 @@
 #include "ibsh/error.h"
 #include "ibsh/interrupt.h"
 #include "ibsh/run.h"
+#include "run_dist.h"
 
 /* Start a run at epoch 0 from params (copied), with the shuffling generator seeded by seed. */
 int ibsh_run_init(ibsh_run *run, const ibsh_arch *arch, const double *params, uint64_t seed) {
@@ -127,6 +128,7 @@ typedef struct fit_buffers {
   size_t *perm;
   double *xt_train, *xt_test;      /* inputs transposed to feature-major (NULL for large sets) */
   int32_t *lb;                     /* gathered labels of a shuffled batch */
+  run_dist dist;                   /* chunked data-parallel batches (cfg->chunk > 0) */
   double batch_loss;               /* sums over the epoch's minibatches (batch_metrics) */
   size_t batch_correct;
 } fit_buffers;
@@ -135,6 +137,7 @@ typedef struct fit_buffers {
 static void fit_buffers_free(fit_buffers *b) {
   ibsh_nn_work_free(&b->work);
   ibsh_nn_work_free(&b->evalwork);
+  run_dist_free(&b->dist);
   free(b->grad); free(b->xb); free(b->tb); free(b->gmean); free(b->gm2); free(b->save); free(b->perm);
   free(b->xt_train); free(b->xt_test); free(b->lb);
 }
@@ -219,7 +222,12 @@ static int train_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_dat
     size_t n = tr->n - s < batch ? tr->n - s : batch;
     const double *t = tr->t + s * K;
     const int32_t *lab = tr->labels ? tr->labels + s : NULL;
-    if (cfg->shuffle) {
+    if (cfg->chunk) {
+      int stop = 0, rc = run_dist_batch(&b->dist, a, run->params, tr, cfg->shuffle ? b->perm : NULL, b->xt_train, s, n,
+                                        cfg->batch_metrics, b->grad, &b->batch_loss, &b->batch_correct, &stop);
+      if (rc) return rc;
+      if (stop) return ibsh_fail(IBSH_EINTR, "interrupted");   /* every rank stops at the same batch */
+    } else if (cfg->shuffle) {
       for (size_t i = 0; i < n; i++) {
         size_t r = b->perm[s + i];
         for (size_t f = 0; f < d0; f++) b->xb[f * n + i] = tr->x[r * d0 + f];
@@ -234,12 +242,12 @@ static int train_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_dat
     } else {
       ibsh_nn_forward(a, run->params, tr->x + s * d0, n, &b->work);
     }
-    if (cfg->batch_metrics) {
+    if (cfg->batch_metrics && !cfg->chunk) {
       size_t c = 0;
       b->batch_loss += ibsh_nn_loss_sum(a, &b->work, t, lab, n, &c);
       b->batch_correct += c;
     }
-    ibsh_nn_backward(a, run->params, t, n, &b->work, b->grad);
+    if (!cfg->chunk) ibsh_nn_backward(a, run->params, t, n, &b->work, b->grad);
     count++;
     if (cfg->gradstats) gradstats_add(a, b->grad, b->gmean, b->gm2, count);
     if (cfg->weight_decay > 0) {
@@ -249,7 +257,7 @@ static int train_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_dat
       }
     }
     ibsh_optim_step(&cfg->optim, lr, run->params, b->grad, run->m, run->v, np, &run->step);
-    if (ibsh_interrupted()) return ibsh_fail(IBSH_EINTR, "interrupted");
+    if (!cfg->chunk && ibsh_interrupted()) return ibsh_fail(IBSH_EINTR, "interrupted");
   }
   *nbatches = count;
   return IBSH_OK;
@@ -289,6 +297,7 @@ int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view
   size_t nmax = train->n > (test ? test->n : 0) ? train->n : test->n;
   fit_buffers b;
   if ((rc = fit_buffers_alloc(&b, a, batch, nmax, train->n))) return rc;
+  if (cfg->chunk && (rc = run_dist_init(&b.dist, a, batch, cfg->chunk))) goto done;
   b.xt_train = transposed(train, a->width[0]);
   b.xt_test = transposed(test, a->width[0]);
   if ((rc = ibsh_run_reserve_epochs(run, (size_t)(run->epochs + cfg->epochs)))) goto done;
