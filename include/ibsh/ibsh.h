@@ -29,6 +29,7 @@ extern "C" {
 
 #include "nn_act.h"
 #include "nn.h"
+#include "nn_rows.h"
 #include "optim.h"
 #include "run.h"
 
