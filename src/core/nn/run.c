@@ -317,7 +317,8 @@ int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view
   fit_buffers b;
   if ((rc = fit_buffers_alloc(&b, a, batch, nmax, train->n))) return rc;
   if (cfg->chunk && (rc = run_dist_init(&b.dist, a, batch, cfg->chunk))) goto done;
-  b.xt_train = transposed(train, a->width[0]);
+  /* a rank of several touches only its own chunks of each batch: a transposed copy of the whole set would cost it more */
+  b.xt_train = cfg->chunk && b.dist.size > 1 ? NULL : transposed(train, a->width[0]);
   b.xt_test = transposed(test, a->width[0]);
   if ((rc = ibsh_run_reserve_epochs(run, (size_t)(run->epochs + cfg->epochs)))) goto done;
   if (!cfg->batch_metrics && !cfg->progress && !cfg->checkpoint && cfg->epochs > 1 && ibsh_threads() > 1)

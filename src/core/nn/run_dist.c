@@ -7,6 +7,7 @@
 ** so the weights agree to the last bit with one process.
 */
 #include <limits.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ibsh/error.h"
@@ -19,6 +20,21 @@
 
 /* Values per message of the chain, so that a long chain of ranks works as a pipeline. */
 #define DIST_SEGMENT ((size_t)1 << 16)
+
+#ifdef IBSH_HAVE_MPI
+/* Complete an MPI request, polling it briefly and then sleeping between polls, so that a rank waiting for the
+   others gives its core to them (MPI's own blocking calls spin, which starves the rank being waited for when
+   there are more processes than cores). */
+static void wait_request(MPI_Request *req) {
+  int done = 0;
+  for (int i = 0; i < 200 && !done; i++) MPI_Test(req, &done, MPI_STATUS_IGNORE);
+  while (!done) {
+    struct timespec ts = {0, 20000};
+    nanosleep(&ts, NULL);
+    MPI_Test(req, &done, MPI_STATUS_IGNORE);
+  }
+}
+#endif
 
 /* Set up data-parallel batches of up to batch rows cut into chunks of chunk rows (MPI initialised if active). */
 int run_dist_init(run_dist *d, const ibsh_arch *a, size_t batch, size_t chunk) {
@@ -112,13 +128,23 @@ int run_dist_batch(run_dist *d, const ibsh_arch *a, const double *params, const 
 #ifdef IBSH_HAVE_MPI
     for (size_t lo = 0; lo < nelem; lo += DIST_SEGMENT) {
       size_t hi = nelem - lo < DIST_SEGMENT ? nelem : lo + DIST_SEGMENT;
-      if (r == 0) memset(d->acc + lo, 0, (hi - lo) * sizeof(double));
-      else MPI_Recv(d->acc + lo, (int)(hi - lo), MPI_DOUBLE, (int)r - 1, 71, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      MPI_Request req;
+      if (r == 0) {
+        memset(d->acc + lo, 0, (hi - lo) * sizeof(double));
+      } else {
+        MPI_Irecv(d->acc + lo, (int)(hi - lo), MPI_DOUBLE, (int)r - 1, 71, MPI_COMM_WORLD, &req);
+        wait_request(&req);
+      }
       fold(d->acc, d->part, c1 - c0, nelem, lo, hi);
       if (hi == nelem) d->acc[np + 2] += flag;
-      if (r + 1 < N) MPI_Send(d->acc + lo, (int)(hi - lo), MPI_DOUBLE, (int)r + 1, 71, MPI_COMM_WORLD);
+      if (r + 1 < N) {
+        MPI_Isend(d->acc + lo, (int)(hi - lo), MPI_DOUBLE, (int)r + 1, 71, MPI_COMM_WORLD, &req);
+        wait_request(&req);
+      }
     }
-    MPI_Bcast(d->acc, (int)nelem, MPI_DOUBLE, (int)N - 1, MPI_COMM_WORLD);
+    MPI_Request req;
+    MPI_Ibcast(d->acc, (int)nelem, MPI_DOUBLE, (int)N - 1, MPI_COMM_WORLD, &req);
+    wait_request(&req);
 #else
     return ibsh_fail(IBSH_EINVAL, "this ibsh was built without MPI");
 #endif
