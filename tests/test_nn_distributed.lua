@@ -67,6 +67,7 @@ assert(ok, err)
 
 check.fails("Net:fit: option 'chunk' must be a number of rows >= 1", fit, {distributed = true, chunk = 0})
 check.fails("Net:fit: option 'distributed'", fit, {distributed = "yes"})
+check.fails("Net:fit: option 'chunk' needs distributed = true", fit, {chunk = 8})
 local rank, size = sweep.rank()
 assert(rank == 0 and size == 1, "not under mpirun: rank 0 of 1")
 print("ok")

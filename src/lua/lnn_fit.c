@@ -299,6 +299,12 @@ int lnn_fit(lua_State *L) {
   int distributed = lx_optboolean(L, opts, "distributed", 0, FNAME);
   lua_Integer chunk = lx_optinteger(L, opts, "chunk", 64, FNAME);
   if (chunk < 1 || chunk > 100000000) lx_error(L, FNAME, "option 'chunk' must be a number of rows >= 1, got %lld", (long long)chunk);
+  if (!distributed && !lua_isnil(L, opts)) {
+    lua_getfield(L, opts, "chunk");
+    int given = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (given) lx_error(L, FNAME, "option 'chunk' needs distributed = true");
+  }
   int rank = 0, nranks = 1;
   if (distributed) lx_check(L, ibsh_sweep_mpi_rank(&rank, &nranks), FNAME);
   int writer = rank == 0;   /* only rank 0 writes the run directory and prints progress */

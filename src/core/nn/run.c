@@ -321,7 +321,8 @@ int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view
   b.xt_train = cfg->chunk && b.dist.size > 1 ? NULL : transposed(train, a->width[0]);
   b.xt_test = transposed(test, a->width[0]);
   if ((rc = ibsh_run_reserve_epochs(run, (size_t)(run->epochs + cfg->epochs)))) goto done;
-  if (!cfg->batch_metrics && !cfg->progress && !cfg->checkpoint && cfg->epochs > 1 && ibsh_threads() > 1)
+  int ranks = cfg->chunk ? b.dist.size : 1;   /* several ranks on a machine already use its cores */
+  if (!cfg->batch_metrics && !cfg->progress && !cfg->checkpoint && cfg->epochs > 1 && ranks == 1 && ibsh_threads() > 1)
     b.eval = run_eval_start(a, b.evalwork.cap, train, b.xt_train, test, b.xt_test);
   long start = run->epochs, step_prev = 0;
   ibsh_rng rng_prev = run->rng;
