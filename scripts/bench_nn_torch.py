@@ -117,7 +117,7 @@ def check(rundir, csv):
     x = torch.tensor(data[:, :12])
     y = torch.tensor(data[:, 12], dtype=torch.long)
     for name in ("sgd", "adam"):
-        d = f"{rundir}/{name}"
+        d = f"{rundir}/{name}/current"  # the run directory's latest checkpoint
         ws = [torch.tensor(np.load(f"{d}/W{l}.npy")[0], requires_grad=True) for l in range(1, 7)]
         bs = [torch.tensor(np.load(f"{d}/b{l}.npy")[0], requires_grad=True) for l in range(1, 7)]
         ps = ws + bs
