@@ -389,8 +389,11 @@ int lnn_fit(lua_State *L) {
     }
   }
   if (rc == IBSH_EINTR) {
+    int shown = dir && writer;
     fprintf(stderr, "%s: interrupted; keeping the %ld completed epochs%s%s%s\n", FNAME, r->run.epochs,
-            dir ? " (saved in " : "", dir ? dir : "", dir ? ")" : "");
+            shown ? " (saved in " : "", shown ? dir : "", shown ? ")" : "");
+    if (sig == 0 && nranks > 1)   /* another rank was interrupted: stop this rank's script as well */
+      return lx_error(L, FNAME, "interrupted on another MPI rank; keeping the %ld completed epochs", r->run.epochs);
     if ((sig == SIGTERM && g.ours_term) || (sig == SIGINT && g.ours_int)) {
       fflush(NULL);
       signal(sig, SIG_DFL);

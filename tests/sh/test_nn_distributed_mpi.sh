@@ -1,7 +1,9 @@
 #!/bin/sh
 # Data-parallel training (net:fit{distributed = true}) gives the same bits run plainly, under mpirun -np 1,
 # -np 2 and -np 3 (the sum of the final weights compared to the last bit, printed with %a), and a run
-# directory written by rank 0 under -np 2 resumes to the bits of an uninterrupted plain run.
+# directory written by rank 0 under -np 2 resumes to the bits of an uninterrupted plain run; SIGTERM to
+# rank 1 stops both ranks after the same epoch (rank 0 saves it and fails with "interrupted on another
+# MPI rank").
 # Skipped (77) when mpirun is missing or ibsh was built without MPI.
 set -eu
 ibsh="$1"
@@ -37,5 +39,30 @@ mpi 2 "$tmp/fit.lua" 30 shuffle "$tmp/run" > /dev/null
 [ -f "$tmp/run/manifest.json" ] || { echo "FAIL: rank 0 wrote no run directory"; exit 1; }
 mpi 2 "$tmp/fit.lua" 30 shuffle "" "$tmp/run" | sed 's/^size 2 //' > "$tmp/resumed"
 cmp "$tmp/shuffle.0" "$tmp/resumed" || { echo "FAIL: resumed -np 2 run differs"; cat "$tmp/shuffle.0" "$tmp/resumed"; exit 1; }
+# SIGTERM to rank 1 once rank 0 has written its first checkpoint
+cat > "$tmp/long.lua" <<'LUA'
+local d = data.tishby()
+local train = d:split{train = 0.8, seed = 0}
+local net = nn.mlp{12, 10, 7, 5, 4, 3, 2, act = "tanh", seed = 0}
+local rank = sweep.rank()
+local f = assert(io.open(arg[1] .. "/pid." .. rank, "w"))
+f:write(io.open("/proc/self/stat"):read("n")); f:close()
+net:fit(train, {epochs = 100000, batch = 512, quiet = true, distributed = true, snapshots = "none",
+                dir = arg[1] .. "/long", checkpoint = 50})
+LUA
+OMPI_MCA_plm_rsh_agent= timeout 300 mpirun --allow-run-as-root --oversubscribe -np 2 "$ibsh" "$tmp/long.lua" "$tmp" > "$tmp/long.log" 2>&1 &
+mpipid=$!
+i=0
+while [ ! -f "$tmp/long/manifest.json" ] || [ ! -f "$tmp/pid.1" ]; do
+  i=$((i + 1)); [ $i -lt 600 ] || { echo "FAIL: no checkpoint after 60 s"; cat "$tmp/long.log"; kill $mpipid; exit 1; }
+  sleep 0.1
+done
+kill -TERM "$(cat "$tmp/pid.1")"
+wait $mpipid || true
+grep -q "interrupted on another MPI rank; keeping the" "$tmp/long.log" || { echo "FAIL: rank 0 did not stop"; cat "$tmp/long.log"; exit 1; }
+n0=$(sed -n 's/.*interrupted on another MPI rank; keeping the \([0-9]*\) completed.*/\1/p' "$tmp/long.log")
+n1=$(sed -n 's/^Net:fit: interrupted; keeping the \([0-9]*\) completed epochs$/\1/p' "$tmp/long.log")
+saved=$("$ibsh" -e "print(nn.load_run('$tmp/long'):nepochs())")
+[ -n "$n0" ] && [ "$n0" = "$n1" ] && [ "$n0" = "$saved" ] || { echo "FAIL: epochs rank 0 '$n0', rank 1 '$n1', saved '$saved'"; cat "$tmp/long.log"; exit 1; }
 cat "$tmp/shuffle.0"
-echo OK
+echo "OK (interrupted after $n0 epochs on both ranks)"
