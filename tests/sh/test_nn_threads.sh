@@ -19,6 +19,11 @@ local run = net:fit(train, {epochs = 30, batch = 512, test = test, quiet = true}
 local m = run:metrics()
 for _, k in ipairs{"train_loss", "train_acc", "test_loss", "test_acc"} do out[#out + 1] = string.format("%a", m[k]:sum()) end
 out[#out + 1] = string.format("%a %d", run:activations(17, d.x)[2]:sum(), run:epochs():size())
+local wx, wy = tensor.randn(1500, 300, {seed = 1}), tensor.randint(0, 9, 1500, 1, {seed = 2}):reshape(1500)
+local wide = nn.mlp{300, 400, 10, act = "relu", seed = 0}   -- products through dgemm, also on the helper thread
+local wrun = wide:fit({x = wx, y = wy}, {epochs = 4, batch = 256, quiet = true, snapshots = "none",
+                                        test = {x = wx:narrow(1, 1, 500), y = wy:narrow(1, 1, 500)}})
+out[#out + 1] = string.format("%a %a %a", wide:weights()[1].W:sum(), wrun:metrics().train_loss:sum(), wrun:metrics().test_loss:sum())
 local bad = nn.mlp{3, 8, 2, act = "relu", out = "linear", init = "he_normal", seed = 1}
 local xs, ys = tensor.randn(40, 3, {seed = 2}), tensor.randn(40, 2, {seed = 3})
 local dir = os.tmpname()
