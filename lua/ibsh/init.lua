@@ -4,7 +4,7 @@
 local core = require "ibsh.core"
 
 local M = {version = core.version}
-M.modules = {"tensor", "data", "nn", "mi", "ib", "plot", "sweep"}
+M.modules = {"tensor", "data", "nn", "mi", "ib", "plot", "sweep", "progress"}
 for _, name in ipairs(M.modules) do
   M[name] = require("ibsh." .. name)
 end
