@@ -48,7 +48,7 @@ size_t ibsh_progress_format(const ibsh_progress *p, double now, const char *note
 double ibsh_progress_eta(const ibsh_progress *p, double now);
 
 /* Finish: a summary line for runs of at least IBSH_PROGRESS_MIN_SECONDS (on a terminal it replaces the
-** status line; shorter runs erase it). stopped (interrupted or failed) ends a drawn line without a summary. */
+** status line; shorter runs erase it). stopped (interrupted or failed) erases a drawn line, no summary. */
 void ibsh_progress_finish(ibsh_progress *p, const char *note, int stopped);
 
 /* Write a duration as "12.3s", "4m05s" or "2h07m" into buf. */

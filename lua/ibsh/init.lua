@@ -9,5 +9,6 @@ for _, name in ipairs(M.modules) do
   M[name] = require("ibsh." .. name)
 end
 M.help = require("ibsh.help").help
+require("ibsh.errors").install()   -- "did you mean" hints name the fields of ibsh's modules and classes
 
 return M

@@ -103,7 +103,7 @@ void ibsh_progress_finish(ibsh_progress *p, const char *note, int stopped) {
   char line[512], took[32], r[32];
   size_t n = 0;
   if (p->mode == IBSH_PROGRESS_TTY && p->drawn) {
-    if (stopped) { p->write("\n", 1, p->ud); p->drawn = 0; p->mode = IBSH_PROGRESS_QUIET; return; }
+    if (stopped) { p->write("\r\033[K", 4, p->ud); p->drawn = 0; p->mode = IBSH_PROGRESS_QUIET; return; }
     memcpy(line, "\r\033[K", 4);
     n = 4;
   }
