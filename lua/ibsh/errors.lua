@@ -110,9 +110,12 @@ local function record_miss(t, key)
   return nil
 end
 
+-- The metatable of watched tables (help and printing treat tables with it as plain tables).
+M.metatable = {__index = record_miss}
+
 -- Make misses on t recorded (t keeps working as before: a missing key is still nil).
 function M.watch(t)
-  if type(t) == "table" and getmetatable(t) == nil then setmetatable(t, {__index = record_miss}) end
+  if type(t) == "table" and getmetatable(t) == nil then setmetatable(t, M.metatable) end
   return t
 end
 

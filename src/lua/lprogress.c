@@ -140,6 +140,15 @@ static int pm_mode(lua_State *L) {
   return 1;
 }
 
+/* __tostring: the status line. */
+static int pm_tostring(lua_State *L) {
+  ibsh_progress *p = (ibsh_progress *)luaL_checkudata(L, 1, PROGRESS_T);
+  char line[512];
+  ibsh_progress_format(p, ibsh_progress_now(), NULL, line, sizeof line);
+  lua_pushfstring(L, "ibsh.Progress: %s", line);
+  return 1;
+}
+
 /* __gc: a progress never finished ends as stopped. */
 static int pm_gc(lua_State *L) {
   ibsh_progress *p = (ibsh_progress *)luaL_checkudata(L, 1, PROGRESS_T);
@@ -165,6 +174,7 @@ static const lx_Reg progress_methods[] = {
 
 static const luaL_Reg progress_meta[] = {
   {"__gc", pm_gc},
+  {"__tostring", pm_tostring},
   {NULL, NULL}
 };
 
