@@ -6,7 +6,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
 #include "ibsh/error.h"
 #include "ltensor_common.h"
 
@@ -624,13 +627,23 @@ static print_fmt choose_format(const ibsh_tensor *t, int summarise) {
   return pf;
 }
 
-/* Add one row (last dim) of t at the fixed leading index lead to the buffer, eliding the middle of long rows. */
-static void add_row(luaL_Buffer *b, const ibsh_tensor *t, size_t *lead, const print_fmt *pf, int summarise) {
+/* The width printed tensors fit: the terminal's (stdout's window size), else $COLUMNS, else 80 columns. */
+static size_t print_width(void) {
+  struct winsize ws;
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+  const char *env = getenv("COLUMNS");
+  long c = env ? strtol(env, NULL, 10) : 0;
+  return c >= 20 && c <= 10000 ? (size_t)c : 80;
+}
+
+/* Add columns first..last-1 of one row (last dim) of t at the fixed leading index lead, eliding the middle of long rows. */
+static void add_row(luaL_Buffer *b, const ibsh_tensor *t, size_t *lead, const print_fmt *pf, int summarise,
+                    size_t first, size_t last_col) {
   int last = t->ndim - 1;
   size_t cols = t->ndim ? t->shape[last] : 1;
   char num[80];
   luaL_addstring(b, " ");
-  for (size_t j = 0; j < cols; j++) {
+  for (size_t j = first; j < last_col && j < cols; j++) {
     if (summarise && cols > 6 && j == 3) { luaL_addstring(b, "  ..."); j = cols - 4; continue; }
     if (t->ndim) lead[last] = j;
     char val[64];
@@ -643,7 +656,30 @@ static void add_row(luaL_Buffer *b, const ibsh_tensor *t, size_t *lead, const pr
   luaL_addchar(b, '\n');
 }
 
-/* __tostring: a header with type and shape, then aligned rows, summarised as numpy does beyond 1000 elements. */
+/* Add the rows of the matrix block at lead (leading indices set), cut into chunks of columns that fit width. */
+static void add_block(lua_State *L, luaL_Buffer *b, const ibsh_tensor *t, size_t *lead, const print_fmt *pf, int summarise,
+                      size_t width) {
+  size_t rows = t->shape[t->ndim - 2], cols = t->shape[t->ndim - 1];
+  size_t per = width > (size_t)pf->width + 2 ? (width - 1) / ((size_t)pf->width + 1) : 1;
+  if (summarise && cols > 6) per = cols;   /* an elided row is short already */
+  for (size_t c0 = 0; c0 < cols; c0 += per) {
+    size_t c1 = c0 + per < cols ? c0 + per : cols;
+    if (per < cols) {
+      if (c0) luaL_addchar(b, '\n');
+      if (c1 - c0 == 1) lua_pushfstring(L, " Column %d\n", (int)c0 + 1);
+      else lua_pushfstring(L, " Columns %d to %d\n", (int)c0 + 1, (int)c1);
+      luaL_addvalue(b);
+    }
+    for (size_t i = 0; i < rows; i++) {
+      if (summarise && rows > 6 && i == 3) { luaL_addstring(b, "  ...\n"); i = rows - 4; continue; }
+      lead[t->ndim - 2] = i;
+      add_row(b, t, lead, pf, summarise, c0, c1);
+    }
+  }
+}
+
+/* __tostring: a header with type and shape, then aligned rows, summarised as numpy does beyond 1000 elements;
+   rows wider than the terminal are cut at column boundaries (a vector wraps onto several lines). */
 static int m_tostring(lua_State *L) {
   ibsh_tensor *t = (ibsh_tensor *)luaL_checkudata(L, 1, IBSH_TENSOR_T);
   char shape[128];
@@ -656,8 +692,12 @@ static int m_tostring(lua_State *L) {
   if (n == 0) { luaL_addstring(&b, " (empty)\n"); luaL_pushresult(&b); return 1; }
   int summarise = n > 1000;
   print_fmt pf = choose_format(t, summarise);
+  size_t width = print_width();
   if (t->ndim <= 1) {
-    add_row(&b, t, idx, &pf, summarise);
+    size_t cols = t->ndim ? t->shape[0] : 1;
+    size_t per = width > (size_t)pf.width + 2 ? (width - 1) / ((size_t)pf.width + 1) : 1;
+    if (summarise && cols > 6) per = cols;
+    for (size_t c0 = 0; c0 < cols; c0 += per) add_row(&b, t, idx, &pf, summarise, c0, c0 + per);
   } else {
     size_t rows = t->shape[t->ndim - 2], blocks = n / (rows * t->shape[t->ndim - 1]);
     for (size_t blk = 0; blk < blocks; blk++) {
@@ -669,11 +709,7 @@ static int m_tostring(lua_State *L) {
         for (int d = 0; d < t->ndim - 2; d++) { lua_pushfstring(L, "%d,", (int)idx[d] + 1); luaL_addvalue(&b); }
         luaL_addstring(&b, ".,.) =\n");
       }
-      for (size_t i = 0; i < rows; i++) {
-        if (summarise && rows > 6 && i == 3) { luaL_addstring(&b, "  ...\n"); i = rows - 4; continue; }
-        idx[t->ndim - 2] = i;
-        add_row(&b, t, idx, &pf, summarise);
-      }
+      add_block(L, &b, t, idx, &pf, summarise, width);
       if (t->ndim > 2 && blk + 1 < blocks) luaL_addchar(&b, '\n');
     }
   }
