@@ -149,7 +149,8 @@ end
 
 local infoplane_known = {bound = true, epochs = true, mode = true, cmap = true, title = true, width = true,
   height = true, dpi = true, fontsize = true, ax = true, spread = true, markersize = true, linewidth = true,
-  bound_label = true, colorbar = true, layer_labels = true, logcolor = true, share = true}
+  bound_label = true, colorbar = true, layer_labels = true, logcolor = true, share = true, xlim = true, ylim = true,
+  vmin = true, vmax = true}
 
 -- plot.infoplane(plane, opts) -> fig, ax
 function M.infoplane(plane, opts)
@@ -190,14 +191,15 @@ function M.infoplane(plane, opts)
   if L == 1 and mode ~= "layers" then mode = "layers" end  -- one layer: a line per epoch is a single point
   if mode == "epochs" or mode == "both" then
     ax:line(totensor(X), totensor(Y), {color = ev, cmap = cmap, width = lw, marker = "o", size = ms,
-      alpha = mode == "both" and 0.5 or 1, norm = opts.logcolor and "log" or nil})
+      alpha = mode == "both" and 0.5 or 1, norm = opts.logcolor and "log" or nil, vmin = opts.vmin, vmax = opts.vmax})
   end
   if mode == "layers" or mode == "both" then
     for l = 1, L do
       local lx, ly = {}, {}
       for i = 1, S do lx[i], ly[i] = X[i][l], Y[i][l] end
       ax:line(totensor(lx), totensor(ly), {color = "0.6", width = 0.8})
-      ax:scatter(totensor(lx), totensor(ly), {color = ev, cmap = cmap, size = ms, norm = opts.logcolor and "log" or nil})
+      ax:scatter(totensor(lx), totensor(ly), {color = ev, cmap = cmap, size = ms, norm = opts.logcolor and "log" or nil,
+        vmin = opts.vmin, vmax = opts.vmax})
     end
   end
   if opts.spread and #planes > 1 then
@@ -242,6 +244,8 @@ function M.infoplane(plane, opts)
     end
   end
   if opts.colorbar ~= false then ax:colorbar{label = "epoch"} end
+  if opts.xlim then ax:xlim(opts.xlim[1], opts.xlim[2]) end
+  if opts.ylim then ax:ylim(opts.ylim[1], opts.ylim[2]) end
   ax:xlabel("I(X;T) (bits)")
   ax:ylabel("I(T;Y) (bits)")
   ax:title(opts.title or (#planes > 1 and ("Information plane (mean of %d runs)"):format(#planes) or "Information plane"))
@@ -251,7 +255,7 @@ end
 
 help.set(M.infoplane, "plot.infoplane", [[plot.infoplane(plane, opts)
 
-Draw the information plane of Shwartz-Ziv & Tishby: plane is a [snapshots x layers x 2] tensor of (I(X;T), I(T;Y)) in bits (as mi.infoplane returns), or an array of such tensors (one per run: their mean is drawn). By default each snapshot is a line through the layers' points with 'o' markers, coloured by epoch with the gnuplot colour map and a colour bar, as in the paper; layers are numbered at their last point. Options: epochs (1-d tensor or array, one per snapshot; default 0..S-1), bound (an IB curve with :points(), drawn black dashed with a legend entry), mode ("epochs", "layers": a trajectory per layer, or "both"), cmap, logcolor (true: colour by log epoch, which spreads the early epochs of long runs), title, spread (with several runs: error bars of I(T;Y) at the last epoch), markersize, linewidth, layer_labels (false to hide), colorbar (false to hide), bound_label, width, height, dpi, fontsize (default 1200 x 900 at 14 pt), ax (draw into an existing axes, e.g. one cell of a grid to put estimators side by side). Returns fig (nil with opts.ax) and ax.
+Draw the information plane of Shwartz-Ziv & Tishby: plane is a [snapshots x layers x 2] tensor of (I(X;T), I(T;Y)) in bits (as mi.infoplane returns), or an array of such tensors (one per run: their mean is drawn). By default each snapshot is a line through the layers' points with 'o' markers, coloured by epoch with the gnuplot colour map and a colour bar, as in the paper; layers are numbered at their last point. Options: epochs (1-d tensor or array, one per snapshot; default 0..S-1), bound (an IB curve with :points(), drawn black dashed with a legend entry), mode ("epochs", "layers": a trajectory per layer, or "both"), cmap, logcolor (true: colour by log epoch, which spreads the early epochs of long runs), title, spread (with several runs: error bars of I(T;Y) at the last epoch), markersize, linewidth, layer_labels (false to hide), colorbar (false to hide), bound_label, xlim and ylim ({lo, hi}: fixed axis ranges), vmin and vmax (the epochs at the ends of the colour map), width, height, dpi, fontsize (default 1200 x 900 at 14 pt), ax (draw into an existing axes, e.g. one cell of a grid to put estimators side by side). Returns fig (nil with opts.ax) and ax.
 
 Example: local fig = plot.infoplane(plane, {bound = curve, epochs = epochs}); fig:save("infoplane.png")]])
 
@@ -483,5 +487,8 @@ help.set(M.curve, "plot.curve", [[plot.curve(curve, opts)
 Draw IB curves: I(T;Y) against I(X;T) in bits from curve:points() (or an n x 3 tensor of beta, I(X;T), I(T;Y)); curve may be an array of curves. Options: labels (one per curve), hy (draw H(Y) as a dashed line), markers (false to hide), title, width, height, dpi, fontsize, ax. Returns fig, ax.
 
 Example: plot.curve(ib.curve(d:joint()), {hy = 1}):save("curve.png")]])
+
+-- plot.animate and its animation objects live in ibsh.plot_animate.
+require("ibsh.plot_animate")(M)
 
 return M

@@ -250,7 +250,9 @@ static const luaL_Reg axes_meta[] = {
 int luaopen_ibsh_core_plot(lua_State *L) {
   lx_newclass(L, IBSH_FIGURE_T, figure_methods, figure_meta);
   lx_newclass(L, IBSH_AXES_T, lplot_axes_methods, axes_meta);
+  lplot_movie_open(L);
   lua_newtable(L);
   lx_setfuncs(L, "plot.", plot_funcs);
+  lx_setfuncs(L, "plot.", lplot_movie_funcs);
   return 1;
 }
