@@ -14,8 +14,15 @@ typedef struct renyi_opts {
   size_t channels;
 } renyi_opts;
 
-/* Read alpha, unit, kernel and channels from the options table at idx. */
-static void read_common(lua_State *L, int idx, renyi_opts *o, const char *F) {
+/* Check the options table at idx (the last argument; nil becomes an empty table) against known, and read
+   alpha, unit, kernel and channels from it. */
+static void read_common(lua_State *L, int idx, const char *const known[], renyi_opts *o, const char *F) {
+  lua_settop(L, idx);
+  lx_checkoptions(L, idx, known, F);
+  if (lua_isnil(L, idx)) {
+    lua_newtable(L);
+    lua_replace(L, idx);
+  }
   o->unit = lmi_unit(L, idx, F);
   o->alpha = lx_optnumber(L, idx, "alpha", 1.01, F);
   if (!(o->alpha > 0) || !isfinite(o->alpha)) lx_error(L, F, "alpha must be a positive finite number, got %g", o->alpha);
@@ -80,14 +87,8 @@ static double gram_of(lua_State *L, int opts, const char *key, double fallback, 
 static int l_renyi_entropy(lua_State *L) {
   const char *F = "mi.renyi_entropy";
   static const char *const known[] = {"alpha", "sigma", "kernel", "channels", "labels", "unit", NULL};
-  lua_settop(L, 2);
-  lx_checkoptions(L, 2, known, F);
-  if (lua_isnil(L, 2)) {
-    lua_newtable(L);
-    lua_replace(L, 2);
-  }
   renyi_opts o;
-  read_common(L, 2, &o, F);
+  read_common(L, 2, known, &o, F);
   double bits;
   if (lx_optboolean(L, 2, "labels", 0, F)) {
     size_t n = lx_checktensor(L, 1, F)->shape[0], k;
@@ -109,14 +110,8 @@ static int l_renyi_entropy(lua_State *L) {
 static int l_renyi(lua_State *L) {
   const char *F = "mi.renyi";
   static const char *const known[] = {"alpha", "sigma", "sigma_y", "kernel", "channels", "labels", "unit", NULL};
-  lua_settop(L, 3);
-  lx_checkoptions(L, 3, known, F);
-  if (lua_isnil(L, 3)) {
-    lua_newtable(L);
-    lua_replace(L, 3);
-  }
   renyi_opts o;
-  read_common(L, 3, &o, F);
+  read_common(L, 3, known, &o, F);
   size_t n, d;
   const double *x = lmi_matrix(L, 1, &n, &d, F);
   if (n > 16384) lx_error(L, F, "%zu rows need n x n matrices; at most 16384 (use batches)", n);
