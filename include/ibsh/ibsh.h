@@ -39,6 +39,7 @@ extern "C" {
 #include "mi_gaussian.h"
 #include "mi_kde.h"
 #include "mi_ksg.h"
+#include "mi_renyi.h"
 
 #include "ib.h"
 

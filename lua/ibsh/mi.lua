@@ -96,6 +96,31 @@ estimators.ksg = function(t, d, opts)
   return ixt, M.ksg(t, d.y, o)
 end
 
+-- Matrix-based Renyi MI averaged over consecutive batches of rows (Yu et al.; Wickstrom et al.): sigma is the
+-- layer's width, sigma_x the input's (default: the kernel's rule), labels give the kernel of Y.
+estimators.renyi = function(t, d, opts)
+  local n = t:size(1)
+  local batch = opts.batch or 1000
+  if math.type(batch) ~= "integer" or batch < 2 then error("mi.infoplane: option 'batch' must be an integer >= 2", 3) end
+  local nb = math.max(1, n // batch)
+  local o = without(opts, {batch = true, sigma_x = true})
+  o.labels = true
+  local ox = without(opts, {batch = true, sigma_x = true, sigma = true})
+  ox.sigma = opts.sigma
+  ox.sigma_y = opts.sigma_x or (opts.kernel == "tensor" and "knn" or "scott")
+  if ox.kernel == "multivariate" then ox.kernel, ox.channels = nil, nil end
+  local ixt, ity = 0, 0
+  for b = 1, nb do
+    local first, last = (b - 1) * n // nb + 1, b * n // nb
+    local tb = t:narrow(1, first, last - first + 1)
+    local yb = d.y:narrow(1, first, last - first + 1)
+    if yb:dim() == 2 then yb = yb:argmax(2) - 1 end
+    ixt = ixt + M.renyi(tb, d.x:narrow(1, first, last - first + 1), ox)
+    ity = ity + M.renyi(tb, yb, o)
+  end
+  return ixt / nb, ity / nb
+end
+
 def("infoplane", [[
 mi.infoplane(run, d [, opts]) -> plane, epochs [, lo, hi]
 
@@ -105,7 +130,9 @@ y = labels}, with p(x) uniform over d's rows. plane is a [snapshots x layers x 2
 dimension: I(X;T), I(T;Y)), epochs a vector of the snapshot epochs. Options: estimator = "bin"
 (default: mi.binned, options bins, range, edges, binsize, unit) | "adaptive" (equal-mass bins per layer
 and epoch; bins) | "kde" (mi.kde: noise_var, bound, unit) | "ksg" (mi.ksg(d.x, t) and the mixed
-continuous-discrete KSG for I(T;Y); k, unit, seed); epochs = a vector or array of epochs to use (a
+continuous-discrete KSG for I(T;Y); k, unit, seed) | "renyi" (mi.renyi with the labels' kernel for
+I(T;Y), averaged over consecutive batches of batch = 1000 rows; alpha, sigma for the layer, sigma_x for
+the inputs, kernel, unit); epochs = a vector or array of epochs to use (a
 subset of run:epochs()); bootstrap = B (with seed = 1, level = 0.95) adds error bars by the
 delete-d jackknife of mi.bootstrap: B subsamples of half the rows of d without replacement (the same
 draws for every snapshot and layer), spread scaled by sqrt(m / (n - m)) and centred on the estimate, so
@@ -128,7 +155,7 @@ function(run, d, opts)
   local name = opts.estimator or "bin"
   local estimate = estimators[name]
   if not estimate then
-    error(F .. ": unknown estimator '" .. tostring(name) .. "' (known: bin, adaptive, kde, ksg)", 2)
+    error(F .. ": unknown estimator '" .. tostring(name) .. "' (known: bin, adaptive, kde, ksg, renyi)", 2)
   end
   local eopts = without(opts, {estimator = true, epochs = true, bootstrap = true, level = true, quiet = true})
   local nboot = opts.bootstrap
