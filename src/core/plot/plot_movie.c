@@ -76,8 +76,9 @@ int ibsh_movie_add_figure(ibsh_movie *m, ibsh_figure *fig) {
   int rc = ibsh_figure_render(fig, &r);
   if (rc) return rc;
   if (r.w != m->w || r.h != m->h) {
+    int w = r.w, h = r.h;
     ibsh_raster_free(&r);
-    return ibsh_fail(IBSH_EINVAL, "frame of %dx%d pixels in a %dx%d movie", r.w, r.h, m->w, m->h);
+    return ibsh_fail(IBSH_EINVAL, "frame of %dx%d pixels in a %dx%d movie", w, h, m->w, m->h);
   }
   unsigned char *rgba = malloc((size_t)r.w * (size_t)r.h * 4);
   if (!rgba) { ibsh_raster_free(&r); return ibsh_fail(IBSH_ENOMEM, "out of memory"); }
