@@ -27,6 +27,7 @@ typedef struct ibsh_progress {
   long total, done;       /* total <= 0: unknown */
   double t0, last_draw;   /* monotonic seconds */
   int mode, drawn;        /* drawn: a line is on the terminal */
+  int width;              /* terminal columns the redrawn line must fit (0: no limit) */
   ibsh_progress_writer write;
   void *ud;
 } ibsh_progress;

@@ -156,7 +156,9 @@ static void progress(void *ud, const ibsh_run *run, long epoch, long last, doubl
   progress_state *ps = (progress_state *)ud;
   char note[96];
   (void)last; (void)seconds;
-  snprintf(note, sizeof note, "epoch %ld  loss %.4f  acc %.3f", epoch, run->train_loss[epoch - 1], run->train_acc[epoch - 1]);
+  if (ps->start > 0)   /* a resumed run: its own epoch number differs from the count of this fit */
+    snprintf(note, sizeof note, "epoch %ld  loss %.4f  acc %.3f", epoch, run->train_loss[epoch - 1], run->train_acc[epoch - 1]);
+  else snprintf(note, sizeof note, "loss %.4f  acc %.3f", run->train_loss[epoch - 1], run->train_acc[epoch - 1]);
   ibsh_progress_update(&ps->bar, epoch - ps->start, note);
 }
 

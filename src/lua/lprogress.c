@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include "lcommon.h"
 #include "lprogress.h"
 
@@ -34,6 +35,8 @@ void lprogress_start(lua_State *L, ibsh_progress *p, const char *name, long tota
   int nested = lua_rawlen(L, -1) > 0;
   ibsh_progress_mode mode = quiet || nested ? IBSH_PROGRESS_QUIET : isatty(STDERR_FILENO) ? IBSH_PROGRESS_TTY : IBSH_PROGRESS_LOG;
   ibsh_progress_start(p, name, total, unit, mode, write_stderr, NULL);
+  struct winsize ws;
+  if (mode == IBSH_PROGRESS_TTY && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1) p->width = ws.ws_col - 1;
   lua_pushlightuserdata(L, p);
   lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
   lua_pop(L, 1);

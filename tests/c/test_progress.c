@@ -66,6 +66,14 @@ int main(void) {
   ibsh_progress_finish(&p, NULL, 0);
   check(strcmp(buf + strlen(buf) - 4, "\r\033[K") == 0, "a short run's line is erased");
 
+  /* a terminal narrower than the line: the line is cut so that \r can redraw it (no wrap) */
+  buf[0] = '\0';
+  ibsh_progress_start(&p, "a.rather.long.name", 1000, "snapshots", IBSH_PROGRESS_TTY, collect, buf);
+  p.width = 30;
+  ibsh_progress_update(&p, 1, "a long note that would wrap");
+  check(strlen(buf) == 1 + 30 + 3 && buf[0] == '\r' && strcmp(buf + 31, "\033[K") == 0, "cut to the terminal width");
+  p.mode = IBSH_PROGRESS_QUIET;
+
   /* quiet: never writes */
   buf[0] = '\0';
   ibsh_progress_start(&p, "q", 1, "x", IBSH_PROGRESS_QUIET, collect, buf);

@@ -75,11 +75,12 @@ size_t ibsh_progress_format(const ibsh_progress *p, double now, const char *note
   return (size_t)n;
 }
 
-/* Draw the status line in place: carriage return, the line, clear to the end of the line. */
+/* Draw the status line in place: carriage return, the line (cut to the terminal's width), clear to the end of the line. */
 static void draw(ibsh_progress *p, double now, const char *note) {
   char line[512];
   line[0] = '\r';
   size_t n = 1 + ibsh_progress_format(p, now, note, line + 1, sizeof line - 8);
+  if (p->width > 0 && n - 1 > (size_t)p->width) n = 1 + (size_t)p->width;   /* a wrapped line could not be redrawn */
   memcpy(line + n, "\033[K", 3);
   n += 3;
   p->write(line, n, p->ud);
