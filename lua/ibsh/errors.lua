@@ -119,11 +119,30 @@ function M.watch(t)
   return t
 end
 
--- Watch the method tables of ibsh's classes and the public modules.
+-- Fields a class's objects may lack without it being a typo (looked up, e.g. d.classes, and found nil).
+M.optional_fields = {["ibsh.Dataset"] = {x = true, y = true, name = true, classes = true}}
+
+-- Make a failed lookup on the method table of class name raise "Class has no method or field 'k'; did you mean ...?"
+-- when k is near one of its names (so the hint reaches pcall too); other misses are recorded and give nil.
+function M.guard_class(methods, name)
+  if type(methods) ~= "table" or getmetatable(methods) ~= nil then return methods end
+  local short = name:match("[^.]*$")
+  local optional = M.optional_fields[name] or {}
+  setmetatable(methods, {__index = function(t, key)
+    record_miss(t, key)
+    if type(key) ~= "string" or optional[key] or key:sub(1, 1) == "_" then return nil end
+    local near = M.closest(key, (function() local out = {} add_names(t, out) return out end)())
+    if #near == 0 then return nil end
+    error(("%s has no method or field '%s'; did you mean '%s'?"):format(short, key, near[1]), 2)
+  end})
+  return methods
+end
+
+-- Watch the method tables of ibsh's classes (misspelt names near a method raise with a hint) and the public modules.
 function M.install()
   for name, mt in pairs(debug.getregistry()) do
     if type(name) == "string" and name:match("^ibsh%.%u") and type(mt) == "table" and type(rawget(mt, "__index")) == "table" then
-      M.watch(rawget(mt, "__index"))
+      M.guard_class(rawget(mt, "__index"), name)
     end
   end
   for _, mod in ipairs{"tensor", "data", "nn", "mi", "ib", "plot", "sweep", "progress"} do
@@ -180,6 +199,7 @@ registry.set(M.closest, "errors.closest", "errors.closest(word, names)\n\nThe (a
 registry.set(M.watch, "errors.watch", "errors.watch(t)\n\nRecord failed lookups on the table t (through a metatable __index that still returns nil) so that error hints name t's own fields; ibsh's modules and class method tables are watched. Tables that already have a metatable are left alone.\n\nExample: require('ibsh.errors').watch(mymodule)")
 registry.set(M.filter_traceback, "errors.filter_traceback", "errors.filter_traceback(tb)\n\nThe traceback text tb without ibsh's internal frames (its Lua library, error/assert, tail calls, the C entry), or nil when no Lua function frame besides the main chunk remains; unchanged after :trace on (errors.trace = true).\n\nExample: print(require('ibsh.errors').filter_traceback(debug.traceback()))")
 registry.set(M.format, "errors.format", "errors.format(msg, traceback, interrupted, running)\n\nThe text the shell prints for an error: msg with a 'did you mean' hint, then the filtered traceback; an interrupt inside a loop with a progress line reads \"<function>: interrupted\" (running is its name) without a traceback.\n\nExample: require('ibsh.errors').format('x', nil, false, nil)")
-registry.set(M.install, "errors.install", "errors.install()\n\nWatch (errors.watch) the method tables of ibsh's classes and its public modules; done when the ibsh module loads.\n\nExample: require('ibsh.errors').install()")
+registry.set(M.guard_class, "errors.guard_class", "errors.guard_class(methods, classname)\n\nGive a class's method table a metatable whose __index raises \"Dataset has no method or field 'splt'; did you mean 'split'?\" for a missing name near one of the methods (so the hint shows inside pcall too), and returns nil for other missing names and for the optional data fields listed in errors.optional_fields (a data set's x, y, name, classes). Tables that already have a metatable are left alone.\n\nExample: require('ibsh.errors').guard_class(MyClass, 'my.Class')")
+registry.set(M.install, "errors.install", "errors.install()\n\nGuard the method tables of ibsh's classes (errors.guard_class) and watch its public modules (errors.watch); done when the ibsh module loads.\n\nExample: require('ibsh.errors').install()")
 
 return M
