@@ -17,6 +17,7 @@ extern "C" {
 #include "interrupt.h"
 #include "rng.h"
 #include "parallel.h"
+#include "progress.h"
 
 #include "tensor.h"
 #include "tensor_ops.h"
