@@ -17,6 +17,7 @@ extern "C" {
 #include "interrupt.h"
 #include "rng.h"
 #include "parallel.h"
+#include "progress.h"
 
 #include "tensor.h"
 #include "tensor_ops.h"
@@ -39,6 +40,7 @@ extern "C" {
 #include "mi_gaussian.h"
 #include "mi_kde.h"
 #include "mi_ksg.h"
+#include "mi_renyi.h"
 
 #include "ib.h"
 

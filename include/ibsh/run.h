@@ -22,7 +22,8 @@ typedef struct ibsh_data_view {
 
 typedef struct ibsh_run ibsh_run;
 
-/* Called after every completed epoch (epoch = global count of completed epochs). */
+/* Called after every completed epoch (epoch = global count of completed epochs); when a helper thread computes the
+   whole-set metrics, once that epoch's metrics are in (during the next epoch, or at the end). */
 typedef void (*ibsh_progress_fn)(void *ud, const ibsh_run *run, long epoch, long last_epoch, double seconds);
 
 /* Called after every completed epoch (after progress): a nonzero return (an error code set with ibsh_fail) stops the

@@ -305,8 +305,9 @@ static void submit_eval(ibsh_run *run, fit_buffers *b) {
   run_eval_submit(b->eval, run->params, out);
 }
 
-/* Train cfg->epochs more epochs (see run.h). With a helper thread (whole-set metrics, no per-epoch callbacks, more
-   than one thread), epoch e is evaluated while epoch e + 1 trains; a non-finite loss found then rolls back both. */
+/* Train cfg->epochs more epochs (see run.h). With a helper thread (whole-set metrics, no checkpoint callback, more
+   than one thread), epoch e is evaluated while epoch e + 1 trains: a non-finite loss found then rolls back both, and
+   progress for epoch e is reported once its metrics are in. */
 int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view *train,
                  const ibsh_data_view *test) {
   int rc = check_fit(run, cfg, train);
@@ -322,7 +323,7 @@ int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view
   b.xt_test = transposed(test, a->width[0]);
   if ((rc = ibsh_run_reserve_epochs(run, (size_t)(run->epochs + cfg->epochs)))) goto done;
   int ranks = cfg->chunk ? b.dist.size : 1;   /* several ranks on a machine already use its cores */
-  if (!cfg->batch_metrics && !cfg->progress && !cfg->checkpoint && cfg->epochs > 1 && ranks == 1 && ibsh_threads() > 1)
+  if (!cfg->batch_metrics && !cfg->checkpoint && cfg->epochs > 1 && ranks == 1 && ibsh_threads() > 1)
     b.eval = run_eval_start(a, b.evalwork.cap, train, b.xt_train, test, b.xt_test);
   long start = run->epochs, step_prev = 0;
   ibsh_rng rng_prev = run->rng;
@@ -348,6 +349,9 @@ int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view
         rc = diverged(loss, run->epochs + 1);
         goto done;
       }
+      if (cfg->progress) cfg->progress(cfg->progress_ud, run, run->epochs, start + cfg->epochs, now() - t0);
+      /* an interrupt by then (in one thread it would have stopped the loop before this epoch) rolls this epoch back */
+      if (rc == IBSH_OK && ibsh_interrupted()) rc = ibsh_fail(IBSH_EINTR, "interrupted");
     }
     if (rc == IBSH_OK) {
       run->epochs++;
@@ -371,7 +375,7 @@ int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view
     }
     step_prev = step0;
     rng_prev = rng0;
-    if (cfg->progress) cfg->progress(cfg->progress_ud, run, run->epochs, start + cfg->epochs, now() - t0);
+    if (cfg->progress && !b.eval) cfg->progress(cfg->progress_ud, run, run->epochs, start + cfg->epochs, now() - t0);
     if (cfg->checkpoint) {
       /* the snapshot that the next epoch (or the end) would take is taken now, so that a checkpoint holds it */
       if (cfg->snap[i + 1] && (rc = ibsh_run_add_snapshot(run, run->epochs, run->params))) goto done;
@@ -390,6 +394,7 @@ int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view
       rc = diverged(loss, run->epochs + 1);
       goto done;
     }
+    if (cfg->progress) cfg->progress(cfg->progress_ud, run, run->epochs, start + cfg->epochs, now() - t0);
   }
   if (cfg->snap[cfg->epochs]) rc = ibsh_run_add_snapshot(run, run->epochs, run->params);
 done:
