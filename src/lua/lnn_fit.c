@@ -302,7 +302,12 @@ int lnn_fit(lua_State *L) {
     if (given) lx_error(L, FNAME, "option 'chunk' needs distributed = true");
   }
   int rank = 0, nranks = 1;
-  if (distributed) lx_check(L, ibsh_sweep_mpi_rank(&rank, &nranks), FNAME);
+  if (distributed) {
+    lx_check(L, ibsh_sweep_mpi_rank(&rank, &nranks), FNAME);
+    const char *np = getenv("OMPI_COMM_WORLD_SIZE") ? getenv("OMPI_COMM_WORLD_SIZE") : getenv("PMI_SIZE");
+    if (nranks == 1 && np && atoi(np) > 1)   /* each process would train alone and write the same dir */
+      lx_error(L, FNAME, "distributed = true under mpirun (%s ranks) needs an ibsh built with MPI (OpenMPI found by CMake)", np);
+  }
   int writer = rank == 0;   /* only rank 0 writes the run directory and prints progress */
   if (dir && writer) lx_check(L, ibsh_run_check_dir(dir), FNAME);   /* fail now, not after hours of training */
 
