@@ -61,6 +61,10 @@ void ibsh_ib_state_copy(ibsh_ib_state *dst, const ibsh_ib_state *src);
 /* Recompute p(t), p(y|t), ln p(y|t) from the encoder. */
 void ibsh_ib_stats(const ibsh_ib_problem *p, ibsh_ib_state *s);
 
+/* Set the identity encoder (T = X) by its statistics alone, without writing the |X| x |X| encoder (for the
+   streaming update, which never reads it): the same numbers as the stored identity, q_valid = 0. */
+void ibsh_ib_stats_identity(const ibsh_ib_problem *p, ibsh_ib_state *s);
+
 /* One self-consistent update of the encoder at beta, alpha (0 = hard DIB step); stats must be current. */
 void ibsh_ib_update(const ibsh_ib_problem *p, ibsh_ib_state *s, double beta, double alpha);
 

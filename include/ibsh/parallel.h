@@ -22,4 +22,8 @@ void ibsh_set_threads(int n);
    caller's thread, still as that worker). */
 int ibsh_parallel_run(size_t ntasks, int nworkers, ibsh_task_fn fn, void *ctx);
 
+/* Set the BLAS library's own thread count to n when it can be set (OpenBLAS), for loops that already run on
+   ibsh's threads or call BLAS on small blocks; returns the previous count (0: not settable, nothing changed). */
+int ibsh_blas_threads(int n);
+
 #endif

@@ -48,7 +48,7 @@ static void run_kernels(double *out) {
   ibsh_ib_row_exp(out + 2 * N, N, colmax, colsum, ed, tmp);
 }
 
-/* Both copies against libm (tanh and exp within 8e-16 relative, the IB exp within 5e-14). */
+/* Both copies against libm (tanh and exp within 8e-16 relative, the IB exp within 6e-16). */
 static void check_copies(void) {
   enum { N = 203 };
   static double fast[3 * N], base[3 * N];
@@ -64,7 +64,7 @@ static void check_copies(void) {
       double t = tanh(-12.0 + 24.0 * i / (N - 1)), e = exp(-700.0 + 1400.0 * i / (N - 1)), r = exp(-3.0 * i);
       bad += fabs(y[i] - t) > 8e-16 * fabs(t);
       bad += fabs(y[N + i] - e) > 8e-16 * e;
-      bad += i * 3.0 > 500.0 ? y[2 * N + i] != 0.0 : fabs(y[2 * N + i] - r) > 5e-14 * r;
+      bad += i * 3.0 > 500.0 ? y[2 * N + i] != 0.0 : fabs(y[2 * N + i] - r) > 6e-16 * r;
     }
     if (bad) printf("%s copy: %d values off\n", c ? "baseline" : "dispatched", bad);
     check(bad == 0, c ? "baseline kernels accurate" : "dispatched kernels accurate");

@@ -67,3 +67,15 @@ int ibsh_parallel_run(size_t ntasks, int nworkers, ibsh_task_fn fn, void *ctx) {
   for (int w = 1; w < started; w++) pthread_join(threads[w], NULL);
   return rc;
 }
+
+/* OpenBLAS's thread-count getter and setter, if the BLAS in use has them (weak: absent with other BLAS). */
+extern void openblas_set_num_threads(int) __attribute__((weak));
+extern int openblas_get_num_threads(void) __attribute__((weak));
+
+/* Set the BLAS thread count, returning the previous one (0 when it cannot be set). */
+int ibsh_blas_threads(int n) {
+  if (!openblas_set_num_threads || !openblas_get_num_threads) return 0;
+  int old = openblas_get_num_threads();
+  if (n > 0 && n != old) openblas_set_num_threads(n);
+  return old;
+}

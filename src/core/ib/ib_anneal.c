@@ -38,9 +38,14 @@ void ibsh_ib_opts_default(ibsh_ib_opts *o) {
   o->seed = 1;
 }
 
-/* Set the encoder: identity (T = X), trivial (one cluster) or random (cap clusters). */
-static void init_state(const ibsh_ib_problem *p, ibsh_ib_state *s, int init, ibsh_rng *rng) {
+/* Set the encoder: identity (T = X), trivial (one cluster) or random (cap clusters); streaming: the
+   identity only by its statistics (the streaming update never reads the stored encoder). */
+static void init_state(const ibsh_ib_problem *p, ibsh_ib_state *s, int init, ibsh_rng *rng, int streaming) {
   size_t nx = p->nx;
+  if (init == IBSH_IB_INIT_IDENTITY && streaming) {
+    ibsh_ib_stats_identity(p, s);
+    return;
+  }
   if (init == IBSH_IB_INIT_IDENTITY) {
     s->nt = nx;
     memset(s->q, 0, nx * nx * sizeof(double));
@@ -248,7 +253,7 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
     if (!sbuf) rc = ibsh_fail(IBSH_ENOMEM, "out of memory");
   }
   if (!rc) {
-    init_state(&p, &s, init, &rng);
+    init_state(&p, &s, init, &rng, sbuf != NULL);
     /* The trivial point is always on the curve. */
     if (!fixed) {
       /* The trivial encoder (one cluster) sits in s right after the trivial init; otherwise store ones. */
@@ -284,7 +289,7 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
         }
       }
       for (int r = 0; r < o->restarts && !rc; r++) {
-        init_state(&p, &best, IBSH_IB_INIT_RANDOM, &rng);
+        init_state(&p, &best, IBSH_IB_INIT_RANDOM, &rng, 0);
         rc = solve_beta(&p, &best, beta, o->alpha, iterations, tol, o->merge, fixed ? 0 : merge_tol, snap, NULL, NULL, 0);
         if (rc) break;
         double ix0, iy0, h0, ix1, iy1, h1;
@@ -310,7 +315,7 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
     rc = ibsh_ib_state_init(&r, &p, cap2);
     double *snap2 = rc ? NULL : calloc(cap2 * (ny + 1), sizeof *snap2);
     if (!rc && !snap2) rc = ibsh_fail(IBSH_ENOMEM, "out of memory");
-    if (!rc) init_state(&p, &r, IBSH_IB_INIT_IDENTITY, &rng);
+    if (!rc) init_state(&p, &r, IBSH_IB_INIT_IDENTITY, &rng, 0);
     for (size_t k = nb; !rc && k-- > 0;) {
       if (o->progress) ibsh_progress_update(o->progress, (long)(2 * nb - 1 - k), NULL);
       rc = solve_beta(&p, &r, grid[k], o->alpha, iterations, tol, o->merge, merge_tol, snap2, NULL, NULL, 0);
@@ -333,7 +338,7 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
     ibsh_ib_state_free(&s);
     rc = ibsh_ib_state_init(&s, &p, p.nx);
     if (!rc) {
-      init_state(&p, &s, IBSH_IB_INIT_IDENTITY, &rng);
+      init_state(&p, &s, IBSH_IB_INIT_IDENTITY, &rng, 0);
       rc = ibsh_ib_curve_add(c, INFINITY, p.hx / LN2, p.ixy / LN2, p.hx / LN2, o->encoders ? s.q : NULL, s.nt, p.nx);
       if (!rc && p.hx_orig > p.hx + 1e-12)
         rc = ibsh_ib_curve_add(c, INFINITY, p.hx_orig / LN2, p.ixy / LN2, p.hx_orig / LN2, NULL, 0, 0);

@@ -72,12 +72,9 @@ static void finish_cluster(ibsh_ib_state *s, size_t t) {
   }
 }
 
-/* p(t) and p(t,y) of every cluster as one product Q (nt x nx) * [p(x), p(x,y)] (nx x (ny+1)), then finish. */
-static void accumulate_stats(const ibsh_ib_problem *p, ibsh_ib_state *s) {
-  size_t nx = p->nx, ny = p->ny, nt = s->nt;
-  if (nt == 0) return;
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nt, (int)(ny + 1), (int)nx, 1.0, s->q, (int)nx,
-              p->statm, (int)(ny + 1), 0.0, s->acc, (int)(ny + 1));
+/* Turn the accumulated [p(t), p(t,y)] rows in s->acc into p(t), p(y|t), ln p(y|t) of every cluster. */
+static void finish_all(const ibsh_ib_problem *p, ibsh_ib_state *s) {
+  size_t ny = p->ny, nt = s->nt;
   for (size_t t = 0; t < nt; t++) {
     const double *a = s->acc + t * (ny + 1);
     s->pt[t] = a[0] > 0 ? a[0] : 0;
@@ -86,11 +83,30 @@ static void accumulate_stats(const ibsh_ib_problem *p, ibsh_ib_state *s) {
   }
 }
 
+/* p(t) and p(t,y) of every cluster as one product Q (nt x nx) * [p(x), p(x,y)] (nx x (ny+1)), then finish. */
+static void accumulate_stats(const ibsh_ib_problem *p, ibsh_ib_state *s) {
+  size_t nx = p->nx, ny = p->ny, nt = s->nt;
+  if (nt == 0) return;
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nt, (int)(ny + 1), (int)nx, 1.0, s->q, (int)nx,
+              p->statm, (int)(ny + 1), 0.0, s->acc, (int)(ny + 1));
+  finish_all(p, s);
+}
+
+
 /* Recompute p(t), p(y|t), ln p(y|t) from the encoder. */
 void ibsh_ib_stats(const ibsh_ib_problem *p, ibsh_ib_state *s) {
   accumulate_stats(p, s);
   s->hcond = NAN;
   s->q_valid = 1;
+}
+
+/* The identity encoder's statistics: cluster t is input x = t, so [p(t), p(t,y)] is row x of [p(x), p(x,y)]. */
+void ibsh_ib_stats_identity(const ibsh_ib_problem *p, ibsh_ib_state *s) {
+  s->nt = p->nx;
+  memcpy(s->acc, p->statm, p->nx * (p->ny + 1) * sizeof *s->acc);
+  finish_all(p, s);
+  s->hcond = NAN;
+  s->q_valid = 0;
 }
 
 /* Per-cluster coefficients of the scores: acc[t] = {ln p(t) / alpha, beta ln p(y|t) / alpha ...}; dead clusters get NaN. */
@@ -241,7 +257,9 @@ void ibsh_ib_update_streaming(const ibsh_ib_problem *p, ibsh_ib_state *s, double
   c.buf[0] = buf;
   memcpy(coef, s->acc, nt * (ny + 1) * sizeof *coef);
   c.coef = coef;
+  int blas = ibsh_blas_threads(1);   /* the blocks' small products: BLAS threads would only spin beside ours */
   (void)ibsh_parallel_run(ntasks, nworkers, stream_task, &c);   /* a thread that fails to start leaves its tasks to worker 0 */
+  ibsh_blas_threads(blas);
   double *acc = s->acc, hcond = 0;
   memcpy(acc, c.acc, nt * (ny + 1) * sizeof *acc);
   for (size_t task = 1; task < ntasks; task++) {
@@ -251,12 +269,7 @@ void ibsh_ib_update_streaming(const ibsh_ib_problem *p, ibsh_ib_state *s, double
   for (size_t task = 0; task < ntasks; task++) hcond += c.hcond[task];
   for (int w = 1; w < nworkers; w++) free(c.buf[w]);
   free(coef); free(c.acc); free(c.hcond); free(c.buf);
-  for (size_t t = 0; t < nt; t++) {
-    const double *a = acc + t * (ny + 1);
-    s->pt[t] = a[0] > 0 ? a[0] : 0;
-    for (size_t y = 0; y < ny; y++) s->pyt[t * ny + y] = a[1 + y] > 0 ? a[1 + y] : 0;
-    finish_cluster(s, t);
-  }
+  finish_all(p, s);
   s->hcond = hcond;
   s->q_valid = 0;
 }

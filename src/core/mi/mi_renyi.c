@@ -15,10 +15,6 @@
 extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
                     double *work, const int *lwork, int *iwork, const int *liwork, int *info);
 
-/* OpenBLAS's thread-count getter and setter, if the BLAS in use has them (weak: absent with other BLAS). */
-extern void openblas_set_num_threads(int) __attribute__((weak));
-extern int openblas_get_num_threads(void) __attribute__((weak));
-
 /* Largest n accepted: the n x n matrices must fit in memory and a LAPACK int. */
 #define RENYI_MAXN 16384
 
@@ -334,10 +330,9 @@ int ibsh_renyi_entropy_many(double **a, size_t count, size_t n, double alpha, do
   int rc[16] = {0};
   char msg[16][256];
   many_job job = {a, n, alpha, bits, rc, msg};
-  int old = openblas_get_num_threads && openblas_set_num_threads ? openblas_get_num_threads() : 0;
-  if (old > 1) openblas_set_num_threads(1);
+  int old = ibsh_blas_threads(1);
   int prc = ibsh_parallel_run(count, 0, many_task, &job);
-  if (old > 1) openblas_set_num_threads(old);
+  ibsh_blas_threads(old);
   if (prc) return prc;
   for (size_t i = 0; i < count; i++)
     if (rc[i]) return ibsh_fail(rc[i], "%s", msg[i]);

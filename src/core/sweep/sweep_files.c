@@ -5,12 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ibsh/error.h"
+#include "ibsh/parallel.h"
 #include "ibsh/sweep.h"
 #include "io/durable.h"
-
-/* OpenBLAS's thread-count getter and setter, if the BLAS in use has them (weak: absent with other BLAS). */
-extern void openblas_set_num_threads(int) __attribute__((weak));
-extern int openblas_get_num_threads(void) __attribute__((weak));
 
 /* Write n bytes to path durably: a temp file beside it, checked, fsynced, renamed, directory fsynced. */
 int ibsh_sweep_write_file(const char *path, const char *data, size_t n) {
@@ -27,13 +24,11 @@ int ibsh_sweep_write_file(const char *path, const char *data, size_t n) {
 
 /* Run BLAS on one thread, as sweep workers do, unless OPENBLAS_NUM_THREADS chose; returns the previous count (0: unchanged). */
 int ibsh_sweep_blas_single(void) {
-  if (!openblas_set_num_threads || getenv("OPENBLAS_NUM_THREADS")) return 0;
-  int old = openblas_get_num_threads ? openblas_get_num_threads() : 0;
-  openblas_set_num_threads(1);
-  return old;
+  if (getenv("OPENBLAS_NUM_THREADS")) return 0;
+  return ibsh_blas_threads(1);
 }
 
 /* Restore the BLAS thread count returned by ibsh_sweep_blas_single (0: nothing to do). */
 void ibsh_sweep_blas_restore(int threads) {
-  if (threads > 0 && openblas_set_num_threads) openblas_set_num_threads(threads);
+  if (threads > 0) ibsh_blas_threads(threads);
 }
