@@ -89,13 +89,15 @@ int ibsh_run_reserve_epochs(ibsh_run *run, size_t n) {
   return IBSH_OK;
 }
 
-/* Mean loss and accuracy of params on a data set (xt: its inputs feature-major, or NULL), in chunks. */
+/* Mean loss and accuracy of params on a data set (xt: its inputs feature-major, or NULL), in chunks; a noisy net
+   draws pass kind's noise for epoch. */
 static void evaluate(const ibsh_arch *a, const double *params, const ibsh_data_view *d, const double *xt,
-                     ibsh_nn_work *w, double *loss, double *acc) {
+                     ibsh_nn_work *w, uint64_t kind, long epoch, double *loss, double *acc) {
   double total = 0;
   size_t correct = 0, d0 = a->width[0], K = a->width[a->nlayers];
   for (size_t s = 0; s < d->n; s += w->cap) {
     size_t n = d->n - s < w->cap ? d->n - s : w->cap, c = 0;
+    ibsh_nn_noise_begin(a, w, kind, (uint64_t)epoch, s / w->cap);
     if (xt) ibsh_nn_forward_cols(a, params, xt + s, d->n, n, w);
     else ibsh_nn_forward(a, params, d->x + s * d0, n, w);
     total += ibsh_nn_loss_sum(a, w, d->t + s * K, d->labels ? d->labels + s : NULL, n, &c);
@@ -219,6 +221,7 @@ static int train_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_dat
     size_t n = tr->n - s < batch ? tr->n - s : batch;
     const double *t = tr->t + s * K;
     const int32_t *lab = tr->labels ? tr->labels + s : NULL;
+    ibsh_nn_noise_begin(a, &b->work, 0, (uint64_t)run->epochs, (uint64_t)count);
     if (cfg->shuffle) {
       for (size_t i = 0; i < n; i++) {
         size_t r = b->perm[s + i];
@@ -264,9 +267,9 @@ static void record_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_d
     run->train_loss[e] = b->batch_loss / (double)tr->n;
     run->train_acc[e] = tr->labels ? (double)b->batch_correct / (double)tr->n : NAN;
   } else {
-    evaluate(a, run->params, tr, b->xt_train, &b->evalwork, &run->train_loss[e], &run->train_acc[e]);
+    evaluate(a, run->params, tr, b->xt_train, &b->evalwork, 1, (long)e, &run->train_loss[e], &run->train_acc[e]);
   }
-  if (te && te->n) evaluate(a, run->params, te, b->xt_test, &b->evalwork, &run->test_loss[e], &run->test_acc[e]);
+  if (te && te->n) evaluate(a, run->params, te, b->xt_test, &b->evalwork, 2, (long)e, &run->test_loss[e], &run->test_acc[e]);
   for (size_t l = 0; l < L; l++) {
     size_t off = a->woff[l], nw = a->width[l] * a->width[l + 1];
     run->weight_norm[e * L + l] = norm2(run->params + off, nw);
