@@ -29,4 +29,10 @@ typedef struct ibsh_sp_result {
 int ibsh_mi_sp(const double *s, size_t n, size_t d, double sigma, size_t m, uint64_t seed, const uint32_t *yids,
                size_t ky, int nworkers, ibsh_sp_result *out);
 
+/* How the n x d rows s cluster: *within = mean distance between rows of the same class (yids; NULL gives NaN) over the
+   mean distance between all rows (1 = no class structure, 0 = each class on one point); *close = fraction of row pairs
+   closer than r (r <= 0 gives NaN). O(n^2 d). */
+int ibsh_mi_clustering(const double *s, size_t n, size_t d, const uint32_t *yids, double r, double *within,
+                       double *close);
+
 #endif

@@ -46,6 +46,41 @@ static int l_exact(lua_State *L) {
   return 2;
 }
 
+/* mi.exact_layers(layers, y, opts) -> L x 2 tensor of I(X;T), I(T;Y), one row per layer */
+static int l_exact_layers(lua_State *L) {
+  static const char *const known[] = {"x", "unit", NULL};
+  const char *F = "mi.exact_layers";
+  lua_settop(L, 3);
+  if (!lua_istable(L, 1)) lx_error(L, F, "argument #1 must be an array of layer tensors, got %s", luaL_typename(L, 1));
+  if (!lua_isnoneornil(L, 3) && !lua_istable(L, 3)) lx_error(L, F, "options must be a table, got %s", luaL_typename(L, 3));
+  lx_checkoptions(L, 3, known, F);
+  double unit = lmi_unit(L, 3, F);
+  size_t nl = (size_t)lua_rawlen(L, 1);
+  if (nl == 0) lx_error(L, F, "argument #1 must be a non-empty array of layer tensors");
+  lua_rawgeti(L, 1, 1);
+  ibsh_tensor *first = lx_testtensor(L, -1);
+  if (!first || first->ndim < 1) lx_error(L, F, "layer 1 is not a tensor");
+  size_t n = first->shape[0], kx = 0, ky = 0;
+  lua_pop(L, 1);
+  uint32_t *yids = lmi_labels(L, 2, n, &ky, F);   /* coded once for all layers */
+  uint32_t *xids = opt_xids(L, 3, n, &kx, F);
+  double *o = ibsh_tensor_data(lx_newtensor2(L, nl, 2, F));
+  int top = lua_gettop(L);
+  for (size_t l = 0; l < nl; l++) {
+    lua_rawgeti(L, 1, (lua_Integer)l + 1);
+    if (!lx_testtensor(L, -1)) lx_error(L, F, "layer %zu is not a tensor", l + 1);
+    size_t m, d;
+    const double *t = lmi_matrix(L, lua_gettop(L), &m, &d, F);
+    if (m != n) lx_error(L, F, "layer %zu has %zu rows but layer 1 has %zu", l + 1, m, n);
+    double ixt = 0, ity = 0;
+    if (ibsh_mi_exact(t, n, d, xids, kx, yids, ky, &ixt, &ity)) lx_error(L, F, "layer %zu: %s", l + 1, ibsh_errmsg());
+    o[2 * l] = ixt / unit;
+    o[2 * l + 1] = ity / unit;
+    lua_settop(L, top);
+  }
+  return 1;
+}
+
 /* mi.sp(s, opts) -> I(X;T), se [, I(T;Y), se] */
 static int l_sp(lua_State *L) {
   static const char *const known[] = {"noise", "samples", "seed", "unit", "y", "threads", NULL};
@@ -77,7 +112,34 @@ static int l_sp(lua_State *L) {
   return 4;
 }
 
+/* mi.clustering(s [, y] [, opts]) -> within, close */
+static int l_clustering(lua_State *L) {
+  static const char *const known[] = {"radius", NULL};
+  const char *F = "mi.clustering";
+  size_t n, d, ky = 0;
+  lua_settop(L, 3);
+  const double *s = lmi_matrix(L, 1, &n, &d, F);
+  if (!lua_isnoneornil(L, 3) && !lua_istable(L, 3)) lx_error(L, F, "options must be a table, got %s", luaL_typename(L, 3));
+  lx_checkoptions(L, 3, known, F);
+  double r = lx_optnumber(L, 3, "radius", 0, F);
+  if (!(r >= 0) || !isfinite(r)) lx_error(L, F, "radius must be a finite number >= 0, got %g", r);
+  uint32_t *yids = lua_isnoneornil(L, 2) ? NULL : lmi_labels(L, 2, n, &ky, F);
+  double within = 0, close = 0;
+  lx_check(L, ibsh_mi_clustering(s, n, d, yids, r, &within, &close), F);
+  lua_pushnumber(L, within);
+  lua_pushnumber(L, close);
+  return 2;
+}
+
 static const lx_Reg funcs[] = {
+  {"clustering", l_clustering,
+   "mi.clustering(s [, y] [, {radius = r}]) -> within, close\n\n"
+   "How the rows of a representation s (n x d, e.g. the noiseless activations of a layer) cluster, the geometric view that Goldfeld "
+   "et al. (2019) relate compression of a noisy layer to: within = the mean Euclidean distance between rows of the same class "
+   "(labels y) over the mean distance between all rows (1 = no class structure, falling towards 0 as each class gathers on a point; "
+   "NaN without y); close = the fraction of row pairs closer than radius (e.g. 2 sigma of the layer's noise: pairs the noise makes "
+   "indistinguishable, rising as the representation clusters; NaN without radius). Costs n^2 d.\n\n"
+   "Example: local within, close = mi.clustering(acts[2], d.y, {radius = 0.2})"},
   {"exact", l_exact,
    "mi.exact(t [, y] [, opts]) -> ixt, ity\n\n"
    "Exact I(X;T) and I(T;Y) of a layer that takes finitely many values (a quantized network's run:activations on an empirical "
@@ -87,6 +149,11 @@ static const lx_Reg funcs[] = {
    "when inputs repeat (then H(T|X) counts), unit = \"bits\" (default) or \"nats\". Without y only I(X;T) is returned. NaN or Inf "
    "in t is an error.\n\n"
    "Example: local acts = run:activations(100, d.x); print(mi.exact(acts[3], d.y))"},
+  {"exact_layers", l_exact_layers,
+   "mi.exact_layers(layers, y [, opts]) -> L x 2 tensor\n\n"
+   "mi.exact for every tensor of the array layers (all with the same rows; labels coded once): row l holds I(X;T_l), I(T_l;Y). "
+   "Options as mi.exact (x, unit). mi.infoplane's estimator \"exact\" uses it.\n\n"
+   "Example: print(mi.exact_layers(run:activations(100, d.x), d.y))"},
   {"sp", l_sp,
    "mi.sp(s, {noise = sigma [, samples = 100, seed = 1, unit = \"bits\", y = labels, threads = 0]}) -> ixt, se [, ity, se_y]\n\n"
    "Sample-propagation estimate (Goldfeld et al. 2019) of I(X;T) for a noise-injected layer T = S + Z, Z ~ N(0, sigma^2 I), given the "

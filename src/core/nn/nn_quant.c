@@ -25,13 +25,14 @@ int ibsh_nn_perturbed(const ibsh_arch *a) {
   return 0;
 }
 
-/* Round the n values of z to the 2^bits levels lo + i (hi - lo) / (2^bits - 1), clipping outside [lo, hi]. */
+/* Round the n values of z to the nearest of the 2^bits levels lo + i (hi - lo) / (2^bits - 1), clipping outside [lo, hi]. */
 static void quantize(double *z, size_t n, double lo, double hi, int bits) {
   double top = (double)((1u << bits) - 1), scale = top / (hi - lo), step = (hi - lo) / top;
+  const double shifter = 0x1.8p52;   /* adding and subtracting it rounds 0 <= v < 2^51 to the nearest integer (ties to even) */
   for (size_t i = 0; i < n; i++) {
     double v = (z[i] - lo) * scale;
     v = v < 0 ? 0 : v > top ? top : v;
-    z[i] = lo + step * floor(v + 0.5);
+    z[i] = lo + step * ((v + shifter) - shifter);   /* IEEE arithmetic: the compiler keeps the rounding */
   }
 }
 
