@@ -3,7 +3,10 @@
 ** T is the uniform mixture of N(s_i, sigma^2 I) over the n rows, so
 ** I(X;T) = h(T) - h(Z) = E[log n - LSE_k(log w_k - |T - s_k|^2 / (2 sigma^2))] - d/2,
 ** estimated with m draws T = s_i + sigma z per row (stratified Monte Carlo, its
-** standard error from the within-row variances). Equal rows are merged into one
+** standard error from the within-row variances). h(Z) is taken on the same draws,
+** E|z|^2/2 = d/2 being exact: the term -log phi(z) cancels the own component's
+** Gaussian factor, a zero-mean control variate that leaves only the error of the
+** mixture's overlap (far-apart rows give log n exactly). Equal rows are merged into one
 ** component of weight w_k. The kernel sums the mixture over tiles of components
 ** held in L1 and a vectorised exp fused into the sum; rows are tasks of a parallel loop, each row
 ** drawing from its own generator and writing its own partial results, which are
@@ -248,7 +251,7 @@ static void sp_task(void *vctx, size_t task, int worker) {
         mixture_lse(cm, d, t, ref, e, outb);
       }
       for (size_t b = 0; b < B; b++) {
-        double va = logn - outa[b];
+        double va = logn - outa[b] - zz[b];   /* minus |z|^2/2 - d/2: h(Z) on the same draws (see the header) */
         cnt++;
         double da = va - mean_a;
         mean_a += da / (double)cnt;
@@ -389,7 +392,6 @@ int ibsh_mi_sp(const double *s, size_t n, size_t d, double sigma, size_t m, uint
     goto done;
   }
   reduce(c.ma, c.va, n, m, &out->ixt, &out->ixt_se);
-  out->ixt -= 0.5 * (double)d;
   if (yids) reduce(c.mc, c.vc, n, m, &out->ity, &out->ity_se);
 done:
   free(ss); free(own); free(cown); free(rowbuf); free(c.scratch); free(lognc); free(pair); free(local);
