@@ -7,8 +7,8 @@
 ** E|z|^2/2 = d/2 being exact: the term -log phi(z) cancels the own component's
 ** Gaussian factor, a zero-mean control variate that leaves only the error of the
 ** mixture's overlap (far-apart rows give log n exactly). Equal rows are merged into one
-** component of weight w_k. The kernel sums the mixture over tiles of components
-** held in L1 and a vectorised exp fused into the sum; rows are tasks of a parallel loop, each row
+** component of weight w_k. The kernel sums the mixture over groups of 8 components
+** with the dot products in registers and a vectorised exp fused into the sum; rows are tasks of a parallel loop, each row
 ** drawing from its own generator and writing its own partial results, which are
 ** summed in row order: the bits do not depend on the number of threads.
 */
@@ -28,7 +28,6 @@
 #pragma GCC optimize("O3")
 #endif
 
-#define SP_TILE 256    /* components per tile */
 #define SP_B 4         /* draws evaluated together (the register block of the kernel) */
 #define SP_ROWS 8      /* rows per task */
 #define SP_CUT (-40.0) /* exponents below this, relative to the draw's own component, add < K e^-40 (relative): skipped */
@@ -46,30 +45,6 @@ typedef long long vi __attribute__((vector_size(32), aligned(8)));
 
 /* Lanes of a where mask is set, else lanes of b (a macro: vector arguments by value would change the ABI note). */
 #define BLEND(mask, a, b) ((vd)(((mask) & (vi)(a)) | (~(mask) & (vi)(b))))
-
-/* dot[b * SP_TILE + q] = t_b . s_{k0+q} for the 4 draws t (4 x d) and cnt (a multiple of 8) components from k0:
-   a register block of 4 draws x 8 components, one vector load per feature and component group. */
-IBSH_ALWAYS_INLINE void tile_dots(const double *S, size_t Kp, size_t d, size_t k0, size_t cnt, const double *t,
-                                  double *dot) {
-  for (size_t q = 0; q < cnt; q += 8) {
-    vd a00 = {0, 0, 0, 0}, a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-    const double *sp = S + k0 + q;
-    for (size_t f = 0; f < d; f++) {
-      vd s0, s1;
-      memcpy(&s0, sp + f * Kp, sizeof s0);
-      memcpy(&s1, sp + f * Kp + 4, sizeof s1);
-      double x0 = t[f], x1 = t[d + f], x2 = t[2 * d + f], x3 = t[3 * d + f];
-      a00 += x0 * s0; a01 += x0 * s1;
-      a10 += x1 * s0; a11 += x1 * s1;
-      a20 += x2 * s0; a21 += x2 * s1;
-      a30 += x3 * s0; a31 += x3 * s1;
-    }
-    memcpy(dot + q, &a00, sizeof a00); memcpy(dot + q + 4, &a01, sizeof a01);
-    memcpy(dot + SP_TILE + q, &a10, sizeof a10); memcpy(dot + SP_TILE + q + 4, &a11, sizeof a11);
-    memcpy(dot + 2 * SP_TILE + q, &a20, sizeof a20); memcpy(dot + 2 * SP_TILE + q + 4, &a21, sizeof a21);
-    memcpy(dot + 3 * SP_TILE + q, &a30, sizeof a30); memcpy(dot + 3 * SP_TILE + q + 4, &a31, sizeof a31);
-  }
-}
 
 /* e^x for the four lanes of *x, x in [-700, 700]: x = k ln 2 + r with |r| <= ln 2 / 2, e^r by its Taylor polynomial of
    degree 11 (relative error below 1e-14), times 2^k added to the exponent bits. */
@@ -96,58 +71,73 @@ IBSH_ALWAYS_INLINE void exp4(vd *x) {
   *x = (vd)((vi)p + (ki << 52));
 }
 
+/* Add exp of the 8 exponents v0, v1 (clamped to [-700, 700]) of one draw to its sums when any passes the cut. */
+IBSH_ALWAYS_INLINE void add_group(vd v0, vd v1, vd *s0, vd *s1) {
+  const vd cut = {SP_CUT, SP_CUT, SP_CUT, SP_CUT}, lo = {-700, -700, -700, -700}, hi = {700, 700, 700, 700};
+  vi pass = (v0 > cut) | (v1 > cut);
+  if (!((pass[0] | pass[1]) | (pass[2] | pass[3]))) return;
+  v0 = BLEND(v0 < lo, lo, v0);
+  v1 = BLEND(v1 < lo, lo, v1);
+  v0 = BLEND(v0 > hi, hi, v0);
+  v1 = BLEND(v1 > hi, hi, v1);
+  exp4(&v0);
+  exp4(&v1);
+  *s0 += v0;
+  *s1 += v1;
+}
+
 /* out[b] = ref[b] + log sum_k exp(c_k + t_b . s_k - off[b]) over all components for 4 draws, where off[b] =
-   |t_b|^2 / 2 + ref[b]; groups of 8 components whose exponents are all below SP_CUT are skipped; e is scratch of
-   SP_B * SP_TILE; returns nonzero when an exponent exceeded 700 (the reference was too small: the caller retries
-   with the maximum). */
+   |t_b|^2 / 2 + ref[b]. Groups of 8 components: the 4 x 8 dot products in registers (one vector load per feature
+   and half-group, the draws' coordinates broadcast), then each draw's 8 exponents, whose exps are summed unless
+   all are below SP_CUT. Returns nonzero when an exponent exceeded 700 (the reference was too small: the caller
+   retries with the maximum). */
 IBSH_ALWAYS_INLINE int mixture_lse_kernel(const mixture *mx, size_t d, const double *t, const double *ref,
-                                          const double *off, double *e, double *out) {
-  vd sum0[SP_B], sum1[SP_B];
-  const vd zero = {0, 0, 0, 0}, cut = {SP_CUT, SP_CUT, SP_CUT, SP_CUT};
-  const vd lo = {-700, -700, -700, -700}, hi = {700, 700, 700, 700};
-  for (size_t b = 0; b < SP_B; b++) sum0[b] = sum1[b] = zero;
+                                          const double *off, double *out) {
+  const vd zero = {0, 0, 0, 0}, hi = {700, 700, 700, 700};
+  vd s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero;
+  vd o0 = {off[0], off[0], off[0], off[0]}, o1 = {off[1], off[1], off[1], off[1]};
+  vd o2 = {off[2], off[2], off[2], off[2]}, o3 = {off[3], off[3], off[3], off[3]};
   vi big = {0, 0, 0, 0};
-  for (size_t k0 = 0; k0 < mx->Kp; k0 += SP_TILE) {
-    size_t cnt = mx->Kp - k0 < SP_TILE ? mx->Kp - k0 : SP_TILE;
-    tile_dots(mx->S, mx->Kp, d, k0, cnt, t, e);
-    const double *cq = mx->c + k0;
-    for (size_t b = 0; b < SP_B; b++) {
-      const double *a = e + b * SP_TILE;
-      vd ob = {off[b], off[b], off[b], off[b]};
-      for (size_t q = 0; q < cnt; q += 8) {   /* groups of 8: summed whole when any exponent passes the cut */
-        vd c0, c1, a0, a1;
-        memcpy(&c0, cq + q, sizeof c0); memcpy(&c1, cq + q + 4, sizeof c1);
-        memcpy(&a0, a + q, sizeof a0); memcpy(&a1, a + q + 4, sizeof a1);
-        vd v0 = c0 + a0 - ob, v1 = c1 + a1 - ob;
-        vi pass = (v0 > cut) | (v1 > cut);
-        big |= (v0 > hi) | (v1 > hi);
-        if (!((pass[0] | pass[1]) | (pass[2] | pass[3]))) continue;
-        v0 = BLEND(v0 < lo, lo, v0);
-        v1 = BLEND(v1 < lo, lo, v1);
-        v0 = BLEND(v0 > hi, hi, v0);
-        v1 = BLEND(v1 > hi, hi, v1);
-        exp4(&v0);
-        exp4(&v1);
-        sum0[b] += v0;
-        sum1[b] += v1;
-      }
+  size_t Kp = mx->Kp;
+  for (size_t q = 0; q < Kp; q += 8) {
+    vd a00 = zero, a01 = zero, a10 = zero, a11 = zero, a20 = zero, a21 = zero, a30 = zero, a31 = zero;
+    const double *sp = mx->S + q;
+    for (size_t f = 0; f < d; f++) {
+      vd x0, x1;
+      memcpy(&x0, sp + f * Kp, sizeof x0);
+      memcpy(&x1, sp + f * Kp + 4, sizeof x1);
+      double t0 = t[f], t1 = t[d + f], t2 = t[2 * d + f], t3 = t[3 * d + f];
+      a00 += t0 * x0; a01 += t0 * x1;
+      a10 += t1 * x0; a11 += t1 * x1;
+      a20 += t2 * x0; a21 += t2 * x1;
+      a30 += t3 * x0; a31 += t3 * x1;
     }
+    vd c0, c1;
+    memcpy(&c0, mx->c + q, sizeof c0);
+    memcpy(&c1, mx->c + q + 4, sizeof c1);
+    a00 = c0 + a00 - o0; a01 = c1 + a01 - o0;
+    a10 = c0 + a10 - o1; a11 = c1 + a11 - o1;
+    a20 = c0 + a20 - o2; a21 = c1 + a21 - o2;
+    a30 = c0 + a30 - o3; a31 = c1 + a31 - o3;
+    big |= ((a00 > hi) | (a01 > hi)) | ((a10 > hi) | (a11 > hi)) | ((a20 > hi) | (a21 > hi)) | ((a30 > hi) | (a31 > hi));
+    add_group(a00, a01, &s00, &s01);
+    add_group(a10, a11, &s10, &s11);
+    add_group(a20, a21, &s20, &s21);
+    add_group(a30, a31, &s30, &s31);
   }
-  for (size_t b = 0; b < SP_B; b++) {
-    vd s = sum0[b] + sum1[b];
-    out[b] = ref[b] + log((s[0] + s[2]) + (s[1] + s[3]));
-  }
+  vd s[SP_B] = {s00 + s01, s10 + s11, s20 + s21, s30 + s31};
+  for (size_t b = 0; b < SP_B; b++) out[b] = ref[b] + log((s[b][0] + s[b][2]) + (s[b][1] + s[b][3]));
   return ((big[0] | big[1]) | (big[2] | big[3])) != 0;
 }
 
 /* Wrapper so the kernel can be compiled twice. */
 IBSH_ALWAYS_INLINE void lse_kernel(const mixture *mx, size_t d, const double *t, const double *ref, const double *off,
-                                   double *e, double *out, int *over) {
-  *over = mixture_lse_kernel(mx, d, t, ref, off, e, out);
+                                   double *out, int *over) {
+  *over = mixture_lse_kernel(mx, d, t, ref, off, out);
 }
-IBSH_VARIANTS_V3(lse, (const mixture *mx, size_t d, const double *t, const double *ref, const double *off, double *e,
+IBSH_VARIANTS_V3(lse, (const mixture *mx, size_t d, const double *t, const double *ref, const double *off,
                        double *out, int *over),
-                 (mx, d, t, ref, off, e, out, over))
+                 (mx, d, t, ref, off, out, over))
 
 /* log sum_k exp(lw_k - |t - s_k|^2 / 2) for one point, with the maximum as reference (the slow, safe path). */
 static double lse_exact(const mixture *mx, size_t d, const double *t) {
@@ -164,7 +154,7 @@ static double lse_exact(const mixture *mx, size_t d, const double *t) {
 }
 
 /* LSE of 4 draws t against a mixture (see mixture_lse_kernel), the safe path for all when a reference was too small. */
-static void mixture_lse(const mixture *mx, size_t d, const double *t, const double *ref, double *e, double *out) {
+static void mixture_lse(const mixture *mx, size_t d, const double *t, const double *ref, double *out) {
   double off[SP_B];
   for (size_t b = 0; b < SP_B; b++) {
     double q = 0;
@@ -172,7 +162,7 @@ static void mixture_lse(const mixture *mx, size_t d, const double *t, const doub
     off[b] = 0.5 * q + ref[b];
   }
   int over = 0;
-  IBSH_PICK_V3(lse)(mx, d, t, ref, off, e, out, &over);
+  IBSH_PICK_V3(lse)(mx, d, t, ref, off, out, &over);
   if (over)
     for (size_t b = 0; b < SP_B; b++) out[b] = lse_exact(mx, d, t + b * d);
 }
@@ -222,7 +212,7 @@ static void sp_task(void *vctx, size_t task, int worker) {
   sp_ctx *c = (sp_ctx *)vctx;
   if (c->stop) return;
   size_t d = c->d, r0 = task * SP_ROWS, r1 = r0 + SP_ROWS < c->n ? r0 + SP_ROWS : c->n;
-  double *e = c->scratch + (size_t)worker * c->scratch_len, *t = e + SP_B * SP_TILE, *z = t + SP_B * d;
+  double *t = c->scratch + (size_t)worker * c->scratch_len, *z = t + SP_B * d;
   double *ref = z + SP_B * d, *outa = ref + SP_B, *outb = outa + SP_B, *zz = outb + SP_B;
   double logn = log((double)c->n);
   for (size_t i = r0; i < r1; i++) {
@@ -244,11 +234,11 @@ static void sp_task(void *vctx, size_t task, int worker) {
         zz[b] = 0.5 * q;
         ref[b] = c->all.lw[c->own[i]] - zz[b];
       }
-      mixture_lse(&c->all, d, t, ref, e, outa);
+      mixture_lse(&c->all, d, t, ref, outa);
       if (c->cls) {
         const mixture *cm = &c->cls[c->yids[i]];
         for (size_t b = 0; b < SP_B; b++) ref[b] = cm->lw[c->cown[i]] - zz[b];
-        mixture_lse(cm, d, t, ref, e, outb);
+        mixture_lse(cm, d, t, ref, outb);
       }
       for (size_t b = 0; b < B; b++) {
         double va = logn - outa[b] - zz[b];   /* minus |z|^2/2 - d/2: h(Z) on the same draws (see the header) */
@@ -330,7 +320,7 @@ int ibsh_mi_sp(const double *s, size_t n, size_t d, double sigma, size_t m, uint
   double *ss = malloc(n * d * sizeof(double));
   uint32_t *own = malloc(n * sizeof *own), *cown = yids ? malloc(n * sizeof *cown) : NULL;
   double *rowbuf = malloc(4 * n * sizeof(double));
-  c.scratch_len = SP_B * SP_TILE + 6 * SP_B * (d + 1);
+  c.scratch_len = 6 * SP_B * (d + 1);
   c.scratch = malloc((size_t)nworkers * c.scratch_len * sizeof(double));
   double *lognc = yids ? calloc(ky ? ky : 1, sizeof(double)) : NULL;
   mixture *cls = yids ? calloc(ky ? ky : 1, sizeof(mixture)) : NULL;
