@@ -162,14 +162,16 @@ w("- train: Adam lr 4e-4, batch 256, reshuffled, seeded 80/20 split, %d epochs, 
 w("- MI: mi.sp on the noiseless activations S of %s, %d draws per input, I(T;Y) by the class mixtures; the output layer is treated with the same sigma\n",
   opt.quick and "a fixed 512-input subset" or "all 4096 inputs", samples)
 w("- clustering: mi.clustering of S on the same inputs (radius 2 sigma)\n\n")
-w("| layer | I(X;T) first | peak (epoch) | final | drop | close first | close final | within first | within final | corr(I(X;T), close) | corr(I(X;T), within) |\n")
-w("|---|---|---|---|---|---|---|---|---|---|---|\n")
+w("Compression phase = from the snapshot of peak I(X;T) to the last; close = fraction of input pairs closer than 2 sigma,\n")
+w("within = within-class over overall mean distance (both of the noiseless S).\n\n")
+w("| layer | I(X;T) first | peak (epoch) | final | drop | close first / at peak / final | within first / at peak / final | corr over the run: I(X;T) vs close, vs within |\n")
+w("|---|---|---|---|---|---|---|---|\n")
 for l = 1, L do
   local best, at = -math.huge, 1
   for s = 1, S do if plane:get(s, l, 1) > best then best, at = plane:get(s, l, 1), s end end
-  w("| %d | %.2f | %.2f (%d) | %.2f | %.2f | %.3f | %.3f | %.3f | %.3f | %s | %s |\n", l, plane:get(1, l, 1), best,
-    eps:get(at), plane:get(S, l, 1), best - plane:get(S, l, 1), close:get(1, l), close:get(S, l), within:get(1, l),
-    within:get(S, l), fmt_corr(rc[l]), fmt_corr(rw[l]))
+  w("| %d | %.2f | %.2f (%d) | %.2f | %.2f | %.3f / %.3f / %.3f | %.3f / %.3f / %.3f | %s, %s |\n", l, plane:get(1, l, 1), best,
+    eps:get(at), plane:get(S, l, 1), best - plane:get(S, l, 1), close:get(1, l), close:get(at, l), close:get(S, l),
+    within:get(1, l), within:get(at, l), within:get(S, l), fmt_corr(rc[l]), fmt_corr(rw[l]))
 end
 w("\nThe last row is the softmax output. Figure: goldfeld2019.png; numbers: goldfeld2019.csv.\n")
 atomic.write_text("goldfeld2019.md", table.concat(out), "goldfeld2019.lua")

@@ -30,6 +30,6 @@ assert(peak > 1.9 and peak < 2.01, 'neuron peak ' .. peak)
 assert(math.abs(neuron[#neuron] - 1) < 0.01 and neuron[1] < 1, 'neuron ends ' .. neuron[1] .. ' ' .. neuron[#neuron])
 assert(net == 6 * 6, 'network rows ' .. net)
 local r = assert(io.open('goldfeld2019.md')):read('a')
-assert(r:find('QUICK') and r:find('Single tanh neuron') and r:find('corr'), 'report incomplete')
+assert(r:find('QUICK') and r:find('Single tanh neuron') and r:find('at peak'), 'report incomplete')
 print('OK')
 "
