@@ -17,6 +17,7 @@ extern "C" {
 #include "interrupt.h"
 #include "rng.h"
 #include "parallel.h"
+#include "progress.h"
 
 #include "tensor.h"
 #include "tensor_ops.h"
@@ -38,6 +39,7 @@ extern "C" {
 #include "mi_gaussian.h"
 #include "mi_kde.h"
 #include "mi_ksg.h"
+#include "mi_renyi.h"
 #include "mi_exact.h"
 
 #include "ib.h"

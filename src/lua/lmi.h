@@ -30,4 +30,7 @@ void lmi_open_exact(lua_State *L);
 /* Register the continuous estimators (KDE, KSG, Gaussian) into the table at the top of the stack. */
 void lmi_open_continuous(lua_State *L);
 
+/* Register the matrix-based Renyi functions into the table at the top of the stack. */
+void lmi_open_renyi(lua_State *L);
+
 #endif

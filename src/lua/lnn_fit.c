@@ -14,6 +14,7 @@
 #include "ibsh/error.h"
 #include "ibsh/interrupt.h"
 #include "lnn.h"
+#include "lprogress.h"
 
 #define FNAME "Net:fit"
 
@@ -137,10 +138,9 @@ static unsigned char *snapshot_mask(lua_State *L, int opts, long start, long epo
   return snap;
 }
 
-/* Progress state for the terminal line. */
+/* Progress state for the progress line (lprogress.h). */
 typedef struct progress_state {
-  double last_print;
-  int printed;
+  ibsh_progress bar;
   long start;     /* completed epochs when this fit began */
 } progress_state;
 
@@ -151,19 +151,15 @@ static double mono(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Print "epoch e/E loss acc epochs/s ETA" on stderr at most ten times a second. */
+/* Report epochs done with the loss and accuracy to the progress line (redrawn at most ten times a second). */
 static void progress(void *ud, const ibsh_run *run, long epoch, long last, double seconds) {
   progress_state *ps = (progress_state *)ud;
-  double t = mono();
-  if (epoch != last && t - ps->last_print < 0.1) return;
-  ps->last_print = t;
-  ps->printed = 1;
-  double rate = seconds > 0 ? (double)(epoch - ps->start) / seconds : 0;
-  double eta = rate > 0 ? (double)(last - epoch) / rate : 0;
-  fprintf(stderr, "\repoch %ld/%ld  loss %.4f  acc %.3f  %.1f epochs/s  ETA %.0fs   ", epoch, last,
-          run->train_loss[epoch - 1], run->train_acc[epoch - 1], rate, eta);
-  if (epoch == last) fputc('\n', stderr);
-  fflush(stderr);
+  char note[96];
+  (void)last; (void)seconds;
+  if (ps->start > 0)   /* a resumed run: its own epoch number differs from the count of this fit */
+    snprintf(note, sizeof note, "epoch %ld  loss %.4f  acc %.3f", epoch, run->train_loss[epoch - 1], run->train_acc[epoch - 1]);
+  else snprintf(note, sizeof note, "loss %.4f  acc %.3f", run->train_loss[epoch - 1], run->train_acc[epoch - 1]);
+  ibsh_progress_update(&ps->bar, epoch - ps->start, note);
 }
 
 /* Periodic checkpoints of a fit with dir: every `every` epochs, or every `seconds` of training when every is 0. */
@@ -321,11 +317,10 @@ int lnn_fit(lua_State *L) {
   if (bytes > 16e9)
     lx_error(L, FNAME, "%.0f snapshots of %zu parameters need %.1f GB: use snapshots = \"log:N\", \"every:K\" or a list",
              nsnap, a->nparams, bytes / 1e9);
-  progress_state ps = {0, 0, r->run.epochs};
-  if (!quiet && isatty(2)) {
-    cfg.progress = progress;
-    cfg.progress_ud = &ps;
-  }
+  progress_state ps;
+  ps.start = r->run.epochs;
+  cfg.progress = progress;
+  cfg.progress_ud = &ps;
 
   char extra[512];
   snprintf(extra, sizeof extra, "\"fit\": {\"optim\": \"%s\", \"lr\": %.17g, \"batch\": %d, \"shuffle\": %s, \"seed\": %lld, \"momentum\": %.17g, \"weight_decay\": %.17g}",
@@ -338,11 +333,12 @@ int lnn_fit(lua_State *L) {
 
   signal_guard g;
   ibsh_interrupt_clear();
+  lprogress_start(L, &ps.bar, FNAME, (long)epochs, "epochs", quiet);   /* nothing raises until it finishes */
   guard_install(&g);
   int rc = ibsh_run_fit(&r->run, &cfg, &train.view, test.view.n ? &test.view : NULL);
   int sig = ibsh_interrupt_flag;
   guard_remove(&g);
-  if (ps.printed && rc != IBSH_OK) fputc('\n', stderr);
+  lprogress_finish(L, &ps.bar, NULL, rc != IBSH_OK);
   char msg[512];
   if (rc == IBSH_EIO && cs.saved_epochs >= 0)
     snprintf(msg, sizeof msg, "checkpoint failed, training stopped after %ld epochs: %s (the last complete checkpoint in %s holds %ld epochs)",
@@ -393,7 +389,7 @@ const char lnn_fit_help[] =
   "lr_step and lr_gamma (lr * lr_gamma^floor(epoch / lr_step)); weight_decay (L2 on weights); "
   "snapshots (\"every\" (default), \"every:K\", \"log:N\" as the original code's log-spaced epochs, \"none\", a list of epochs, or a function(e) -> boolean); "
   "at (\"start\": a selected epoch j records the weights before its updates, labelled j; \"end\": after them, labelled j + 1); "
-  "gradstats (true); metrics (\"full\": train loss and accuracy on the whole training set after each epoch; \"batches\": means over the epoch's minibatches, no extra pass); test (a dataset for test metrics); quiet (no progress line); dir (checked before the first epoch; the run is saved there as checksummed checkpoints, "
+  "gradstats (true); metrics (\"full\": train loss and accuracy on the whole training set after each epoch; \"batches\": means over the epoch's minibatches, no extra pass); test (a dataset for test metrics); quiet (no progress line: on a terminal epochs done, rate, ETA, loss and accuracy redrawn in place; otherwise one summary line for fits of a second or more); dir (checked before the first epoch; the run is saved there as checksummed checkpoints, "
   "see doc/crash.md); checkpoint (with dir: a checkpoint every K epochs; 0 = only at the end; default every 60 s of training; "
   "a failed checkpoint, e.g. a full disk, stops training and keeps the last good one); "
   "resume (a run directory: continue it for epochs more epochs, bit-identically, also after a SIGKILL). Ctrl-C or SIGTERM stops after the current batch and keeps every completed epoch "
