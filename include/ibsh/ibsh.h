@@ -41,6 +41,7 @@ extern "C" {
 #include "mi_kde.h"
 #include "mi_ksg.h"
 #include "mi_renyi.h"
+#include "mi_exact.h"
 
 #include "ib.h"
 

@@ -38,6 +38,12 @@ typedef struct ibsh_arch {
   size_t woff[IBSH_NN_MAXLAYERS];         /* offset of W_l in the parameter vector */
   size_t boff[IBSH_NN_MAXLAYERS];         /* offset of b_l */
   size_t nparams;
+  /* Quantized and noise-injected networks (nn_quant.c; all zero = a plain float network). */
+  int qbits[IBSH_NN_MAXLAYERS];           /* bits of layer l+1's outputs (0 = not quantized); [nlayers-1] = output */
+  double qlo[IBSH_NN_MAXLAYERS];          /* quantizer range of layer l+1: 2^bits levels from qlo to qhi */
+  double qhi[IBSH_NN_MAXLAYERS];
+  double noise;                           /* std of the Gaussian noise added to every hidden layer's output */
+  uint64_t noise_seed;                    /* seed from which each pass's noise generator is derived */
 } ibsh_arch;
 
 /* Scratch space for passes over batches of up to cap rows. Activations are stored feature-major:
@@ -50,6 +56,9 @@ typedef struct ibsh_nn_work {
   double *lse;                          /* cap: log-sum-exp of each row's logits (softmax) */
   const double *in;                     /* inputs of the last pass, feature-major, rows ld_in apart */
   size_t ld_in;
+  double *raw[IBSH_NN_MAXLAYERS + 1];   /* quantized or noisy nets: hidden layer l's act(z) before quantizing/noise */
+  ibsh_rng noise_rng;                   /* generator of this pass's hidden-layer noise ... */
+  int noisy;                            /* ... used when nonzero (see ibsh_nn_noise_begin); 0 = noiseless S */
 } ibsh_nn_work;
 
 /* Fill arch from widths (nlayers+1 entries), activation and output kind; checks sizes. */
@@ -92,6 +101,41 @@ void ibsh_nn_transpose(const double *src, double *dst, size_t r, size_t c);
 
 /* Copy layer l's activations (after a forward pass over n rows) into out as row-major n x width[l]. */
 void ibsh_nn_layer_rows(const ibsh_arch *a, const ibsh_nn_work *w, int l, size_t n, double *out);
+
+/* Quantized and noisy networks (nn_quant.c). */
+
+/* Nonzero when the hidden layers of a are quantized or noisy (passes then keep raw activations). */
+int ibsh_nn_perturbed(const ibsh_arch *a);
+
+/* Quantize layer l (1..nlayers-1) in place and add noise when w->noisy: z holds act(z) feature-major (n rows). */
+void ibsh_nn_perturb(const ibsh_arch *a, int l, double *z, size_t n, ibsh_nn_work *w);
+
+/* Multiply the gradient g of hidden layer l (n rows) by the activation's derivative, passing straight through the
+   quantizer inside its range and stopping outside it. */
+void ibsh_nn_perturbed_backward(const ibsh_arch *a, int l, const ibsh_nn_work *w, double *g, size_t n);
+
+/* Quantize the output layer's values in w (after a forward pass of n rows) when a quantizes it. */
+void ibsh_nn_quant_output(const ibsh_arch *a, ibsh_nn_work *w, size_t n);
+
+/* Seed w's noise for one pass (pass kind, epoch, index: e.g. training batch or evaluation chunk) when a is noisy. */
+void ibsh_nn_noise_begin(const ibsh_arch *a, ibsh_nn_work *w, uint64_t kind, uint64_t epoch, uint64_t index);
+
+/* Set quantization of a's hidden layers (and of a softmax/sigmoid output on [0, 1]) from bits[0..nlayers-1] and the
+   upper range ranges[] for unbounded activations (NULL: 6); checks bits in 1..16. */
+int ibsh_nn_set_quant(ibsh_arch *a, const int *bits, const double *ranges);
+
+/* Set the noise std (>= 0, finite) and seed of a. */
+int ibsh_nn_set_noise(ibsh_arch *a, double sigma, uint64_t seed);
+
+/* Write a's quantization and noise as JSON members ("quant_bits": [...], ...) each followed by ",\n" into buf;
+   returns the length (0 for a plain network) or -1 if buf is too small. */
+int ibsh_nn_ext_json(const ibsh_arch *a, char *buf, size_t len);
+
+/* Read the members ibsh_nn_ext_json writes from JSON text into a (absent members: a plain network). */
+int ibsh_nn_ext_parse(ibsh_arch *a, const char *text);
+
+/* Nonzero when a and b quantize and add noise the same way. */
+int ibsh_nn_ext_same(const ibsh_arch *a, const ibsh_arch *b);
 
 /* Multiply-adds per product from which cblas_dgemm is used instead of the built-in kernels. */
 extern size_t ibsh_nn_gemm_min_flops;

@@ -96,6 +96,18 @@ estimators.ksg = function(t, d, opts)
   return ixt, M.ksg(t, d.y, o)
 end
 
+estimators.exact = function(t, d, opts, ctx)
+  return M.exact(t, d.y, {x = ctx.xids, unit = opts.unit})
+end
+
+estimators.sp = function(t, d, opts, ctx)
+  local o = without(opts, {noise = true})
+  o.noise, o.y = ctx.noise, d.y
+  local ixt, se, ity, sey = M.sp(t, o)
+  ctx.se = {se, sey}
+  return ixt, ity
+end
+
 -- Matrix-based Renyi MI averaged over consecutive batches of rows (Yu et al.; Wickstrom et al.): sigma is the
 -- layer's width, sigma_x the input's (default: the kernel's rule), labels give the kernel of Y.
 estimators.renyi = function(t, d, opts)
@@ -132,7 +144,11 @@ dimension: I(X;T), I(T;Y)), epochs a vector of the snapshot epochs. Options: est
 and epoch; bins) | "kde" (mi.kde: noise_var, bound, unit) | "ksg" (mi.ksg(d.x, t) and the mixed
 continuous-discrete KSG for I(T;Y); k, unit, seed) | "renyi" (mi.renyi with the labels' kernel for
 I(T;Y), averaged over consecutive batches of batch = 1000 rows; alpha, sigma for the layer, sigma_x for
-the inputs, kernel, unit); epochs = a vector or array of epochs to use (a
+the inputs, kernel, unit) | "exact" (mi.exact: the exact plug-in values of a
+quantized run, nn.mlp{..., quant = {bits = k}}; unit) | "sp" (mi.sp, sample propagation for a
+noise-injected run, nn.mlp{..., noise = sigma}: I(X;T) = h(S + Z) - h(Z) and I(T;Y) of every layer's
+noiseless activations S with the run's sigma, or noise = sigma; samples = 100 draws per row, seed = 1,
+unit; then lo, hi are the estimates -/+ 1.96 Monte Carlo standard errors); epochs = a vector or array of epochs to use (a
 subset of run:epochs()); bootstrap = B (with seed = 1, level = 0.95) adds error bars by the
 delete-d jackknife of mi.bootstrap: B subsamples of half the rows of d without replacement (the same
 draws for every snapshot and layer), spread scaled by sqrt(m / (n - m)) and centred on the estimate, so
@@ -155,7 +171,7 @@ function(run, d, opts)
   local name = opts.estimator or "bin"
   local estimate = estimators[name]
   if not estimate then
-    error(F .. ": unknown estimator '" .. tostring(name) .. "' (known: bin, adaptive, kde, ksg, renyi)", 2)
+    error(F .. ": unknown estimator '" .. tostring(name) .. "' (known: bin, adaptive, kde, ksg, renyi, exact, sp)", 2)
   end
   local eopts = without(opts, {estimator = true, epochs = true, bootstrap = true, level = true, quiet = true})
   local nboot = opts.bootstrap
@@ -165,13 +181,20 @@ function(run, d, opts)
   local level = opts.level or 0.95
   if type(level) ~= "number" or not (level > 0 and level < 1) then error(F .. ": option 'level' must be in (0, 1)", 2) end
   local seed = opts.seed or 1
-  if name ~= "ksg" then eopts.seed = nil end
+  if name ~= "ksg" and name ~= "sp" then eopts.seed = nil end
   if math.type(seed) ~= "integer" then error(F .. ": option 'seed' must be an integer", 2) end
   local epochs = opts.epochs and as_vector(opts.epochs, F, "option 'epochs'") or run:epochs()
   local nsnap = epochs:size(1)
   if nsnap < 1 then error(F .. ": the run has no snapshots", 2) end
   local ctx = {}
-  if name == "bin" or name == "adaptive" then
+  if name == "sp" then
+    ctx.noise = opts.noise or (run.noise and run:noise()) or 0
+    if type(ctx.noise) ~= "number" or not (ctx.noise > 0) then
+      error(F .. ": estimator 'sp' needs a noise-injected run (nn.mlp{..., noise = sigma}) or the option noise = sigma", 2)
+    end
+    if nboot then error(F .. ": estimator 'sp' gives Monte Carlo errors itself (lo, hi): drop 'bootstrap'", 2) end
+  end
+  if name == "bin" or name == "adaptive" or name == "exact" then
     local ids, k = M.row_ids(d.x)
     if k < d.x:size(1) then ctx.xids = ids end
   end
@@ -199,17 +222,17 @@ function(run, d, opts)
     if not plane then
       nlayers = #acts
       plane = tensor.zeros(nsnap, nlayers, 2)
-      if nboot then lo, hi = tensor.zeros(nsnap, nlayers, 2), tensor.zeros(nsnap, nlayers, 2) end
+      if nboot or name == "sp" then lo, hi = tensor.zeros(nsnap, nlayers, 2), tensor.zeros(nsnap, nlayers, 2) end
     elseif #acts ~= nlayers then
       error(F .. ": snapshot " .. e .. " has " .. #acts .. " layers, expected " .. nlayers, 2)
     end
     -- Binning: all layers of the snapshot in one C call (labels and options read once).
     local batch
-    if name == "bin" or name == "adaptive" then
+    if name == "bin" or name == "adaptive" or name == "exact" then
       local o = without(eopts, {})
       o.x = ctx.xids
       if name == "adaptive" then o.adaptive = true end
-      local okb, res = pcall(M.binned_layers, acts, d.y, o)
+      local okb, res = pcall(name == "exact" and M.exact_layers or M.binned_layers, acts, d.y, o)
       if not okb then error(res:find("^mi%.") and res or (F .. ": " .. tostring(res)), 2) end
       batch = res
     end
@@ -223,6 +246,13 @@ function(run, d, opts)
       if not ok then error(ixt:find("^mi%.") and ixt or (F .. ": " .. tostring(ixt)), 2) end
       plane:set(s, l, 1, ixt)
       plane:set(s, l, 2, ity)
+      if name == "sp" then
+        for k = 1, 2 do
+          local v, se = k == 1 and ixt or ity, ctx.se[k]
+          lo:set(s, l, k, v - 1.96 * se)
+          hi:set(s, l, k, v + 1.96 * se)
+        end
+      end
       if nboot then
         local bx, by = {}, {}
         for b, draw in ipairs(draws) do
@@ -244,7 +274,7 @@ function(run, d, opts)
   bar:finish()
   local eout = tensor.zeros(nsnap)
   for s = 1, nsnap do eout:set(s, epochs:get(s)) end
-  if nboot then return plane, eout, lo, hi end
+  if nboot or name == "sp" then return plane, eout, lo, hi end
   return plane, eout
 end)
 

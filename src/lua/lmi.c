@@ -340,5 +340,6 @@ int luaopen_ibsh_core_mi(lua_State *L) {
   lua_setfield(L, -2, "__internal");
   lmi_open_continuous(L);
   lmi_open_renyi(L);
+  lmi_open_exact(L);
   return 1;
 }

@@ -24,6 +24,9 @@ double lmi_unit(lua_State *L, int opts, const char *fname);
 uint32_t *lmi_labels(lua_State *L, int idx, size_t n, size_t *k, const char *fname);
 
 
+/* Register mi.exact and mi.sp (lmi_exact.c) into the table at the top of the stack. */
+void lmi_open_exact(lua_State *L);
+
 /* Register the continuous estimators (KDE, KSG, Gaussian) into the table at the top of the stack. */
 void lmi_open_continuous(lua_State *L);
 

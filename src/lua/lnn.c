@@ -28,7 +28,7 @@ static lnet *checknet(lua_State *L, int idx, const char *fname) {
 
 /* nn.mlp{w0, w1, ..., act = "tanh", out = "softmax", init = "truncnormal", bias = 0, seed = 0}. */
 static int nn_mlp(lua_State *L) {
-  static const char *const known[] = {"act", "out", "init", "bias", "seed", NULL};
+  static const char *const known[] = {"act", "out", "init", "bias", "seed", "quant", "noise", NULL};
   const char *fname = "nn.mlp";
   if (!lua_istable(L, 1)) lx_error(L, fname, "expected a table like {12, 10, 2, act = \"tanh\"}, got %s", luaL_typename(L, 1));
   lx_checkoptions(L, 1, known, fname);
@@ -56,6 +56,7 @@ static int nn_mlp(lua_State *L) {
   if (bias != bias || bias > 1e300 || bias < -1e300) lx_error(L, fname, "bias must be a finite number");
   ibsh_arch arch;
   lx_check(L, ibsh_arch_init(&arch, (int)nw - 1, widths, a, o), fname);
+  lnn_read_perturb(L, 1, &arch, (uint64_t)seed, fname);
   lnet *n = lnn_pushnet(L, &arch, fname);
   n->seed = (uint64_t)seed;
   ibsh_rng r;
@@ -209,12 +210,20 @@ static const lx_Reg nn_funcs[] = {
    "as a 1-d tensor (0-based epochs, recorded at the start of each); fit's snapshots = \"log:N\" uses them.\n\n"
    "Example: print(nn.log_epochs(8000, 400):size())  --> 274"},
   {"mlp", nn_mlp,
-   "nn.mlp{w0, w1, ..., wL, act = \"tanh\", out = \"softmax\", init = \"truncnormal\", bias = 0, seed = 0}\n\n"
+   "nn.mlp{w0, w1, ..., wL, act = \"tanh\", out = \"softmax\", init = \"truncnormal\", bias = 0, seed = 0, quant = nil, noise = 0}\n\n"
    "A dense network with the given layer widths (inputs first, outputs last). Hidden layers use act (tanh, relu, sigmoid, linear, softsign, softplus); "
    "the output is softmax with cross-entropy loss, sigmoid with binary cross-entropy, or linear with mean squared error. "
    "Weights start from init: truncnormal (std 1/sqrt(fan_in), redrawn beyond 2 std, as IDNNs), truncnormal_fan_out (std 1/sqrt(fan_out), as Saxe et al.), "
-   "glorot_uniform or he_normal, drawn from a generator seeded with seed; biases start at bias.\n\n"
-   "Example: local net = nn.mlp{12, 10, 7, 5, 4, 3, 2, act = \"tanh\", seed = 0}"},
+   "glorot_uniform or he_normal, drawn from a generator seeded with seed; biases start at bias. "
+   "quant = {bits = k, range = R} makes a quantized network (Lorenzen et al. 2022): every hidden activation is rounded in the forward "
+   "pass to 2^k evenly spaced levels on [-1, 1] (tanh, softsign), [0, 1] (sigmoid), [0, R] (relu, softplus) or [-R, R] (linear), "
+   "R = 6 by default, values outside clipped, and gradients pass straight through inside the range (zero outside); k is 1 to 16, or a "
+   "list with one entry per hidden layer (plus optionally one for the output), R a number or a list per hidden layer. A softmax or sigmoid "
+   "output is reported (net:forward, run:activations) quantized on [0, 1] with the last k, while the loss uses the exact probabilities. "
+   "noise = sigma makes a noise-injected network (Goldfeld et al. 2019): every hidden layer adds N(0, sigma^2) after its activation, in "
+   "training and in the per-epoch evaluation, drawn from generators derived from seed, the epoch and the batch (bit-reproducible, "
+   "also across resume); net:forward and run:activations return the noiseless activations S.\n\n"
+   "Example: local net = nn.mlp{12, 10, 7, 5, 4, 3, 2, act = \"tanh\", seed = 0, quant = {bits = 8}}"},
   {"load_run", lnn_load_run, lnn_load_run_help},
   {NULL, NULL, NULL}
 };
@@ -223,6 +232,7 @@ static const lx_Reg nn_funcs[] = {
 int luaopen_ibsh_core_nn(lua_State *L) {
   lx_newclass(L, IBSH_NET_T, net_methods, net_meta);
   lnn_open_run(L);
+  lnn_open_quant(L);
   lua_newtable(L);
   lx_setfuncs(L, "nn.", nn_funcs);
   return 1;

@@ -43,6 +43,12 @@ void lnn_push_weights(lua_State *L, const ibsh_arch *a, const double *params, co
 /* Text like "12-10-7-5-4-3-2 tanh/softmax" into buf. */
 void lnn_arch_str(const ibsh_arch *a, char *buf, size_t len);
 
+/* Read the quant and noise options of the nn.mlp table at opts into arch (lnn_quant.c). */
+void lnn_read_perturb(lua_State *L, int opts, ibsh_arch *arch, uint64_t seed, const char *fname);
+
+/* Add the quant/noise accessors to ibsh.Net and ibsh.Run (lnn_quant.c). */
+void lnn_open_quant(lua_State *L);
+
 /* Register the ibsh.Run class. */
 void lnn_open_run(lua_State *L);
 

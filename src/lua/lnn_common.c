@@ -14,7 +14,9 @@ void lnn_arch_str(const ibsh_arch *a, char *buf, size_t len) {
   buf[0] = '\0';
   for (int l = 0; l <= a->nlayers && used < len; l++)
     used += (size_t)snprintf(buf + used, len - used, "%s%zu", l ? "-" : "", a->width[l]);
-  if (used < len) snprintf(buf + used, len - used, " %s/%s", ibsh_act_name(a->act), ibsh_out_name(a->out));
+  if (used < len) used += (size_t)snprintf(buf + used, len - used, " %s/%s", ibsh_act_name(a->act), ibsh_out_name(a->out));
+  if (used < len && a->qbits[0]) used += (size_t)snprintf(buf + used, len - used, " quantized %d bits", a->qbits[0]);
+  if (used < len && a->noise > 0) snprintf(buf + used, len - used, " noise %g", a->noise);
 }
 
 /* Push a new network userdata with arch (parameters zeroed); raises on allocation failure. */

@@ -329,7 +329,7 @@ int lnn_fit(lua_State *L) {
   if (resume) {
     lx_check(L, ibsh_run_load(&r->run, resume), FNAME);
     const ibsh_arch *b = &r->run.arch;
-    int same = b->nlayers == a->nlayers && b->act == a->act && b->out == a->out;
+    int same = b->nlayers == a->nlayers && b->act == a->act && b->out == a->out && ibsh_nn_ext_same(a, b);
     for (int l = 0; same && l <= a->nlayers; l++) same = a->width[l] == b->width[l];
     if (!same) {
       char s1[256], s2[256];

@@ -51,6 +51,9 @@ function S.job(job, cfg)
   for _, w in ipairs(hidden_of(job, cfg)) do widths[#widths + 1] = w end
   widths[#widths + 1] = d:nclasses()
   widths.act, widths.seed, widths.init = job.act or get(cfg, "act"), job.seed, job.init or get(cfg, "init")
+  local bits = job.bits or cfg.bits
+  if bits then widths.quant = {bits = bits, range = cfg.quant_range} end
+  widths.noise = job.noise or cfg.noise
   local net = nn.mlp(widths)
   local epochs = job.epochs or get(cfg, "epochs")
   local run = net:fit(train, {epochs = epochs, batch = job.batch or get(cfg, "batch"), optim = get(cfg, "optim"),
@@ -84,7 +87,8 @@ sethelp(S.job, "recipes.study.job", [[study.job(job, cfg) -> table
 
 Train the network of one job and measure it (the function each worker of study.run calls).
 job fields (from the sweep grid) override cfg: seed (network init and split), train (training
-fraction), act, depth (hidden widths = the first depth of cfg.depth_widths, default
+fraction), act, bits (a quantized network, nn.mlp's quant = {bits = bits, range =
+cfg.quant_range}), noise (a noise-injected network with that sigma), depth (hidden widths = the first depth of cfg.depth_widths, default
 10,7,5,4,3,2), hidden ("10,7,5"), epochs, lr, batch, init. cfg: data (default data.tishby()),
 hidden ({10,7,5,4,3}), act ("tanh"), init ("truncnormal"), train (0.8, a seeded shuffled
 split), epochs (8000), batch (512), optim ("adam"), lr (4e-4), shuffle (false), snapshots

@@ -105,6 +105,8 @@ int ibsh_nn_work_alloc(ibsh_nn_work *w, const ibsh_arch *a, size_t cap) {
   ok &= (w->delta[0] = malloc(cap * maxw * sizeof(double))) != NULL;
   ok &= (w->delta[1] = malloc(cap * maxw * sizeof(double))) != NULL;
   ok &= (w->lse = malloc(cap * sizeof(double))) != NULL;
+  if (ibsh_nn_perturbed(a))
+    for (int l = 1; l < a->nlayers; l++) ok &= (w->raw[l] = malloc(cap * a->width[l] * sizeof(double))) != NULL;
   if (!ok) {
     ibsh_nn_work_free(w);
     return ibsh_fail(IBSH_ENOMEM, "out of memory for a batch of %zu rows", cap);
@@ -114,7 +116,7 @@ int ibsh_nn_work_alloc(ibsh_nn_work *w, const ibsh_arch *a, size_t cap) {
 
 /* Free the scratch space. */
 void ibsh_nn_work_free(ibsh_nn_work *w) {
-  for (int l = 0; l <= IBSH_NN_MAXLAYERS; l++) free(w->act[l]);
+  for (int l = 0; l <= IBSH_NN_MAXLAYERS; l++) { free(w->act[l]); free(w->raw[l]); }
   free(w->logits);
   free(w->delta[0]);
   free(w->delta[1]);
@@ -297,6 +299,7 @@ void ibsh_nn_forward_cols(const ibsh_arch *a, const double *params, const double
     double *z = l == L - 1 ? w->logits : w->act[l + 1];
     IBSH_PICK_V3(affine)(l ? w->act[l] : xt, l ? n : ld, params + a->woff[l], params + a->boff[l], z, n, k, m);
     if (l < L - 1) ibsh_act_apply(a->act, z, n * m);
+    if (l < L - 1 && w->raw[l + 1]) ibsh_nn_perturb(a, l + 1, z, n, w);
   }
   size_t K = a->width[L];
   double *out = w->act[L];
@@ -372,7 +375,8 @@ void ibsh_nn_backward(const ibsh_arch *a, const double *params, const double *t,
                  k, m);
     if (l == 0) break;
     IBSH_PICK_V3(grad_inputs)(d, params + a->woff[l], dprev, n, k, m);
-    ibsh_act_backward(a->act, w->act[l], dprev, n * k);
+    if (w->raw[l]) ibsh_nn_perturbed_backward(a, l, w, dprev, n);
+    else ibsh_act_backward(a->act, w->act[l], dprev, n * k);
     double *tmp = d; d = dprev; dprev = tmp;
   }
 }

@@ -16,7 +16,7 @@ void ibsh_nn_rows_free(ibsh_nn_rows *c) {
 
 /* Does the scratch of c fit architecture a? */
 static int same_arch(const ibsh_arch *x, const ibsh_arch *y) {
-  if (x->nlayers != y->nlayers) return 0;
+  if (x->nlayers != y->nlayers || ibsh_nn_perturbed(x) != ibsh_nn_perturbed(y)) return 0;   /* raw buffers differ */
   for (int l = 0; l <= x->nlayers; l++) if (x->width[l] != y->width[l]) return 0;
   return 1;
 }
@@ -47,6 +47,7 @@ static void rows_task(void *ctx, size_t task, int worker) {
   size_t s = task * IBSH_NN_ROWS_BLOCK, m = j->n - s < IBSH_NN_ROWS_BLOCK ? j->n - s : IBSH_NN_ROWS_BLOCK;
   ibsh_nn_work *w = &j->c->work[worker];
   ibsh_nn_forward(a, j->params, j->x + s * a->width[0], m, w);
+  ibsh_nn_quant_output(a, w, m);
   for (int l = 1; l <= a->nlayers; l++) ibsh_nn_layer_rows(a, w, l, m, j->outs[l] + s * a->width[l]);
 }
 

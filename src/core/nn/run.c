@@ -169,6 +169,8 @@ static int fit_buffers_alloc(fit_buffers *b, const ibsh_arch *a, size_t batch, s
 static int check_fit(const ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view *train) {
   if (cfg->epochs < 0 || cfg->epochs > 100000000) return ibsh_fail(IBSH_EINVAL, "epochs must be 0 to 1e8, got %ld", cfg->epochs);
   if (train->n == 0) return ibsh_fail(IBSH_EINVAL, "the training set is empty");
+  if (cfg->chunk && run->arch.noise > 0)
+    return ibsh_fail(IBSH_EINVAL, "data-parallel training (distributed = true) of a noise-injected network is not supported");
   if (!(cfg->optim.lr > 0) || !isfinite(cfg->optim.lr)) return ibsh_fail(IBSH_EINVAL, "lr must be a positive number, got %g", cfg->optim.lr);
   if (cfg->optim.kind == IBSH_OPTIM_ADAM &&
       !(cfg->optim.beta1 >= 0 && cfg->optim.beta1 < 1 && cfg->optim.beta2 >= 0 && cfg->optim.beta2 < 1 && cfg->optim.eps >= 0))
@@ -212,6 +214,7 @@ static int train_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_dat
     size_t n = tr->n - s < batch ? tr->n - s : batch;
     const double *t = tr->t + s * K;
     const int32_t *lab = tr->labels ? tr->labels + s : NULL;
+    ibsh_nn_noise_begin(a, &b->work, 0, (uint64_t)run->epochs, (uint64_t)count);
     if (cfg->chunk) {
       int stop = 0, rc = run_dist_batch(&b->dist, a, run->params, tr, cfg->shuffle ? b->perm : NULL, b->xt_train, s, n,
                                         cfg->batch_metrics, b->grad, &b->batch_loss, &b->batch_correct, &stop);
@@ -262,9 +265,9 @@ static void record_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_d
     run->train_loss[e] = b->batch_loss / (double)tr->n;
     run->train_acc[e] = tr->labels ? (double)b->batch_correct / (double)tr->n : NAN;
   } else if (!b->eval) {
-    run_evaluate(a, run->params, tr, b->xt_train, &b->evalwork, &run->train_loss[e], &run->train_acc[e]);
+    run_evaluate(a, run->params, tr, b->xt_train, &b->evalwork, 1, (long)e, &run->train_loss[e], &run->train_acc[e]);
   }
-  if (te && te->n && !b->eval) run_evaluate(a, run->params, te, b->xt_test, &b->evalwork, &run->test_loss[e], &run->test_acc[e]);
+  if (te && te->n && !b->eval) run_evaluate(a, run->params, te, b->xt_test, &b->evalwork, 2, (long)e, &run->test_loss[e], &run->test_acc[e]);
   for (size_t l = 0; l < L; l++) {
     size_t off = a->woff[l], nw = a->width[l] * a->width[l + 1];
     run->weight_norm[e * L + l] = norm2(run->params + off, nw);
@@ -302,7 +305,7 @@ static int diverged(double loss, long e) {
 static void submit_eval(ibsh_run *run, fit_buffers *b) {
   size_t e = (size_t)run->epochs - 1;
   double *const out[4] = {&run->train_loss[e], &run->train_acc[e], &run->test_loss[e], &run->test_acc[e]};
-  run_eval_submit(b->eval, run->params, out);
+  run_eval_submit(b->eval, run->params, (long)e, out);
 }
 
 /* Train cfg->epochs more epochs (see run.h). With a helper thread (whole-set metrics, no checkpoint callback, more

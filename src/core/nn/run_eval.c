@@ -12,11 +12,12 @@
 
 /* Mean loss and accuracy of params on a data set, in chunks of w->cap rows (see run_eval.h). */
 void run_evaluate(const ibsh_arch *a, const double *params, const ibsh_data_view *d, const double *xt,
-                  ibsh_nn_work *w, double *loss, double *acc) {
+                  ibsh_nn_work *w, uint64_t kind, long epoch, double *loss, double *acc) {
   double total = 0;
   size_t correct = 0, d0 = a->width[0], K = a->width[a->nlayers];
   for (size_t s = 0; s < d->n; s += w->cap) {
     size_t n = d->n - s < w->cap ? d->n - s : w->cap, c = 0;
+    ibsh_nn_noise_begin(a, w, kind, (uint64_t)epoch, s / w->cap);
     if (xt) ibsh_nn_forward_cols(a, params, xt + s, d->n, n, w);
     else ibsh_nn_forward(a, params, d->x + s * d0, n, w);
     total += ibsh_nn_loss_sum(a, w, d->t + s * K, d->labels ? d->labels + s : NULL, n, &c);
@@ -36,6 +37,7 @@ struct run_evaluator {
   const double *xt_train, *xt_test;
   ibsh_nn_work work;
   double *params;                    /* the copy being evaluated */
+  long epoch;                        /* its epoch index (seeds a noise-injected net's evaluation noise) */
   double *out[4];
 };
 
@@ -47,8 +49,9 @@ static void *eval_main(void *p) {
     while (!ev->pending && !ev->quit) pthread_cond_wait(&ev->cv, &ev->mu);
     if (!ev->pending) break;
     pthread_mutex_unlock(&ev->mu);
-    run_evaluate(ev->a, ev->params, ev->train, ev->xt_train, &ev->work, ev->out[0], ev->out[1]);
-    if (ev->test && ev->test->n) run_evaluate(ev->a, ev->params, ev->test, ev->xt_test, &ev->work, ev->out[2], ev->out[3]);
+    run_evaluate(ev->a, ev->params, ev->train, ev->xt_train, &ev->work, 1, ev->epoch, ev->out[0], ev->out[1]);
+    if (ev->test && ev->test->n)
+      run_evaluate(ev->a, ev->params, ev->test, ev->xt_test, &ev->work, 2, ev->epoch, ev->out[2], ev->out[3]);
     pthread_mutex_lock(&ev->mu);
     ev->pending = 0;
     pthread_cond_broadcast(&ev->cv);
@@ -85,8 +88,9 @@ run_evaluator *run_eval_start(const ibsh_arch *a, size_t cap, const ibsh_data_vi
 }
 
 /* Hand the helper a copy of params and where to write the four metrics. */
-void run_eval_submit(run_evaluator *ev, const double *params, double *const out[4]) {
+void run_eval_submit(run_evaluator *ev, const double *params, long epoch, double *const out[4]) {
   memcpy(ev->params, params, ev->a->nparams * sizeof(double));
+  ev->epoch = epoch;
   pthread_mutex_lock(&ev->mu);
   for (int i = 0; i < 4; i++) ev->out[i] = out[i];
   ev->pending = 1;

@@ -8,9 +8,10 @@
 
 #include "ibsh/run.h"
 
-/* Mean loss and accuracy of params on a data set (xt: its inputs feature-major, or NULL), in chunks of w->cap rows. */
+/* Mean loss and accuracy of params on a data set (xt: its inputs feature-major, or NULL), in chunks of w->cap rows;
+   a noise-injected net draws the noise of pass kind (1 train, 2 test) of epoch for each chunk. */
 void run_evaluate(const ibsh_arch *a, const double *params, const ibsh_data_view *d, const double *xt,
-                  ibsh_nn_work *w, double *loss, double *acc);
+                  ibsh_nn_work *w, uint64_t kind, long epoch, double *loss, double *acc);
 
 typedef struct run_evaluator run_evaluator;
 
@@ -19,9 +20,10 @@ typedef struct run_evaluator run_evaluator;
 run_evaluator *run_eval_start(const ibsh_arch *a, size_t cap, const ibsh_data_view *train, const double *xt_train,
                               const ibsh_data_view *test, const double *xt_test);
 
-/* Hand the helper a copy of params; it writes train loss, train accuracy, test loss and test accuracy to out[0..3]
-   (the test ones only with a test set). The previous job must have been waited for. */
-void run_eval_submit(run_evaluator *ev, const double *params, double *const out[4]);
+/* Hand the helper a copy of params (the weights after epoch index epoch, 0-based); it writes train loss, train
+   accuracy, test loss and test accuracy to out[0..3] (the test ones only with a test set). The previous job must
+   have been waited for. */
+void run_eval_submit(run_evaluator *ev, const double *params, long epoch, double *const out[4]);
 
 /* Wait until the submitted job (if any) is done. */
 void run_eval_wait(run_evaluator *ev);

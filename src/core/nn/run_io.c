@@ -149,6 +149,8 @@ static int write_config(const ibsh_run *run, const char *dir, const char *extra,
   for (int l = 0; l <= a->nlayers; l++) dur_printf(&w, "%s%zu", l ? ", " : "", a->width[l]);
   dur_printf(&w, "],\n  \"act\": \"%s\",\n  \"out\": \"%s\",\n  \"nparams\": %zu,\n", ibsh_act_name(a->act),
              ibsh_out_name(a->out), a->nparams);
+  char ext[4096];
+  if (ibsh_nn_ext_json(a, ext, sizeof ext) > 0) dur_printf(&w, "  %s", ext);
   dur_printf(&w, "  \"epochs\": %ld,\n  \"step\": %ld,\n  \"snapshots\": %zu,\n", run->epochs, run->step, run->nsnap);
   dur_printf(&w, "  \"rng\": [\"%016" PRIx64 "\", \"%016" PRIx64 "\", \"%016" PRIx64 "\", \"%016" PRIx64 "\"]",
              run->rng.s[0], run->rng.s[1], run->rng.s[2], run->rng.s[3]);
@@ -288,6 +290,11 @@ static int parse_config(ibsh_run *run, const char *text, const char *path, size_
   if (rc) {
     char why[256];
     snprintf(why, sizeof why, "%s", ibsh_errmsg());   /* the message buffer cannot be formatted into itself */
+    return ibsh_fail(IBSH_EFORMAT, "%s: %s", path, why);
+  }
+  if (ibsh_nn_ext_parse(&run->arch, text)) {
+    char why[256];
+    snprintf(why, sizeof why, "%s", ibsh_errmsg());
     return ibsh_fail(IBSH_EFORMAT, "%s: %s", path, why);
   }
   const char *pe = json_value(text, "epochs"), *ps = json_value(text, "step"), *pn = json_value(text, "snapshots");
