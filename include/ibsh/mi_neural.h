@@ -32,7 +32,10 @@ typedef struct ibsh_neural_opts {
   long epochs;                             /* passes over the training rows */
   size_t batch;                            /* rows per batch (pairs: batch^2) */
   double lr;                               /* Adam step size */
+  double decay;                            /* decoupled weight decay (AdamW): p -= lr decay p after each step */
   double test;                             /* fraction of rows held out for the reported value */
+  double valid;                            /* fraction of the training rows that picks the epoch kept (0: last) */
+  long patience;                           /* stop after this many epochs without a better validation bound (0: never) */
   double tau;                              /* SMILE clip */
   double ma_rate;                          /* MINE moving-average rate */
   int rank;                                /* rank-Gaussianise every column first (else z-score) */
@@ -46,8 +49,9 @@ int ibsh_bound_from_name(const char *name);
 void ibsh_neural_defaults(ibsh_neural_opts *o, int bound);
 
 /* I(X;Y) in nats from n rows of x (n x dx) and y (n x dy): the bound o->bound of a critic trained on a seeded
-   (1 - test) share of the rows, evaluated on the rest in batches of o->batch rows; *train_mi (may be NULL) gets
-   the bound on the training rows after training. Same options and seed, same bits. */
+   (1 - test) share of the rows (of which the share valid picks the epoch kept), evaluated on the other rows in
+   batches of at most o->batch rows; *train_mi (may be NULL) gets the bound on the fitting rows. Same options and
+   seed, same bits. */
 int ibsh_mi_neural(const double *x, size_t dx, const double *y, size_t dy, size_t n, const ibsh_neural_opts *o,
                    double *mi, double *train_mi);
 

@@ -32,7 +32,7 @@ static void read_widths(lua_State *L, int opts, ibsh_neural_opts *o, const char 
 /* Shared body of the four estimators: mi.<name>(x, y, opts) -> I(X;Y). */
 static int neural(lua_State *L, int bound, const char *F) {
   static const char *const known[] = {"unit", "seed", "critic", "widths", "embed", "act", "epochs", "batch", "lr",
-                                      "test", "tau", "ma_rate", "rank", NULL};
+                                      "decay", "test", "valid", "patience", "tau", "ma_rate", "rank", NULL};
   lua_settop(L, 3);
   if (!lua_isnil(L, 3) && !lua_istable(L, 3)) lx_error(L, F, "options must be a table, got %s", luaL_typename(L, 3));
   lx_checkoptions(L, 3, known, F);
@@ -62,7 +62,12 @@ static int neural(lua_State *L, int bound, const char *F) {
   o.epochs = epochs > 10000000 ? 10000001 : (long)epochs;
   o.batch = (size_t)batch;
   o.lr = lx_optnumber(L, 3, "lr", o.lr, F);
+  o.decay = lx_optnumber(L, 3, "decay", o.decay, F);
   o.test = lx_optnumber(L, 3, "test", o.test, F);
+  o.valid = lx_optnumber(L, 3, "valid", o.valid, F);
+  lua_Integer patience = lx_optinteger(L, 3, "patience", o.patience, F);
+  if (patience < 0) lx_error(L, F, "patience must be a non-negative integer, got %lld", (long long)patience);
+  o.patience = patience > 10000000 ? 10000000 : (long)patience;
   o.tau = lx_optnumber(L, 3, "tau", o.tau, F);
   o.ma_rate = lx_optnumber(L, 3, "ma_rate", o.ma_rate, F);
   o.rank = lx_optboolean(L, 3, "rank", o.rank, F);

@@ -28,17 +28,19 @@ void ibsh_neural_defaults(ibsh_neural_opts *o, int bound) {
   o->bound = bound;
   o->joint = 0;
   o->nhidden = 2;
-  o->hidden[0] = 64;
-  o->hidden[1] = 64;
-  o->embed = 32;
+  o->hidden[0] = 32;
+  o->hidden[1] = 32;
+  o->embed = 16;
   o->act = IBSH_ACT_RELU;
-  o->epochs = 100;
+  o->epochs = 300;
   o->batch = 256;
   o->lr = 1e-3;
   o->test = 0.5;
+  o->valid = 0.2;
+  o->patience = 30;
   o->tau = 5.0;
   o->ma_rate = 0.01;
-  o->rank = 0;
+  o->rank = 1;
   o->seed = 1;
 }
 
@@ -55,7 +57,10 @@ static int check_opts(const ibsh_neural_opts *o) {
   if (o->batch < 2 || o->batch > (o->joint ? 2048 : 65536))
     return ibsh_fail(IBSH_EINVAL, "batch must be in 2..%d, got %zu", o->joint ? 2048 : 65536, o->batch);
   if (!(o->lr > 0) || !isfinite(o->lr)) return ibsh_fail(IBSH_EINVAL, "lr must be a positive finite number, got %g", o->lr);
+  if (!(o->decay >= 0) || !(o->lr * o->decay < 1)) return ibsh_fail(IBSH_EINVAL, "decay must be >= 0 with lr * decay < 1, got %g", o->decay);
   if (!(o->test > 0 && o->test < 1)) return ibsh_fail(IBSH_EINVAL, "test must be a fraction in (0, 1), got %g", o->test);
+  if (!(o->valid >= 0 && o->valid < 1)) return ibsh_fail(IBSH_EINVAL, "valid must be a fraction in [0, 1), got %g", o->valid);
+  if (o->patience < 0) return ibsh_fail(IBSH_EINVAL, "patience must be at least 0, got %ld", o->patience);
   if (!(o->tau > 0) || !isfinite(o->tau)) return ibsh_fail(IBSH_EINVAL, "tau must be a positive finite number, got %g", o->tau);
   if (!(o->ma_rate > 0 && o->ma_rate <= 1)) return ibsh_fail(IBSH_EINVAL, "ma_rate must be in (0, 1], got %g", o->ma_rate);
   return IBSH_OK;
@@ -81,7 +86,7 @@ static void gather(const double *src, size_t d, const size_t *idx, size_t m, dou
 
 /* Everything one estimate allocates. */
 typedef struct neural_buf {
-  double *x, *y, *xb, *yb, *S, *dS, *params, *grad, *m, *v;
+  double *x, *y, *xb, *yb, *S, *dS, *params, *best, *grad, *m, *v;
   size_t *perm, *order;
   mi_critic critic;
 } neural_buf;
@@ -89,31 +94,37 @@ typedef struct neural_buf {
 /* Free the buffers of one estimate. */
 static void neural_free(neural_buf *b) {
   free(b->x); free(b->y); free(b->xb); free(b->yb); free(b->S); free(b->dS);
-  free(b->params); free(b->grad); free(b->m); free(b->v); free(b->perm); free(b->order);
+  free(b->params); free(b->best); free(b->grad); free(b->m); free(b->v); free(b->perm); free(b->order);
   mi_critic_free(&b->critic);
 }
 
-/* The bound on rows [0, count) of the shuffled matrices x, y in consecutive batches of B (remainder dropped). */
-static double evaluate(neural_buf *b, const mi_bound_state *st, const double *x, size_t dx, const double *y,
-                       size_t dy, size_t count, size_t B) {
+/* The bound on rows [0, count) of the shuffled matrices x, y in ceil(count / B) consecutive batches of equal size
+   (at most B rows; the few rows left over are not used). */
+static double evaluate(neural_buf *b, const mi_bound_state *st, const double *params, const double *x, size_t dx,
+                       const double *y, size_t dy, size_t count, size_t B) {
   mi_bound_acc acc;
   memset(&acc, 0, sizeof acc);
-  for (size_t s = 0; s + B <= count; s += B) {
-    mi_critic_scores(&b->critic, b->params, x + s * dx, y + s * dy, B, b->S);
-    mi_bound_acc_add(&acc, st, b->S, B);
+  size_t chunks = (count + B - 1) / B, size = count / chunks;
+  if (size < 2) { size = 2; chunks = count / 2; }
+  for (size_t c = 0; c < chunks; c++) {
+    mi_critic_scores(&b->critic, params, x + c * size * dx, y + c * size * dy, size, b->S);
+    mi_bound_acc_add(&acc, st, b->S, size);
   }
   return mi_bound_acc_value(&acc, st);
 }
 
-/* Train the critic on the first ntrain rows of b->x, b->y (already shuffled) for o->epochs epochs. */
+/* Train the critic on the first nfit rows of b->x, b->y (already shuffled) for up to o->epochs epochs; with
+   nvalid > 0, the next nvalid rows pick the epoch whose parameters are kept (the best validation bound) and
+   training stops after o->patience epochs without a better one. */
 static int train(neural_buf *b, mi_bound_state *st, const ibsh_neural_opts *o, size_t dx, size_t dy,
-                 size_t ntrain, size_t B, ibsh_rng *r) {
+                 size_t nfit, size_t nvalid, size_t B, ibsh_rng *r) {
   ibsh_optim adam = {IBSH_OPTIM_ADAM, o->lr, 0, 0.9, 0.999, 1e-8};
-  long step = 0;
+  long step = 0, best_epoch = -1;
   size_t np = b->critic.nparams;
+  double best = -INFINITY;
   for (long e = 0; e < o->epochs; e++) {
-    ibsh_rng_permutation(r, b->order, ntrain);
-    for (size_t s = 0; s + B <= ntrain; s += B) {
+    ibsh_rng_permutation(r, b->order, nfit);
+    for (size_t s = 0; s + B <= nfit; s += B) {
       gather(b->x, dx, b->order + s, B, b->xb);
       gather(b->y, dy, b->order + s, B, b->yb);
       mi_critic_scores(&b->critic, b->params, b->xb, b->yb, B, b->S);
@@ -122,9 +133,20 @@ static int train(neural_buf *b, mi_bound_state *st, const ibsh_neural_opts *o, s
         return ibsh_fail(IBSH_ENUM, "training diverged in epoch %ld (the bound became %g); try a smaller lr", e + 1, value);
       mi_critic_backward(&b->critic, b->params, b->dS, B, b->grad);
       ibsh_optim_step(&adam, o->lr, b->params, b->grad, b->m, b->v, np, &step);
+      if (o->decay > 0) for (size_t i = 0; i < np; i++) b->params[i] -= o->lr * o->decay * b->params[i];
     }
     if (ibsh_interrupted()) return ibsh_fail(IBSH_EINTR, "interrupted in epoch %ld", e + 1);
+    if (nvalid == 0) continue;
+    double v = evaluate(b, st, b->params, b->x + nfit * dx, dx, b->y + nfit * dy, dy, nvalid, B);
+    if (v > best) {
+      best = v;
+      best_epoch = e;
+      memcpy(b->best, b->params, np * sizeof(double));
+    } else if (o->patience > 0 && e - best_epoch >= o->patience) {
+      break;
+    }
   }
+  if (nvalid > 0 && best_epoch >= 0) memcpy(b->params, b->best, np * sizeof(double));
   return IBSH_OK;
 }
 
@@ -140,8 +162,11 @@ int ibsh_mi_neural(const double *x, size_t dx, const double *y, size_t dy, size_
     return ibsh_fail(IBSH_EINVAL, "%zu rows split into %zu training and %zu test rows: need at least 2 of each", n, ntrain, ntest);
   for (size_t i = 0; i < n * dx; i++) if (!isfinite(x[i])) return ibsh_fail(IBSH_EINVAL, "x has a non-finite value");
   for (size_t i = 0; i < n * dy; i++) if (!isfinite(y[i])) return ibsh_fail(IBSH_EINVAL, "y has a non-finite value");
-  size_t B = o->batch < ntrain ? o->batch : ntrain;
-  size_t Bt = B < ntest ? B : ntest;
+  size_t nvalid = (size_t)floor(o->valid * (double)ntrain + 0.5), nfit = ntrain - nvalid;
+  if (nfit < 2 || (o->valid > 0 && nvalid < 2))
+    return ibsh_fail(IBSH_EINVAL, "%zu training rows split into %zu fitting and %zu validation rows: need at least 2 of each",
+                     ntrain, nfit, nvalid);
+  size_t B = o->batch < nfit ? o->batch : nfit;
   neural_buf b;
   memset(&b, 0, sizeof b);
   rc = mi_critic_init(&b.critic, dx, dy, B, o);
@@ -155,11 +180,12 @@ int ibsh_mi_neural(const double *x, size_t dx, const double *y, size_t dy, size_
   b.dS = malloc(B * B * sizeof(double));
   b.params = malloc(np * sizeof(double));
   b.grad = malloc(np * sizeof(double));
+  b.best = malloc(np * sizeof(double));
   b.m = calloc(np, sizeof(double));
   b.v = calloc(np, sizeof(double));
   b.perm = malloc(n * sizeof(size_t));
   b.order = malloc(ntrain * sizeof(size_t));
-  if (!b.x || !b.y || !b.xb || !b.yb || !b.S || !b.dS || !b.params || !b.grad || !b.m || !b.v || !b.perm || !b.order) {
+  if (!b.x || !b.y || !b.xb || !b.yb || !b.S || !b.dS || !b.params || !b.best || !b.grad || !b.m || !b.v || !b.perm || !b.order) {
     neural_free(&b);
     return ibsh_fail(IBSH_ENOMEM, "out of memory for the neural estimator");
   }
@@ -184,10 +210,10 @@ int ibsh_mi_neural(const double *x, size_t dx, const double *y, size_t dy, size_
   standardise(b.y, n, dy, ntrain);
   mi_critic_init_params(&b.critic, b.params, &r);
   mi_bound_state st = {o->bound, o->tau, o->ma_rate, 0, 0};
-  rc = train(&b, &st, o, dx, dy, ntrain, B, &r);
+  rc = train(&b, &st, o, dx, dy, nfit, nvalid, B, &r);
   if (!rc) {
-    *mi = evaluate(&b, &st, b.x + ntrain * dx, dx, b.y + ntrain * dy, dy, ntest, Bt);
-    if (train_mi) *train_mi = evaluate(&b, &st, b.x, dx, b.y, dy, ntrain, B);
+    *mi = evaluate(&b, &st, b.params, b.x + ntrain * dx, dx, b.y + ntrain * dy, dy, ntest, B);
+    if (train_mi) *train_mi = evaluate(&b, &st, b.params, b.x, dx, b.y, dy, nfit, B);
     if (!isfinite(*mi)) rc = ibsh_fail(IBSH_ENUM, "the held-out bound is not finite (%g); try a smaller lr", *mi);
   }
   neural_free(&b);
