@@ -38,6 +38,7 @@ extern "C" {
 #include "mi_gaussian.h"
 #include "mi_kde.h"
 #include "mi_ksg.h"
+#include "mi_neural.h"
 
 #include "ib.h"
 

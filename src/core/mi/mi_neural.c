@@ -35,6 +35,7 @@ void ibsh_neural_defaults(ibsh_neural_opts *o, int bound) {
   o->epochs = 300;
   o->batch = 256;
   o->lr = 1e-3;
+  o->decay = 1.0;
   o->test = 0.5;
   o->valid = 0.2;
   o->patience = 30;
