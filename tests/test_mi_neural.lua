@@ -11,9 +11,11 @@ local x1, y1 = U.gaussian_pairs(3000, 1, 0.8, 5)
 local x2, y2 = U.gaussian_pairs(3000, 2, 0.6, 6)
 for _, name in ipairs(names) do
   local f = mi[name]
-  local v, train = f(x1, y1, {unit = "nats", seed = 1})
+  local v, info = f(x1, y1, {unit = "nats", seed = 1, details = true})
   near(v, -0.5 * math.log(1 - 0.64), 0.1, name .. " 1-D rho 0.8")
-  assert(train == train and train > 0, name .. ": a training value")
+  assert(info.train > 0 and info.valid > 0, name .. ": training and validation values")
+  assert(info.best_epoch >= 1 and info.best_epoch <= info.epochs and info.epochs <= 300, name .. ": epochs")
+  assert(select("#", f(x1, y1, {epochs = 1})) == 1, name .. ": one result without details")
   near(f(x2, y2, {unit = "nats", seed = 1}), -math.log(1 - 0.36), 0.1, name .. " 2 x 2-D rho 0.6")
 end
 
@@ -62,7 +64,7 @@ fails("mi.mine: widths[2] must be an integer", mi.mine, x1, y1, {widths = {8, 0}
 fails("mi.mine: unknown activation 'gelu'", mi.mine, x1, y1, {act = "gelu"})
 fails("mi.infonce: unit must be", mi.infonce, x1, y1, {unit = "bans"})
 fails("mi.infonce: x has 3000 rows but y has 2000", mi.infonce, x1, yi)
-fails("mi.infonce: 3 rows split into 1 training and 2 test rows: need at least 2 of each", mi.infonce, tensor.new{1, 2, 3}, tensor.new{1, 2, 3})
+fails("mi.infonce: 3 rows split into 2 training and 1 test rows: need at least 2 of each", mi.infonce, tensor.new{1, 2, 3}, tensor.new{1, 2, 3})
 fails("mi.nwj: x has a non-finite value", mi.nwj, tensor.new{1, 0 / 0, 3, 4, 5, 6, 7, 8}, tensor.new{1, 2, 3, 4, 5, 6, 7, 8})
 fails("mi.mine: training diverged", mi.mine, x1, y1, {lr = 1e6, decay = 0, rank = false, epochs = 50})
 print("ok")

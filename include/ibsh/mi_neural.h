@@ -42,6 +42,14 @@ typedef struct ibsh_neural_opts {
   uint64_t seed;                           /* split, initial weights, batch order */
 } ibsh_neural_opts;
 
+/* What one estimate did, besides its value. */
+typedef struct ibsh_neural_info {
+  double train_mi;     /* the bound on the fitting rows (nats): above the held-out value when the critic over-fits */
+  double valid_mi;     /* the best validation bound (nats; NaN without validation rows) */
+  long epochs;         /* epochs trained */
+  long best_epoch;     /* 1-based epoch whose weights were kept (the last one without validation rows) */
+} ibsh_neural_info;
+
 /* The bound called name ("infonce", "nwj", "mine", "smile") or -1. */
 int ibsh_bound_from_name(const char *name);
 
@@ -50,9 +58,9 @@ void ibsh_neural_defaults(ibsh_neural_opts *o, int bound);
 
 /* I(X;Y) in nats from n rows of x (n x dx) and y (n x dy): the bound o->bound of a critic trained on a seeded
    (1 - test) share of the rows (of which the share valid picks the epoch kept), evaluated on the other rows in
-   batches of at most o->batch rows; *train_mi (may be NULL) gets the bound on the fitting rows. Same options and
-   seed, same bits. */
+   batches of at most o->batch rows; info (may be NULL) gets the training details. Same options and seed, same
+   bits. */
 int ibsh_mi_neural(const double *x, size_t dx, const double *y, size_t dy, size_t n, const ibsh_neural_opts *o,
-                   double *mi, double *train_mi);
+                   double *mi, ibsh_neural_info *info);
 
 #endif

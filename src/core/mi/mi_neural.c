@@ -36,7 +36,7 @@ void ibsh_neural_defaults(ibsh_neural_opts *o, int bound) {
   o->batch = 256;
   o->lr = 1e-3;
   o->decay = 1.0;
-  o->test = 0.5;
+  o->test = 0.3;
   o->valid = 0.2;
   o->patience = 30;
   o->tau = 5.0;
@@ -118,12 +118,14 @@ static double evaluate(neural_buf *b, const mi_bound_state *st, const double *pa
    nvalid > 0, the next nvalid rows pick the epoch whose parameters are kept (the best validation bound) and
    training stops after o->patience epochs without a better one. */
 static int train(neural_buf *b, mi_bound_state *st, const ibsh_neural_opts *o, size_t dx, size_t dy,
-                 size_t nfit, size_t nvalid, size_t B, ibsh_rng *r) {
+                 size_t nfit, size_t nvalid, size_t B, ibsh_rng *r, ibsh_neural_info *info) {
   ibsh_optim adam = {IBSH_OPTIM_ADAM, o->lr, 0, 0.9, 0.999, 1e-8};
   long step = 0, best_epoch = -1;
   size_t np = b->critic.nparams;
   double best = -INFINITY;
+  info->valid_mi = NAN;
   for (long e = 0; e < o->epochs; e++) {
+    info->epochs = e + 1;
     ibsh_rng_permutation(r, b->order, nfit);
     for (size_t s = 0; s + B <= nfit; s += B) {
       gather(b->x, dx, b->order + s, B, b->xb);
@@ -147,13 +149,18 @@ static int train(neural_buf *b, mi_bound_state *st, const ibsh_neural_opts *o, s
       break;
     }
   }
-  if (nvalid > 0 && best_epoch >= 0) memcpy(b->params, b->best, np * sizeof(double));
+  info->best_epoch = info->epochs;
+  if (nvalid > 0 && best_epoch >= 0) {
+    memcpy(b->params, b->best, np * sizeof(double));
+    info->best_epoch = best_epoch + 1;
+    info->valid_mi = best;
+  }
   return IBSH_OK;
 }
 
 /* I(X;Y) in nats from a critic trained on a seeded share of the rows, evaluated on the rest (see mi_neural.h). */
 int ibsh_mi_neural(const double *x, size_t dx, const double *y, size_t dy, size_t n, const ibsh_neural_opts *o,
-                   double *mi, double *train_mi) {
+                   double *mi, ibsh_neural_info *info) {
   int rc = check_opts(o);
   if (rc) return rc;
   if (dx == 0 || dy == 0) return ibsh_fail(IBSH_EINVAL, "x and y need at least one column");
@@ -211,10 +218,13 @@ int ibsh_mi_neural(const double *x, size_t dx, const double *y, size_t dy, size_
   standardise(b.y, n, dy, ntrain);
   mi_critic_init_params(&b.critic, b.params, &r);
   mi_bound_state st = {o->bound, o->tau, o->ma_rate, 0, 0};
-  rc = train(&b, &st, o, dx, dy, nfit, nvalid, B, &r);
+  ibsh_neural_info scratch;
+  if (!info) info = &scratch;
+  memset(info, 0, sizeof *info);
+  rc = train(&b, &st, o, dx, dy, nfit, nvalid, B, &r, info);
   if (!rc) {
     *mi = evaluate(&b, &st, b.params, b.x + ntrain * dx, dx, b.y + ntrain * dy, dy, ntest, B);
-    if (train_mi) *train_mi = evaluate(&b, &st, b.params, b.x, dx, b.y, dy, nfit, B);
+    info->train_mi = evaluate(&b, &st, b.params, b.x, dx, b.y, dy, nfit, B);
     if (!isfinite(*mi)) rc = ibsh_fail(IBSH_ENUM, "the held-out bound is not finite (%g); try a smaller lr", *mi);
   }
   neural_free(&b);
