@@ -81,7 +81,7 @@ void mi_critic_scores(mi_critic *c, const double *params, const double *xb, cons
 }
 
 /* grad = dL/dparams from dS = dL/dS of the last mi_critic_scores. */
-void mi_critic_backward(mi_critic *c, const double *params, double *dS, size_t B, double *grad) {
+void mi_critic_backward(mi_critic *c, const double *params, const double *dS, size_t B, double *grad) {
   if (c->joint) {
     ibsh_nn_backward_from(&c->ga, params, dS, B * B, &c->gw, grad);
     return;

@@ -28,8 +28,8 @@ void mi_critic_init_params(const mi_critic *c, double *params, ibsh_rng *r);
 /* Scores of all B x B pairs of the rows xb (B x dx) and yb (B x dy) into S (row-major). */
 void mi_critic_scores(mi_critic *c, const double *params, const double *xb, const double *yb, size_t B, double *S);
 
-/* grad (c->nparams) = dL/dparams from dS = dL/dS of the last mi_critic_scores (dS is overwritten: scratch). */
-void mi_critic_backward(mi_critic *c, const double *params, double *dS, size_t B, double *grad);
+/* grad (c->nparams) = dL/dparams from dS = dL/dS of the last mi_critic_scores (dS is not modified). */
+void mi_critic_backward(mi_critic *c, const double *params, const double *dS, size_t B, double *grad);
 
 /* Free the critic's buffers. */
 void mi_critic_free(mi_critic *c);
