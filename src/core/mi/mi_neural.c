@@ -137,8 +137,8 @@ static int train(neural_buf *b, mi_bound_state *st, const ibsh_neural_opts *o, s
       mi_critic_backward(&b->critic, b->params, b->dS, B, b->grad);
       ibsh_optim_step(&adam, o->lr, b->params, b->grad, b->m, b->v, np, &step);
       if (o->decay > 0) for (size_t i = 0; i < np; i++) b->params[i] -= o->lr * o->decay * b->params[i];
+      if (ibsh_interrupted()) return ibsh_fail(IBSH_EINTR, "interrupted in epoch %ld", e + 1);
     }
-    if (ibsh_interrupted()) return ibsh_fail(IBSH_EINTR, "interrupted in epoch %ld", e + 1);
     if (nvalid == 0) continue;
     double v = evaluate(b, st, b->params, b->x + nfit * dx, dx, b->y + nfit * dy, dy, nvalid, B);
     if (v > best) {
