@@ -52,6 +52,7 @@ assert(lin > 0.1 and lin < 0.5108 + 0.05, "mine with a linear critic: a loose lo
 fails("mi.infonce: unknown option 'epoch'", mi.infonce, x1, y1, {epoch = 3})
 fails("mi.nwj: critic must be", mi.nwj, x1, y1, {critic = "bilinear"})
 fails("mi.mine: batch must be at least 2", mi.mine, x1, y1, {batch = 1})
+fails("mi.mine: batch must be in 2..512", mi.mine, x1, y1, {batch = 1024, critic = "joint"})
 fails("mi.smile: epochs must be a positive integer", mi.smile, x1, y1, {epochs = 0})
 fails("mi.infonce: lr must be a positive finite number", mi.infonce, x1, y1, {lr = -1})
 fails("mi.infonce: option 'tau' belongs to mi.smile", mi.infonce, x1, y1, {tau = 5})
