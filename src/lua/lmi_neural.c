@@ -117,7 +117,7 @@ static int l_smile(lua_State *L) { return neural(L, IBSH_BOUND_SMILE, "mi.smile"
   "(bits unless \"nats\"), seed = 1 (split, weights, batch order: same seed, same bits), critic = \"separable\" " \
   "(f = g(x) . h(y), two networks with hidden widths and embed outputs: B forward rows per batch) or \"joint\" " \
   "(f = net([x, y]) on all B^2 pairs: B times slower; default batch 128, at most 512), widths = {32, 32} (hidden layers), " \
-  "embed = 16, act = \"relu\", epochs = 300 (at most), batch = 256, lr = 1e-3, decay = 1 (decoupled weight decay: " \
+  "embed = 16, act = \"relu\", epochs = 300 (at most), batch = 256 (at most 4096), lr = 1e-3, decay = 1 (decoupled weight decay: " \
   "p -= lr decay p after each Adam step), test = 0.3, valid = 0.2 (of the training rows; 0: keep the last " \
   "epoch), patience = 30 (0: never stop early), rank = true. Errors: training that diverges (a non-finite or " \
   "absurd bound: lower lr). Accuracy and timings on the benchmark tasks: doc/mi.md.\n\n"

@@ -55,8 +55,8 @@ static int check_opts(const ibsh_neural_opts *o) {
   if (!o->joint && (o->embed < 1 || o->embed > 4096)) return ibsh_fail(IBSH_EINVAL, "embed %zu out of range 1..4096", o->embed);
   if (o->act < 0 || o->act >= IBSH_ACT_COUNT) return ibsh_fail(IBSH_EINVAL, "unknown activation");
   if (o->epochs < 1 || o->epochs > 10000000) return ibsh_fail(IBSH_EINVAL, "epochs must be in 1..1e7, got %ld", o->epochs);
-  if (o->batch < 2 || o->batch > (o->joint ? 512 : 65536))
-    return ibsh_fail(IBSH_EINVAL, "batch must be in 2..%d, got %zu", o->joint ? 512 : 65536, o->batch);
+  if (o->batch < 2 || o->batch > (o->joint ? 512 : 4096))
+    return ibsh_fail(IBSH_EINVAL, "batch must be in 2..%d, got %zu", o->joint ? 512 : 4096, o->batch);
   if (!(o->lr > 0) || !isfinite(o->lr)) return ibsh_fail(IBSH_EINVAL, "lr must be a positive finite number, got %g", o->lr);
   if (!(o->decay >= 0) || !(o->lr * o->decay < 1)) return ibsh_fail(IBSH_EINVAL, "decay must be >= 0 with lr * decay < 1, got %g", o->decay);
   if (!(o->test > 0 && o->test < 1)) return ibsh_fail(IBSH_EINVAL, "test must be a fraction in (0, 1), got %g", o->test);
