@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """PyTorch peer of scripts/bench_nn: the same training loops written the ordinary way
-(float64, one thread unless given). Usage: bench_nn_torch.py varu CSV EPOCHS | fashion ROWS [THREADS] | check RUNDIR CSV."""
+(float64, one thread unless given).
+Usage: bench_nn_torch.py varu CSV EPOCHS | tishby CSV EPOCHS | fashion ROWS [THREADS] | check RUNDIR CSV."""
 import sys
 import time
 
@@ -52,6 +53,43 @@ def varu(csv, epochs):
     print(f"torch varu epochs/s {epochs / dt:.1f} train_acc {acc:.3f}")
 
 
+def tishby(csv, epochs):
+    """The paper's workload as bench/train_tishby.lua times it (wall clock): train, keeping the weights of every
+    epoch, then a forward pass of all 4096 inputs through every layer for each kept epoch."""
+    data = np.loadtxt(csv, delimiter=",", skiprows=1)
+    x_all = torch.tensor(data[:, :12])
+    y_all = torch.tensor(data[:, 12], dtype=torch.long)
+    g = torch.Generator().manual_seed(0)
+    perm = torch.randperm(4096, generator=g)
+    ntr = round(0.8 * 4096)
+    xtr, ytr = x_all[perm[:ntr]], y_all[perm[:ntr]]
+    torch.manual_seed(0)
+    net = mlp([12, 10, 7, 5, 4, 3, 2])
+    opt = torch.optim.Adam(net.parameters(), lr=4e-4, eps=1e-8)
+    lossf = torch.nn.CrossEntropyLoss()
+    snaps = []
+    t0 = time.perf_counter()
+    for epoch in range(epochs):
+        for s in range(0, ntr, 512):
+            opt.zero_grad()
+            loss = lossf(net(xtr[s:s + 512]), ytr[s:s + 512])
+            loss.backward()
+            opt.step()
+        snaps.append([p.detach().clone() for p in net.parameters()])
+    t1 = time.perf_counter()
+    total = 0.0
+    with torch.no_grad():
+        for ps in snaps:
+            h, acts = x_all, []
+            for l in range(6):
+                h = h @ ps[2 * l].T + ps[2 * l + 1]
+                h = torch.tanh(h) if l < 5 else torch.softmax(h, 1)
+                acts.append(h)
+            total += float(acts[-1][0, 0])
+    t2 = time.perf_counter()
+    print(f"torch tishby epochs/s {epochs / (t2 - t0):.1f} fit {epochs / (t1 - t0):.1f}/s activations {epochs / (t2 - t1):.1f}/s")
+
+
 def fashion(rows):
     g = torch.Generator().manual_seed(0)
     x = torch.rand(rows, 784, generator=g)
@@ -79,7 +117,7 @@ def check(rundir, csv):
     x = torch.tensor(data[:, :12])
     y = torch.tensor(data[:, 12], dtype=torch.long)
     for name in ("sgd", "adam"):
-        d = f"{rundir}/{name}"
+        d = f"{rundir}/{name}/current"  # the run directory's latest checkpoint
         ws = [torch.tensor(np.load(f"{d}/W{l}.npy")[0], requires_grad=True) for l in range(1, 7)]
         bs = [torch.tensor(np.load(f"{d}/b{l}.npy")[0], requires_grad=True) for l in range(1, 7)]
         ps = ws + bs
@@ -114,6 +152,8 @@ def check(rundir, csv):
 if __name__ == "__main__":
     if sys.argv[1] == "varu":
         varu(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "tishby":
+        tishby(sys.argv[2], int(sys.argv[3]))
     elif sys.argv[1] == "check":
         check(sys.argv[2], sys.argv[3])
     else:

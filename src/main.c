@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <lua.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -193,6 +196,12 @@ static int pmain(lua_State *L) {
 
 /* Entry point: run pmain protected and turn its result into the exit status. */
 int main(int argc, char **argv) {
+#ifdef __GLIBC__
+  /* Keep freed tensor memory (below the 4 MB from which tensors are mapped directly) in the heap for the next
+     tensors: glibc's default would hand it back and fault it in again, page by page, on every new tensor. */
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
   lua_State *L = luaL_newstate();
   if (L == NULL) {
     fprintf(stderr, "%s: cannot create state: not enough memory\n", IBSH_PROGNAME);

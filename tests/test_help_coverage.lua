@@ -38,7 +38,7 @@ local function walk(t, prefix, seen)
 end
 
 local seen = {}
-for _, module in ipairs{"tensor", "data", "nn", "mi", "ib", "plot"} do
+for _, module in ipairs{"tensor", "data", "nn", "mi", "ib", "plot", "progress"} do
   local m = rawget(_G, module)
   assert(type(m) == "table", "global " .. module .. " is missing")
   assert(m == require("ibsh." .. module), "global " .. module .. " differs from require 'ibsh." .. module .. "'")

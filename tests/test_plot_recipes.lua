@@ -103,8 +103,18 @@ do
       sd:set(i, l, 0.1 / l)
     end
   end
-  local fig, ax = plot.snr({epochs = epochs, mean = mean, std = sd})
+  local fig, ax, found = plot.snr({epochs = epochs, mean = mean, std = sd})
   fig:save(png)
+  assert(found == 925, "the transition after the drift phase: " .. tostring(found))
+  -- no drift phase (means below the stds from the start, as often with ReLU): no transition is marked
+  local flat = mean * 0.01
+  local _, _, none = plot.snr({epochs = epochs, mean = flat, std = sd})
+  assert(none == nil, "no transition without a drift phase, got " .. tostring(none))
+  -- a transition early on the log axis puts its label to the right of the line (rendered without error)
+  local early = mean:clone()
+  for i = 1, E do for l = 1, L do if i > 2 then early:set(i, l, 0.01 / l) end end end
+  local _, _, e2 = plot.snr({epochs = epochs, mean = early, std = sd})
+  assert(e2 == 50, "early transition " .. tostring(e2))
   local lo, hi = ax:xlim()
   assert(lo > 0 and hi > 900, "log x axis over the epochs")
   local run = {gradstats = function() return {epochs = epochs, mean = mean, std = sd} end}
@@ -146,4 +156,25 @@ do
   os.remove(png)
 end
 
+-- layer labels: three labels at one point do not overlap; a label avoids the points around its anchor
+do
+  local anchors = {{10, 1}, {10, 1}, {10, 1}}
+  local pts = {}
+  for i = 0, 100 do pts[#pts + 1] = {i / 10, i / 100} end   -- a line from (0, 0) to (10, 1)
+  local box = {0.04, 0.05}
+  local at = plot.place_labels(anchors, pts, {box = box})
+  local hw, hh = box[1] * 10 / 2, box[2] * 1 / 2
+  for i = 1, 3 do
+    for j = i + 1, 3 do
+      local apart = math.abs(at[i][1] - at[j][1]) >= 2 * hw or math.abs(at[i][2] - at[j][2]) >= 2 * hh
+      assert(apart, ("labels %d and %d overlap"):format(i, j))
+    end
+    for _, p in ipairs(pts) do
+      assert(not (math.abs(p[1] - at[i][1]) < hw and math.abs(p[2] - at[i][2]) < hh), "label " .. i .. " covers the line")
+    end
+    local dist = math.abs(at[i][1] - 10) / 10 + math.abs(at[i][2] - 1)
+    assert(dist < 0.3, "label " .. i .. " stays near its point")
+  end
+  assert(#plot.place_labels({}, pts) == 0)
+end
 print("OK")

@@ -85,4 +85,22 @@ code = repl.preprocess(":time on")
 eq(code, 'require(\'ibsh.repl\').command("time on")', ":command")
 local ok, err = pcall(repl.command, "nosuch")
 assert(not ok and err:find("unknown command ':nosuch'"), "unknown command: " .. tostring(err))
+-- tensors fit the terminal (issue 18): vectors wrap between numbers, wide matrices print in column chunks
+do
+  local columns = tonumber(os.getenv("COLUMNS") or "")
+  local W = (columns and columns >= 20) and columns or 80   -- stdout is not a terminal here
+  local text = tostring(tensor.arange(1, 100))
+  local seen = {}
+  for line in text:gmatch("[^\n]+") do
+    assert(#line <= W, "line wider than " .. W .. ": " .. line)
+    if not line:find("Tensor") then for v in line:gmatch("%S+") do seen[#seen + 1] = tonumber(v) end end
+  end
+  assert(#seen == 99 and seen[1] == 1 and seen[99] == 99, "every number whole, in order")
+  local wide = tostring(tensor.ones(3, 40) * 0.5)
+  assert(wide:find("\n Columns 1 to " .. ((W - 1) // 7) .. "\n", 1, true), wide)
+  for line in wide:gmatch("[^\n]+") do assert(#line <= W, line) end
+  local cells = 0
+  for _ in wide:gmatch("0%.5000") do cells = cells + 1 end
+  assert(cells == 120, "every element shown once: " .. cells)
+end
 print("OK")

@@ -37,6 +37,7 @@ for e = 1, E do m:set(e, 1, 10 * math.exp(-e / 40)); m:set(e, 2, 10 * math.exp(-
 local tr = snr.transition(m, sd)
 assert(tr and tr >= 90 and tr <= 100, "transition epoch " .. tostring(tr))
 assert(snr.transition(sd:mul(3), sd) == nil, "no transition when the mean stays above")
+assert(snr.transition(sd:mul(0.1), sd) == nil, "no transition when the mean is below from the start (no drift phase)")
 
 -- Depth: medians and a tiny run.
 assert(depth.median({3, 1, 2}) == 2 and depth.median({4, 1, 3, 2}) == 2.5 and depth.median({}) == nil, "median")

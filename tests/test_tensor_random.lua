@@ -8,8 +8,14 @@ local function equal(a, b) return (a - b):abs():max() == 0 end
 local a = T.rand(100, 1, {seed = 42})
 assert(a:size(1) == 100 and a:size(2) == 1, "rand(n, 1) shape")
 assert(equal(a, T.rand(100, 1, {seed = 42})), "same {seed} same values")
-assert(equal(a, T.rand(100, 1, 42)), "a plain number seed after two sizes")
-assert(equal(a, T.rand({100, 1}, 42)), "a shape table and a seed")
+assert(equal(a, T.rand({100, 1}, {seed = 42})), "a shape table and a seed")
+assert(equal(a, T.rand({100, 1}, 42)), "the old form: a shape table and a plain seed (deprecated)")
+
+-- every number is a size, for every constructor (issue 18)
+assert(T.randn(2, 3, 4):dim() == 3, "randn(2, 3, 4) is 3-d")
+assert(T.rand(2, 3, 4):size(3) == 4 and T.zeros(2, 3, 4):size(3) == 4, "rand and zeros agree")
+assert(T.randint(0, 1, 2, 3, 4):dim() == 3, "randint(lo, hi, 2, 3, 4) is 3-d")
+assert(equal(T.randn(2, 3, 4, {seed = 1}), T.randn({2, 3, 4}, {seed = 1})), "numbers and a table give the same shape")
 assert(equal(a, T.rand(100, 1, T.rng(42))), "a fresh generator with the same seed")
 assert(not equal(a, T.rand(100, 1, {seed = 43})), "another seed, other values")
 assert(a:min() >= 0 and a:max() < 1, "uniform in [0, 1)")
@@ -48,14 +54,15 @@ assert(ri:min() == -2 and ri:max() == 2, "randint covers lo..hi inclusive")
 assert(ri:eq(ri:round()):sum() == 10000, "randint gives integers")
 local vals, counts = ri:unique()
 assert(vals:numel() == 5 and counts:min() > 1800, "randint roughly uniform")
-local perm = T.randperm(1000, 9)
+local perm = T.randperm(1000, 9)   -- the old form, deprecated
 local sorted = perm:sort()
 assert(equal(sorted, T.arange(1, 1001)), "randperm is a permutation of 1..n")
 assert(equal(perm, T.randperm(1000, {seed = 9})), "randperm reproducible")
 
 -- bad seeds and shapes
 check.fails("tensor.rand", function() T.rand(2, 2, "x") end)  -- string seed
-check.fails("seed must be an integer", function() T.rand(2, 2, 1.5) end)  -- fractional seed
+check.fails("sizes must be integers", function() T.rand(2, 2, 1.5) end)  -- fractional size
+check.fails("seed must be an integer", function() T.rand(2, 2, {seed = 1.5}) end)  -- fractional seed
 check.fails("tensor.rand", function() T.rand(2, 2, {sed = 1}) end)  -- option typo
 check.fails("empty range", function() T.randint(3, 1, 4) end)  -- empty randint range
 print("OK")

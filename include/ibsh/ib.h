@@ -96,6 +96,7 @@ typedef struct ibsh_ib_opts {
   size_t max_points;       /* cap on solved points when refining */
   int agglomerative;       /* add the agglomerative hierarchy's points (-1 = automatic: |X'| <= 1024) */
   uint64_t seed;
+  struct ibsh_progress *progress;   /* optional: told the number of betas and each one solved (progress.h) */
 } ibsh_ib_opts;
 
 enum { IBSH_IB_INIT_AUTO, IBSH_IB_INIT_IDENTITY, IBSH_IB_INIT_TRIVIAL, IBSH_IB_INIT_RANDOM };

@@ -17,6 +17,7 @@ extern "C" {
 #include "interrupt.h"
 #include "rng.h"
 #include "parallel.h"
+#include "progress.h"
 
 #include "tensor.h"
 #include "tensor_ops.h"
@@ -29,6 +30,7 @@ extern "C" {
 
 #include "nn_act.h"
 #include "nn.h"
+#include "nn_rows.h"
 #include "optim.h"
 #include "run.h"
 
@@ -38,6 +40,7 @@ extern "C" {
 #include "mi_gaussian.h"
 #include "mi_kde.h"
 #include "mi_ksg.h"
+#include "mi_renyi.h"
 #include "mi_neural.h"
 
 #include "ib.h"

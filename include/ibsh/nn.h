@@ -99,7 +99,7 @@ void ibsh_nn_output_grad(const ibsh_arch *a, const ibsh_nn_work *w, const double
 void ibsh_nn_forward_cols(const ibsh_arch *a, const double *params, const double *xt, size_t ld, size_t n,
                           ibsh_nn_work *w);
 
-/* Transpose the row-major r x c block src into the c x r block dst. */
+/* ibsh_nn_transpose (in nn_rows.h) transposes the row-major r x c block src into the c x r block dst. */
 void ibsh_nn_transpose(const double *src, double *dst, size_t r, size_t c);
 
 /* Copy layer l's activations (after a forward pass over n rows) into out as row-major n x width[l]. */

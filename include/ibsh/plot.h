@@ -59,6 +59,26 @@ int ibsh_figure_render(ibsh_figure *fig, ibsh_raster *r);
 /* Write the figure to path: .png (libpng RGBA8) or .svg, by extension. */
 int ibsh_figure_save(ibsh_figure *fig, const char *path);
 
+/* A movie being written: frames from figures of one size (plot_movie.c). */
+typedef struct ibsh_movie ibsh_movie;
+
+/* Open a movie at path, .gif (256 colours: samples of colour map cmap (-1: none), greys and the commonest colours
+   of the w x h RGBA8 reference frame ref, which may be NULL) or .png (APNG of nframes RGBA frames); fps in (0, 100]. */
+int ibsh_movie_open(ibsh_movie **out, const char *path, int w, int h, double fps, int nframes, int cmap,
+                    const unsigned char *ref);
+
+/* Add a frame of w x h straight-alpha RGBA8 pixels. */
+int ibsh_movie_add(ibsh_movie *m, const unsigned char *rgba);
+
+/* Render fig (of the movie's size) and add it as a frame. */
+int ibsh_movie_add_figure(ibsh_movie *m, ibsh_figure *fig);
+
+/* The number of frames added so far. */
+int ibsh_movie_frames(const ibsh_movie *m);
+
+/* Finish and free the movie (abort: discard the file); the file appears at its path only on success. */
+int ibsh_movie_close(ibsh_movie *m, int abort);
+
 /* Points skipped while rendering (non-positive on a log axis) in the last render or save. */
 size_t ibsh_figure_skipped(const ibsh_figure *fig);
 

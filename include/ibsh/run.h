@@ -22,7 +22,8 @@ typedef struct ibsh_data_view {
 
 typedef struct ibsh_run ibsh_run;
 
-/* Called after every completed epoch (epoch = global count of completed epochs). */
+/* Called after every completed epoch (epoch = global count of completed epochs); when a helper thread computes the
+   whole-set metrics, once that epoch's metrics are in (during the next epoch, or at the end). */
 typedef void (*ibsh_progress_fn)(void *ud, const ibsh_run *run, long epoch, long last_epoch, double seconds);
 
 /* Called after every completed epoch (after progress): a nonzero return (an error code set with ibsh_fail) stops the
@@ -39,6 +40,9 @@ typedef struct ibsh_fit_config {
   int shuffle;                 /* reshuffle the rows every epoch with run->rng */
   int gradstats;               /* record per-layer gradient statistics */
   int batch_metrics;           /* train loss/accuracy = means over the epoch's minibatches (no extra pass) */
+  size_t chunk;                /* > 0: data-parallel batches cut into chunks of this many rows, summed in chunk
+                                  order over the MPI ranks (if mpirun started the process): the same bits for
+                                  any rank count (run_dist.c) */
   const unsigned char *snap;   /* epochs+1 flags: snap[i] keeps the weights after (start + i) epochs */
   ibsh_progress_fn progress;
   void *progress_ud;

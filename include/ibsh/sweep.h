@@ -27,6 +27,9 @@ int ibsh_sweep_mpi_active(void);
 /* Initialise MPI if needed and give this process's rank and the number of ranks (0 and 1 without MPI). */
 int ibsh_sweep_mpi_rank(int *rank, int *size);
 
+/* Broadcast rank 0's *value to every rank (nothing to do without MPI or with one rank). */
+int ibsh_sweep_mpi_bcast_int(int *value);
+
 /* Gather every rank's buffer at rank 0 and broadcast the concatenation (rank order) to all ranks;
    *all is malloc'd. Without MPI it copies the local buffer. */
 int ibsh_sweep_mpi_allgather(const char *mine, size_t len, char **all, size_t *alllen);

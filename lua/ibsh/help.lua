@@ -5,7 +5,7 @@ local registry = require "ibsh.core.help"
 
 local M = {}
 
-M.modules = {"tensor", "data", "nn", "mi", "ib", "plot"}
+M.modules = {"tensor", "data", "nn", "mi", "ib", "plot", "sweep", "progress"}
 
 -- One line per module for the overview (a module's own help text, if set, wins).
 M.about = {
@@ -14,8 +14,19 @@ M.about = {
   nn = "networks: nn.mlp, training with snapshots at every epoch (net:fit -> run)",
   mi = "mutual information estimators and the information plane of a run",
   ib = "the information bottleneck bound of a joint distribution (ib.curve)",
-  plot = "PNG figures: lines, scatter, colour bars, the information plane",
+  plot = "PNG figures: lines, scatter, colour bars, the information plane, movies",
+  sweep = "parameter sweeps over forked workers or MPI ranks, resumable (sweep.run)",
+  progress = "progress lines with rate and ETA for long loops (progress.new)",
 }
+
+-- A plain table for help: no metatable, or only the miss-recording one of ibsh.errors.
+local function plain_table(x)
+  if type(x) ~= "table" then return false end
+  local mt = debug.getmetatable(x)
+  if mt == nil then return true end
+  local errors = package.loaded["ibsh.errors"]
+  return type(errors) == "table" and mt == errors.metatable
+end
 
 -- The methods documented as "Class:name" in the registry, as a table (nil if none).
 local function documented_methods(class)
@@ -54,11 +65,26 @@ local function parts(text)
   return signature, description
 end
 
--- The first sentence of a help text's description (for one-line listings).
+-- Abbreviations whose period does not end a sentence.
+local abbreviations = {["e.g."] = true, ["i.e."] = true, ["etc."] = true, ["vs."] = true, ["cf."] = true,
+  ["al."] = true, ["approx."] = true, ["resp."] = true, ["Fig."] = true, ["Eq."] = true, ["No."] = true}
+
+-- The first sentence of a help text's description (for one-line listings); "e.g." and the like do not end it.
 function M.summary(text)
   local _, description = parts(text or "")
   description = description:gsub("%s+", " ")
-  local sentence = description:match("^(.-%.)%s") or description
+  local sentence = description
+  local from = 1
+  while true do
+    local stop = description:find("%.%s", from)
+    if not stop then break end
+    local word = description:sub(1, stop):match("(%S+)$")
+    if not abbreviations[word] and not word:match("^%a%.$") and not word:match("^%d+%.$") then
+      sentence = description:sub(1, stop)
+      break
+    end
+    from = stop + 1
+  end
   if #sentence > 72 then sentence = sentence:sub(1, 69) .. "..." end
   return sentence
 end
@@ -87,7 +113,7 @@ end
 local function listing(t, prefix, sep)
   local rows, width = {}, 0
   for k, v in pairs(t) do
-    if type(k) == "string" and not k:match("^__") then
+    if type(k) == "string" and not k:match("^_") then   -- _-prefixed names are internals
       local text = registry.get(v)
       local kind = type(v)
       local line
@@ -114,13 +140,17 @@ local function overview()
     "",
     "Modules (help(name) lists one):",
   }
+  local width = 0
+  for _, name in ipairs(M.modules) do width = math.max(width, #name) end
   for _, name in ipairs(M.modules) do
     local mod = rawget(_G, name)
     local n = 0
-    if type(mod) == "table" then for _ in pairs(mod) do n = n + 1 end end
+    if type(mod) == "table" then
+      for k in pairs(mod) do if type(k) ~= "string" or k:sub(1, 1) ~= "_" then n = n + 1 end end
+    end
     local text = type(mod) == "table" and registry.get(mod)
     local about = text and M.summary(text) or M.about[name] or ""
-    out[#out + 1] = string.format("  %-8s %s (%d entries)", name, about, n)
+    out[#out + 1] = string.format("  %-" .. width .. "s  %s (%d entries)", name, about, n)
   end
   local more = {
     "",
@@ -130,7 +160,11 @@ local function overview()
     "  expr               prints its value; a trailing ';' stays quiet; _ holds the last result",
     "  TAB                completes globals, fields (nn.ml), methods (t:si), file names in strings",
     "  :time, timing(on)  toggle per-command timing",
-    "  Ctrl-C             clears the line, or interrupts running code; Ctrl-D exits",
+    "  :trace on|off      show or hide ibsh's own frames in tracebacks (hidden by default)",
+    "  local x = 5        stays visible on the next line (the REPL drops 'local' at the prompt)",
+    "  fig:show()         shows a figure (inline in kitty/iTerm2/sixel terminals, else a viewer)",
+    "  Ctrl-C             clears the line, or interrupts running code",
+    "  exit, quit, Ctrl-D leave the REPL",
     "",
     "History: $IBSH_HISTORY or ~/.ibsh_history. Startup: $IBSH_INIT or ~/.ibshrc.",
     "Manual pages: ibsh(1) for the program, ibsh(3) for the Lua API.",
@@ -172,7 +206,11 @@ function M.text(...)
     local names = search(x)
     if #names == 0 then return "no help for '" .. x .. "' (help() shows the overview)" end
     local out = {"documented names containing '" .. x .. "':"}
-    for _, name in ipairs(names) do out[#out + 1] = "  " .. name .. "  " .. M.summary(registry.get(resolve(name))) end
+    local width = 0
+    for _, name in ipairs(names) do width = math.max(width, #name) end
+    for _, name in ipairs(names) do
+      out[#out + 1] = string.format("  %-" .. width .. "s  %s", name, M.summary(registry.get(resolve(name))))
+    end
     return table.concat(out, "\n")
   end
   local text = registry.get(x)
@@ -182,7 +220,7 @@ function M.text(...)
     local where = info.what == "C" and "a C function" or (info.short_src .. ":" .. info.linedefined)
     return "no help recorded for this function (" .. where .. ")"
   end
-  if type(x) == "table" and not debug.getmetatable(x) then
+  if plain_table(x) then
     local name = global_name(x) or name_of(x) or "table"
     local out = {}
     if text then out[#out + 1] = text .. "\n" end

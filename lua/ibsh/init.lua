@@ -4,10 +4,11 @@
 local core = require "ibsh.core"
 
 local M = {version = core.version}
-M.modules = {"tensor", "data", "nn", "mi", "ib", "plot", "sweep"}
+M.modules = {"tensor", "data", "nn", "mi", "ib", "plot", "sweep", "progress"}
 for _, name in ipairs(M.modules) do
   M[name] = require("ibsh." .. name)
 end
 M.help = require("ibsh.help").help
+require("ibsh.errors").install()   -- "did you mean" hints name the fields of ibsh's modules and classes
 
 return M

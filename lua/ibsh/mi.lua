@@ -7,6 +7,7 @@ M.__internal = nil
 local draw_indices, rows_at = internal.indices, internal.rows
 local help = require "ibsh.core.help"
 local tensor = require "ibsh.tensor"
+local progress = require "ibsh.core.progress"
 
 -- Register f as M[name] with its help text.
 local function def(name, text, f)
@@ -95,6 +96,31 @@ estimators.ksg = function(t, d, opts)
   return ixt, M.ksg(t, d.y, o)
 end
 
+-- Matrix-based Renyi MI averaged over consecutive batches of rows (Yu et al.; Wickstrom et al.): sigma is the
+-- layer's width, sigma_x the input's (default: the kernel's rule), labels give the kernel of Y.
+estimators.renyi = function(t, d, opts)
+  local n = t:size(1)
+  local batch = opts.batch or 1000
+  if math.type(batch) ~= "integer" or batch < 2 then error("mi.infoplane: option 'batch' must be an integer >= 2", 3) end
+  local nb = math.max(1, n // batch)
+  local o = without(opts, {batch = true, sigma_x = true})
+  o.labels = true
+  local ox = without(opts, {batch = true, sigma_x = true, sigma = true})
+  ox.sigma = opts.sigma
+  ox.sigma_y = opts.sigma_x or (opts.kernel == "tensor" and "knn" or "scott")
+  if ox.kernel == "multivariate" then ox.kernel, ox.channels = nil, nil end
+  local ixt, ity = 0, 0
+  for b = 1, nb do
+    local first, last = (b - 1) * n // nb + 1, b * n // nb
+    local tb = t:narrow(1, first, last - first + 1)
+    local yb = d.y:narrow(1, first, last - first + 1)
+    if yb:dim() == 2 then yb = yb:argmax(2) - 1 end
+    ixt = ixt + M.renyi(tb, d.x:narrow(1, first, last - first + 1), ox)
+    ity = ity + M.renyi(tb, yb, o)
+  end
+  return ixt / nb, ity / nb
+end
+
 def("infoplane", [[
 mi.infoplane(run, d [, opts]) -> plane, epochs [, lo, hi]
 
@@ -104,13 +130,16 @@ y = labels}, with p(x) uniform over d's rows. plane is a [snapshots x layers x 2
 dimension: I(X;T), I(T;Y)), epochs a vector of the snapshot epochs. Options: estimator = "bin"
 (default: mi.binned, options bins, range, edges, binsize, unit) | "adaptive" (equal-mass bins per layer
 and epoch; bins) | "kde" (mi.kde: noise_var, bound, unit) | "ksg" (mi.ksg(d.x, t) and the mixed
-continuous-discrete KSG for I(T;Y); k, unit, seed); epochs = a vector or array of epochs to use (a
+continuous-discrete KSG for I(T;Y); k, unit, seed) | "renyi" (mi.renyi with the labels' kernel for
+I(T;Y), averaged over consecutive batches of batch = 1000 rows; alpha, sigma for the layer, sigma_x for
+the inputs, kernel, unit); epochs = a vector or array of epochs to use (a
 subset of run:epochs()); bootstrap = B (with seed = 1, level = 0.95) adds error bars by the
 delete-d jackknife of mi.bootstrap: B subsamples of half the rows of d without replacement (the same
 draws for every snapshot and layer), spread scaled by sqrt(m / (n - m)) and centred on the estimate, so
 lo <= estimate <= hi ([snapshots x layers x 2] tensors); the interval measures sampling spread, not the
 estimator's bias (I(X;T) with X the row identity is log n by definition). Any other option goes to the
 estimator. For binning, inputs that repeat in d.x are handled by H(T|X) with X as row identities.
+A progress line (snapshots done, rate, ETA) shows on stderr; quiet = true hides it (see progress.new).
 
 Example: local plane, epochs, lo, hi = mi.infoplane(run, d, {estimator = "kde", bootstrap = 50})]],
 function(run, d, opts)
@@ -126,9 +155,9 @@ function(run, d, opts)
   local name = opts.estimator or "bin"
   local estimate = estimators[name]
   if not estimate then
-    error(F .. ": unknown estimator '" .. tostring(name) .. "' (known: bin, adaptive, kde, ksg)", 2)
+    error(F .. ": unknown estimator '" .. tostring(name) .. "' (known: bin, adaptive, kde, ksg, renyi)", 2)
   end
-  local eopts = without(opts, {estimator = true, epochs = true, bootstrap = true, level = true})
+  local eopts = without(opts, {estimator = true, epochs = true, bootstrap = true, level = true, quiet = true})
   local nboot = opts.bootstrap
   if nboot ~= nil and (math.type(nboot) ~= "integer" or nboot < 2) then
     error(F .. ": option 'bootstrap' must be an integer >= 2", 2)
@@ -158,6 +187,8 @@ function(run, d, opts)
     end
   end
   local plane, nlayers, lo, hi
+  local bar = progress.new(F, nsnap, {unit = "snapshots", quiet = opts.quiet})
+  bar:update(0)
   for s = 1, nsnap do
     local e = epochs:get(s)
     e = math.tointeger(e) or e   -- snapshot epochs are integers: pass them as such
@@ -208,7 +239,9 @@ function(run, d, opts)
         hi:set(s, l, 2, hy)
       end
     end
+    bar:update(s)
   end
+  bar:finish()
   local eout = tensor.zeros(nsnap)
   for s = 1, nsnap do eout:set(s, epochs:get(s)) end
   if nboot then return plane, eout, lo, hi end
@@ -287,24 +320,27 @@ mi.permutation_test(f, x, y [, opts]) -> p, observed, null
 Permutation test of independence for any estimator f(x, y) -> number (a function, or the name of an
 mi function such as "ksg"): the rows of y are shuffled n times (seeded), the estimator is rerun, and p
 = (1 + #{null >= observed}) / (n + 1). null is the vector of surrogate estimates. Options: n = 200,
-seed = 1, args = table of options passed to f as its third argument.
+seed = 1, args = table of options passed to f as its third argument, quiet = true (no progress line).
 
 Example: local p = mi.permutation_test("ksg", x, y, {n = 100, seed = 7, args = {k = 3}})]],
 function(f, x, y, opts)
   local F = "mi.permutation_test"
   local fn = estimator_fn(f, F)
   local n, seed
-  opts, n, seed = resampling_options(opts, F, {n = true, seed = true, args = true})
+  opts, n, seed = resampling_options(opts, F, {n = true, seed = true, args = true, quiet = true})
   local observed = fn(x, y, opts.args)
   if type(observed) ~= "number" then error(F .. ": the estimator must return a number", 2) end
   local rows = y:size(1)
   local null = tensor.zeros(n)
   local above = 0
+  local bar = progress.new(F, n, {unit = "permutations", quiet = opts.quiet})
   for i = 1, n do
     local v = fn(x, rows_at(y, draw_indices(rows, rep_seed(seed, i), "perm")), opts.args)
     null:set(i, v)
     if v >= observed then above = above + 1 end
+    bar:update(i)
   end
+  bar:finish()
   return (1 + above) / (n + 1), observed, null
 end)
 
@@ -322,14 +358,15 @@ smaller sizes. Resampling with replacement is not used: duplicated rows inflate 
 plug-in estimators (KSG sees zero distances). Coverage is measured in tests/test_mi_bootstrap.lua (95 %
 intervals cover the true MI of correlated Gaussians in >= 90 % of seeds with mi.gaussian and mi.ksg);
 the interval reflects sampling variability, not the estimator's bias. samples holds the subsample
-estimates. Options: n = 200, seed = 1, level = 0.95, fraction = 0.5, args = options passed to f.
+estimates. Options: n = 200, seed = 1, level = 0.95, fraction = 0.5, args = options passed to f,
+quiet = true (no progress line).
 
 Example: local est, lo, hi = mi.bootstrap("ksg", x, y, {n = 200, seed = 3, args = {unit = "nats"}})]],
 function(f, x, y, opts)
   local F = "mi.bootstrap"
   local fn = estimator_fn(f, F)
   local n, seed
-  opts, n, seed = resampling_options(opts, F, {n = true, seed = true, level = true, args = true, fraction = true})
+  opts, n, seed = resampling_options(opts, F, {n = true, seed = true, level = true, args = true, fraction = true, quiet = true})
   local level = opts.level or 0.95
   if type(level) ~= "number" or not (level > 0 and level < 1) then
     error(F .. ": option 'level' must be in (0, 1)", 2)
@@ -345,13 +382,16 @@ function(f, x, y, opts)
   if rows < 3 then error(F .. ": need at least 3 rows, got " .. rows, 2) end
   local m = subsample_size(rows, fraction)
   local samples, values = tensor.zeros(n), {}
+  local bar = progress.new(F, n, {unit = "subsamples", quiet = opts.quiet})
   for i = 1, n do
     local idx = draw_indices(rows, rep_seed(seed, i), "sub", m)
     local v = fn(rows_at(x, idx), rows_at(y, idx), opts.args)
     if type(v) ~= "number" then error(F .. ": the estimator must return a number", 2) end
     samples:set(i, v)
     values[i] = v
+    bar:update(i)
   end
+  bar:finish()
   local lo, hi = subsample_interval(estimate, values, m, rows, level)
   return estimate, lo, hi, samples
 end)

@@ -149,7 +149,67 @@ end
 
 local infoplane_known = {bound = true, epochs = true, mode = true, cmap = true, title = true, width = true,
   height = true, dpi = true, fontsize = true, ax = true, spread = true, markersize = true, linewidth = true,
-  bound_label = true, colorbar = true, layer_labels = true, logcolor = true, share = true}
+  bound_label = true, colorbar = true, layer_labels = true, logcolor = true, share = true, xlim = true, ylim = true,
+  vmin = true, vmax = true}
+
+-- plot.place_labels(anchors, points, opts) -> positions
+function M.place_labels(anchors, points, opts)
+  local fname = "plot.place_labels"
+  if type(anchors) ~= "table" or type(points) ~= "table" then error(fname .. ": anchors and points must be arrays of {x, y}", 2) end
+  opts = opts or {}
+  local box = opts.box or {0.03, 0.04}
+  local xmin, xmax, ymin, ymax = math.huge, -math.huge, math.huge, -math.huge
+  for _, list in ipairs{anchors, points} do
+    for _, p in ipairs(list) do
+      xmin, xmax = math.min(xmin, p[1]), math.max(xmax, p[1])
+      ymin, ymax = math.min(ymin, p[2]), math.max(ymax, p[2])
+    end
+  end
+  if opts.xlim then xmin, xmax = opts.xlim[1], opts.xlim[2] end
+  if opts.ylim then ymin, ymax = opts.ylim[1], opts.ylim[2] end
+  if #anchors == 0 then return {} end
+  local xr, yr = math.max(xmax - xmin, 1e-9), math.max(ymax - ymin, 1e-9)
+  local hw, hh = box[1] * xr / 2, box[2] * yr / 2   -- half the label box in data units
+  local dirs = {{1, 0}, {1, 1}, {0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {0, -1}, {1, -1}}
+  local placed, out = {}, {}
+  for k, a in ipairs(anchors) do
+    local best, bestscore
+    for ring = 1, 4 do
+      for d, u in ipairs(dirs) do
+        local cx, cy = a[1] + u[1] * ring * (hw + 0.004 * xr), a[2] + u[2] * ring * (hh + 0.004 * yr)
+        local score = ring * 2 + d * 0.01
+        -- drawn points and lines under the label
+        for _, p in ipairs(points) do
+          if math.abs(p[1] - cx) < hw and math.abs(p[2] - cy) < hh then score = score + 10 end
+        end
+        -- other labels
+        for _, q in ipairs(placed) do
+          if math.abs(q[1] - cx) < 2 * hw and math.abs(q[2] - cy) < 2 * hh then score = score + 1000 end
+        end
+        -- outside the data range (the axes may clip it)
+        if cx - hw < xmin - 0.04 * xr or cx + hw > xmax + 0.04 * xr or cy - hh < ymin - 0.04 * yr or cy + hh > ymax + 0.04 * yr then
+          score = score + 500
+        end
+        if not bestscore or score < bestscore then best, bestscore = {cx, cy}, score end
+      end
+    end
+    placed[#placed + 1] = best
+    out[k] = best
+  end
+  return out
+end
+
+help.set(M.place_labels, "plot.place_labels", [[plot.place_labels(anchors, points [, opts]) -> positions
+
+Positions for labels near their anchor points ({x, y} each, in data units) that keep them off
+the drawn points (an array of {x, y}; sample lines densely enough) and off each other: for each
+anchor in turn, 32 candidate centres on rings around it are scored by the points under the label
+box, overlaps with labels already placed and leaving the data range, and the nearest good one
+wins. Options: box = {w, h} (the label size as fractions of the x and y ranges; default
+{0.03, 0.04}), xlim, ylim ({lo, hi}: the ranges, default those of the points). plot.infoplane
+numbers its layers this way.
+
+Example: local at = plot.place_labels({{1, 1}}, {{1, 1}, {1.02, 1}}, {box = {0.05, 0.05}})]])
 
 -- plot.infoplane(plane, opts) -> fig, ax
 function M.infoplane(plane, opts)
@@ -190,14 +250,15 @@ function M.infoplane(plane, opts)
   if L == 1 and mode ~= "layers" then mode = "layers" end  -- one layer: a line per epoch is a single point
   if mode == "epochs" or mode == "both" then
     ax:line(totensor(X), totensor(Y), {color = ev, cmap = cmap, width = lw, marker = "o", size = ms,
-      alpha = mode == "both" and 0.5 or 1, norm = opts.logcolor and "log" or nil})
+      alpha = mode == "both" and 0.5 or 1, norm = opts.logcolor and "log" or nil, vmin = opts.vmin, vmax = opts.vmax})
   end
   if mode == "layers" or mode == "both" then
     for l = 1, L do
       local lx, ly = {}, {}
       for i = 1, S do lx[i], ly[i] = X[i][l], Y[i][l] end
       ax:line(totensor(lx), totensor(ly), {color = "0.6", width = 0.8})
-      ax:scatter(totensor(lx), totensor(ly), {color = ev, cmap = cmap, size = ms, norm = opts.logcolor and "log" or nil})
+      ax:scatter(totensor(lx), totensor(ly), {color = ev, cmap = cmap, size = ms, norm = opts.logcolor and "log" or nil,
+        vmin = opts.vmin, vmax = opts.vmax})
     end
   end
   if opts.spread and #planes > 1 then
@@ -207,32 +268,32 @@ function M.infoplane(plane, opts)
     ax:errorbar(totensor(lx), totensor(ly), totensor(le), {color = "black", width = 0, label = "± sd over runs (last epoch)"})
   end
   if opts.layer_labels ~= false and L <= 12 then
-    -- number the layers at their last point; labels that would collide move down a step
-    local xmin, xmax, ymin, ymax = math.huge, -math.huge, math.huge, -math.huge
-    for i = 1, S do
+    -- number the layers near their last point, where the label covers no drawn point or line and no other label
+    local pts, step = {}, math.max(1, (S * L) // 4000)
+    for i = 1, S, step do
       for l = 1, L do
         local x, y = X[i][l], Y[i][l]
         if x == x and y == y then
-          xmin, xmax = math.min(xmin, x), math.max(xmax, x)
-          ymin, ymax = math.min(ymin, y), math.max(ymax, y)
+          pts[#pts + 1] = {x, y}
+          local nx, ny = X[i][l + 1], Y[i][l + 1]
+          if mode ~= "layers" and nx and nx == nx and ny == ny then   -- points along the line to the next layer
+            for k = 1, 3 do pts[#pts + 1] = {x + (nx - x) * k / 4, y + (ny - y) * k / 4} end
+          end
         end
       end
     end
-    local dx, dy = math.max(xmax - xmin, 1e-9) * 0.035, math.max(ymax - ymin, 1e-9) * 0.035
-    local placed = {}
+    local anchors, texts = {}, {}
     for l = 1, L do
       local x, y = X[S][l], Y[S][l]
-      if x == x and y == y then
-        local moved = true
-        while moved do
-          moved = false
-          for _, p in ipairs(placed) do
-            if math.abs(p[1] - x) < dx and math.abs(p[2] - y) < dy then y = y - dy; moved = true end
-          end
-        end
-        placed[#placed + 1] = {x, y}
-        ax:text(x, y, "  " .. l, {fontsize = (opts.fontsize or 14) * 0.75, valign = "bottom"})
-      end
+      if x == x and y == y then anchors[#anchors + 1] = {x, y}; texts[#texts + 1] = tostring(l) end
+    end
+    local fs = (opts.fontsize or 14) * 0.75
+    local fw, fh = opts.width or 1200, opts.height or 900
+    local px = fs * (opts.dpi or 100) / 72   -- the labels' font size in pixels
+    local at = M.place_labels(anchors, pts, {box = {(0.65 * px + 6) / (0.68 * fw), 1.3 * px / (0.75 * fh)},
+      xlim = opts.xlim, ylim = opts.ylim})
+    for k, p in ipairs(at) do
+      ax:text(p[1], p[2], texts[k], {fontsize = fs, align = "center", valign = "center"})
     end
   end
   if opts.bound ~= nil then
@@ -242,6 +303,8 @@ function M.infoplane(plane, opts)
     end
   end
   if opts.colorbar ~= false then ax:colorbar{label = "epoch"} end
+  if opts.xlim then ax:xlim(opts.xlim[1], opts.xlim[2]) end
+  if opts.ylim then ax:ylim(opts.ylim[1], opts.ylim[2]) end
   ax:xlabel("I(X;T) (bits)")
   ax:ylabel("I(T;Y) (bits)")
   ax:title(opts.title or (#planes > 1 and ("Information plane (mean of %d runs)"):format(#planes) or "Information plane"))
@@ -251,7 +314,7 @@ end
 
 help.set(M.infoplane, "plot.infoplane", [[plot.infoplane(plane, opts)
 
-Draw the information plane of Shwartz-Ziv & Tishby: plane is a [snapshots x layers x 2] tensor of (I(X;T), I(T;Y)) in bits (as mi.infoplane returns), or an array of such tensors (one per run: their mean is drawn). By default each snapshot is a line through the layers' points with 'o' markers, coloured by epoch with the gnuplot colour map and a colour bar, as in the paper; layers are numbered at their last point. Options: epochs (1-d tensor or array, one per snapshot; default 0..S-1), bound (an IB curve with :points(), drawn black dashed with a legend entry), mode ("epochs", "layers": a trajectory per layer, or "both"), cmap, logcolor (true: colour by log epoch, which spreads the early epochs of long runs), title, spread (with several runs: error bars of I(T;Y) at the last epoch), markersize, linewidth, layer_labels (false to hide), colorbar (false to hide), bound_label, width, height, dpi, fontsize (default 1200 x 900 at 14 pt), ax (draw into an existing axes, e.g. one cell of a grid to put estimators side by side). Returns fig (nil with opts.ax) and ax.
+Draw the information plane of Shwartz-Ziv & Tishby: plane is a [snapshots x layers x 2] tensor of (I(X;T), I(T;Y)) in bits (as mi.infoplane returns), or an array of such tensors (one per run: their mean is drawn). By default each snapshot is a line through the layers' points with 'o' markers, coloured by epoch with the gnuplot colour map and a colour bar, as in the paper; layers are numbered near their last point, where the number covers no drawn point or line and no other number (plot.place_labels). Options: epochs (1-d tensor or array, one per snapshot; default 0..S-1), bound (an IB curve with :points(), drawn black dashed with a legend entry), mode ("epochs", "layers": a trajectory per layer, or "both"), cmap, logcolor (true: colour by log epoch, which spreads the early epochs of long runs), title, spread (with several runs: error bars of I(T;Y) at the last epoch), markersize, linewidth, layer_labels (false to hide), colorbar (false to hide), bound_label, xlim and ylim ({lo, hi}: fixed axis ranges), vmin and vmax (the epochs at the ends of the colour map), width, height, dpi, fontsize (default 1200 x 900 at 14 pt), ax (draw into an existing axes, e.g. one cell of a grid to put estimators side by side). Returns fig (nil with opts.ax) and ax.
 
 Example: local fig = plot.infoplane(plane, {bound = curve, epochs = epochs}); fig:save("infoplane.png")]])
 
@@ -388,31 +451,48 @@ function M.snr(run, opts)
   ax:line({}, {}, {color = "black", width = 1.5, style = "dotted", label = "std"})
   local transition = opts.transition
   if transition == nil then
+    -- the first epoch where the summed means fall below the summed stds after a drift phase (means above stds);
+    -- a run whose means never exceed the stds (often ReLU) has no transition to mark
+    local drift = false
     for i = 1, #ep do
-      if ep[i] > 0 and total_m[i] < total_s[i] then transition = ep[i]; break end
+      if ep[i] > 0 and total_m[i] == total_m[i] and total_s[i] == total_s[i] then
+        if total_m[i] >= total_s[i] then drift = true
+        elseif drift then transition = ep[i]; break end
+      end
+    end
+  end
+  local emin, emax, ymax = math.huge, -math.huge, -math.huge
+  for i = 1, #ep do
+    if ep[i] > 0 then emin, emax = math.min(emin, ep[i]), math.max(emax, ep[i]) end
+    for l = 1, L do
+      local v = st.mean:get(i, l)
+      if ep[i] > 0 and v == v and v > ymax then ymax = v end
     end
   end
   if transition and transition > 0 then
     ax:vline(transition, {color = "0.5", width = 1.5})
-    local ymax = -math.huge
-    for l = 1, L do
-      for i = 1, #ep do
-        local v = st.mean:get(i, l)
-        if ep[i] > 0 and v == v and v > ymax then ymax = v end
+    if ymax > 0 then
+      -- the label goes on the side of the line with more room, so the axes do not clip it
+      local left_room = emax > emin and (math.log(transition) - math.log(emin)) / (math.log(emax) - math.log(emin)) or 0
+      if left_room > 0.5 then
+        ax:text(transition, ymax, "drift \u{2192} diffusion  ", {color = "0.3", align = "right", valign = "top"})
+      else
+        ax:text(transition, ymax, "  drift \u{2192} diffusion", {color = "0.3", align = "left", valign = "top"})
       end
     end
-    if ymax > 0 then ax:text(transition, ymax, "drift \u{2192} diffusion  ", {color = "0.3", align = "right", valign = "top"}) end
+  else   -- said in the legend, where it neither hides data nor gets clipped
+    ax:line({}, {}, {color = "0.5", width = 1.5, label = "no drift \u{2192} diffusion transition found"})
   end
   ax:xlabel("epoch")
   ax:ylabel(opts.normalize and "gradient norm / weight norm" or "gradient norm")
   ax:title(opts.title or "Gradient mean (solid) and standard deviation (dotted)")
   ax:legend()
-  return fig, ax
+  return fig, ax, transition
 end
 
 help.set(M.snr, "plot.snr", [[plot.snr(run_or_stats, opts)
 
-Gradient signal-to-noise figure (Shwartz-Ziv & Tishby, Fig. 4): per layer, the norm of the mean gradient (solid) and its standard deviation (dotted) against epoch, log-log, with a grey vertical line at the drift-to-diffusion transition (opts.transition, or the first epoch where the summed means fall below the summed stds). The argument is a run with :gradstats() (its grad_mean, grad_std, weight_norm tensors, epochs 1..E) or a table {epochs = 1-d tensor, mean = [epochs x layers], std = [epochs x layers]}. Epochs <= 0 are left out (log axis). Options: normalize (divide by each layer's weight norm, as the paper-era figure), transition, layers (names), title, width, height, dpi, fontsize, ax. Returns fig, ax.
+Gradient signal-to-noise figure (Shwartz-Ziv & Tishby, Fig. 4): per layer, the norm of the mean gradient (solid) and its standard deviation (dotted) against epoch, log-log, with a grey vertical line at the drift-to-diffusion transition (opts.transition, or the first epoch where the summed means fall below the summed stds after a drift phase in which they were above); the label sits on the side of the line with more room. A run with no drift phase (means never above the stds, as often with ReLU) or no crossing gets the legend entry "no drift → diffusion transition found" instead of a line. The argument is a run with :gradstats() (its grad_mean, grad_std, weight_norm tensors, epochs 1..E) or a table {epochs = 1-d tensor, mean = [epochs x layers], std = [epochs x layers]}. Epochs <= 0 are left out (log axis). Options: normalize (divide by each layer's weight norm, as the paper-era figure), transition, layers (names), title, width, height, dpi, fontsize, ax. Returns fig, ax and the transition epoch (nil when none was found).
 
 Example: plot.snr({epochs = e, mean = m, std = s}):save("snr.png")]])
 
@@ -483,5 +563,8 @@ help.set(M.curve, "plot.curve", [[plot.curve(curve, opts)
 Draw IB curves: I(T;Y) against I(X;T) in bits from curve:points() (or an n x 3 tensor of beta, I(X;T), I(T;Y)); curve may be an array of curves. Options: labels (one per curve), hy (draw H(Y) as a dashed line), markers (false to hide), title, width, height, dpi, fontsize, ax. Returns fig, ax.
 
 Example: plot.curve(ib.curve(d:joint()), {hy = 1}):save("curve.png")]])
+
+-- plot.animate and its animation objects live in ibsh.plot_animate.
+require("ibsh.plot_animate")(M)
 
 return M

@@ -20,6 +20,13 @@ function commands.time(arg)
   if arg == "on" or arg == "off" then M.set_timing(arg == "on") else M.set_timing() end
 end
 
+-- :trace [on|off]: show or hide ibsh's internal frames in tracebacks (toggle without an argument).
+function commands.trace(arg)
+  local errors = require "ibsh.errors"
+  if arg == "on" or arg == "off" then errors.trace = arg == "on" else errors.trace = not errors.trace end
+  print("trace " .. (errors.trace and "on: tracebacks show every frame" or "off: ibsh's internal frames hidden"))
+end
+
 -- :help [x]: the same as help(x) / ?x.
 function commands.help(arg)
   help.topic(arg or "")
@@ -38,9 +45,32 @@ function M.command(line)
   f(arg ~= "" and arg or nil)
 end
 
+-- quit(): leave the REPL after this command (what exit, exit(), quit and quit() run).
+function M.quit()
+  debug.getregistry()["ibsh.repl_exit"] = true
+end
+
+-- A leading "local" made global so the names stay visible on the next prompt line (each line is a chunk).
+local function unlocal(line)
+  local indent, rest = line:match("^(%s*)local%s+function%s+(.*)$")
+  if indent then return indent .. "function " .. rest end
+  local names, tail = line:match("^%s*local%s+([%a_][%w_]*%s*[%w_,%s]*)(.*)$")
+  if not names or names:find("<") or tail:find("^%s*<") then return line end
+  names = names:gsub("%s+$", "")
+  if not names:match("^[%a_][%w_]*%s*,?") or names:match(",$") then return line end
+  if tail:match("^=") and not tail:match("^==") then return names .. " " .. tail end
+  if tail:match("^%s*;?%s*$") then return names .. " = nil" .. tail end
+  return line
+end
+
 -- preprocess(line): the code to run for a typed first line and whether to keep quiet (trailing ';').
 function M.preprocess(line)
   local head = line:match("^%s*(.*)$")
+  if head:match("^exit%s*$") or head:match("^quit%s*$") or head:match("^exit%s*%(%s*%)%s*;?%s*$") or head:match("^quit%s*%(%s*%)%s*;?%s*$") then
+    return "require('ibsh.repl').quit()", true
+  end
+  line = unlocal(line)
+  head = line:match("^%s*(.*)$")
   if head:sub(1, 1) == "?" then
     return string.format("require('ibsh.help').topic(%q)", head:sub(2)), true
   end
@@ -156,9 +186,10 @@ end
 
 registry.set(M.set_timing, "timing", "timing([on])\n\nTurn per-command timing at the REPL on or off (no argument toggles); when on, each command is followed by its wall time, as [0.0123 s]. The :time command does the same.\n\nExample: timing(true)")
 registry.set(M.complete, "repl.complete", "repl.complete(text)\n\nThe tab-completion candidates for text: globals and keywords, fields after '.', methods after ':' (through the metatable's __index or __methods table), sorted.\n\nExample: require('ibsh.repl').complete('tensor.ze')  --> {'tensor.zeros'}")
-registry.set(M.preprocess, "repl.preprocess", "repl.preprocess(line)\n\nThe code the REPL runs for a typed line and whether its results stay unprinted: ?x becomes help, :cmd a command, a trailing ';' suppresses printing, =expr means return expr.\n\nExample: require('ibsh.repl').preprocess('?tensor.zeros')")
+registry.set(M.preprocess, "repl.preprocess", "repl.preprocess(line)\n\nThe code the REPL runs for a typed line and whether its results stay unprinted: ?x becomes help, :cmd a command, a trailing ';' suppresses printing, =expr means return expr, exit/quit (with or without ()) leaves; a leading 'local' is dropped (local x = 5 assigns the global x, local function f the global f) so the name stays visible on the next line, as in luaprompt: every prompt line is its own chunk, whose locals would end with it.\n\nExample: require('ibsh.repl').preprocess('?tensor.zeros')")
 registry.set(M.show, "repl.show", "repl.show(suppress, seconds, ...)\n\nPrint command results as the REPL does (pretty, one per line) unless suppress, store the first in _, and print the time when timing is on.\n\nExample: require('ibsh.repl').show(false, 0, {1, 2})")
-registry.set(M.command, "repl.command", "repl.command(line)\n\nRun a REPL meta-command given without its ':' (time [on|off], help [x]).\n\nExample: require('ibsh.repl').command('time on')")
+registry.set(M.quit, "repl.quit", "repl.quit()\n\nLeave the REPL once the current command is done (history is saved); typing exit, exit(), quit or quit() at the prompt runs it, as does Ctrl-D on an empty line.\n\nExample: require('ibsh.repl').quit()")
+registry.set(M.command, "repl.command", "repl.command(line)\n\nRun a REPL meta-command given without its ':' (time [on|off], trace [on|off], help [x]).\n\nExample: require('ibsh.repl').command('time on')")
 
 M.install()
 return M

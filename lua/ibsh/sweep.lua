@@ -3,6 +3,7 @@ local M = require "ibsh.core.sweep"
 local sethelp = require("ibsh.core.help").set
 
 local fmt, concat = string.format, table.concat
+local progress = require "ibsh.core.progress"
 
 -- Serialisation: a Lua chunk "return <value>" of numbers (exact), strings, booleans, nested
 -- tables and tensors (written as T({shape}, {values})).
@@ -262,6 +263,7 @@ function M.run(opts)
     end
   end
   local clock0 = os.time()
+  local bar = progress.new("sweep.run", #todo, {unit = "jobs", quiet = quiet})
   local mine = {}   -- id -> serialised text of this process's fresh results
   -- Record job id's outcome: save and count a result, or remember a failure.
   local function note(id, ok, text)
@@ -273,9 +275,10 @@ function M.run(opts)
     if dir then save_done(dir, id, keys[id], text) end
     mine[id] = text
     ndone = ndone + 1
-    if not quiet then
-      io.stderr:write(fmt("sweep: %d/%d done (job %d {%s}), %d s\n", ndone + nskip, #todo + nskip, id, keys[id],
-        os.time() - clock0))
+    bar:update(ndone, fmt("job %d {%s}", id, keys[id]))
+    if bar:mode() == "log" then   -- not a terminal: one line per job, with the ETA
+      io.stderr:write(fmt("sweep: %d/%d done (job %d {%s}), %d s, ETA %s\n", ndone + nskip, #todo + nskip, id, keys[id],
+        os.time() - clock0, bar:status():match("ETA (%S+)") or "?"))
     end
   end
   -- Run one job in this process: ok, serialised text or error message.
@@ -306,6 +309,7 @@ function M.run(opts)
       end,
       function(id, ok, text) note(id, ok, text) end)
   end
+  bar:finish()
   for id, text in pairs(mine) do results[id] = M.deserialize(text, "=job " .. id) end
 
   if mpi and size > 1 then
@@ -357,7 +361,9 @@ killed sweep resumes; changing the grid under the same dir is an error). Under m
 time each, and every rank returns the full results (guard writes with sweep.rank() == 0).
 Ctrl-C or SIGTERM kills the workers and raises "interrupted"; finished jobs stay saved and an
 interrupted job is never recorded. A failing job does not stop
-the others; sweep.run raises an error naming it at the end.
+the others; sweep.run raises an error naming it at the end. Progress: on a terminal one line
+(jobs done, rate, ETA, the last job) redrawn in place; otherwise a line per finished job with
+its ETA; quiet = true prints neither. Progress lines of the jobs themselves (net:fit) stay silent.
 
 Example: local res = sweep.run{grid = {seed = {1, 2, 3}, act = {"tanh", "relu"}}, jobs = 2, dir = "runs/demo", fn = function(job) return {acc = 1} end}]])
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lcommon.h"
+#include "lprogress.h"
 #include "ibsh/ib.h"
 
 #define CURVE_T "ibsh.IBCurve"
@@ -65,7 +66,7 @@ static double *read_betas(lua_State *L, int opts, size_t *n, const char *fname) 
 /* ib.curve(pxy [, opts]) */
 static int ib_curve(lua_State *L) {
   static const char *const known[] = {"betas", "iterations", "init", "alpha", "beta_min", "beta_max", "npoints", "tol",
-    "direction", "reduce", "merge", "merge_tol", "split", "perturb", "restarts", "max_clusters", "encoders", "seed", "refine", "max_points", "agglomerative", NULL};
+    "direction", "reduce", "merge", "merge_tol", "split", "perturb", "restarts", "max_clusters", "encoders", "seed", "refine", "max_points", "agglomerative", "quiet", NULL};
   const char *fname = "ib.curve";
   ibsh_tensor *pxy = check_joint(L, 1, fname);
   lx_checkoptions(L, 2, known, fname);
@@ -118,8 +119,14 @@ static int ib_curve(lua_State *L) {
   if (mp < 0) lx_error(L, fname, "option 'max_points' must be >= 1, got %lld", (long long)mp);
   o.max_points = (size_t)mp;
   o.seed = (uint64_t)lx_optinteger(L, opts, "seed", 1, fname);
+  int quiet = lx_optboolean(L, opts, "quiet", 0, fname);
   ibsh_ib_curve *c = push_curve(L, IBSH_IB_DISCRETE);
+  ibsh_progress bar;   /* nothing between start and finish raises: the active list holds its address */
+  lprogress_start(L, &bar, fname, 0, "betas", quiet);
+  o.progress = &bar;
   int rc = ibsh_ib_curve_solve(c, ibsh_tensor_data(pxy), pxy->shape[0], pxy->shape[1], &o);
+  if (!rc) bar.done = bar.total;
+  lprogress_finish(L, &bar, NULL, rc != 0);
   if (rc) { ibsh_ib_curve_free(c); lx_check(L, rc, fname); }
   return 1;
 }
@@ -379,7 +386,7 @@ static const lx_Reg ib_funcs[] = {
    "tol (convergence of p(t), p(y|t); default 1e-10), init (\"trivial\", \"identity\", \"random\"), direction "
    "(\"forward\", \"reverse\"), alpha (1 = IB, 0 = deterministic IB), beta_min, beta_max, npoints, reduce, merge, "
    "merge_tol, split, perturb, restarts, max_clusters, encoders (keep p(t|x) per point), refine (bits), max_points, "
-   "agglomerative (add the agglomerative hierarchy's points, beta NaN; default when |X'| <= 1024), seed.\n\n"
+   "agglomerative (add the agglomerative hierarchy's points, beta NaN; default when |X'| <= 1024), seed, quiet (no progress line on stderr; by default the betas solved show with rate and ETA).\n\n"
    "Example: local c = ib.curve(d:joint()); print(c:points(), c:at(0.5))"},
   {NULL, NULL, NULL}
 };

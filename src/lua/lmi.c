@@ -339,6 +339,7 @@ int luaopen_ibsh_core_mi(lua_State *L) {
   luaL_setfuncs(L, mi_internal_funcs, 0);
   lua_setfield(L, -2, "__internal");
   lmi_open_continuous(L);
+  lmi_open_renyi(L);
   lmi_open_neural(L);
   return 1;
 }

@@ -27,6 +27,9 @@ uint32_t *lmi_labels(lua_State *L, int idx, size_t n, size_t *k, const char *fna
 /* Register the continuous estimators (KDE, KSG, Gaussian) into the table at the top of the stack. */
 void lmi_open_continuous(lua_State *L);
 
+/* Register the matrix-based Renyi functions into the table at the top of the stack. */
+void lmi_open_renyi(lua_State *L);
+
 /* Register the neural estimators (InfoNCE, NWJ, MINE, SMILE) into the table at the top of the stack. */
 void lmi_open_neural(lua_State *L);
 

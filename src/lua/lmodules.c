@@ -15,6 +15,7 @@ int luaopen_ibsh_core_ib(lua_State *L);
 int luaopen_ibsh_core_plot(lua_State *L);
 int luaopen_ibsh_core_help(lua_State *L);
 int luaopen_ibsh_core_sweep(lua_State *L);
+int luaopen_ibsh_core_progress(lua_State *L);
 
 static const luaL_Reg core_modules[] = {
   {"ibsh.core.tensor", luaopen_ibsh_core_tensor},
@@ -25,6 +26,7 @@ static const luaL_Reg core_modules[] = {
   {"ibsh.core.plot", luaopen_ibsh_core_plot},
   {"ibsh.core.help", luaopen_ibsh_core_help},
   {"ibsh.core.sweep", luaopen_ibsh_core_sweep},
+  {"ibsh.core.progress", luaopen_ibsh_core_progress},
   {NULL, NULL}
 };
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "lcommon.h"
 #include "ibsh/nn.h"
+#include "ibsh/nn_rows.h"
 #include "ibsh/run.h"
 
 #define IBSH_NET_T "ibsh.Net"

@@ -34,6 +34,32 @@ static void push_block(lua_State *L, const double *src, size_t rows, size_t cols
   memcpy(ibsh_tensor_data(t), src, rows * cols * sizeof(double));
 }
 
+#define ROWS_KEY "ibsh.nn_rows"
+
+/* __gc of the cached forward scratch: free its buffers. */
+static int rows_gc(lua_State *L) {
+  ibsh_nn_rows_free((ibsh_nn_rows *)lua_touserdata(L, 1));
+  return 0;
+}
+
+/* The forward scratch kept in the registry between calls (created on first use). */
+static ibsh_nn_rows *rows_cache(lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, ROWS_KEY) == LUA_TUSERDATA) {
+    ibsh_nn_rows *c = (ibsh_nn_rows *)lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return c;
+  }
+  lua_pop(L, 1);
+  ibsh_nn_rows *c = (ibsh_nn_rows *)lua_newuserdatauv(L, sizeof(ibsh_nn_rows), 0);
+  memset(c, 0, sizeof *c);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, rows_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, ROWS_KEY);
+  return c;
+}
+
 /* Push a Lua array of n x width tensors: the activations of every layer for the rows of tensor at xidx. */
 void lnn_push_activations(lua_State *L, const ibsh_arch *a, const double *params, int xidx, const char *fname) {
   xidx = lua_absindex(L, xidx);
@@ -42,25 +68,18 @@ void lnn_push_activations(lua_State *L, const ibsh_arch *a, const double *params
     char buf[128];
     lx_error(L, fname, "inputs must be an n x %zu tensor, got %s", a->width[0], ibsh_tensor_shape_str(x, buf, sizeof buf));
   }
-  size_t n = x->shape[0], d0 = a->width[0];
-  const double *xd = ibsh_tensor_data(x);
+  size_t n = x->shape[0];
+  ibsh_nn_rows *cache = rows_cache(L);
   lua_createtable(L, a->nlayers, 0);
   int tab = lua_gettop(L);
   double *outs[IBSH_NN_MAXLAYERS + 1];
+  outs[0] = NULL;
   for (int l = 1; l <= a->nlayers; l++) {
-    outs[l] = ibsh_tensor_data(lx_newtensor2(L, n, a->width[l], fname));
+    size_t shape[2] = {n, a->width[l]};
+    outs[l] = ibsh_tensor_data(lx_newtensor_uninit(L, 2, shape, fname));   /* every element is written */
     lua_rawseti(L, tab, l);
   }
-  if (n == 0) return;
-  ibsh_nn_work w;
-  lx_check(L, ibsh_nn_work_alloc(&w, a, n < 4096 ? n : 4096), fname);
-  for (size_t s = 0; s < n; s += w.cap) {
-    size_t m = n - s < w.cap ? n - s : w.cap;
-    ibsh_nn_forward(a, params, xd + s * d0, m, &w);
-    for (int l = 1; l <= a->nlayers; l++)
-      ibsh_nn_layer_rows(a, &w, l, m, outs[l] + s * a->width[l]);
-  }
-  ibsh_nn_work_free(&w);
+  lx_check(L, ibsh_nn_forward_rows(cache, a, params, ibsh_tensor_data(x), n, outs, 0), fname);
 }
 
 /* Push a Lua array of {W = in x out tensor, b = vector}, one per layer, from a parameter vector. */

@@ -13,7 +13,9 @@
 #include <unistd.h>
 #include "ibsh/error.h"
 #include "ibsh/interrupt.h"
+#include "ibsh/sweep.h"
 #include "lnn.h"
+#include "lprogress.h"
 
 #define FNAME "Net:fit"
 
@@ -137,10 +139,9 @@ static unsigned char *snapshot_mask(lua_State *L, int opts, long start, long epo
   return snap;
 }
 
-/* Progress state for the terminal line. */
+/* Progress state for the progress line (lprogress.h). */
 typedef struct progress_state {
-  double last_print;
-  int printed;
+  ibsh_progress bar;
   long start;     /* completed epochs when this fit began */
 } progress_state;
 
@@ -151,19 +152,15 @@ static double mono(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Print "epoch e/E loss acc epochs/s ETA" on stderr at most ten times a second. */
+/* Report epochs done with the loss and accuracy to the progress line (redrawn at most ten times a second). */
 static void progress(void *ud, const ibsh_run *run, long epoch, long last, double seconds) {
   progress_state *ps = (progress_state *)ud;
-  double t = mono();
-  if (epoch != last && t - ps->last_print < 0.1) return;
-  ps->last_print = t;
-  ps->printed = 1;
-  double rate = seconds > 0 ? (double)(epoch - ps->start) / seconds : 0;
-  double eta = rate > 0 ? (double)(last - epoch) / rate : 0;
-  fprintf(stderr, "\repoch %ld/%ld  loss %.4f  acc %.3f  %.1f epochs/s  ETA %.0fs   ", epoch, last,
-          run->train_loss[epoch - 1], run->train_acc[epoch - 1], rate, eta);
-  if (epoch == last) fputc('\n', stderr);
-  fflush(stderr);
+  char note[96];
+  (void)last; (void)seconds;
+  if (ps->start > 0)   /* a resumed run: its own epoch number differs from the count of this fit */
+    snprintf(note, sizeof note, "epoch %ld  loss %.4f  acc %.3f", epoch, run->train_loss[epoch - 1], run->train_acc[epoch - 1]);
+  else snprintf(note, sizeof note, "loss %.4f  acc %.3f", run->train_loss[epoch - 1], run->train_acc[epoch - 1]);
+  ibsh_progress_update(&ps->bar, epoch - ps->start, note);
 }
 
 /* Periodic checkpoints of a fit with dir: every `every` epochs, or every `seconds` of training when every is 0. */
@@ -173,6 +170,8 @@ typedef struct checkpoint_state {
   long every;
   double seconds, last_time;
   long saved_epochs;   /* completed epochs in the last checkpoint written (-1: none yet) */
+  int ranks;           /* a distributed fit over several MPI ranks: rank 0 decides and tells the others */
+  int writer;          /* this process writes (rank 0) */
 } checkpoint_state;
 
 /* Save a checkpoint when one is due (see checkpoint_state); the last epoch is left to the final save. */
@@ -181,9 +180,19 @@ static int checkpoint(void *ud, const ibsh_run *run, long epoch, long last) {
   if (epoch == last) return IBSH_OK;
   double t = mono();
   int due = cs->every > 0 ? epoch % cs->every == 0 : cs->seconds > 0 && t - cs->last_time >= cs->seconds;
-  if (!due) return IBSH_OK;
-  int rc = ibsh_run_save(run, cs->dir, cs->extra);
-  if (rc) return rc;
+  int rc = IBSH_OK;
+  if (cs->ranks) {   /* rank 0's clock decides and its result is everyone's, so all ranks stop together */
+    int status = !cs->writer ? 0 : !due ? -1 : ibsh_run_save(run, cs->dir, cs->extra);
+    int err = status > 0 ? status : 0;
+    if (cs->writer && err) rc = err;
+    if ((err = ibsh_sweep_mpi_bcast_int(&status))) return err;
+    if (status > 0 && !cs->writer) return ibsh_fail(IBSH_EIO, "rank 0 could not write a checkpoint");
+    if (rc) return rc;
+    if (status < 0) return IBSH_OK;
+  } else {
+    if (!due) return IBSH_OK;
+    if ((rc = ibsh_run_save(run, cs->dir, cs->extra))) return rc;
+  }
   cs->saved_epochs = epoch;
   cs->last_time = mono();
   return IBSH_OK;
@@ -228,7 +237,7 @@ static void guard_remove(signal_guard *g) {
 int lnn_fit(lua_State *L) {
   static const char *const known[] = {"epochs", "batch", "optim", "lr", "momentum", "beta1", "beta2", "eps",
     "weight_decay", "lr_step", "lr_gamma", "shuffle", "seed", "test", "quiet", "snapshots", "at", "gradstats",
-    "dir", "resume", "metrics", "checkpoint", NULL};
+    "dir", "resume", "metrics", "checkpoint", "distributed", "chunk", NULL};
   lnet *net = (lnet *)luaL_testudata(L, 1, IBSH_NET_T);
   if (!net || !net->params) lx_error(L, FNAME, "call it as net:fit(train, opts) on an ibsh.Net");
   int opts = 3;
@@ -283,7 +292,24 @@ int lnn_fit(lua_State *L) {
   } else if (!dir && every != 0) {
     lx_error(L, FNAME, "option 'checkpoint' needs dir (or resume)");
   }
-  if (dir) lx_check(L, ibsh_run_check_dir(dir), FNAME);   /* fail now, not after hours of training */
+  int distributed = lx_optboolean(L, opts, "distributed", 0, FNAME);
+  lua_Integer chunk = lx_optinteger(L, opts, "chunk", 64, FNAME);
+  if (chunk < 1 || chunk > 100000000) lx_error(L, FNAME, "option 'chunk' must be a number of rows >= 1, got %lld", (long long)chunk);
+  if (!distributed && !lua_isnil(L, opts)) {
+    lua_getfield(L, opts, "chunk");
+    int given = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (given) lx_error(L, FNAME, "option 'chunk' needs distributed = true");
+  }
+  int rank = 0, nranks = 1;
+  if (distributed) {
+    lx_check(L, ibsh_sweep_mpi_rank(&rank, &nranks), FNAME);
+    const char *np = getenv("OMPI_COMM_WORLD_SIZE") ? getenv("OMPI_COMM_WORLD_SIZE") : getenv("PMI_SIZE");
+    if (nranks == 1 && np && atoi(np) > 1)   /* each process would train alone and write the same dir */
+      lx_error(L, FNAME, "distributed = true under mpirun (%s ranks) needs an ibsh built with MPI (OpenMPI found by CMake)", np);
+  }
+  int writer = rank == 0;   /* only rank 0 writes the run directory and prints progress */
+  if (dir && writer) lx_check(L, ibsh_run_check_dir(dir), FNAME);   /* fail now, not after hours of training */
 
   fit_data train, test;
   memset(&test, 0, sizeof test);
@@ -296,6 +322,7 @@ int lnn_fit(lua_State *L) {
   }
   if (train.view.n == 0) lx_error(L, FNAME, "the training set is empty");
   cfg.batch = (size_t)batch;
+  cfg.chunk = distributed ? (size_t)chunk : 0;
 
   lrun *r = lnn_pushrun(L);
   int runidx = lua_gettop(L);
@@ -321,16 +348,15 @@ int lnn_fit(lua_State *L) {
   if (bytes > 16e9)
     lx_error(L, FNAME, "%.0f snapshots of %zu parameters need %.1f GB: use snapshots = \"log:N\", \"every:K\" or a list",
              nsnap, a->nparams, bytes / 1e9);
-  progress_state ps = {0, 0, r->run.epochs};
-  if (!quiet && isatty(2)) {
-    cfg.progress = progress;
-    cfg.progress_ud = &ps;
-  }
+  progress_state ps;
+  ps.start = r->run.epochs;
+  cfg.progress = progress;
+  cfg.progress_ud = &ps;
 
   char extra[512];
   snprintf(extra, sizeof extra, "\"fit\": {\"optim\": \"%s\", \"lr\": %.17g, \"batch\": %d, \"shuffle\": %s, \"seed\": %lld, \"momentum\": %.17g, \"weight_decay\": %.17g}",
            optim, cfg.optim.lr, (int)batch, cfg.shuffle ? "true" : "false", (long long)seed, cfg.optim.momentum, cfg.weight_decay);
-  checkpoint_state cs = {dir, extra, every > 0 ? (long)every : 0, every == 0 ? 60.0 : 0.0, mono(), -1};
+  checkpoint_state cs = {dir, extra, every > 0 ? (long)every : 0, every == 0 ? 60.0 : 0.0, mono(), -1, nranks > 1, writer};
   if (dir && every >= 0) {
     cfg.checkpoint = checkpoint;
     cfg.checkpoint_ud = &cs;
@@ -338,11 +364,14 @@ int lnn_fit(lua_State *L) {
 
   signal_guard g;
   ibsh_interrupt_clear();
+  lprogress_start(L, &ps.bar, FNAME, (long)epochs, "epochs", quiet || !writer);   /* nothing raises until it finishes */
   guard_install(&g);
+  int blas = distributed ? ibsh_sweep_blas_single() : 0;   /* one BLAS thread per rank, the same bits as -np 1 */
   int rc = ibsh_run_fit(&r->run, &cfg, &train.view, test.view.n ? &test.view : NULL);
+  ibsh_sweep_blas_restore(blas);
   int sig = ibsh_interrupt_flag;
   guard_remove(&g);
-  if (ps.printed && rc != IBSH_OK) fputc('\n', stderr);
+  lprogress_finish(L, &ps.bar, NULL, rc != IBSH_OK);
   char msg[512];
   if (rc == IBSH_EIO && cs.saved_epochs >= 0)
     snprintf(msg, sizeof msg, "checkpoint failed, training stopped after %ld epochs: %s (the last complete checkpoint in %s holds %ld epochs)",
@@ -353,7 +382,7 @@ int lnn_fit(lua_State *L) {
   memcpy(net->params, r->run.params, a->nparams * sizeof(double));
 
   int saved = cs.saved_epochs == r->run.epochs;   /* a checkpoint already holds exactly this state */
-  if (dir && !saved && rc != IBSH_EINVAL && rc != IBSH_ENOMEM && rc != IBSH_EIO) {
+  if (dir && writer && !saved && rc != IBSH_EINVAL && rc != IBSH_ENOMEM && rc != IBSH_EIO) {
     int src = ibsh_run_save(&r->run, dir, extra);
     if (src) {
       if (rc == IBSH_OK || rc == IBSH_EINTR) lx_check(L, src, FNAME);
@@ -361,8 +390,11 @@ int lnn_fit(lua_State *L) {
     }
   }
   if (rc == IBSH_EINTR) {
+    int shown = dir && writer;
     fprintf(stderr, "%s: interrupted; keeping the %ld completed epochs%s%s%s\n", FNAME, r->run.epochs,
-            dir ? " (saved in " : "", dir ? dir : "", dir ? ")" : "");
+            shown ? " (saved in " : "", shown ? dir : "", shown ? ")" : "");
+    if (sig == 0 && nranks > 1)   /* another rank was interrupted: stop this rank's script as well */
+      return lx_error(L, FNAME, "interrupted on another MPI rank; keeping the %ld completed epochs", r->run.epochs);
     if ((sig == SIGTERM && g.ours_term) || (sig == SIGINT && g.ours_int)) {
       fflush(NULL);
       signal(sig, SIG_DFL);
@@ -393,9 +425,14 @@ const char lnn_fit_help[] =
   "lr_step and lr_gamma (lr * lr_gamma^floor(epoch / lr_step)); weight_decay (L2 on weights); "
   "snapshots (\"every\" (default), \"every:K\", \"log:N\" as the original code's log-spaced epochs, \"none\", a list of epochs, or a function(e) -> boolean); "
   "at (\"start\": a selected epoch j records the weights before its updates, labelled j; \"end\": after them, labelled j + 1); "
-  "gradstats (true); metrics (\"full\": train loss and accuracy on the whole training set after each epoch; \"batches\": means over the epoch's minibatches, no extra pass); test (a dataset for test metrics); quiet (no progress line); dir (checked before the first epoch; the run is saved there as checksummed checkpoints, "
+  "gradstats (true); metrics (\"full\": train loss and accuracy on the whole training set after each epoch; \"batches\": means over the epoch's minibatches, no extra pass); test (a dataset for test metrics); quiet (no progress line: on a terminal epochs done, rate, ETA, loss and accuracy redrawn in place; otherwise one summary line for fits of a second or more); dir (checked before the first epoch; the run is saved there as checksummed checkpoints, "
   "see doc/crash.md); checkpoint (with dir: a checkpoint every K epochs; 0 = only at the end; default every 60 s of training; "
   "a failed checkpoint, e.g. a full disk, stops training and keeps the last good one); "
+  "distributed (false; true: data-parallel training: every minibatch is cut into chunks of `chunk` rows (64), "
+  "each chunk's gradient computed separately and the chunks summed in their order; under mpirun the chunks are split "
+  "among the ranks, which every rank must call with the same arguments, and the weights are the same to the last bit for "
+  "any number of ranks and without mpirun; one BLAS thread per rank unless OPENBLAS_NUM_THREADS is set; only rank 0 writes dir "
+  "and prints progress; see doc/nn.md); "
   "resume (a run directory: continue it for epochs more epochs, bit-identically, also after a SIGKILL). Ctrl-C or SIGTERM stops after the current batch and keeps every completed epoch "
   "(saved to dir); then the script stops with the error \"interrupted\" (exit status 1), except that Ctrl-C at the interactive prompt returns the partial run.\n\n"
   "Example: local run = net:fit(train, {epochs = 100, batch = 512, optim = \"adam\", lr = 4e-4, test = test, quiet = true})";

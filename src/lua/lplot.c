@@ -92,6 +92,14 @@ static int f_save(lua_State *L) {
   return 1;
 }
 
+/* fig:show([opts]) */
+static int f_show(lua_State *L) {
+  lfigure *f = check_figure(L, 1, "fig:show");
+  int n = lplot_show(L, f->fig);
+  warn_render(f, "fig:show");
+  return n;
+}
+
 /* fig:pixels() -> height x width x 4 tensor of 0..255 values (straight alpha) */
 static int f_pixels(lua_State *L) {
   const char *fname = "fig:pixels";
@@ -229,6 +237,7 @@ static const lx_Reg figure_methods[] = {
   {"axes", f_axes, "fig:axes([i, j])\n\nThe axes of a single-axes figure, or the one in row i, column j of a grid (or the k-th, row by row, with one argument). The same object is returned each time.\n\nExample: local ax = fig:axes(1, 2)"},
   {"save", f_save, "fig:save(path)\n\nRender and write the figure: PNG through libpng (8-bit RGBA, text chunks Software and Title) for .png, SVG for .svg. Written to a temporary file, then renamed.\n\nExample: fig:save(\"infoplane.png\")"},
   {"pixels", f_pixels, "fig:pixels()\n\nRender the figure and return its pixels as a height x width x 4 tensor of RGBA values 0..255.\n\nExample: local img = fig:pixels(); print(img:get(1, 1, 1))"},
+  {"show", f_show, "fig:show([{path = p, method = m}])\n\nDisplay the figure without leaving the shell. The PNG is written first (to path, default $TMPDIR or /tmp/ibsh-figure-<pid>-<n>.png). When stdout is a terminal the image is shown inline with the protocol the terminal has: iTerm2 inline images when $TERM_PROGRAM or $LC_TERMINAL names iTerm2 (or WezTerm), else what the terminal answers to a query (kitty graphics, or sixel when its device attributes list 4). Otherwise xdg-open opens the file when $DISPLAY or $WAYLAND_DISPLAY is set, else the path is printed. method (or $IBSH_SHOW) forces one of auto, kitty, iterm, sixel, viewer, file. Returns how the figure was shown and the path.\n\nExample: plot.infoplane(plane, {epochs = epochs}):show()"},
   {"title", f_title, "fig:title(s)\n\nA title over the whole figure (above all axes).\n\nExample: fig:title(\"Run 3\")"},
   {"size", f_size, "fig:size()\n\nThe figure's width and height in pixels and its dpi.\n\nExample: local w, h, dpi = fig:size()"},
   {NULL, NULL, NULL}
@@ -250,7 +259,9 @@ static const luaL_Reg axes_meta[] = {
 int luaopen_ibsh_core_plot(lua_State *L) {
   lx_newclass(L, IBSH_FIGURE_T, figure_methods, figure_meta);
   lx_newclass(L, IBSH_AXES_T, lplot_axes_methods, axes_meta);
+  lplot_movie_open(L);
   lua_newtable(L);
   lx_setfuncs(L, "plot.", plot_funcs);
+  lx_setfuncs(L, "plot.", lplot_movie_funcs);
   return 1;
 }

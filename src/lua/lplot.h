@@ -57,4 +57,11 @@ void lplot_broadcast_x(lua_State *L, ldata *x, const ldata *y, const char *fname
 /* Methods of ibsh.Axes (defined in lplot_axes.c). */
 extern const lx_Reg lplot_axes_methods[];
 
+/* fig:show([opts]) for the figure (lplot_show.c): pushes how it was shown and the PNG's path. */
+int lplot_show(lua_State *L, ibsh_figure *fig);
+
+/* plot.movie (lplot_movie.c) and the ibsh.Movie class it creates. */
+extern const lx_Reg lplot_movie_funcs[];
+void lplot_movie_open(lua_State *L);
+
 #endif

@@ -6,7 +6,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
 #include "ibsh/error.h"
 #include "ltensor_common.h"
 
@@ -80,14 +83,14 @@ static int t_linspace(lua_State *L) {
   return 1;
 }
 
-/* Shared parser of random creators: shape (table, or up to 2 numbers then an optional numeric seed) and seed spec. */
+/* Shared parser of random creators: a shape (numbers or one table) then an optional {seed = s} or ibsh.Rng. */
 static ibsh_tensor *new_random(lua_State *L, int first, ibsh_rng *local, ibsh_rng **r, const char *fname) {
   size_t shape[IBSH_MAXDIM];
-  int ndim, next;
-  if (lua_istable(L, first) && !lt_isseedspec(L, first)) next = lt_checkshape(L, first, &ndim, shape, IBSH_MAXDIM, fname);
-  else next = lt_checkshape(L, first, &ndim, shape, 2, fname);
-  if (!lua_isnoneornil(L, next) && !lt_isseedspec(L, next))
-    lx_error(L, fname, "argument #%d: expected a seed, {seed = s} or an ibsh.Rng, got %s (3-d and larger shapes go in a table: %s({2, 3, 4}, seed))", next, luaL_typename(L, next), fname);
+  int ndim, shape_table = lua_istable(L, first) && !lt_isseedspec(L, first);
+  int next = lt_checkshape(L, first, &ndim, shape, IBSH_MAXDIM, fname);
+  if (lua_type(L, next) == LUA_TNUMBER && shape_table) lt_deprecated_seed(L, fname);   /* old rand({2, 3}, 42) */
+  else if (!lua_isnoneornil(L, next) && !lt_isseedspec(L, next))
+    lx_error(L, fname, "argument #%d: expected {seed = s} or an ibsh.Rng, got %s", next, luaL_typename(L, next));
   if (!lua_isnoneornil(L, next + 1)) lx_error(L, fname, "too many arguments");
   *r = lt_optrng(L, next, local, fname);
   return lx_newtensor(L, ndim, shape, fname);
@@ -128,6 +131,7 @@ static int t_randint(lua_State *L) {
 static int t_randperm(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 1);
   if (n < 0) lx_error(L, "tensor.randperm", "negative size %lld", (long long)n);
+  if (lua_type(L, 2) == LUA_TNUMBER) lt_deprecated_seed(L, "tensor.randperm");   /* old randperm(n, 7) */
   ibsh_rng local, *r = lt_optrng(L, 2, &local, "tensor.randperm");
   ibsh_tensor *t = lx_newtensor1(L, (size_t)n, "tensor.randperm");
   double *p = ibsh_tensor_data(t);
@@ -623,13 +627,23 @@ static print_fmt choose_format(const ibsh_tensor *t, int summarise) {
   return pf;
 }
 
-/* Add one row (last dim) of t at the fixed leading index lead to the buffer, eliding the middle of long rows. */
-static void add_row(luaL_Buffer *b, const ibsh_tensor *t, size_t *lead, const print_fmt *pf, int summarise) {
+/* The width printed tensors fit: the terminal's (stdout's window size), else $COLUMNS, else 80 columns. */
+static size_t print_width(void) {
+  struct winsize ws;
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+  const char *env = getenv("COLUMNS");
+  long c = env ? strtol(env, NULL, 10) : 0;
+  return c >= 20 && c <= 10000 ? (size_t)c : 80;
+}
+
+/* Add columns first..last-1 of one row (last dim) of t at the fixed leading index lead, eliding the middle of long rows. */
+static void add_row(luaL_Buffer *b, const ibsh_tensor *t, size_t *lead, const print_fmt *pf, int summarise,
+                    size_t first, size_t last_col) {
   int last = t->ndim - 1;
   size_t cols = t->ndim ? t->shape[last] : 1;
   char num[80];
   luaL_addstring(b, " ");
-  for (size_t j = 0; j < cols; j++) {
+  for (size_t j = first; j < last_col && j < cols; j++) {
     if (summarise && cols > 6 && j == 3) { luaL_addstring(b, "  ..."); j = cols - 4; continue; }
     if (t->ndim) lead[last] = j;
     char val[64];
@@ -642,7 +656,30 @@ static void add_row(luaL_Buffer *b, const ibsh_tensor *t, size_t *lead, const pr
   luaL_addchar(b, '\n');
 }
 
-/* __tostring: a header with type and shape, then aligned rows, summarised as numpy does beyond 1000 elements. */
+/* Add the rows of the matrix block at lead (leading indices set), cut into chunks of columns that fit width. */
+static void add_block(lua_State *L, luaL_Buffer *b, const ibsh_tensor *t, size_t *lead, const print_fmt *pf, int summarise,
+                      size_t width) {
+  size_t rows = t->shape[t->ndim - 2], cols = t->shape[t->ndim - 1];
+  size_t per = width > (size_t)pf->width + 2 ? (width - 1) / ((size_t)pf->width + 1) : 1;
+  if (summarise && cols > 6) per = cols;   /* an elided row is short already */
+  for (size_t c0 = 0; c0 < cols; c0 += per) {
+    size_t c1 = c0 + per < cols ? c0 + per : cols;
+    if (per < cols) {
+      if (c0) luaL_addchar(b, '\n');
+      if (c1 - c0 == 1) lua_pushfstring(L, " Column %d\n", (int)c0 + 1);
+      else lua_pushfstring(L, " Columns %d to %d\n", (int)c0 + 1, (int)c1);
+      luaL_addvalue(b);
+    }
+    for (size_t i = 0; i < rows; i++) {
+      if (summarise && rows > 6 && i == 3) { luaL_addstring(b, "  ...\n"); i = rows - 4; continue; }
+      lead[t->ndim - 2] = i;
+      add_row(b, t, lead, pf, summarise, c0, c1);
+    }
+  }
+}
+
+/* __tostring: a header with type and shape, then aligned rows, summarised as numpy does beyond 1000 elements;
+   rows wider than the terminal are cut at column boundaries (a vector wraps onto several lines). */
 static int m_tostring(lua_State *L) {
   ibsh_tensor *t = (ibsh_tensor *)luaL_checkudata(L, 1, IBSH_TENSOR_T);
   char shape[128];
@@ -655,8 +692,12 @@ static int m_tostring(lua_State *L) {
   if (n == 0) { luaL_addstring(&b, " (empty)\n"); luaL_pushresult(&b); return 1; }
   int summarise = n > 1000;
   print_fmt pf = choose_format(t, summarise);
+  size_t width = print_width();
   if (t->ndim <= 1) {
-    add_row(&b, t, idx, &pf, summarise);
+    size_t cols = t->ndim ? t->shape[0] : 1;
+    size_t per = width > (size_t)pf.width + 2 ? (width - 1) / ((size_t)pf.width + 1) : 1;
+    if (summarise && cols > 6) per = cols;
+    for (size_t c0 = 0; c0 < cols; c0 += per) add_row(&b, t, idx, &pf, summarise, c0, c0 + per);
   } else {
     size_t rows = t->shape[t->ndim - 2], blocks = n / (rows * t->shape[t->ndim - 1]);
     for (size_t blk = 0; blk < blocks; blk++) {
@@ -668,11 +709,7 @@ static int m_tostring(lua_State *L) {
         for (int d = 0; d < t->ndim - 2; d++) { lua_pushfstring(L, "%d,", (int)idx[d] + 1); luaL_addvalue(&b); }
         luaL_addstring(&b, ".,.) =\n");
       }
-      for (size_t i = 0; i < rows; i++) {
-        if (summarise && rows > 6 && i == 3) { luaL_addstring(&b, "  ...\n"); i = rows - 4; continue; }
-        idx[t->ndim - 2] = i;
-        add_row(&b, t, idx, &pf, summarise);
-      }
+      add_block(L, &b, t, idx, &pf, summarise, width);
       if (t->ndim > 2 && blk + 1 < blocks) luaL_addchar(&b, '\n');
     }
   }
@@ -707,10 +744,10 @@ static const lx_Reg tensor_funcs[] = {
   {"eye", t_eye, "tensor.eye(n, [m])\n\nThe n x m (default n x n) identity matrix.\n\nExample: tensor.eye(3)"},
   {"arange", t_arange, "tensor.arange([start,] stop [, step])\n\nValues start, start+step, ... strictly before stop, as numpy.arange (start defaults to 0, step to 1).\n\nExample: tensor.arange(0, 1, 0.25)  -- 0 0.25 0.5 0.75"},
   {"linspace", t_linspace, "tensor.linspace(a, b, [n = 50])\n\nn evenly spaced values from a to b, both included.\n\nExample: tensor.linspace(-1, 1, 5)  -- -1 -0.5 0 0.5 1"},
-  {"rand", t_rand, "tensor.rand(r, [c], [seed]) or tensor.rand({d1, ...}, [seed])\n\nUniform [0, 1) values. seed is a number, {seed = s} or an ibsh.Rng (advanced by the call); without it the module's default generator is used (tensor.manual_seed reseeds it). With numeric sizes a third number is the seed: 3-d and larger shapes go in a table.\n\nExample: tensor.rand(100, 1, {seed = 42})"},
-  {"randn", t_randn, "tensor.randn(r, [c], [seed]) or tensor.randn({d1, ...}, [seed])\n\nStandard normal values; seed as for tensor.rand.\n\nExample: tensor.randn(3, 4, 7)"},
-  {"randint", t_randint, "tensor.randint(lo, hi, r, [c], [seed])\n\nUniform random integers from lo to hi, both included (as math.random); seed as for tensor.rand.\n\nExample: tensor.randint(0, 9, 5, {seed = 1})"},
-  {"randperm", t_randperm, "tensor.randperm(n, [seed])\n\nA uniformly random permutation of 1..n (Fisher-Yates); seed as for tensor.rand.\n\nExample: local idx = tensor.randperm(10, 3)"},
+  {"rand", t_rand, "tensor.rand(d1, d2, ..., [seed]) or tensor.rand({d1, ...}, [seed])\n\nUniform [0, 1) values of the given sizes; every number is a size, as for tensor.zeros (tensor.rand(2, 3, 4) is 2x3x4). seed is {seed = s} or an ibsh.Rng (advanced by the call); without it the module's default generator is used (tensor.manual_seed reseeds it). A plain number seed after a shape table, tensor.rand({2, 3}, 42), still works for one release with a deprecation message.\n\nExample: tensor.rand(100, 1, {seed = 42})"},
+  {"randn", t_randn, "tensor.randn(d1, d2, ..., [seed]) or tensor.randn({d1, ...}, [seed])\n\nStandard normal values of the given sizes (every number is a size); seed as for tensor.rand.\n\nExample: tensor.randn(3, 4, {seed = 7})"},
+  {"randint", t_randint, "tensor.randint(lo, hi, d1, d2, ..., [seed])\n\nUniform random integers from lo to hi, both included (as math.random), in a tensor of sizes d1, d2, ... (every number after hi is a size); seed as for tensor.rand.\n\nExample: tensor.randint(0, 9, 5, {seed = 1})"},
+  {"randperm", t_randperm, "tensor.randperm(n, [seed])\n\nA uniformly random permutation of 1..n (Fisher-Yates); seed is {seed = s} or an ibsh.Rng as for tensor.rand (a plain number still works for one release, with a deprecation message).\n\nExample: local idx = tensor.randperm(10, {seed = 3})"},
   {"cat", t_cat, "tensor.cat(list, [dim = 1])\n\nConcatenate a list of tensors along dim; the other sizes must match.\n\nExample: tensor.cat({a, b}, 1)"},
   {NULL, NULL, NULL}
 };

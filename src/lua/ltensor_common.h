@@ -18,6 +18,7 @@ int lt_checkdim(lua_State *L, const ibsh_tensor *t, int idx, int def, const char
 ibsh_tensor *lt_pushview(lua_State *L);
 
 /* Read a shape from a table or from numbers starting at first; returns the index of the first unused argument. */
+void lt_deprecated_seed(lua_State *L, const char *fname);
 int lt_checkshape(lua_State *L, int first, int *ndim, size_t *shape, int max_numbers, const char *fname);
 
 /* The generator to use for a seed spec at idx: an ibsh.Rng, a number seed, {seed = s}, or nil (the default generator); local holds a seeded copy when needed. */

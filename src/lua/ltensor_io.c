@@ -85,7 +85,17 @@ static int m_save(lua_State *L) {
           luaL_addvalue(&b);
         }
         luaL_pushresult(&b);
-      } else if (type != LUA_TSTRING && type != LUA_TNIL) lx_error(L, "Tensor:save", "option 'header' must be a table of names or a string");
+      } else if (type == LUA_TBOOLEAN) {  /* header = true: c1, c2, ... one per column */
+        size_t cols = t->ndim == 2 ? t->shape[1] : 1;
+        int on = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        if (on) {
+          luaL_Buffer b;
+          luaL_buffinit(L, &b);
+          for (size_t j = 0; j < cols; j++) { lua_pushfstring(L, j ? ",c%d" : "c%d", (int)j + 1); luaL_addvalue(&b); }
+          luaL_pushresult(&b);
+        } else lua_pushnil(L);
+      } else if (type != LUA_TSTRING && type != LUA_TNIL) lx_error(L, "Tensor:save", "option 'header' must be a table of names, a string or true");
       header = lua_tostring(L, -1);
     }
     lx_check(L, ibsh_csv_write(path, t, header), "Tensor:save");
@@ -149,7 +159,7 @@ static int t_save_npz(lua_State *L) {
 }
 
 const lx_Reg ltensor_io_methods[] = {
-  {"save", m_save, "t:save(path, [{format = 'npy'|'csv', header = {names...}}])\n\nWrite t by the file's extension: .npy (float64, numpy-readable) or .csv (1-d or 2-d, 17 significant digits, optional header line). Writes a temporary file, then renames it over path. Returns t.\n\nExample: x:save('x.npy'); x:save('x.csv', {header = {'a', 'b'}})"},
+  {"save", m_save, "t:save(path, [{format = 'npy'|'csv', header = {names...} | 'a,b' | true}])\n\nWrite t by the file's extension: .npy (float64, numpy-readable) or .csv (1-d or 2-d, 17 significant digits). A CSV has no header line unless header is given: names (a table or one comma-separated string) or true for c1, c2, ... Without one, read it with pandas.read_csv(path, header=None) or numpy.loadtxt(path, delimiter=','): pandas otherwise takes the first data row for column names. tensor.load detects either form. Writes a temporary file, then renames it over path. Returns t.\n\nExample: x:save('x.npy'); x:save('x.csv', {header = {'a', 'b'}}); x:save('y.csv', {header = true})"},
   {NULL, NULL, NULL}
 };
 

@@ -340,7 +340,7 @@ const lx_Reg ltensor_math_methods[] = {
   {"clamp", m_clamp, "t:clamp([lo], [hi])\n\nElementwise min(max(x, lo), hi); a new tensor.\n\nExample: x:clamp(-1, 1)"},
   {"masked_fill", m_masked_fill, "t:masked_fill(mask, v)\n\nSet the elements where mask (broadcast to t) is nonzero to v, in place; returns t.\n\nExample: x:masked_fill(x:lt(0), 0)"},
   {"masked_select", m_masked_select, "t:masked_select(mask)\n\nA 1-d tensor of t's elements where mask (broadcast to t) is nonzero, in row-major order.\n\nExample: x:masked_select(x:gt(0))"},
-  {"index", m_index, "t:index(dim, idx)\n\nA copy of the entries at the 1-based indices idx (a 1-d tensor or a table) along dim.\n\nExample: x:index(1, tensor.randperm(x:size(1), 1))  -- shuffled rows"},
+  {"index", m_index, "t:index(dim, idx)\n\nA copy of the entries at the 1-based indices idx (a 1-d tensor or a table) along dim.\n\nExample: x:index(1, tensor.randperm(x:size(1), {seed = 1}))  -- shuffled rows"},
   {"sum", m_sum, "t:sum([dim], [{keepdim = false}])\n\nSum of all elements (a number), or along dim (a tensor without that dim, or with size 1 if keepdim).\n\nExample: tensor.new{{1, 2}, {3, 4}}:sum(1)  -- {4, 6}"},
   {"mean", m_mean, "t:mean([dim], [{keepdim = false}])\n\nMean of all elements, or along dim.\n\nExample: x:mean(1)  -- column means"},
   {"prod", m_prod, "t:prod([dim], [{keepdim = false}])\n\nProduct of all elements, or along dim.\n\nExample: x:prod()"},

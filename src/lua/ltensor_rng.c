@@ -3,6 +3,7 @@
 ** arguments of the random tensor creators: a number, {seed = s}, an ibsh.Rng,
 ** or nothing (the module's default generator).
 */
+#include <stdio.h>
 #include <string.h>
 #include "ltensor_common.h"
 
@@ -23,6 +24,17 @@ static uint64_t check_seed(lua_State *L, int idx, const char *fname) {
   lua_Integer s = lua_tointegerx(L, idx, &isint);
   if (!isint) lx_error(L, fname, "seed must be an integer, got %s", luaL_tolstring(L, idx, NULL));
   return (uint64_t)s;
+}
+
+/* Warn once per process on stderr that fname was given a plain number seed (the old call form). */
+void lt_deprecated_seed(lua_State *L, const char *fname) {
+  static int warned = 0;
+  (void)L;
+  if (warned) return;
+  warned = 1;
+  fprintf(stderr, "%s: a plain number seed is deprecated and will be removed in the next release; "
+                  "pass {seed = s} or an ibsh.Rng (numbers are sizes: tensor.randn(2, 3, 4) is 2x3x4)\n", fname);
+  fflush(stderr);
 }
 
 /* Nonzero when the value at idx can be a seed spec. */

@@ -191,6 +191,9 @@ int shell_repl(lua_State *L, int interactive) {
     shell_report(L, status);
     lua_settop(L, base);
     fflush(stdout);
+    int leave = lua_getfield(L, LUA_REGISTRYINDEX, "ibsh.repl_exit") != LUA_TNIL;   /* exit, quit (ibsh.repl.quit) */
+    lua_pop(L, 1);
+    if (leave) break;
   }
   if (interactive) history_close();
   return LUA_OK;

@@ -11,18 +11,33 @@
 #include <lauxlib.h>
 #include "ibsh/interrupt.h"
 #include "shell.h"
+#include "lprogress.h"
 
 static lua_State *running_state = NULL;   /* the state whose code the signal interrupts */
 static volatile sig_atomic_t interrupt_count = 0;   /* signals seen during the current call */
 static int newline_after_echo = 0;   /* a terminal echoes ^C: end that line before messages follow */
 
-/* The message handler: turn the error object into a string and append a traceback. */
+/* The message handler: the message (with a "did you mean" hint), then a traceback without ibsh's internal
+** frames, through ibsh.errors.format; the plain message and full traceback if that is unavailable. */
 static int msghandler(lua_State *L) {
   const char *msg = lua_tostring(L, 1);
   if (msg == NULL) {
     if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
     msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   }
+  int interrupted = ibsh_interrupted();
+  lua_sethook(L, NULL, 0, 0);   /* the error is on its way: no second "interrupted" inside the formatting */
+  int top = lua_gettop(L);
+  lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_getfield(L, -1, "ibsh.errors");
+  if (lua_istable(L, -1) && lua_getfield(L, -1, "format") == LUA_TFUNCTION) {
+    lua_pushstring(L, msg);
+    luaL_traceback(L, L, NULL, 1);
+    lua_pushboolean(L, interrupted);
+    lprogress_push_outermost(L);
+    if (lua_pcall(L, 4, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING) return 1;
+  }
+  lua_settop(L, top);
   luaL_traceback(L, L, msg, 1);
   return 1;
 }
@@ -75,6 +90,7 @@ int shell_docall(lua_State *L, int nargs, int nresults) {
   running_state = NULL;
   lua_sethook(L, NULL, 0, 0);
   lua_remove(L, base);
+  if (status != LUA_OK) lprogress_stop_all(L);   /* loops unwound by the error leave no progress line behind */
   return status;
 }
 

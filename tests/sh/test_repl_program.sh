@@ -93,7 +93,10 @@ check "piped REPL output" "2
 10
 s" "$out"
 grep -q "oops" "$TMP/err" || fail "piped REPL error message"
-grep -q "stack traceback" "$TMP/err" || fail "piped REPL traceback"
+grep -q "stack traceback" "$TMP/err" && fail "piped REPL traceback of a main chunk alone (nothing but ibsh's frames and the line itself)"
+printf 'local function f() error("deep") end\nf()\n:trace on\nf()\n' | "$IBSH" 2>"$TMP/err" >/dev/null
+[ "$(grep -c "stack traceback" "$TMP/err")" = 2 ] || fail "piped REPL traceback of a function, with and without :trace: $(cat "$TMP/err")"
+grep -q "\[C\]: in ?" "$TMP/err" || fail ":trace on shows every frame: $(cat "$TMP/err")"
 [ -e "$TMP/history" ] && [ -s "$TMP/history" ] && fail "piped REPL wrote history"
 
 # an unfinished chunk at the end of piped input is reported, not run

@@ -18,7 +18,7 @@ local function smooth(v, f)
   return out
 end
 
--- The first epoch where the smoothed summed gradient mean stays below the summed std.
+-- The first epoch after a drift phase where the smoothed summed gradient mean stays below the summed std.
 function R.transition(mean, std, opts)
   opts = opts or {}
   local f, hold = opts.window or 1.25, opts.hold or 0.2
@@ -29,8 +29,10 @@ function R.transition(mean, std, opts)
     for l = 1, L do m[e] = m[e] + mean:get(e, l); s[e] = s[e] + std:get(e, l) end
   end
   m, s = smooth(m, f), smooth(s, f)
+  local drift = false   -- a transition needs a drift phase (mean above the spread) before it
   for e = 1, E do
-    if m[e] < s[e] then
+    if m[e] >= s[e] then drift = true
+    elseif drift then
       local stays, last = true, math.min(E, e + math.max(3, math.floor(hold * e)))
       for k = e, last do if m[k] >= s[k] then stays = false; break end end
       if stays then return e end
@@ -42,8 +44,10 @@ sethelp(R.transition, "recipes.snr.transition", [[snr.transition(mean, std [, op
 
 The drift -> diffusion transition: the first epoch where the layer-summed gradient mean
 (smoothed over the log window [e/window, e*window], window 1.25) falls below the summed
-standard deviation and stays below for the next max(3, hold * e) epochs (hold 0.2). mean and
-std are E x L tensors (epochs 1..E). nil when the mean never falls below the spread.
+standard deviation and stays below for the next max(3, hold * e) epochs (hold 0.2), after a
+drift phase in which it was above. mean and std are E x L tensors (epochs 1..E). nil when the
+mean never falls below the spread, or is below it from the first epoch (no drift phase, as
+often with ReLU: no transition to mark).
 
 Example: local e = snr.transition(g.grad_mean, g.grad_std)]])
 

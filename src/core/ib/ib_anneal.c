@@ -10,6 +10,7 @@
 #include "ibsh/interrupt.h"
 #include "ibsh/rng.h"
 #include "ibsh/ib.h"
+#include "ibsh/progress.h"
 
 #define LN2 0.69314718055994530942
 
@@ -31,7 +32,8 @@ void ibsh_ib_opts_default(ibsh_ib_opts *o) {
   o->max_clusters = 0;
   o->encoders = 0;
   o->refine = 1e-6;
-  o->max_points = 0;        /* 0 = automatic: 500 for small problems, no refinement for large ones */
+  o->max_points = 0;
+  o->progress = NULL;        /* 0 = automatic: 500 for small problems, no refinement for large ones */
   o->agglomerative = -1;
   o->seed = 1;
 }
@@ -261,7 +263,10 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
   int adaptive = prev.q != NULL;
   double px0 = 0, py0 = 0, pb0 = beta0;   /* previous accepted point (bits) and its beta */
   if (adaptive) ibsh_ib_state_copy(&prev, &s);
+  int reverse_pass = !fixed && o->direction < 0 && small && o->alpha > 0 && nb > 0;
+  if (o->progress) o->progress->total = (long)(reverse_pass ? 2 * nb : nb);
   for (size_t k = 0; !rc && k < nb; k++) {
+    if (o->progress) ibsh_progress_update(o->progress, (long)k, NULL);
     double target = grid[k], beta = target;
     for (;;) {
       if (split) split_clusters(&p, &s, o->perturb, &rng);
@@ -298,7 +303,7 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
       beta = target;
     }
   }
-  if (!rc && !fixed && o->direction < 0 && small && o->alpha > 0 && nb > 0) {
+  if (!rc && reverse_pass) {
     /* Small problems: also anneal in reverse from T = X' and keep the better points (local optima differ). */
     ibsh_ib_state r;
     size_t cap2 = p.nx > cap ? p.nx : cap;
@@ -307,6 +312,7 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
     if (!rc && !snap2) rc = ibsh_fail(IBSH_ENOMEM, "out of memory");
     if (!rc) init_state(&p, &r, IBSH_IB_INIT_IDENTITY, &rng);
     for (size_t k = nb; !rc && k-- > 0;) {
+      if (o->progress) ibsh_progress_update(o->progress, (long)(2 * nb - 1 - k), NULL);
       rc = solve_beta(&p, &r, grid[k], o->alpha, iterations, tol, o->merge, merge_tol, snap2, NULL, NULL, 0);
       if (!rc) rc = record(c, &p, &r, grid[k], o->encoders);
       if (!rc && o->merge) ibsh_ib_merge(&p, &r, merge_tol, 1e-12);

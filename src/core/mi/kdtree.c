@@ -186,14 +186,7 @@ void ibsh_kdtree_knn(const ibsh_kdtree *t, const double *q, size_t self, size_t 
         if (d >= worst) continue;
         size_t orig = t->index[i];
         if (orig == self) continue;
-        size_t p = found < k ? found++ : k - 1;
-        while (p > 0 && dists[p - 1] > d) {
-          dists[p] = dists[p - 1];
-          ids[p] = ids[p - 1];
-          p--;
-        }
-        dists[p] = d;
-        ids[p] = orig;
+        found = ibsh_knn_insert(dists, ids, found, k, d, orig);
         if (found == k) worst = dists[k - 1];
       }
       continue;

@@ -44,4 +44,17 @@ static inline double ibsh_maxdist(const double *a, const double *b, size_t dim) 
   return m;
 }
 
+/* Insert (d, id) into the ascending k-best list dists/ids holding found entries; returns the new count. */
+static inline size_t ibsh_knn_insert(double *dists, size_t *ids, size_t found, size_t k, double d, size_t id) {
+  size_t p = found < k ? found++ : k - 1;
+  while (p > 0 && dists[p - 1] > d) {
+    dists[p] = dists[p - 1];
+    ids[p] = ids[p - 1];
+    p--;
+  }
+  dists[p] = d;
+  ids[p] = id;
+  return found;
+}
+
 #endif

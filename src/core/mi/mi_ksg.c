@@ -217,14 +217,7 @@ static void set_knn(const point_set *s, size_t i, size_t k, double *dists, size_
     } else {
       d = ibsh_maxdist(r, q, dim);
     }
-    size_t p = found < k ? found++ : k - 1;
-    while (p > 0 && dists[p - 1] > d) {
-      dists[p] = dists[p - 1];
-      ids[p] = ids[p - 1];
-      p--;
-    }
-    dists[p] = d;
-    ids[p] = j;
+    found = ibsh_knn_insert(dists, ids, found, k, d, j);
   }
 }
 

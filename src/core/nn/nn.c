@@ -122,17 +122,6 @@ void ibsh_nn_work_free(ibsh_nn_work *w) {
   memset(w, 0, sizeof *w);
 }
 
-/* Transpose the row-major r x c block src into the c x r block dst. */
-void ibsh_nn_transpose(const double *src, double *dst, size_t r, size_t c) {
-  if (r < c) {  /* few long rows: write dst sequentially, reading r streams */
-    for (size_t j = 0; j < c; j++)
-      for (size_t i = 0; i < r; i++) dst[j * r + i] = src[i * c + j];
-  } else {
-    for (size_t i = 0; i < r; i++)
-      for (size_t j = 0; j < c; j++) dst[j * r + i] = src[i * c + j];
-  }
-}
-
 /* z[i] = (acc ? z[i] : base) + sum over t < cnt (1..8) of c[t * cs] * v[t * ldv + i], for i < n: one pass over z
    for up to eight terms, so the small products of narrow layers stream through memory once per output. */
 IBSH_ALWAYS_INLINE void lincomb(double *z, int acc, double base, const double *c, size_t cs,

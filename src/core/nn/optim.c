@@ -6,7 +6,7 @@
 #include "ibsh/optim.h"
 
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("O3")
+#pragma GCC optimize("O3")   /* with -fno-math-errno (CMakeLists.txt), so that Adam's loop vectorises */
 #endif
 
 

@@ -9,6 +9,9 @@
 #include "ibsh/error.h"
 #include "ibsh/interrupt.h"
 #include "ibsh/run.h"
+#include "run_dist.h"
+#include "run_eval.h"
+#include "ibsh/parallel.h"
 
 /* Start a run at epoch 0 from params (copied), with the shuffling generator seeded by seed. */
 int ibsh_run_init(ibsh_run *run, const ibsh_arch *arch, const double *params, uint64_t seed) {
@@ -89,22 +92,6 @@ int ibsh_run_reserve_epochs(ibsh_run *run, size_t n) {
   return IBSH_OK;
 }
 
-/* Mean loss and accuracy of params on a data set (xt: its inputs feature-major, or NULL), in chunks. */
-static void evaluate(const ibsh_arch *a, const double *params, const ibsh_data_view *d, const double *xt,
-                     ibsh_nn_work *w, double *loss, double *acc) {
-  double total = 0;
-  size_t correct = 0, d0 = a->width[0], K = a->width[a->nlayers];
-  for (size_t s = 0; s < d->n; s += w->cap) {
-    size_t n = d->n - s < w->cap ? d->n - s : w->cap, c = 0;
-    if (xt) ibsh_nn_forward_cols(a, params, xt + s, d->n, n, w);
-    else ibsh_nn_forward(a, params, d->x + s * d0, n, w);
-    total += ibsh_nn_loss_sum(a, w, d->t + s * K, d->labels ? d->labels + s : NULL, n, &c);
-    correct += c;
-  }
-  *loss = d->n ? total / (double)d->n : NAN;
-  *acc = d->n && d->labels ? (double)correct / (double)d->n : NAN;
-}
-
 /* Euclidean norm of n values. */
 static double norm2(const double *x, size_t n) {
   double s = 0;
@@ -124,9 +111,12 @@ typedef struct fit_buffers {
   double *grad, *xb, *tb;          /* gradient; gathered batch rows when shuffling */
   double *gmean, *gm2;             /* Welford accumulators over the weights' gradients */
   double *save;                    /* params, m, v at the start of the epoch */
+  double *save_prev;               /* the same at the start of the previous epoch (overlapped evaluation) */
   size_t *perm;
   double *xt_train, *xt_test;      /* inputs transposed to feature-major (NULL for large sets) */
   int32_t *lb;                     /* gathered labels of a shuffled batch */
+  run_dist dist;                   /* chunked data-parallel batches (cfg->chunk > 0) */
+  run_evaluator *eval;             /* helper thread for the whole-set metrics, or NULL */
   double batch_loss;               /* sums over the epoch's minibatches (batch_metrics) */
   size_t batch_correct;
 } fit_buffers;
@@ -134,8 +124,10 @@ typedef struct fit_buffers {
 /* Release the buffers of a fit. */
 static void fit_buffers_free(fit_buffers *b) {
   ibsh_nn_work_free(&b->work);
+  run_eval_stop(b->eval);
   ibsh_nn_work_free(&b->evalwork);
-  free(b->grad); free(b->xb); free(b->tb); free(b->gmean); free(b->gm2); free(b->save); free(b->perm);
+  run_dist_free(&b->dist);
+  free(b->grad); free(b->xb); free(b->tb); free(b->gmean); free(b->gm2); free(b->save); free(b->save_prev); free(b->perm);
   free(b->xt_train); free(b->xt_test); free(b->lb);
 }
 
@@ -163,9 +155,10 @@ static int fit_buffers_alloc(fit_buffers *b, const ibsh_arch *a, size_t batch, s
   b->gmean = malloc(np * sizeof(double));
   b->gm2 = malloc(np * sizeof(double));
   b->save = malloc(3 * np * sizeof(double));
+  b->save_prev = malloc(3 * np * sizeof(double));
   b->perm = malloc((ntrain ? ntrain : 1) * sizeof(size_t));
   b->lb = malloc(batch * sizeof(int32_t));
-  if (!b->grad || !b->xb || !b->tb || !b->gmean || !b->gm2 || !b->save || !b->perm || !b->lb) {
+  if (!b->grad || !b->xb || !b->tb || !b->gmean || !b->gm2 || !b->save || !b->save_prev || !b->perm || !b->lb) {
     fit_buffers_free(b);
     return ibsh_fail(IBSH_ENOMEM, "out of memory for training buffers");
   }
@@ -219,7 +212,12 @@ static int train_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_dat
     size_t n = tr->n - s < batch ? tr->n - s : batch;
     const double *t = tr->t + s * K;
     const int32_t *lab = tr->labels ? tr->labels + s : NULL;
-    if (cfg->shuffle) {
+    if (cfg->chunk) {
+      int stop = 0, rc = run_dist_batch(&b->dist, a, run->params, tr, cfg->shuffle ? b->perm : NULL, b->xt_train, s, n,
+                                        cfg->batch_metrics, b->grad, &b->batch_loss, &b->batch_correct, &stop);
+      if (rc) return rc;
+      if (stop) return ibsh_fail(IBSH_EINTR, "interrupted");   /* every rank stops at the same batch */
+    } else if (cfg->shuffle) {
       for (size_t i = 0; i < n; i++) {
         size_t r = b->perm[s + i];
         for (size_t f = 0; f < d0; f++) b->xb[f * n + i] = tr->x[r * d0 + f];
@@ -234,12 +232,12 @@ static int train_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_dat
     } else {
       ibsh_nn_forward(a, run->params, tr->x + s * d0, n, &b->work);
     }
-    if (cfg->batch_metrics) {
+    if (cfg->batch_metrics && !cfg->chunk) {
       size_t c = 0;
       b->batch_loss += ibsh_nn_loss_sum(a, &b->work, t, lab, n, &c);
       b->batch_correct += c;
     }
-    ibsh_nn_backward(a, run->params, t, n, &b->work, b->grad);
+    if (!cfg->chunk) ibsh_nn_backward(a, run->params, t, n, &b->work, b->grad);
     count++;
     if (cfg->gradstats) gradstats_add(a, b->grad, b->gmean, b->gm2, count);
     if (cfg->weight_decay > 0) {
@@ -249,7 +247,7 @@ static int train_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_dat
       }
     }
     ibsh_optim_step(&cfg->optim, lr, run->params, b->grad, run->m, run->v, np, &run->step);
-    if (ibsh_interrupted()) return ibsh_fail(IBSH_EINTR, "interrupted");
+    if (!cfg->chunk && ibsh_interrupted()) return ibsh_fail(IBSH_EINTR, "interrupted");
   }
   *nbatches = count;
   return IBSH_OK;
@@ -263,10 +261,10 @@ static void record_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_d
   if (cfg->batch_metrics) {
     run->train_loss[e] = b->batch_loss / (double)tr->n;
     run->train_acc[e] = tr->labels ? (double)b->batch_correct / (double)tr->n : NAN;
-  } else {
-    evaluate(a, run->params, tr, b->xt_train, &b->evalwork, &run->train_loss[e], &run->train_acc[e]);
+  } else if (!b->eval) {
+    run_evaluate(a, run->params, tr, b->xt_train, &b->evalwork, &run->train_loss[e], &run->train_acc[e]);
   }
-  if (te && te->n) evaluate(a, run->params, te, b->xt_test, &b->evalwork, &run->test_loss[e], &run->test_acc[e]);
+  if (te && te->n && !b->eval) run_evaluate(a, run->params, te, b->xt_test, &b->evalwork, &run->test_loss[e], &run->test_acc[e]);
   for (size_t l = 0; l < L; l++) {
     size_t off = a->woff[l], nw = a->width[l] * a->width[l + 1];
     run->weight_norm[e * L + l] = norm2(run->params + off, nw);
@@ -278,54 +276,125 @@ static void record_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_d
   }
 }
 
-/* Train cfg->epochs more epochs (see run.h). */
+/* Save params, m and v into buf (3 x nparams). */
+static void save_state(const ibsh_run *run, double *buf) {
+  size_t np = run->arch.nparams;
+  memcpy(buf, run->params, np * sizeof(double));
+  memcpy(buf + np, run->m, np * sizeof(double));
+  memcpy(buf + 2 * np, run->v, np * sizeof(double));
+}
+
+/* Restore params, m and v from buf. */
+static void restore_state(ibsh_run *run, const double *buf) {
+  size_t np = run->arch.nparams;
+  memcpy(run->params, buf, np * sizeof(double));
+  memcpy(run->m, buf + np, np * sizeof(double));
+  memcpy(run->v, buf + 2 * np, np * sizeof(double));
+}
+
+/* The divergence error for a non-finite training loss after epoch e. */
+static int diverged(double loss, long e) {
+  return ibsh_fail(IBSH_ENUM, "training diverged: the training loss is %s after epoch %ld (lower the learning rate?)",
+                   isnan(loss) ? "NaN" : "Inf", e);
+}
+
+/* Hand the helper thread the metrics of the epoch just completed (run->epochs counts it). */
+static void submit_eval(ibsh_run *run, fit_buffers *b) {
+  size_t e = (size_t)run->epochs - 1;
+  double *const out[4] = {&run->train_loss[e], &run->train_acc[e], &run->test_loss[e], &run->test_acc[e]};
+  run_eval_submit(b->eval, run->params, out);
+}
+
+/* Train cfg->epochs more epochs (see run.h). With a helper thread (whole-set metrics, no checkpoint callback, more
+   than one thread), epoch e is evaluated while epoch e + 1 trains: a non-finite loss found then rolls back both, and
+   progress for epoch e is reported once its metrics are in. */
 int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view *train,
                  const ibsh_data_view *test) {
   int rc = check_fit(run, cfg, train);
   if (rc) return rc;
   const ibsh_arch *a = &run->arch;
-  size_t np = a->nparams;
   size_t batch = cfg->batch == 0 || cfg->batch > train->n ? train->n : cfg->batch;
   size_t nmax = train->n > (test ? test->n : 0) ? train->n : test->n;
   fit_buffers b;
   if ((rc = fit_buffers_alloc(&b, a, batch, nmax, train->n))) return rc;
-  b.xt_train = transposed(train, a->width[0]);
+  if (cfg->chunk && (rc = run_dist_init(&b.dist, a, batch, cfg->chunk))) goto done;
+  /* a rank of several touches only its own chunks of each batch: a transposed copy of the whole set would cost it more */
+  b.xt_train = cfg->chunk && b.dist.size > 1 ? NULL : transposed(train, a->width[0]);
   b.xt_test = transposed(test, a->width[0]);
   if ((rc = ibsh_run_reserve_epochs(run, (size_t)(run->epochs + cfg->epochs)))) goto done;
-  long start = run->epochs;
+  int ranks = cfg->chunk ? b.dist.size : 1;   /* several ranks on a machine already use its cores */
+  if (!cfg->batch_metrics && !cfg->checkpoint && cfg->epochs > 1 && ranks == 1 && ibsh_threads() > 1)
+    b.eval = run_eval_start(a, b.evalwork.cap, train, b.xt_train, test, b.xt_test);
+  long start = run->epochs, step_prev = 0;
+  ibsh_rng rng_prev = run->rng;
+  int pending = 0;   /* the helper holds the metrics of epoch run->epochs */
   double t0 = now();
   for (long i = 0; i < cfg->epochs; i++) {
     if (cfg->snap[i] && (rc = ibsh_run_add_snapshot(run, start + i, run->params))) goto done;
-    memcpy(b.save, run->params, np * sizeof(double));
-    memcpy(b.save + np, run->m, np * sizeof(double));
-    memcpy(b.save + 2 * np, run->v, np * sizeof(double));
+    double *tmp = b.save_prev; b.save_prev = b.save; b.save = tmp;
+    save_state(run, b.save);
     long step0 = run->step, nbatches = 0;
     ibsh_rng rng0 = run->rng;
     rc = train_epoch(run, cfg, train, &b, batch, &nbatches);
+    if (pending) {   /* the previous epoch's metrics: roll it back too if its loss is not finite */
+      run_eval_wait(b.eval);
+      pending = 0;
+      double loss = run->train_loss[run->epochs - 1];
+      if (!isfinite(loss)) {
+        restore_state(run, b.save_prev);
+        run->step = step_prev;
+        run->rng = rng_prev;
+        run->epochs--;
+        if (run->nsnap && run->snap_epoch[run->nsnap - 1] == start + i) run->nsnap--;
+        rc = diverged(loss, run->epochs + 1);
+        goto done;
+      }
+      if (cfg->progress) cfg->progress(cfg->progress_ud, run, run->epochs, start + cfg->epochs, now() - t0);
+      /* an interrupt by then (in one thread it would have stopped the loop before this epoch) rolls this epoch back */
+      if (rc == IBSH_OK && ibsh_interrupted()) rc = ibsh_fail(IBSH_EINTR, "interrupted");
+    }
     if (rc == IBSH_OK) {
       run->epochs++;
       record_epoch(run, cfg, train, test, &b, nbatches);
-      double loss = run->train_loss[run->epochs - 1];
-      if (!isfinite(loss)) {
-        run->epochs--;
-        rc = ibsh_fail(IBSH_ENUM, "training diverged: the training loss is %s after epoch %ld (lower the learning rate?)",
-                       isnan(loss) ? "NaN" : "Inf", run->epochs + 1);
+      if (b.eval) {
+        submit_eval(run, &b);
+        pending = 1;
+      } else {
+        double loss = run->train_loss[run->epochs - 1];
+        if (!isfinite(loss)) {
+          run->epochs--;
+          rc = diverged(loss, run->epochs + 1);
+        }
       }
     }
     if (rc != IBSH_OK) {
-      memcpy(run->params, b.save, np * sizeof(double));
-      memcpy(run->m, b.save + np, np * sizeof(double));
-      memcpy(run->v, b.save + 2 * np, np * sizeof(double));
+      restore_state(run, b.save);
       run->step = step0;
       run->rng = rng0;
       goto done;
     }
-    if (cfg->progress) cfg->progress(cfg->progress_ud, run, run->epochs, start + cfg->epochs, now() - t0);
+    step_prev = step0;
+    rng_prev = rng0;
+    if (cfg->progress && !b.eval) cfg->progress(cfg->progress_ud, run, run->epochs, start + cfg->epochs, now() - t0);
     if (cfg->checkpoint) {
       /* the snapshot that the next epoch (or the end) would take is taken now, so that a checkpoint holds it */
       if (cfg->snap[i + 1] && (rc = ibsh_run_add_snapshot(run, run->epochs, run->params))) goto done;
       if ((rc = cfg->checkpoint(cfg->checkpoint_ud, run, run->epochs, start + cfg->epochs))) goto done;
     }
+  }
+  if (pending) {
+    run_eval_wait(b.eval);
+    pending = 0;
+    double loss = run->train_loss[run->epochs - 1];
+    if (!isfinite(loss)) {
+      restore_state(run, b.save);
+      run->step = step_prev;
+      run->rng = rng_prev;
+      run->epochs--;
+      rc = diverged(loss, run->epochs + 1);
+      goto done;
+    }
+    if (cfg->progress) cfg->progress(cfg->progress_ud, run, run->epochs, start + cfg->epochs, now() - t0);
   }
   if (cfg->snap[cfg->epochs]) rc = ibsh_run_add_snapshot(run, run->epochs, run->params);
 done:

@@ -86,3 +86,15 @@ int ibsh_sweep_mpi_allgather(const char *mine, size_t len, char **all, size_t *a
   *alllen = len;
   return IBSH_OK;
 }
+
+/* Broadcast rank 0's *value to every rank (nothing to do without MPI or with one rank). */
+int ibsh_sweep_mpi_bcast_int(int *value) {
+#ifdef IBSH_HAVE_MPI
+  int rank, size, rc = ibsh_sweep_mpi_rank(&rank, &size);
+  if (rc) return rc;
+  if (size > 1) MPI_Bcast(value, 1, MPI_INT, 0, MPI_COMM_WORLD);
+#else
+  (void)value;
+#endif
+  return IBSH_OK;
+}
