@@ -42,6 +42,7 @@ extern "C" {
 #include "mi_ksg.h"
 #include "mi_renyi.h"
 #include "mi_exact.h"
+#include "mi_neural.h"
 
 #include "ib.h"
 

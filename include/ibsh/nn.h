@@ -92,6 +92,18 @@ double ibsh_nn_loss_sum(const ibsh_arch *a, const ibsh_nn_work *w, const double 
 void ibsh_nn_backward(const ibsh_arch *a, const double *params, const double *t, size_t n,
                       ibsh_nn_work *w, double *grad);
 
+/* Backward pass for any loss: after ibsh_nn_forward of the same n rows, grad (nparams) = dL/d(params) given
+   dlogits (width[nlayers] x n, feature-major: dlogits[j * n + i] = dL/d(logit j of row i), the output layer's
+   pre-activations; for linear outputs the outputs themselves). dlogits may be w->delta[0] or w->delta[1]; it is
+   not modified. Losses that couple rows (a batch loss over all pairs, a contrastive bound) pass their gradient
+   here; ibsh_nn_backward is this with the gradient of the built-in per-row losses. */
+void ibsh_nn_backward_from(const ibsh_arch *a, const double *params, const double *dlogits, size_t n,
+                           ibsh_nn_work *w, double *grad);
+
+/* dlogits (width[nlayers] x n, feature-major) from dout (n x width[nlayers], row-major), the gradient with respect
+   to the outputs of the last forward pass in w, through the output layer (softmax Jacobian, sigmoid, identity). */
+void ibsh_nn_output_grad(const ibsh_arch *a, const ibsh_nn_work *w, const double *dout, size_t n, double *dlogits);
+
 /* Forward pass of n rows given feature-major: xt[f * ld + i] is feature f of row i (ld >= n). */
 void ibsh_nn_forward_cols(const ibsh_arch *a, const double *params, const double *xt, size_t ld, size_t n,
                           ibsh_nn_work *w);

@@ -341,5 +341,6 @@ int luaopen_ibsh_core_mi(lua_State *L) {
   lmi_open_continuous(L);
   lmi_open_renyi(L);
   lmi_open_exact(L);
+  lmi_open_neural(L);
   return 1;
 }

@@ -33,4 +33,7 @@ void lmi_open_continuous(lua_State *L);
 /* Register the matrix-based Renyi functions into the table at the top of the stack. */
 void lmi_open_renyi(lua_State *L);
 
+/* Register the neural estimators (InfoNCE, NWJ, MINE, SMILE) into the table at the top of the stack. */
+void lmi_open_neural(lua_State *L);
+
 #endif

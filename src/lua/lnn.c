@@ -225,12 +225,14 @@ static const lx_Reg nn_funcs[] = {
    "also across resume); net:forward and run:activations return the noiseless activations S.\n\n"
    "Example: local net = nn.mlp{12, 10, 7, 5, 4, 3, 2, act = \"tanh\", seed = 0, quant = {bits = 8}}"},
   {"load_run", lnn_load_run, lnn_load_run_help},
+  {"optimizer", lnn_optimizer, lnn_optimizer_help},
   {NULL, NULL, NULL}
 };
 
 /* Open the C core of module ibsh.nn. */
 int luaopen_ibsh_core_nn(lua_State *L) {
   lx_newclass(L, IBSH_NET_T, net_methods, net_meta);
+  lnn_open_grad(L);
   lnn_open_run(L);
   lnn_open_quant(L);
   lua_newtable(L);

@@ -58,6 +58,13 @@ int lnn_fit(lua_State *L);
 /* nn.load_run(dir). */
 int lnn_load_run(lua_State *L);
 
+/* nn.optimizer{...} (in lnn_grad.c). */
+int lnn_optimizer(lua_State *L);
+
+/* Add net:backward, net:params, net:set_params to ibsh.Net (registered first) and register ibsh.Optimizer. */
+void lnn_open_grad(lua_State *L);
+
+extern const char lnn_optimizer_help[];
 extern const char lnn_fit_help[];
 extern const char lnn_load_run_help[];
 

@@ -359,24 +359,53 @@ double ibsh_nn_loss_sum(const ibsh_arch *a, const ibsh_nn_work *w, const double 
   return total;
 }
 
-/* Backward pass after ibsh_nn_forward of the same n rows: grad (nparams) = d(mean loss)/d(params). */
-void ibsh_nn_backward(const ibsh_arch *a, const double *params, const double *t, size_t n,
-                      ibsh_nn_work *w, double *grad) {
+/* Backward pass from dlogits (K x n, feature-major) after ibsh_nn_forward of the same n rows: grad = dL/dparams. */
+void ibsh_nn_backward_from(const ibsh_arch *a, const double *params, const double *dlogits, size_t n,
+                           ibsh_nn_work *w, double *grad) {
   int L = a->nlayers;
-  size_t K = a->width[L];
-  double *d = w->delta[0], *dprev = w->delta[1];
-  const double *o = a->out == IBSH_OUT_LINEAR ? w->logits : w->act[L];
-  double scale = a->out == IBSH_OUT_LINEAR ? 2.0 / ((double)n * (double)K) : 1.0 / (double)n;
-  for (size_t j = 0; j < K; j++)
-    for (size_t i = 0; i < n; i++) d[j * n + i] = (o[j * n + i] - t[i * K + j]) * scale;
-  for (int l = L - 1; l >= 0; l--) {
+  const double *d = dlogits;
+  double *spare[2] = {w->delta[0], w->delta[1]};
+  if (dlogits == spare[0]) { spare[0] = w->delta[1]; spare[1] = w->delta[0]; }
+  for (int l = L - 1, s = 0; l >= 0; l--, s ^= 1) {
     size_t k = a->width[l], m = a->width[l + 1];
     IBSH_PICK_V3(grad_weights)(l ? w->act[l] : w->in, l ? n : w->ld_in, d, grad + a->woff[l], grad + a->boff[l], n,
                  k, m);
     if (l == 0) break;
+    double *dprev = spare[s];
     IBSH_PICK_V3(grad_inputs)(d, params + a->woff[l], dprev, n, k, m);
     if (w->raw[l]) ibsh_nn_perturbed_backward(a, l, w, dprev, n);
     else ibsh_act_backward(a->act, w->act[l], dprev, n * k);
-    double *tmp = d; d = dprev; dprev = tmp;
+    d = dprev;
   }
+}
+
+/* Gradient with respect to the logits (K x n, feature-major, into dlogits) from dout (n x K, row-major), the
+   gradient with respect to the outputs of the last forward pass in w (softmax, sigmoid or linear). */
+void ibsh_nn_output_grad(const ibsh_arch *a, const ibsh_nn_work *w, const double *dout, size_t n, double *dlogits) {
+  size_t K = a->width[a->nlayers];
+  const double *o = w->act[a->nlayers];
+  for (size_t j = 0; j < K; j++)
+    for (size_t i = 0; i < n; i++) {
+      double g = dout[i * K + j];
+      if (a->out == IBSH_OUT_SIGMOID) g *= o[j * n + i] * (1.0 - o[j * n + i]);
+      dlogits[j * n + i] = g;
+    }
+  if (a->out != IBSH_OUT_SOFTMAX) return;
+  for (size_t i = 0; i < n; i++) {   /* softmax Jacobian: p_j (g_j - sum_k p_k g_k) */
+    double dot = 0;
+    for (size_t j = 0; j < K; j++) dot += o[j * n + i] * dlogits[j * n + i];
+    for (size_t j = 0; j < K; j++) dlogits[j * n + i] = o[j * n + i] * (dlogits[j * n + i] - dot);
+  }
+}
+
+/* Backward pass after ibsh_nn_forward of the same n rows: grad (nparams) = d(mean loss)/d(params). */
+void ibsh_nn_backward(const ibsh_arch *a, const double *params, const double *t, size_t n,
+                      ibsh_nn_work *w, double *grad) {
+  size_t K = a->width[a->nlayers];
+  double *d = w->delta[0];
+  const double *o = a->out == IBSH_OUT_LINEAR ? w->logits : w->act[a->nlayers];
+  double scale = a->out == IBSH_OUT_LINEAR ? 2.0 / ((double)n * (double)K) : 1.0 / (double)n;
+  for (size_t j = 0; j < K; j++)
+    for (size_t i = 0; i < n; i++) d[j * n + i] = (o[j * n + i] - t[i * K + j]) * scale;
+  ibsh_nn_backward_from(a, params, d, n, w, grad);
 }
