@@ -75,7 +75,7 @@ def report(d):
         r = tp / ti
         ratio = ("%.0fx" if r >= 100 else "%.1fx" if r >= 10 else "%.2fx") % r
         target = "≥ 1x (%s)" % ("met" if r >= 1 else "missed") if name == "dense" else "-"
-        print("RESULT bench_renyi | %s | numpy %s eigvalsh | %.1f ms | %.1f ms | %s | %s"
+        print("RESULT renyi | %s | numpy %s eigvalsh | %.1f ms | %.1f ms | %s | %s"
               % (what[name], np.__version__, tp * 1e3, ti * 1e3, ratio, target))
 
 
