@@ -24,4 +24,8 @@ int ibsh_optim_from_name(const char *name);
 void ibsh_optim_step(const ibsh_optim *o, double lr, double *p, const double *g, double *m, double *v,
                      size_t n, long *step);
 
+/* The same step in float32 (parameters, gradient and state float; the step size computed in double). */
+void ibsh_optim_step_f32(const ibsh_optim *o, double lr, float *p, const float *g, float *m, float *v, size_t n,
+                         long *step);
+
 #endif

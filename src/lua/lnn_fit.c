@@ -326,7 +326,11 @@ int lnn_fit(lua_State *L) {
 
   lrun *r = lnn_pushrun(L);
   int runidx = lua_gettop(L);
-  if (resume) {
+  if (net->net && (dir || resume))
+    lx_error(L, FNAME, "options 'dir' and 'resume' are not supported for nn.net networks yet");
+  if (net->net) {
+    lx_check(L, ibsh_run_init_net(&r->run, net->net, net->params, (uint64_t)seed ^ 0x5DEECE66DULL), FNAME);
+  } else if (resume) {
     lx_check(L, ibsh_run_load(&r->run, resume), FNAME);
     const ibsh_arch *b = &r->run.arch;
     int same = b->nlayers == a->nlayers && b->act == a->act && b->out == a->out && ibsh_nn_ext_same(a, b);

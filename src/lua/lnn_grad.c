@@ -52,6 +52,7 @@ static const double *checkvector(lua_State *L, int idx, size_t n, const char *wh
 static int net_backward(lua_State *L) {
   const char *F = "Net:backward";
   lnet *net = checknet(L, 1, F);
+  if (net->net) lx_error(L, F, "not supported for nn.net networks yet (only for nn.mlp in float64)");
   const ibsh_arch *a = &net->arch;
   size_t n, m, K = a->width[a->nlayers];
   const double *x = checkmatrix(L, 2, a->width[0], &n, "x", F);
