@@ -236,7 +236,7 @@ static void guard_remove(signal_guard *g) {
 /* net:fit(train, opts) -> ibsh.Run. */
 int lnn_fit(lua_State *L) {
   static const char *const known[] = {"epochs", "batch", "optim", "lr", "momentum", "beta1", "beta2", "eps",
-    "weight_decay", "lr_step", "lr_gamma", "shuffle", "seed", "test", "quiet", "snapshots", "at", "gradstats",
+    "weight_decay", "lr_step", "lr_gamma", "adam", "shuffle", "seed", "test", "quiet", "snapshots", "at", "gradstats",
     "dir", "resume", "metrics", "checkpoint", "distributed", "chunk", NULL};
   lnet *net = (lnet *)luaL_testudata(L, 1, IBSH_NET_T);
   if (!net || !net->params) lx_error(L, FNAME, "call it as net:fit(train, opts) on an ibsh.Net");
@@ -268,6 +268,9 @@ int lnn_fit(lua_State *L) {
   cfg.optim.beta2 = lx_optnumber(L, opts, "beta2", 0.999, FNAME);
   cfg.optim.eps = lx_optnumber(L, opts, "eps", 1e-8, FNAME);
   cfg.weight_decay = lx_optnumber(L, opts, "weight_decay", 0.0, FNAME);
+  const char *adam = lx_optstring(L, opts, "adam", net->net ? "pytorch" : "tensorflow", FNAME);
+  if (strcmp(adam, "pytorch") == 0) cfg.optim.torch_eps = 1;
+  else if (strcmp(adam, "tensorflow") != 0) lx_error(L, FNAME, "option 'adam' must be \"tensorflow\" or \"pytorch\", got \"%s\"", adam);
   lua_Integer lr_step = lx_optinteger(L, opts, "lr_step", 0, FNAME);
   if (lr_step < 0 || lr_step > 100000000) lx_error(L, FNAME, "lr_step must be a non-negative integer");
   cfg.lr_step = (long)lr_step;

@@ -113,7 +113,7 @@ static int nn_optimizer(lua_State *L) {
   if (kind < 0) lx_error(L, F, "unknown optim '%s' (known: sgd, adam)", name);
   ibsh_optim o = {kind, lx_optnumber(L, 1, "lr", kind == IBSH_OPTIM_ADAM ? 1e-3 : 0.01, F),
                   lx_optnumber(L, 1, "momentum", 0.0, F), lx_optnumber(L, 1, "beta1", 0.9, F),
-                  lx_optnumber(L, 1, "beta2", 0.999, F), lx_optnumber(L, 1, "eps", 1e-8, F)};
+                  lx_optnumber(L, 1, "beta2", 0.999, F), lx_optnumber(L, 1, "eps", 1e-8, F), 0};
   if (!(o.lr > 0) || !isfinite(o.lr)) lx_error(L, F, "lr must be a positive finite number, got %g", o.lr);
   if (!(o.momentum >= 0 && o.momentum < 1)) lx_error(L, F, "momentum must be in [0, 1), got %g", o.momentum);
   if (!(o.beta1 >= 0 && o.beta1 < 1) || !(o.beta2 >= 0 && o.beta2 < 1)) lx_error(L, F, "beta1 and beta2 must be in [0, 1)");

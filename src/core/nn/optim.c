@@ -23,8 +23,8 @@ void ibsh_optim_step(const ibsh_optim *o, double lr, double *p, const double *g,
                      size_t n, long *step) {
   ++*step;
   if (o->kind == IBSH_OPTIM_ADAM) {
-    double b1 = o->beta1, b2 = o->beta2, eps = o->eps;
-    double lr_t = lr * sqrt(1.0 - pow(b2, (double)*step)) / (1.0 - pow(b1, (double)*step));
+    double b1 = o->beta1, b2 = o->beta2, c2 = sqrt(1.0 - pow(b2, (double)*step));
+    double lr_t = lr * c2 / (1.0 - pow(b1, (double)*step)), eps = o->torch_eps ? o->eps * c2 : o->eps;
     for (size_t i = 0; i < n; i++) {
       m[i] += (g[i] - m[i]) * (1.0 - b1);
       v[i] += (g[i] * g[i] - v[i]) * (1.0 - b2);
@@ -45,8 +45,9 @@ void ibsh_optim_step_f32(const ibsh_optim *o, double lr, float *p, const float *
                          long *step) {
   ++*step;
   if (o->kind == IBSH_OPTIM_ADAM) {
-    float b1 = (float)(1.0 - o->beta1), b2 = (float)(1.0 - o->beta2), eps = (float)o->eps;
-    float lr_t = (float)(lr * sqrt(1.0 - pow(o->beta2, (double)*step)) / (1.0 - pow(o->beta1, (double)*step)));
+    double c2 = sqrt(1.0 - pow(o->beta2, (double)*step));
+    float b1 = (float)(1.0 - o->beta1), b2 = (float)(1.0 - o->beta2), eps = (float)(o->torch_eps ? o->eps * c2 : o->eps);
+    float lr_t = (float)(lr * c2 / (1.0 - pow(o->beta1, (double)*step)));
     for (size_t i = 0; i < n; i++) {
       m[i] += (g[i] - m[i]) * b1;
       v[i] += (g[i] * g[i] - v[i]) * b2;
