@@ -110,6 +110,28 @@ fails("Net:forward: inputs must be an n x 72 tensor", function() net:forward(ten
 fails("dtype must be \"float32\" or \"float64\"", function() nn.net{input = {4}, layers = {{"dense", 2}}, dtype = "half"} end)
 fails("distributed = true) of an nn.net network is not supported", function() net:fit(d, {epochs = 1, distributed = true, quiet = true}) end)
 
+-- run directories: save and load every snapshot (batch norm statistics included); 2 + 2 epochs resumed give the bits of
+-- 4 in one go (float32, shuffled batches, dropout)
+local rdir = os.tmpname()
+os.remove(rdir)
+local function fresh() return nn.net{input = {2, 6, 6}, layers = layers, seed = 9, dtype = "float32"} end
+local opts = {batch = 64, optim = "adam", lr = 0.01, quiet = true, shuffle = true, snapshots = "every"}
+local function with(t, extra) local o = {} for k, v in pairs(t) do o[k] = v end for k, v in pairs(extra) do o[k] = v end return o end
+local whole = fresh():fit(d, with(opts, {epochs = 4}))
+fresh():fit(d, with(opts, {epochs = 2, dir = rdir}))
+local resumed = fresh():fit(d, with(opts, {epochs = 2, resume = rdir}))
+assert(resumed:nepochs() == 4, "resumed to 4 epochs")
+assert((resumed:net():params() - whole:net():params()):abs():max() == 0, "2 + 2 epochs = 4 epochs, bit for bit")
+local loaded = nn.load_run(rdir)
+assert(tostring(loaded):find("conv4k3p1") and loaded:epochs():size() == 5, "the run directory holds the layer net and 5 snapshots")
+for _, e in ipairs{0, 2, 4} do
+  assert((loaded:net(e):params() - whole:net(e):params()):abs():max() == 0, "snapshot " .. e .. " saved exactly")
+end
+near(loaded:activations(4, d.x)[12]:get(7, 2), whole:activations(4, d.x)[12]:get(7, 2), 0, "activations of a loaded run")
+fails("cannot resume", function() nn.net{input = {2, 6, 6}, layers = layers, seed = 9}:fit(d, with(opts, {epochs = 1, resume = rdir})) end)
+fails("cannot resume", function() nn.mlp{72, 3}:fit(d, with(opts, {epochs = 1, resume = rdir})) end)
+os.execute("rm -rf '" .. rdir .. "'")
+
 -- tensors saved as float32 .npy and read back
 local tmp = os.tmpname()
 local t = tensor.new{{1.5, 1 / 3}, {-2, 1e-3}}

@@ -329,12 +329,16 @@ int lnn_fit(lua_State *L) {
 
   lrun *r = lnn_pushrun(L);
   int runidx = lua_gettop(L);
-  if (net->net && (dir || resume))
-    lx_error(L, FNAME, "options 'dir' and 'resume' are not supported for nn.net networks yet");
-  if (net->net) {
+  if (net->net && !resume) {
     lx_check(L, ibsh_run_init_net(&r->run, net->net, net->params, (uint64_t)seed ^ 0x5DEECE66DULL), FNAME);
   } else if (resume) {
     lx_check(L, ibsh_run_load(&r->run, resume), FNAME);
+    if (net->net || r->run.net) {   /* layer networks: the same layers, shapes and dtype */
+      char s1[1024] = "an nn.mlp", s2[1024] = "an nn.mlp";
+      if (net->net) ibsh_net_str(net->net, s1, sizeof s1);
+      if (r->run.net) ibsh_net_str(r->run.net, s2, sizeof s2);
+      if (strcmp(s1, s2) != 0) lx_error(L, FNAME, "cannot resume %s: it holds the network %s, not %s", resume, s2, s1);
+    }
     const ibsh_arch *b = &r->run.arch;
     int same = b->nlayers == a->nlayers && b->act == a->act && b->out == a->out && ibsh_nn_ext_same(a, b);
     for (int l = 0; same && l <= a->nlayers; l++) same = a->width[l] == b->width[l];

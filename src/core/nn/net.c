@@ -203,12 +203,13 @@ void ibsh_net_str(const ibsh_net *net, char *buf, size_t len) {
   APPEND(" %s %s", ibsh_out_name(net->out), net->dtype == IBSH_F32 ? "float32" : "float64");
 }
 
-/* JSON members describing the net: "input": [C, H, W], "dtype", "out", "layers": [[kind, units, k, stride, pad, p,
-   act], ...]; returns the length or -1 when buf is too small. */
+/* JSON members describing the net: "input": [C, H, W], "dtype", "net_out", "dropout_seed", "layers": [[kind, units,
+   k, stride, pad, p, act], ...]; returns the length or -1 when buf is too small. */
 int ibsh_net_json(const ibsh_net *net, char *buf, size_t len) {
   size_t u = 0, *used = &u;
-  APPEND("\"input\": [%zu, %zu, %zu],\n  \"dtype\": \"%s\",\n  \"net_out\": \"%s\",\n  \"layers\": [", net->in_c, net->in_h,
-         net->in_w, net->dtype == IBSH_F32 ? "float32" : "float64", ibsh_out_name(net->out));
+  APPEND("\"input\": [%zu, %zu, %zu],\n  \"dtype\": \"%s\",\n  \"net_out\": \"%s\",\n  \"dropout_seed\": \"%016llx\",\n"
+         "  \"layers\": [", net->in_c, net->in_h, net->in_w, net->dtype == IBSH_F32 ? "float32" : "float64",
+         ibsh_out_name(net->out), (unsigned long long)net->dropout_seed);
   for (int l = 0; l < net->nlayers; l++) {
     const ibsh_layer *y = &net->layer[l];
     APPEND("%s[%d, %zu, %zu, %zu, %zu, %.17g, %d]", l ? ", " : "", y->kind, y->units, y->k, y->stride, y->pad, y->p, y->act);
@@ -229,6 +230,8 @@ int ibsh_net_parse(ibsh_net *net, const char *text) {
   char name[32] = "";
   if (!p || sscanf(p + 12, "%31[a-z]", name) != 1 || (net->out = ibsh_out_from_name(name)) < 0)
     return ibsh_fail(IBSH_EINVAL, "config.json: no valid \"net_out\"");
+  p = strstr(text, "\"dropout_seed\": \"");
+  if (p) net->dropout_seed = strtoull(p + 17, NULL, 16);
   p = strstr(text, "\"layers\": [");
   if (!p) return ibsh_fail(IBSH_EINVAL, "config.json: no \"layers\"");
   p += 11;
