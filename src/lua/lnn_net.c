@@ -90,7 +90,7 @@ int lnn_read_dtype(lua_State *L, int opts, const char *fname) {
   return lx_error(L, fname, "dtype must be \"float32\" or \"float64\", got \"%s\"", dt);
 }
 
-/* nn.net{input = {C, H, W}, layers = {...}, dtype = "float64", out = "softmax", init = "uniform_fan_in", seed = 0}. */
+/* nn.net{input = {C, H, W}, layers = {...}, dtype = "float64", out = "softmax", init = "he_normal", seed = 0}. */
 static int nn_net(lua_State *L) {
   static const char *const known[] = {"input", "layers", "dtype", "out", "init", "bias", "seed", NULL};
   if (!lua_istable(L, 1)) lx_error(L, FNAME, "expected a table like {input = {1, 28, 28}, layers = {...}}, got %s", luaL_typename(L, 1));
@@ -130,7 +130,7 @@ static int nn_net(lua_State *L) {
   net.dtype = lnn_read_dtype(L, 1, FNAME);
   const char *out = lx_optstring(L, 1, "out", "softmax", FNAME);
   if ((net.out = ibsh_out_from_name(out)) < 0) lx_error(L, FNAME, "unknown output '%s' (known: softmax, sigmoid, linear)", out);
-  const char *init = lx_optstring(L, 1, "init", "uniform_fan_in", FNAME);
+  const char *init = lx_optstring(L, 1, "init", "he_normal", FNAME);
   int in = strcmp(init, "uniform_fan_in") == 0 ? -1 : ibsh_init_from_name(init);
   if (in < -1 || (in == -1 && strcmp(init, "uniform_fan_in") != 0))
     lx_error(L, FNAME, "unknown init '%s' (known: uniform_fan_in, truncnormal, truncnormal_fan_out, glorot_uniform, he_normal)", init);
@@ -258,7 +258,7 @@ void lnn_net_push_widths(lua_State *L, const ibsh_net *net) {
 }
 
 const char lnn_net_help[] =
-  "nn.net{input = {C, H, W}, layers = {...}, dtype = \"float64\", out = \"softmax\", init = \"uniform_fan_in\", seed = 0}\n\n"
+  "nn.net{input = {C, H, W}, layers = {...}, dtype = \"float64\", out = \"softmax\", init = \"he_normal\", bias = 0, seed = 0}\n\n"
   "A sequential network over inputs of C x H x W values, given as rows of C*H*W values (channel, row, column: as "
   "data.fashion_mnist gives images, input = {1, 28, 28}). Layers: {\"conv\", out, k = K, stride = 1, pad = 0} (out "
   "channels of K x K kernels), {\"maxpool\", K} and {\"avgpool\", K} (K x K windows, stride K), {\"flatten\"}, "
@@ -267,8 +267,9 @@ const char lnn_net_help[] =
   "statistics in training, running statistics (momentum 0.1, eps 1e-5) in evaluation; they are part of the parameters, "
   "so snapshots keep them). The last layer's values are the logits of out (softmax with cross-entropy, sigmoid with "
   "binary cross-entropy, linear with mean squared error). dtype = \"float32\" trains and evaluates in single precision "
-  "(parameters, optimiser state and passes; tensors in Lua stay float64). init: uniform_fan_in (weights and biases "
-  "U(+-1/sqrt(fan_in)), PyTorch's default) or truncnormal, truncnormal_fan_out, glorot_uniform, he_normal (biases = bias). "
+  "(parameters, optimiser state and passes; tensors in Lua stay float64). init: he_normal (weights N(0, 2/fan_in), He et al. "
+  "2015, for ReLU networks; fan_in of a conv = C*K*K), glorot_uniform, truncnormal, truncnormal_fan_out (biases = bias), or "
+  "uniform_fan_in (weights and biases U(+-1/sqrt(fan_in)), PyTorch's default). "
   "net:fit, net:forward and run:activations give every layer's values as n x (C*H*W) tensors; net:shapes() their shapes.\n\n"
   "Example: local net = nn.net{input = {1, 28, 28}, dtype = \"float32\", seed = 1, layers = {{\"conv\", 8, k = 5}, {\"relu\"}, "
   "{\"maxpool\", 2}, {\"flatten\"}, {\"dense\", 10}}}";
