@@ -55,13 +55,6 @@ int ibsh_run_init_net(ibsh_run *run, const ibsh_net *net, const double *params, 
   return IBSH_OK;
 }
 
-/* The weight range of weight layer l of the run. */
-void run_weight_range(const ibsh_run *run, int l, size_t *off, size_t *n) {
-  if (run->net) { ibsh_net_weight_range(run->net, l, off, n); return; }
-  *off = run->arch.woff[l];
-  *n = run->arch.width[l] * run->arch.width[l + 1];
-}
-
 /* Free everything the run owns. */
 void ibsh_run_free(ibsh_run *run) {
   free(run->net);
@@ -222,16 +215,6 @@ static int check_fit(const ibsh_run *run, const ibsh_fit_config *cfg, const ibsh
   if (cfg->lr_step < 0 || !(cfg->lr_gamma > 0)) return ibsh_fail(IBSH_EINVAL, "lr_step must be >= 0 and lr_gamma > 0");
   if (run->epochs > 0x7fffffffL - cfg->epochs) return ibsh_fail(IBSH_EINVAL, "too many epochs");
   return IBSH_OK;
-}
-
-/* Welford update of the mean and M2 of g[off..off+n) with the c-th batch (c >= 1). */
-void run_gradstats_add(const double *g, double *mean, double *m2, size_t off, size_t n, long c) {
-  double inv = 1.0 / (double)c;
-  for (size_t i = off; i < off + n; i++) {
-    double d = g[i] - mean[i];
-    mean[i] += d * inv;
-    m2[i] += d * (g[i] - mean[i]);
-  }
 }
 
 /* Accumulate the weight gradients of one batch into the Welford mean and M2 (count c >= 1). */

@@ -10,6 +10,23 @@
 #include "ibsh/interrupt.h"
 #include "run_net.h"
 
+/* Welford update of the mean and M2 of g[off..off+n) with the c-th batch (c >= 1). */
+void run_gradstats_add(const double *g, double *mean, double *m2, size_t off, size_t n, long c) {
+  double inv = 1.0 / (double)c;
+  for (size_t i = off; i < off + n; i++) {
+    double d = g[i] - mean[i];
+    mean[i] += d * inv;
+    m2[i] += d * (g[i] - mean[i]);
+  }
+}
+
+/* The weight range of weight layer l of the run. */
+void run_weight_range(const ibsh_run *run, int l, size_t *off, size_t *n) {
+  if (run->net) { ibsh_net_weight_range(run->net, l, off, n); return; }
+  *off = run->arch.woff[l];
+  *n = run->arch.width[l] * run->arch.width[l + 1];
+}
+
 /* Allocate the buffers (see run_net.h). */
 int run_net_alloc(run_net_state *s, const ibsh_run *run, size_t batch, size_t evalcap) {
   memset(s, 0, sizeof *s);

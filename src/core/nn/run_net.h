@@ -31,7 +31,7 @@ int run_net_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_vie
 /* Mean loss and accuracy of the run's current parameters on a data set (evaluation mode). */
 void run_net_evaluate(const ibsh_run *run, run_net_state *s, const ibsh_data_view *d, double *loss, double *acc);
 
-/* Welford update of the mean and M2 of g[off..off+n) with the c-th batch (run.c). */
+/* Welford update of the mean and M2 of g[off..off+n) with the c-th batch (c >= 1). */
 void run_gradstats_add(const double *g, double *mean, double *m2, size_t off, size_t n, long c);
 
 /* The weight range of weight layer l of the run (an MLP's W_l or the l-th layer with weights of a layer net). */
