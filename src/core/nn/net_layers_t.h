@@ -90,6 +90,16 @@ static void SFX(conv_forward)(const ibsh_layer *y, size_t c, size_t h, size_t w,
   }
 }
 
+/* Sum of n values in eight interleaved partial sums added pairwise at the end (a fixed order that vectorises). */
+static R SFX(sum8)(const R *x, size_t n) {
+  R acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++) acc[j] += x[i + j];
+  for (; i < n; i++) acc[0] += x[i];
+  return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+}
+
 /* Convolution backward of rows [i0, i1): weight and bias gradients into part, input gradient into din (if given). */
 static void SFX(conv_backward)(const ibsh_layer *y, size_t c, size_t h, size_t w, const R *p, const R *in,
                                const R *dout, R *din, R *part, size_t i0, size_t i1, R *scratch) {
@@ -106,8 +116,8 @@ static void SFX(conv_backward)(const ibsh_layer *y, size_t c, size_t h, size_t w
       R s = 0;
       for (size_t im = 0; im < g; im++) {
         const R *src = dout + ((i + im) * O + o) * P;
-        R *dst = dO + o * N + im * P;
-        for (size_t q = 0; q < P; q++) { dst[q] = src[q]; s += src[q]; }
+        memcpy(dO + o * N + im * P, src, P * sizeof(R));
+        s += SFX(sum8)(src, P);
       }
       db[o] += s;
     }
@@ -119,9 +129,48 @@ static void SFX(conv_backward)(const ibsh_layer *y, size_t c, size_t h, size_t w
   }
 }
 
+/* Max pooling of 2 x 2 windows over one plane (the common case, without the window loops). */
+static void SFX(maxpool2_plane)(const R *src, R *dst, size_t w, size_t oh, size_t ow) {
+  for (size_t oy = 0; oy < oh; oy++) {
+    const R *r0 = src + 2 * oy * w, *r1 = r0 + w;
+    R *d = dst + oy * ow;
+    for (size_t ox = 0; ox < ow; ox++) {
+      R a = r0[2 * ox] >= r0[2 * ox + 1] ? r0[2 * ox] : r0[2 * ox + 1];
+      R b = r1[2 * ox] >= r1[2 * ox + 1] ? r1[2 * ox] : r1[2 * ox + 1];
+      d[ox] = a >= b ? a : b;
+    }
+  }
+}
+
+/* Max pooling backward of 2 x 2 windows over one plane: each gradient to the first maximum of its window (row by
+   row), zeros elsewhere in the window. */
+static void SFX(maxpool2_back_plane)(const R *src, const R *g, R *dst, size_t w, size_t oh, size_t ow) {
+  for (size_t oy = 0; oy < oh; oy++) {
+    const R *r0 = src + 2 * oy * w, *r1 = r0 + w;
+    R *d0 = dst + 2 * oy * w, *d1 = d0 + w;
+    for (size_t ox = 0; ox < ow; ox++) {
+      size_t c = 2 * ox;
+      R v = r0[c], gv = g[oy * ow + ox];
+      int best = 0;
+      if (r0[c + 1] > v) { v = r0[c + 1]; best = 1; }
+      if (r1[c] > v) { v = r1[c]; best = 2; }
+      if (r1[c + 1] > v) best = 3;
+      d0[c] = best == 0 ? gv : 0;
+      d0[c + 1] = best == 1 ? gv : 0;
+      d1[c] = best == 2 ? gv : 0;
+      d1[c + 1] = best == 3 ? gv : 0;
+    }
+  }
+}
+
 /* Max or average pooling forward of rows [i0, i1) (windows k x k, stride k). */
 static void SFX(pool_forward)(const ibsh_layer *y, size_t h, size_t w, const R *in, R *out, size_t i0, size_t i1) {
   size_t k = y->k, oh = y->h, ow = y->w, C = y->c;
+  if (k == 2 && y->kind == IBSH_LAYER_MAXPOOL) {
+    for (size_t i = i0; i < i1; i++)
+      for (size_t ci = 0; ci < C; ci++) SFX(maxpool2_plane)(in + (i * C + ci) * h * w, out + (i * C + ci) * oh * ow, w, oh, ow);
+    return;
+  }
   R inv = (R)1 / (R)(k * k);
   for (size_t i = i0; i < i1; i++)
     for (size_t ci = 0; ci < C; ci++) {
@@ -147,7 +196,14 @@ static void SFX(pool_backward)(const ibsh_layer *y, size_t h, size_t w, const R 
                                size_t i0, size_t i1) {
   size_t k = y->k, oh = y->h, ow = y->w, C = y->c;
   R inv = (R)1 / (R)(k * k);
-  memset(din + i0 * C * h * w, 0, (i1 - i0) * C * h * w * sizeof(R));
+  int fast = k == 2 && y->kind == IBSH_LAYER_MAXPOOL;
+  if (!fast || h % 2 || w % 2) memset(din + i0 * C * h * w, 0, (i1 - i0) * C * h * w * sizeof(R));
+  if (fast) {
+    for (size_t i = i0; i < i1; i++)
+      for (size_t ci = 0; ci < C; ci++)
+        SFX(maxpool2_back_plane)(in + (i * C + ci) * h * w, dout + (i * C + ci) * oh * ow, din + (i * C + ci) * h * w, w, oh, ow);
+    return;
+  }
   for (size_t i = i0; i < i1; i++)
     for (size_t ci = 0; ci < C; ci++) {
       const R *src = in + (i * C + ci) * h * w, *g = dout + (i * C + ci) * oh * ow;
