@@ -88,6 +88,8 @@ static int net_set_params(lua_State *L) {
   const double *p = checkvector(L, 2, net->arch.nparams, "p", F);
   for (size_t i = 0; i < net->arch.nparams; i++) if (!isfinite(p[i])) lx_error(L, F, "p has a non-finite value at %zu", i + 1);
   memcpy(net->params, p, net->arch.nparams * sizeof(double));
+  if (net->net && net->net->dtype == IBSH_F32)   /* a float32 network holds float32 values */
+    for (size_t i = 0; i < net->arch.nparams; i++) net->params[i] = (float)net->params[i];
   lua_settop(L, 1);
   return 1;
 }
@@ -166,11 +168,12 @@ static const lx_Reg net_grad_methods[] = {
    "opt:step(net, g)"},
   {"params", net_params,
    "net:params() -> p\n\nA copy of all weights and biases as one vector of net:nparams() values: for each layer, W "
-   "(fan_in x fan_out, row-major) then b. The layout of net:backward's gradients.\n\n"
+   "(fan_in x fan_out, row-major) then b. The layout of net:backward's gradients. For nn.net: per layer with weights W "
+   "then b (conv W out x C x K x K), batch norm gamma, beta, running mean, running variance (see nn.net).\n\n"
    "Example: local p = net:params(); print(p:size(1) == net:nparams())"},
   {"set_params", net_set_params,
    "net:set_params(p) -> net\n\nReplace all weights and biases by the vector p (net:nparams() finite values, the "
-   "layout of net:params()).\n\nExample: net:set_params(net:params() * 0.5)"},
+   "layout of net:params()); a float32 network rounds them to float32.\n\nExample: net:set_params(net:params() * 0.5)"},
   {NULL, NULL, NULL}
 };
 
