@@ -103,6 +103,7 @@ static void check_net(ibsh_net *net, size_t n, const char *name) {
   free(p); free(g); free(st); free(x); free(t); free(g1); free(pf); free(gf); free(sf);
 }
 
+/* Run the checks on three networks and the shape errors; exit status 1 on any failure. */
 int main(void) {
   ibsh_set_threads(2);
   ibsh_net a = {.in_c = 2, .in_h = 7, .in_w = 7, .out = IBSH_OUT_SOFTMAX};
