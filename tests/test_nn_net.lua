@@ -97,6 +97,16 @@ for i = 1, 200 do ym[i] = xm:get(i, 1) > 0 and 1 or (xm:get(i, 2) > 0 and 2 or 0
 local rm = m32:fit({x = xm, y = ym}, {epochs = 30, batch = 50, quiet = true, snapshots = "none", lr = 0.01})
 assert(rm:metrics().train_acc:get(30) > 0.9, "float32 MLP learns: " .. rm:metrics().train_acc:get(30))
 
+-- weight decay shrinks the conv and dense weights (float32, with gradient statistics)
+local function decayed(wd)
+  local nt = nn.net{input = {2, 6, 6}, layers = layers, seed = 4, dtype = "float32"}
+  local r = nt:fit(d, {epochs = 3, batch = 100, optim = "sgd", lr = 0.05, weight_decay = wd, quiet = true, snapshots = "none"})
+  return r:gradstats().weight_norm:get(3, 1), r:gradstats().snr:get(3, 1)
+end
+local w0, snr0 = decayed(0)
+local w1 = decayed(0.5)
+assert(w1 < w0 and snr0 > 0, "weight decay: conv weight norm " .. w1 .. " < " .. w0)
+
 -- bad input names nn.net (or Net:fit) and the layer
 fails("nn.net: layer 2 (conv): kernel 5 is larger than the 3x3 image",
       function() nn.net{input = {1, 6, 6}, layers = {{"maxpool", 2}, {"conv", 2, k = 5}, {"flatten"}, {"dense", 2}}} end)
