@@ -22,11 +22,16 @@ extern ibsh_cpu_features ibsh_cpu;
 
 #if defined(__x86_64__)
 #define IBSH_TARGET_V3 __attribute__((target("arch=x86-64-v3")))
+#define IBSH_TARGET_V4 __attribute__((target("arch=x86-64-v3,avx512f,avx512vl")))
 #define IBSH_TARGET_AVX2 __attribute__((target("avx2")))
 #else
 #define IBSH_TARGET_V3
+#define IBSH_TARGET_V4
 #define IBSH_TARGET_AVX2
 #endif
+
+/* Nonzero when this CPU runs IBSH_TARGET_V4 code (x86-64-v3 with AVX-512 F and VL). */
+#define IBSH_HAVE_V4 (ibsh_cpu.v3 && ibsh_cpu.avx512f && ibsh_cpu.avx512vl)
 
 /* Define name##_v3 (x86-64-v3) and name##_base (baseline): two static copies of the always-inline
    void function name##_kernel, taking params and called with args. */
