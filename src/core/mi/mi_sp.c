@@ -7,10 +7,13 @@
 ** E|z|^2/2 = d/2 being exact: the term -log phi(z) cancels the own component's
 ** Gaussian factor, a zero-mean control variate that leaves only the error of the
 ** mixture's overlap (far-apart rows give log n exactly). Equal rows are merged into one
-** component of weight w_k. The kernel sums the mixture over groups of 8 components
-** with the dot products in registers and a vectorised exp fused into the sum; rows are tasks of a parallel loop, each row
-** drawing from its own generator and writing its own partial results, which are
-** summed in row order: the bits do not depend on the number of threads.
+** component of weight w_k. The kernel forms the exponents of a tile of draws against
+** 8 or 16 components (k-d ordered, so groups of 8 lie close) in registers, drops groups
+** of 8 that are all negligible (exact to rounding) and sums the exps of the rest with
+** base/fastexp.h's vector exp; it is compiled for AVX-512, x86-64-v3 and the baseline.
+** Rows are tasks of a parallel loop, each row drawing from its own generator and
+** writing its own partial results, which are summed in row order: the bits do not
+** depend on the number of threads.
 */
 #include <math.h>
 #include <stdlib.h>
