@@ -57,11 +57,35 @@ for l = 1, 6 do
   near(L:get(l, 2), b, 0, "exact_layers I(T;Y)")
 end
 
+-- 4b. Counting by level codes (quant = the grid) gives the generic path's values: one packed word per row (4 bits),
+--     two words (8 bits, 10 units), and values off the stated grid (a coarser grid: the generic path is taken).
+local q = run:quant()
+local G = mi.exact_layers(acts, d.y, {quant = q})
+for l = 1, 6 do
+  near(G:get(l, 1), L:get(l, 1), 1e-12, "levels I(X;T) layer " .. l)
+  near(G:get(l, 2), L:get(l, 2), 1e-12, "levels I(T;Y) layer " .. l)
+end
+local off = mi.exact_layers(acts, d.y, {quant = {bits = 2, lo = -1, hi = 1}})
+for l = 1, 6 do near(off:get(l, 1), L:get(l, 1), 0, "off-grid values take the generic path") end
+local run8 = nn.mlp{12, 10, 7, 2, act = "tanh", quant = {bits = 8}, seed = 3}
+  :fit(d, {epochs = 5, batch = 256, optim = "adam", lr = 0.01, quiet = true, snapshots = {5}})
+local a8 = run8:activations(5, d.x)
+local g8, p8 = mi.exact_layers(a8, d.y), mi.exact_layers(a8, d.y, {quant = run8:quant()})
+for l = 1, 3 do
+  near(p8:get(l, 1), g8:get(l, 1), 1e-12, "8-bit levels I(X;T) layer " .. l)
+  near(p8:get(l, 2), g8:get(l, 2), 1e-12, "8-bit levels I(T;Y) layer " .. l)
+end
+local small = tensor.new{{-1, 1 / 3}, {-1, 1 / 3}, {1, -1 / 3}, {1 / 3, 1}}   -- 2 bits: levels -1, -1/3, 1/3, 1
+near(mi.exact(small, nil, {quant = {bits = 2, lo = -1, hi = 1}}), 1.5, 1e-12, "2-bit grid: H = 1.5 bits")
+fails("mi.exact: option 'quant': bits must be an integer", mi.exact, small, nil, {quant = {bits = 2.5, lo = -1, hi = 1}})
+fails("mi.exact: option 'quant': needs finite lo < hi", mi.exact, small, nil, {quant = {bits = 2, lo = 1, hi = -1}})
+
 -- 5. mi.infoplane with estimator "exact": snapshots x 6 x 2, values in [0, 12] x [0, H(Y)], equal to mi.exact.
 local plane, epochs = mi.infoplane(run, d, {estimator = "exact"})
 local s, nl, two = plane:size()
 assert(s == 2 and nl == 6 and two == 2, "plane shape")
-near(plane:get(2, 3, 1), (mi.exact(acts[3], d.y)), 0, "plane = mi.exact")
+near(plane:get(2, 3, 1), (mi.exact(acts[3], d.y, {quant = run:quant()})), 0, "plane = mi.exact with the run's grids")
+near(plane:get(2, 3, 1), (mi.exact(acts[3], d.y)), 1e-12, "plane = mi.exact")
 for i = 1, 2 do for l = 1, 6 do
   assert(plane:get(i, l, 1) >= 0 and plane:get(i, l, 1) <= 12 + 1e-12, "I(X;T) range")
   assert(plane:get(i, l, 2) <= plane:get(i, l, 1) + 1e-12, "I(T;Y) <= I(X;T)")

@@ -93,6 +93,19 @@ assert(mi.sp(s, {noise = 0.5, samples = 30, seed = 2}) ~= a1, "seed ignored")
 -- overlapping components: well above 0, below log2 300
 assert(a1 <= math.log(300, 2) + 4 * b1 and a1 > 3, "I(X;T) range " .. a1)
 
+-- 6b. The standard error is the spread of the estimate over seeds: 60 seeds of 64 rows, 20 draws each; the sd of the
+--     estimates has a relative error of about 1 / sqrt(2 * 59) = 9 %, so the ratio must lie within 0.7 .. 1.3.
+tensor.manual_seed(7)
+local s6 = tensor.randn(64, 2)
+local ns, sum, sum2, sse = 60, 0, 0, 0
+for seed = 1, ns do
+  local e, se = mi.sp(s6, {noise = 0.5, samples = 20, seed = seed})
+  sum, sum2, sse = sum + e, sum2 + e * e, sse + se
+end
+local mean6 = sum / ns
+local sd6 = math.sqrt((sum2 - ns * mean6 * mean6) / (ns - 1))
+assert(sd6 / (sse / ns) > 0.7 and sd6 / (sse / ns) < 1.3, ("se %.4f vs spread over seeds %.4f"):format(sse / ns, sd6))
+
 -- 7. mi.clustering: two classes at 0 / 0.1 and 5 / 5.1: within = 0.1 / mean(all 6 distances).
 local within, close = mi.clustering(tensor.new{{0}, {0.1}, {5}, {5.1}}, tensor.new{0, 0, 1, 1}, {radius = 0.5})
 near(within, 0.1 / (20.2 / 6), 1e-12, "within-class ratio")

@@ -11,10 +11,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A quantizer's grid: the 2^bits values lo + j (hi - lo) / (2^bits - 1), j = 0 .. 2^bits - 1 (bits 1..16). */
+typedef struct ibsh_levels {
+  int bits;
+  double lo, hi;
+} ibsh_levels;
+
 /* I(X;T) = H(T) - H(T|X) and I(T;Y) in nats over the distinct rows of t (n x d, row-major), p(x) uniform over rows;
-   xids (NULL = rows are distinct inputs) and yids (NULL = skip I(T;Y)) are dense ids; rejects NaN and Inf. */
-int ibsh_mi_exact(const double *t, size_t n, size_t d, const uint32_t *xids, size_t kx, const uint32_t *yids,
-                  size_t ky, double *ixt, double *ity);
+   xids (NULL = rows are distinct inputs) and yids (NULL = skip I(T;Y)) are dense ids; rejects NaN and Inf. lv (or
+   NULL) is the grid the values were quantized to: when every value is one of its levels, rows are counted by their
+   packed level indices (faster; the result is the same). */
+int ibsh_mi_exact(const double *t, size_t n, size_t d, const ibsh_levels *lv, const uint32_t *xids, size_t kx,
+                  const uint32_t *yids, size_t ky, double *ixt, double *ity);
 
 /* Options and results of the sample-propagation estimator. */
 typedef struct ibsh_sp_result {

@@ -194,6 +194,9 @@ function(run, d, opts)
     end
     if nboot then error(F .. ": estimator 'sp' gives Monte Carlo errors itself (lo, hi): drop 'bootstrap'", 2) end
   end
+  if name == "exact" and type(run) == "userdata" and run.quant then
+    ctx.quant = run:quant()   -- the grids: layers are counted by their level indices
+  end
   if name == "bin" or name == "adaptive" or name == "exact" then
     local ids, k = M.row_ids(d.x)
     if k < d.x:size(1) then ctx.xids = ids end
@@ -232,6 +235,7 @@ function(run, d, opts)
       local o = without(eopts, {})
       o.x = ctx.xids
       if name == "adaptive" then o.adaptive = true end
+      if name == "exact" and o.quant == nil then o.quant = ctx.quant end
       local okb, res = pcall(name == "exact" and M.exact_layers or M.binned_layers, acts, d.y, o)
       if not okb then error(res:find("^mi%.") and res or (F .. ": " .. tostring(res)), 2) end
       batch = res

@@ -26,9 +26,42 @@ static uint32_t *opt_xids(lua_State *L, int opts, size_t n, size_t *kx, const ch
   return ids;
 }
 
+/* Field key of opts.quant for layer l (1-based): a number, or entry l of a list (nil when absent). */
+static double quant_field(lua_State *L, int q, const char *key, size_t l, const char *fname) {
+  double v = NAN;
+  lua_getfield(L, q, key);
+  if (lua_istable(L, -1)) lua_rawgeti(L, -1, (lua_Integer)l);
+  else lua_pushvalue(L, -1);
+  if (lua_isnumber(L, -1)) v = lua_tonumber(L, -1);
+  else if (!lua_isnil(L, -1)) lx_error(L, fname, "option 'quant': %s must be a number or a list of numbers", key);
+  lua_pop(L, 2);
+  return v;
+}
+
+/* The grid of layer l from opts.quant ({bits =, lo =, hi =}, numbers or per-layer lists as run:quant() returns);
+   returns lv, or NULL when there is none for this layer (bits 0 or absent). */
+static const ibsh_levels *opt_levels(lua_State *L, int opts, size_t l, ibsh_levels *lv, const char *fname) {
+  if (lua_isnoneornil(L, opts)) return NULL;
+  int q = lua_getfield(L, opts, "quant");
+  if (q == LUA_TNIL) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  if (q != LUA_TTABLE) lx_error(L, fname, "option 'quant' must be a table {bits =, lo =, hi =} (as run:quant() returns)");
+  int top = lua_gettop(L);
+  double bits = quant_field(L, top, "bits", l, fname), lo = quant_field(L, top, "lo", l, fname);
+  double hi = quant_field(L, top, "hi", l, fname);
+  lua_pop(L, 1);
+  if (bits != bits || bits == 0) return NULL;
+  if (bits != floor(bits) || bits < 0 || bits > 16) lx_error(L, fname, "option 'quant': bits must be an integer 0..16, got %g", bits);
+  if (!isfinite(lo) || !isfinite(hi) || !(lo < hi)) lx_error(L, fname, "option 'quant': needs finite lo < hi, got %g, %g", lo, hi);
+  *lv = (ibsh_levels){(int)bits, lo, hi};
+  return lv;
+}
+
 /* mi.exact(t, y, opts) -> I(X;T), I(T;Y) */
 static int l_exact(lua_State *L) {
-  static const char *const known[] = {"x", "unit", NULL};
+  static const char *const known[] = {"x", "unit", "quant", NULL};
   const char *F = "mi.exact";
   size_t n, d, kx = 0, ky = 0;
   lua_settop(L, 3);
@@ -38,8 +71,10 @@ static int l_exact(lua_State *L) {
   double unit = lmi_unit(L, 3, F);
   uint32_t *yids = lua_isnoneornil(L, 2) ? NULL : lmi_labels(L, 2, n, &ky, F);
   uint32_t *xids = opt_xids(L, 3, n, &kx, F);
+  ibsh_levels grid;
+  const ibsh_levels *lv = opt_levels(L, 3, 1, &grid, F);
   double ixt = 0, ity = 0;
-  lx_check(L, ibsh_mi_exact(t, n, d, xids, kx, yids, ky, &ixt, &ity), F);
+  lx_check(L, ibsh_mi_exact(t, n, d, lv, xids, kx, yids, ky, &ixt, &ity), F);
   lua_pushnumber(L, ixt / unit);
   if (!yids) return 1;
   lua_pushnumber(L, ity / unit);
@@ -48,7 +83,7 @@ static int l_exact(lua_State *L) {
 
 /* mi.exact_layers(layers, y, opts) -> L x 2 tensor of I(X;T), I(T;Y), one row per layer */
 static int l_exact_layers(lua_State *L) {
-  static const char *const known[] = {"x", "unit", NULL};
+  static const char *const known[] = {"x", "unit", "quant", NULL};
   const char *F = "mi.exact_layers";
   lua_settop(L, 3);
   if (!lua_istable(L, 1)) lx_error(L, F, "argument #1 must be an array of layer tensors, got %s", luaL_typename(L, 1));
@@ -72,8 +107,10 @@ static int l_exact_layers(lua_State *L) {
     size_t m, d;
     const double *t = lmi_matrix(L, lua_gettop(L), &m, &d, F);
     if (m != n) lx_error(L, F, "layer %zu has %zu rows but layer 1 has %zu", l + 1, m, n);
+    ibsh_levels grid;
+    const ibsh_levels *lv = opt_levels(L, 3, l + 1, &grid, F);
     double ixt = 0, ity = 0;
-    if (ibsh_mi_exact(t, n, d, xids, kx, yids, ky, &ixt, &ity)) lx_error(L, F, "layer %zu: %s", l + 1, ibsh_errmsg());
+    if (ibsh_mi_exact(t, n, d, lv, xids, kx, yids, ky, &ixt, &ity)) lx_error(L, F, "layer %zu: %s", l + 1, ibsh_errmsg());
     o[2 * l] = ixt / unit;
     o[2 * l + 1] = ity / unit;
     lua_settop(L, top);
@@ -146,13 +183,16 @@ static const lx_Reg funcs[] = {
    "input set; Lorenzen, Igel & Nielsen 2022): T is the row of t (n x d), X the row identity with p(x) uniform over the n rows, "
    "Y the labels y (n non-negative integers). I(X;T) = H(T) - H(T|X) and I(T;Y) = H(T) - H(T|Y) are the plug-in quantities over the "
    "distinct rows of t: equal rows are equal values, no bins are chosen. Options: x = an n x k tensor of input rows or row ids "
-   "when inputs repeat (then H(T|X) counts), unit = \"bits\" (default) or \"nats\". Without y only I(X;T) is returned. NaN or Inf "
-   "in t is an error.\n\n"
+   "when inputs repeat (then H(T|X) counts), unit = \"bits\" (default) or \"nats\", quant = {bits = k, lo = a, hi = b}: the grid "
+   "the values were quantized to (as run:quant() returns; lists are read at entry 1): when every value is exactly one of its 2^k "
+   "levels, rows are counted by their packed level indices, as binning counts bin codes (faster, same result; otherwise the "
+   "general path). Without y only I(X;T) is returned. NaN or Inf in t is an error.\n\n"
    "Example: local acts = run:activations(100, d.x); print(mi.exact(acts[3], d.y))"},
   {"exact_layers", l_exact_layers,
    "mi.exact_layers(layers, y [, opts]) -> L x 2 tensor\n\n"
    "mi.exact for every tensor of the array layers (all with the same rows; labels coded once): row l holds I(X;T_l), I(T_l;Y). "
-   "Options as mi.exact (x, unit). mi.infoplane's estimator \"exact\" uses it.\n\n"
+   "Options as mi.exact (x, unit, quant: with quant = run:quant() layer l reads entry l of its lists). mi.infoplane's estimator "
+   "\"exact\" uses it with the run's quantizers.\n\n"
    "Example: print(mi.exact_layers(run:activations(100, d.x), d.y))"},
   {"sp", l_sp,
    "mi.sp(s, {noise = sigma [, samples = 100, seed = 1, unit = \"bits\", y = labels, threads = 0]}) -> ixt, se [, ity, se_y]\n\n"

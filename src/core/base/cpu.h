@@ -37,6 +37,9 @@ extern ibsh_cpu_features ibsh_cpu;
 #define IBSH_TARGET_AVX2
 #endif
 
+/* Nonzero when this CPU runs IBSH_TARGET_V4 code (x86-64-v4: v3 with AVX-512 F, BW, CD, DQ, VL). */
+#define IBSH_HAVE_V4 (ibsh_cpu.v4)
+
 /* Define name##_v3 (x86-64-v3) and name##_base (baseline): two static copies of the always-inline
    void function name##_kernel, taking params and called with args. */
 #define IBSH_VARIANTS_V3(name, params, args) \

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "ibsh/mi_exact.h"
 
 /* A well-mixed 64-bit hash of one word (every input bit affects the low bits; splitmix64 finaliser). */
 static inline uint64_t ibsh_hash_word(uint64_t x) {
@@ -47,5 +48,11 @@ static inline double ibsh_clogc(size_t c) {
 
 /* Plug-in entropy in nats of n ids with values in 0..k-1; *used gets the number of ids that occur. */
 int ibsh_codes_entropy(const uint32_t *ids, size_t n, size_t k, double *h, size_t *used);
+
+/* Exact I(X;T), I(T;Y) in nats of the n x d values t (distinct inputs; yids NULL or at most 8 labels) counted by their
+   packed level indices on the grid lv (mi_levels.c); *done = 0 when that does not apply (no grid, a value off the
+   grid, a layer too wide for two words, more labels), leaving the work to the caller. */
+int ibsh_mi_exact_levels(const double *t, size_t n, size_t d, const ibsh_levels *lv, const uint32_t *yids, size_t ky,
+                         double *ixt, double *ity, int *done);
 
 #endif

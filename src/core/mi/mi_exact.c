@@ -4,6 +4,7 @@
 ** of binning without the bins. The common case (distinct inputs, few labels)
 ** hashes the rows and counts T and (T, Y) in one pass over a per-thread table
 ** kept clean between calls; the rest goes through the dense ids of mi_codes.c.
+** A quantized layer with its grid known is counted by level codes (mi_levels.c).
 */
 #include <math.h>
 #include <stdlib.h>
@@ -137,11 +138,12 @@ static int exact_fast(const double *t, size_t n, size_t d, const uint32_t *yids,
 }
 
 /* Exact I(X;T) and I(T;Y) in nats over the distinct rows of t (see mi_exact.h). */
-int ibsh_mi_exact(const double *t, size_t n, size_t d, const uint32_t *xids, size_t kx, const uint32_t *yids,
-                  size_t ky, double *ixt, double *ity) {
+int ibsh_mi_exact(const double *t, size_t n, size_t d, const ibsh_levels *lv, const uint32_t *xids, size_t kx,
+                  const uint32_t *yids, size_t ky, double *ixt, double *ity) {
   if (n == 0) return ibsh_fail(IBSH_EINVAL, "no rows");
   if (n > 0x7fffffffu) return ibsh_fail(IBSH_ENOMEM, "too many rows (%zu)", n);
-  int rc, collision = 0;
+  int rc, collision = 0, done = 0;
+  if (!xids && lv && ((rc = ibsh_mi_exact_levels(t, n, d, lv, yids, ky, ixt, ity, &done)) || done)) return rc;
   if (!xids && (!yids || ky <= EXACT_MAX_LABELS) && ((rc = exact_fast(t, n, d, yids, ky, ixt, ity, &collision)) || !collision))
     return rc;
   rc = nonfinite(t, n, d);

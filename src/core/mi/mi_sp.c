@@ -7,15 +7,19 @@
 ** E|z|^2/2 = d/2 being exact: the term -log phi(z) cancels the own component's
 ** Gaussian factor, a zero-mean control variate that leaves only the error of the
 ** mixture's overlap (far-apart rows give log n exactly). Equal rows are merged into one
-** component of weight w_k. The kernel sums the mixture over groups of 8 components
-** with the dot products in registers and a vectorised exp fused into the sum; rows are tasks of a parallel loop, each row
-** drawing from its own generator and writing its own partial results, which are
-** summed in row order: the bits do not depend on the number of threads.
+** component of weight w_k. The kernel forms the exponents of a tile of draws against
+** 8 or 16 components (k-d ordered, so groups of 8 lie close) in registers, drops groups
+** of 8 that are all negligible (exact to rounding) and sums the exps of the rest with
+** base/fastexp.h's vector exp; it is compiled for AVX-512, x86-64-v3 and the baseline.
+** Rows are tasks of a parallel loop, each row drawing from its own generator and
+** writing its own partial results, which are summed in row order: the bits do not
+** depend on the number of threads.
 */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/cpu.h"
+#include "base/fastexp.h"
 #include "ibsh/error.h"
 #include "ibsh/interrupt.h"
 #include "ibsh/mi_binned.h"
@@ -28,118 +32,111 @@
 #pragma GCC optimize("O3")
 #endif
 
-#define SP_B 4         /* draws evaluated together (the register block of the kernel) */
-#define SP_ROWS 8      /* rows per task */
-#define SP_CUT (-40.0) /* exponents below this, relative to the draw's own component, add < K e^-40 (relative): skipped */
+#define SP_CHUNK 64     /* draws generated and evaluated together (a multiple of every tile's draws) */
+#define SP_TILE 8       /* the most draws of a tile */
+#define SP_GROUPS 32    /* groups of 8 components whose exponents are buffered before their exps */
+#define SP_ROWS 8       /* rows per task */
+#define SP_LO (-700.0)  /* exponents are raised to this (exp stays a normal number; the term is < 1e-304 of the sum) */
+#define SP_HI 690.0     /* when an exponent could exceed this (the reference is too small), the safe path */
 
-/* A Gaussian mixture with weighted components: K means (feature-major, d x Kp with Kp = K rounded up to 8, the
-   padding zero), log weights lw, and c_k = lw_k - |s_k|^2 / 2 (-1e300 for padding). */
+/* A Gaussian mixture with weighted components: K means (feature-major, d x Kp with Kp = K rounded up to 16, the
+   padding zero, ordered so that consecutive groups of 8 lie close together), log weights lw, c_k = lw_k - |s_k|^2 / 2
+   (-1e300 for padding), and the largest log weight. */
 typedef struct mixture {
   size_t K, Kp;
   double *S, *lw, *c;
+  double lwmax, cut;
 } mixture;
 
-/* Four doubles as a GCC vector (two SSE2 halves in the baseline copy); aligned(8) allows any address. */
-typedef double vd __attribute__((vector_size(32), aligned(8)));
-typedef long long vi __attribute__((vector_size(32), aligned(8)));
-
-/* Lanes of a where mask is set, else lanes of b (a macro: vector arguments by value would change the ABI note). */
-#define BLEND(mask, a, b) ((vd)(((mask) & (vi)(a)) | (~(mask) & (vi)(b))))
-
-/* e^x for the four lanes of *x, x in [-700, 700]: x = k ln 2 + r with |r| <= ln 2 / 2, e^r by its Taylor polynomial of
-   degree 11 (relative error below 1e-14), times 2^k added to the exponent bits. */
-IBSH_ALWAYS_INLINE void exp4(vd *x) {
-  const vd shifter = {0x1.8p52, 0x1.8p52, 0x1.8p52, 0x1.8p52};
-  const vd log2e = {1.4426950408889634, 1.4426950408889634, 1.4426950408889634, 1.4426950408889634};
-  const vd ln2hi = {0.6931471805598903, 0.6931471805598903, 0.6931471805598903, 0.6931471805598903};
-  const vd ln2lo = {5.497923018708371e-14, 5.497923018708371e-14, 5.497923018708371e-14, 5.497923018708371e-14};
-  vd t = *x * log2e + shifter;      /* k in the low mantissa bits */
-  vd k = t - shifter;
-  vd r = (*x - k * ln2hi) - k * ln2lo;
-  vd p = r * (1.0 / 39916800) + (1.0 / 3628800);
-  p = p * r + (1.0 / 362880);
-  p = p * r + (1.0 / 40320);
-  p = p * r + (1.0 / 5040);
-  p = p * r + (1.0 / 720);
-  p = p * r + (1.0 / 120);
-  p = p * r + (1.0 / 24);
-  p = p * r + (1.0 / 6);
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
-  vi ki = (vi)t - (vi)shifter;
-  *x = (vd)((vi)p + (ki << 52));
-}
-
-/* Add exp of the 8 exponents *p0, *p1 (clamped to [-700, 700]) of one draw to its sums when any passes the cut
-   (vectors by pointer: passing them by value would change the ABI note in the baseline copy). */
-IBSH_ALWAYS_INLINE void add_group(const vd *p0, const vd *p1, vd *s0, vd *s1) {
-  const vd cut = {SP_CUT, SP_CUT, SP_CUT, SP_CUT}, lo = {-700, -700, -700, -700}, hi = {700, 700, 700, 700};
-  vd v0 = *p0, v1 = *p1;
-  vi pass = (v0 > cut) | (v1 > cut);
-  if (!((pass[0] | pass[1]) | (pass[2] | pass[3]))) return;
-  v0 = BLEND(v0 < lo, lo, v0);
-  v1 = BLEND(v1 < lo, lo, v1);
-  v0 = BLEND(v0 > hi, hi, v0);
-  v1 = BLEND(v1 > hi, hi, v1);
-  exp4(&v0);
-  exp4(&v1);
-  *s0 += v0;
-  *s1 += v1;
-}
-
-/* out[b] = ref[b] + log sum_k exp(c_k + t_b . s_k - off[b]) over all components for 4 draws, where off[b] =
-   |t_b|^2 / 2 + ref[b]. Groups of 8 components: the 4 x 8 dot products in registers (one vector load per feature
-   and half-group, the draws' coordinates broadcast), then each draw's 8 exponents, whose exps are summed unless
-   all are below SP_CUT. Returns nonzero when an exponent exceeded 700 (the reference was too small: the caller
-   retries with the maximum). */
-IBSH_ALWAYS_INLINE int mixture_lse_kernel(const mixture *mx, size_t d, const double *t, const double *ref,
-                                          const double *off, double *out) {
-  const vd zero = {0, 0, 0, 0}, hi = {700, 700, 700, 700};
-  vd s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero;
-  vd o0 = {off[0], off[0], off[0], off[0]}, o1 = {off[1], off[1], off[1], off[1]};
-  vd o2 = {off[2], off[2], off[2], off[2]}, o3 = {off[3], off[3], off[3], off[3]};
-  vi big = {0, 0, 0, 0};
+/* Eight doubles as a GCC vector (one AVX-512 register, two AVX or four SSE2 halves): base/fastexp.h's. */
+typedef ibsh_v8d v8;
+typedef ibsh_v8i v8i;
+typedef long long v4i __attribute__((vector_size(32), aligned(8)));
+typedef long long v2i __attribute__((vector_size(16), aligned(8)));
+/* The exponents c_k + t_b . s_k - off_b of B draws (t: B x d) against the 8 G components from q * 8 on, each draw's group
+   of 8 appended to its row of buf (SP_GROUPS * 8 values per draw, kept[b] so far). Every exponent is computed in the
+   same order (c - off, then one multiply-add per feature) whatever B and G are, so every variant gives the same bits. */
+IBSH_ALWAYS_INLINE void tile_exponents(const mixture *mx, size_t d, const double *t, const double *off, size_t q, int B,
+                                       int G, double *buf, size_t *kept) {
+  v8 acc[SP_TILE][2], x[2], c[2];
+  const double *sp = mx->S + q * 8;
   size_t Kp = mx->Kp;
-  for (size_t q = 0; q < Kp; q += 8) {
-    vd a00 = zero, a01 = zero, a10 = zero, a11 = zero, a20 = zero, a21 = zero, a30 = zero, a31 = zero;
-    const double *sp = mx->S + q;
-    for (size_t f = 0; f < d; f++) {
-      vd x0, x1;
-      memcpy(&x0, sp + f * Kp, sizeof x0);
-      memcpy(&x1, sp + f * Kp + 4, sizeof x1);
-      double t0 = t[f], t1 = t[d + f], t2 = t[2 * d + f], t3 = t[3 * d + f];
-      a00 += t0 * x0; a01 += t0 * x1;
-      a10 += t1 * x0; a11 += t1 * x1;
-      a20 += t2 * x0; a21 += t2 * x1;
-      a30 += t3 * x0; a31 += t3 * x1;
+  for (int g = 0; g < G; g++) memcpy(&c[g], mx->c + q * 8 + 8 * g, sizeof c[g]);
+  for (int b = 0; b < B; b++)
+    for (int g = 0; g < G; g++) acc[b][g] = c[g] - off[b];
+  for (size_t f = 0; f < d; f++) {
+    for (int g = 0; g < G; g++) memcpy(&x[g], sp + f * Kp + 8 * g, sizeof x[g]);
+    for (int b = 0; b < B; b++) {
+      double tb = t[(size_t)b * d + f];
+      for (int g = 0; g < G; g++) acc[b][g] += tb * x[g];
     }
-    vd c0, c1;
-    memcpy(&c0, mx->c + q, sizeof c0);
-    memcpy(&c1, mx->c + q + 4, sizeof c1);
-    a00 = c0 + a00 - o0; a01 = c1 + a01 - o0;
-    a10 = c0 + a10 - o1; a11 = c1 + a11 - o1;
-    a20 = c0 + a20 - o2; a21 = c1 + a21 - o2;
-    a30 = c0 + a30 - o3; a31 = c1 + a31 - o3;
-    big |= ((a00 > hi) | (a01 > hi)) | ((a10 > hi) | (a11 > hi)) | ((a20 > hi) | (a21 > hi)) | ((a30 > hi) | (a31 > hi));
-    add_group(&a00, &a01, &s00, &s01);
-    add_group(&a10, &a11, &s10, &s11);
-    add_group(&a20, &a21, &s20, &s21);
-    add_group(&a30, &a31, &s30, &s31);
   }
-  vd s[SP_B] = {s00 + s01, s10 + s11, s20 + s21, s30 + s31};
-  for (size_t b = 0; b < SP_B; b++) out[b] = ref[b] + log((s[b][0] + s[b][2]) + (s[b][1] + s[b][3]));
-  return ((big[0] | big[1]) | (big[2] | big[3])) != 0;
+  for (int b = 0; b < B; b++)
+    for (int g = 0; g < G; g++) {
+      /* kept unless all 8 are below the cut: the AND of the sign bits of e - cut, by halving (no compare masks) */
+      v8i m = (v8i)(acc[b][g] - mx->cut);
+      v4i h4 = __builtin_shufflevector(m, m, 0, 1, 2, 3) & __builtin_shufflevector(m, m, 4, 5, 6, 7);
+      v2i h2 = __builtin_shufflevector(h4, h4, 0, 1) & __builtin_shufflevector(h4, h4, 2, 3);
+      uint64_t all_below = (uint64_t)(h2[0] & h2[1]) >> 63;
+      memcpy(buf + (size_t)b * SP_GROUPS * 8 + kept[b], &acc[b][g], sizeof acc[b][g]);
+      kept[b] += 8 - 8 * (size_t)all_below;
+    }
 }
 
-/* Wrapper so the kernel can be compiled twice. */
-IBSH_ALWAYS_INLINE void lse_kernel(const mixture *mx, size_t d, const double *t, const double *ref, const double *off,
-                                   double *out, int *over) {
-  *over = mixture_lse_kernel(mx, d, t, ref, off, out);
+/* exp of the eight values at x (those below SP_LO raised to it). */
+IBSH_ALWAYS_INLINE void exp_at(const double *x, v8 *v) {
+  memcpy(v, x, sizeof *v);
+  v8i low = *v < SP_LO;
+  *v = (v8)((low & (v8i)((v8){0} + SP_LO)) | (~low & (v8i)*v));
+  ibsh_exp_fast8(v);
 }
-IBSH_VARIANTS_V3(lse, (const mixture *mx, size_t d, const double *t, const double *ref, const double *off,
-                       double *out, int *over),
-                 (mx, d, t, ref, off, out, over))
+
+/* *s += exp of the n values x (a multiple of 8): four running sums of eight lanes (independent chains of additions),
+   added in a fixed order. */
+IBSH_ALWAYS_INLINE void exp_sum(const double *x, size_t n, v8 *s) {
+  v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v0, v1, v2, v3;
+  size_t j = 0;
+  for (; j + 32 <= n; j += 32) {
+    exp_at(x + j, &v0);
+    exp_at(x + j + 8, &v1);
+    exp_at(x + j + 16, &v2);
+    exp_at(x + j + 24, &v3);
+    a0 += v0;
+    a1 += v1;
+    a2 += v2;
+    a3 += v3;
+  }
+  for (; j < n; j += 8) {
+    exp_at(x + j, &v0);
+    a0 += v0;
+  }
+  *s += (a0 + a1) + (a2 + a3);
+}
+
+/* Lane sums (sums: cnt x 8) of exp(c_k + t_b . s_k - off_b) over all components for the cnt draws t (cnt a multiple of
+   SP_TILE), in tiles of B draws by 8 G components, the exps of SP_GROUPS groups at a time from buf (SP_TILE x SP_GROUPS
+   x 8 values). */
+IBSH_ALWAYS_INLINE void chunk_kernel(const mixture *mx, size_t d, const double *t, const double *off, size_t cnt,
+                                     double *buf, double *sums, int B, int G) {
+  size_t ng = mx->Kp / 8;
+  for (size_t b0 = 0; b0 < cnt; b0 += (size_t)B) {
+    v8 s[SP_TILE];
+    for (int b = 0; b < B; b++) s[b] = (v8){0};
+    for (size_t q0 = 0; q0 < ng; q0 += SP_GROUPS) {
+      size_t q1 = q0 + SP_GROUPS < ng ? q0 + SP_GROUPS : ng, kept[SP_TILE] = {0};
+      for (size_t q = q0; q < q1; q += (size_t)G) tile_exponents(mx, d, t + b0 * d, off + b0, q, B, G, buf, kept);
+      for (int b = 0; b < B; b++) exp_sum(buf + (size_t)b * SP_GROUPS * 8, kept[b], &s[b]);
+    }
+    for (int b = 0; b < B; b++) memcpy(sums + (b0 + (size_t)b) * 8, &s[b], sizeof s[b]);
+  }
+}
+
+/* The copies of chunk_kernel: AVX-512 (tiles of 8 draws by 16 components), x86-64-v3 (4 by 8) and baseline (2 by 8). */
+#define CHUNK_PARAMS (const mixture *mx, size_t d, const double *t, const double *off, size_t cnt, double *buf, \
+                      double *sums)
+IBSH_TARGET_V4 static void chunk_v4 CHUNK_PARAMS { chunk_kernel(mx, d, t, off, cnt, buf, sums, 8, 2); }
+IBSH_TARGET_V3 static void chunk_v3 CHUNK_PARAMS { chunk_kernel(mx, d, t, off, cnt, buf, sums, 4, 1); }
+static void chunk_base CHUNK_PARAMS { chunk_kernel(mx, d, t, off, cnt, buf, sums, 2, 1); }
 
 /* log sum_k exp(lw_k - |t - s_k|^2 / 2) for one point, with the maximum as reference (the slow, safe path). */
 static double lse_exact(const mixture *mx, size_t d, const double *t) {
@@ -155,18 +152,30 @@ static double lse_exact(const mixture *mx, size_t d, const double *t) {
   return top + log(s);
 }
 
-/* LSE of 4 draws t against a mixture (see mixture_lse_kernel), the safe path for all when a reference was too small. */
-static void mixture_lse(const mixture *mx, size_t d, const double *t, const double *ref, double *out) {
-  double off[SP_B];
-  for (size_t b = 0; b < SP_B; b++) {
+/* out[b] = log sum_k exp(lw_k - |t_b - s_k|^2 / 2) for the cnt draws t (cnt a multiple of SP_TILE), computed relative
+   to ref[b] (the draw's own component's exponent, so the sum is at least about 1); buf and sums are scratch (see
+   chunk_kernel). No exponent can exceed lwmax - ref[b] (|t - s_k|^2 >= 0): when that bound passes SP_HI for a draw,
+   the chunk takes the safe path. */
+static void mixture_lse(const mixture *mx, size_t d, const double *t, size_t cnt, const double *ref, double *off,
+                        double *buf, double *sums, double *out) {
+  int big = 0;
+  for (size_t b = 0; b < cnt; b++) {
     double q = 0;
     for (size_t f = 0; f < d; f++) q += t[b * d + f] * t[b * d + f];
     off[b] = 0.5 * q + ref[b];
+    big |= !(mx->lwmax - ref[b] <= SP_HI);
   }
-  int over = 0;
-  IBSH_PICK_V3(lse)(mx, d, t, ref, off, out, &over);
-  if (over)
-    for (size_t b = 0; b < SP_B; b++) out[b] = lse_exact(mx, d, t + b * d);
+  if (big) {
+    for (size_t b = 0; b < cnt; b++) out[b] = lse_exact(mx, d, t + b * d);
+    return;
+  }
+  if (IBSH_HAVE_V4) chunk_v4(mx, d, t, off, cnt, buf, sums);
+  else if (ibsh_cpu.v3) chunk_v3(mx, d, t, off, cnt, buf, sums);
+  else chunk_base(mx, d, t, off, cnt, buf, sums);
+  for (size_t b = 0; b < cnt; b++) {
+    const double *l = sums + b * 8;
+    out[b] = ref[b] + log(((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7])));
+  }
 }
 
 /* One round of the splitmix64 finaliser. */
@@ -209,13 +218,17 @@ typedef struct sp_ctx {
   volatile int stop;
 } sp_ctx;
 
+/* Per-worker scratch: the doubles of one chunk of draws and the kernel's buffers. */
+#define SP_SCRATCH(d) (2 * SP_CHUNK * (d) + 6 * SP_CHUNK + SP_TILE * SP_GROUPS * 8 + SP_CHUNK * 8)
+
 /* The rows of one task: draws, mixture sums, per-row means and variances. */
 static void sp_task(void *vctx, size_t task, int worker) {
   sp_ctx *c = (sp_ctx *)vctx;
   if (c->stop) return;
   size_t d = c->d, r0 = task * SP_ROWS, r1 = r0 + SP_ROWS < c->n ? r0 + SP_ROWS : c->n;
-  double *t = c->scratch + (size_t)worker * c->scratch_len, *z = t + SP_B * d;
-  double *ref = z + SP_B * d, *outa = ref + SP_B, *outb = outa + SP_B, *zz = outb + SP_B;
+  double *t = c->scratch + (size_t)worker * c->scratch_len, *z = t + SP_CHUNK * d;
+  double *ref = z + SP_CHUNK * d, *off = ref + SP_CHUNK, *outa = off + SP_CHUNK, *outb = outa + SP_CHUNK;
+  double *zz = outb + SP_CHUNK, *buf = zz + SP_CHUNK, *sums = buf + SP_TILE * SP_GROUPS * 8;
   double logn = log((double)c->n);
   for (size_t i = r0; i < r1; i++) {
     ibsh_rng r;
@@ -223,11 +236,11 @@ static void sp_task(void *vctx, size_t task, int worker) {
     const double *si = c->s + i * d;
     double mean_a = 0, m2_a = 0, mean_c = 0, m2_c = 0;
     size_t cnt = 0;
-    for (size_t j0 = 0; j0 < c->m; j0 += SP_B) {
-      size_t B = c->m - j0 < SP_B ? c->m - j0 : SP_B;
+    for (size_t j0 = 0; j0 < c->m; j0 += SP_CHUNK) {
+      size_t B = c->m - j0 < SP_CHUNK ? c->m - j0 : SP_CHUNK, Bp = (B + SP_TILE - 1) / SP_TILE * SP_TILE;
       normals(&r, z, B * d);
-      for (size_t b = B; b < SP_B; b++) memcpy(z + b * d, z, d * sizeof(double));   /* padding draws, not counted */
-      for (size_t b = 0; b < SP_B; b++) {
+      for (size_t b = B; b < Bp; b++) memcpy(z + b * d, z, d * sizeof(double));   /* padding draws, not counted */
+      for (size_t b = 0; b < Bp; b++) {
         double q = 0;
         for (size_t f = 0; f < d; f++) {
           t[b * d + f] = si[f] + c->sigma * z[b * d + f];
@@ -236,11 +249,11 @@ static void sp_task(void *vctx, size_t task, int worker) {
         zz[b] = 0.5 * q;
         ref[b] = c->all.lw[c->own[i]] - zz[b];
       }
-      mixture_lse(&c->all, d, t, ref, outa);
+      mixture_lse(&c->all, d, t, Bp, ref, off, buf, sums, outa);
       if (c->cls) {
         const mixture *cm = &c->cls[c->yids[i]];
-        for (size_t b = 0; b < SP_B; b++) ref[b] = cm->lw[c->cown[i]] - zz[b];
-        mixture_lse(cm, d, t, ref, outb);
+        for (size_t b = 0; b < Bp; b++) ref[b] = cm->lw[c->cown[i]] - zz[b];
+        mixture_lse(cm, d, t, Bp, ref, off, buf, sums, outb);
       }
       for (size_t b = 0; b < B; b++) {
         double va = logn - outa[b] - zz[b];   /* minus |z|^2/2 - d/2: h(Z) on the same draws (see the header) */
@@ -264,29 +277,87 @@ static void sp_task(void *vctx, size_t task, int worker) {
   }
 }
 
+/* A coordinate and the point it belongs to, for sorting. */
+typedef struct keyed {
+  double v;
+  uint32_t id;
+} keyed;
+
+/* Order keyed pairs by value, then id (a total order: the same permutation on every machine). */
+static int cmp_keyed(const void *a, const void *b) {
+  const keyed *x = a, *y = b;
+  if (x->v != y->v) return x->v < y->v ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Order the count points idx (coordinates feature-major in S with leading dimension ld) so that consecutive groups of
+   8 lie close together: split at a multiple of 8 near the median of the widest coordinate, recursively. */
+static void kd_order(const double *S, size_t ld, size_t d, uint32_t *idx, size_t count, keyed *tmp) {
+  if (count <= 8) return;
+  size_t wf = 0;
+  double wide = -1;
+  for (size_t f = 0; f < d; f++) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t j = 0; j < count; j++) {
+      double v = S[f * ld + idx[j]];
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+    }
+    if (hi - lo > wide) { wide = hi - lo; wf = f; }
+  }
+  for (size_t j = 0; j < count; j++) tmp[j] = (keyed){S[wf * ld + idx[j]], idx[j]};
+  qsort(tmp, count, sizeof *tmp, cmp_keyed);
+  for (size_t j = 0; j < count; j++) idx[j] = tmp[j].id;
+  size_t h = (count / 2 + 7) / 8 * 8;
+  kd_order(S, ld, d, idx, h, tmp);
+  kd_order(S, ld, d, idx + h, count - h, tmp);
+}
+
 /* Build the mixture of n rows with dense ids (k of them): component q is the first row with id q, its weight the
-   number of rows with id q. */
-static int build_mixture(mixture *mx, const double *s, size_t n, size_t d, const uint32_t *ids, size_t k) {
-  size_t kp = (k + 7) / 8 * 8;
+   number of rows with id q; components are then put in k-d order and ids rewritten to their new positions. */
+static int build_mixture(mixture *mx, const double *s, size_t n, size_t d, uint32_t *ids, size_t k) {
+  size_t kp = (k + 15) / 16 * 16;
+  double *S0 = calloc(kp * d, sizeof(double)), *w = calloc(kp, sizeof(double));
+  uint32_t *order = malloc(kp * sizeof *order), *pos = malloc(kp * sizeof *pos);
+  keyed *tmp = malloc(kp * sizeof *tmp);
   mx->S = calloc(kp * d, sizeof(double));
   mx->lw = calloc(kp, sizeof(double));
   mx->c = malloc(kp * sizeof(double));
-  if (!mx->S || !mx->lw || !mx->c) return ibsh_fail(IBSH_ENOMEM, "out of memory for a mixture of %zu components", k);
+  int rc = IBSH_OK;
+  if (!S0 || !w || !order || !pos || !tmp || !mx->S || !mx->lw || !mx->c) {
+    rc = ibsh_fail(IBSH_ENOMEM, "out of memory for a mixture of %zu components", k);
+    goto done;
+  }
   mx->K = k;
   mx->Kp = kp;
+  mx->lwmax = 0;
+  mx->cut = -(37.5 + log((double)kp));   /* all skipped terms together are below 2^-54 of a sum >= 1: exact to rounding */
   for (size_t i = 0; i < n; i++) {
     uint32_t q = ids[i];
-    if (mx->lw[q] == 0)
-      for (size_t f = 0; f < d; f++) mx->S[f * kp + q] = s[i * d + f];
-    mx->lw[q] += 1;
+    if (w[q] == 0)
+      for (size_t f = 0; f < d; f++) S0[f * kp + q] = s[i * d + f];
+    w[q] += 1;
   }
-  for (size_t q = 0; q < kp; q++) {
+  for (size_t q = 0; q < k; q++) order[q] = (uint32_t)q;
+  kd_order(S0, kp, d, order, k, tmp);
+  for (size_t q = k; q < kp; q++) order[q] = (uint32_t)q;
+  for (size_t p = 0; p < kp; p++) {
+    uint32_t q = order[p];
+    pos[q] = (uint32_t)p;
     double sq = 0;
-    for (size_t f = 0; f < d; f++) sq += mx->S[f * kp + q] * mx->S[f * kp + q];
-    mx->lw[q] = q < k ? log(mx->lw[q]) : 0;
-    mx->c[q] = q < k ? mx->lw[q] - 0.5 * sq : -1e300;
+    for (size_t f = 0; f < d; f++) {
+      double v = S0[f * kp + q];
+      mx->S[f * kp + p] = v;
+      sq += v * v;
+    }
+    mx->lw[p] = q < k ? log(w[q]) : 0;
+    mx->lwmax = mx->lw[p] > mx->lwmax ? mx->lw[p] : mx->lwmax;
+    mx->c[p] = q < k ? mx->lw[p] - 0.5 * sq : -1e300;
   }
-  return IBSH_OK;
+  for (size_t i = 0; i < n; i++) ids[i] = pos[ids[i]];
+done:
+  free(S0); free(w); free(order); free(pos); free(tmp);
+  return rc;
 }
 
 /* Sum of n values in order, and the standard error sqrt(sum var / m) / n of the stratified mean (or, with one draw
@@ -322,7 +393,7 @@ int ibsh_mi_sp(const double *s, size_t n, size_t d, double sigma, size_t m, uint
   double *ss = malloc(n * d * sizeof(double));
   uint32_t *own = malloc(n * sizeof *own), *cown = yids ? malloc(n * sizeof *cown) : NULL;
   double *rowbuf = malloc(4 * n * sizeof(double));
-  c.scratch_len = 6 * SP_B * (d + 1);
+  c.scratch_len = SP_SCRATCH(d);
   c.scratch = malloc((size_t)nworkers * c.scratch_len * sizeof(double));
   double *lognc = yids ? calloc(ky ? ky : 1, sizeof(double)) : NULL;
   mixture *cls = yids ? calloc(ky ? ky : 1, sizeof(mixture)) : NULL;
@@ -370,6 +441,9 @@ int ibsh_mi_sp(const double *s, size_t n, size_t d, double sigma, size_t m, uint
         }
       rc = build_mixture(&cls[y], sy, rows[y], d, local, ncls[y]);
       free(sy);
+      r = 0;
+      for (size_t i = 0; i < n && !rc; i++)
+        if (yids[i] == y) cown[i] = local[r++];   /* the components' k-d positions */
     }
     free(pos); free(ncls); free(rows);
     if (rc) goto done;
