@@ -5,6 +5,7 @@
 */
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include "ibsh/error.h"
 #include "mi_knn2d.h"
@@ -114,12 +115,35 @@ static inline size_t lower_bound(const double *y, size_t lo, size_t hi, double v
   return base + (y[base] < v);
 }
 
-/* The k nearest neighbours of row self in max-norm (self excluded): ascending dists and original ids. */
-void ibsh_knn2d_query(const ibsh_knn2d *g, size_t self, size_t k, double *dists, size_t *ids) {
+/* Forget a cursor's positions (before the first query of a sequence). */
+void ibsh_knn2d_cursor_reset(ibsh_knn2d_cursor *c) {
+  c->strip = SIZE_MAX;
+}
+
+/* First position in strip s, [lo, hi), whose y is >= yq for a query of strip s0: through the cursor when s is
+   one of the strips it covers (moving its position forward), else by binary search. */
+static inline size_t strip_start(const ibsh_knn2d *g, size_t s, size_t s0, size_t lo, size_t hi, double yq,
+                                 ibsh_knn2d_cursor *cur) {
+  size_t w = IBSH_KNN2D_CURSOR_STRIPS;
+  if (!cur || s + w < s0 || s > s0 + w) return lower_bound(g->y, lo, hi, yq);
+  size_t *pos = &cur->pos[s + w - s0];
+  if (*pos == SIZE_MAX) return *pos = lower_bound(g->y, lo, hi, yq);
+  size_t j = *pos;   /* the previous query's answer: every y before it is below that query's yq <= yq */
+  while (j < hi && g->y[j] < yq) j++;
+  return *pos = j;
+}
+
+/* The k nearest neighbours of row self in max-norm (self excluded): ascending dists and original ids. cur is
+   NULL, or a cursor whose previous queries (since its reset) were at smaller positions than self's. */
+void ibsh_knn2d_query(const ibsh_knn2d *g, size_t self, size_t k, double *dists, size_t *ids, ibsh_knn2d_cursor *cur) {
   nearest b = {dists, ids, k, 0, self, INFINITY};
   size_t p = g->pos[self], s0 = p / g->m, m = g->m;
   double xq = g->x[p], yq = g->y[p];
   size_t hi0 = (s0 + 1) * m < g->n ? (s0 + 1) * m : g->n;
+  if (cur && cur->strip != s0) {
+    cur->strip = s0;
+    for (size_t w = 0; w < 2 * IBSH_KNN2D_CURSOR_STRIPS + 1; w++) cur->pos[w] = SIZE_MAX;
+  }
   scan_strip(g, s0 * m, hi0, p, xq, yq, &b);   /* y[p] = yq: positions from p up have y >= yq */
   size_t left = s0, right = s0 + 1;   /* next strips: left - 1 and right */
   for (;;) {
@@ -134,6 +158,6 @@ void ibsh_knn2d_query(const ibsh_knn2d *g, size_t self, size_t k, double *dists,
       s = right++;
     }
     size_t lo = s * m, hi = lo + m < g->n ? lo + m : g->n;
-    scan_strip(g, lo, hi, lower_bound(g->y, lo, hi, yq), xq, yq, &b);
+    scan_strip(g, lo, hi, strip_start(g, s, s0, lo, hi, yq, cur), xq, yq, &b);
   }
 }
