@@ -23,9 +23,11 @@ extern ibsh_cpu_features ibsh_cpu;
 #if defined(__x86_64__)
 #define IBSH_TARGET_V3 __attribute__((target("arch=x86-64-v3")))
 #define IBSH_TARGET_AVX2 __attribute__((target("avx2")))
+#define IBSH_TARGET_AVX512 __attribute__((target("avx2,avx512f")))
 #else
 #define IBSH_TARGET_V3
 #define IBSH_TARGET_AVX2
+#define IBSH_TARGET_AVX512
 #endif
 
 /* Define name##_v3 (x86-64-v3) and name##_base (baseline): two static copies of the always-inline
