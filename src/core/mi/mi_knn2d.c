@@ -73,34 +73,45 @@ typedef struct nearest {
   double worst;
 } nearest;
 
-/* Offer candidate id at distance d (rejected when d >= the current k-th distance or id is the query). */
-static inline void offer(nearest *b, double d, size_t id) {
-  if (d >= b->worst || id == b->self) return;
-  size_t p = b->found < b->k ? b->found++ : b->k - 1;
-  while (p > 0 && b->dists[p - 1] > d) {
-    b->dists[p] = b->dists[p - 1];
-    b->ids[p] = b->ids[p - 1];
+/* Offer candidate id at distance d to the running list (dists, ids, *found of k, k-th distance *worst): rejected
+   when d >= *worst or id is the query's own row. */
+static inline void offer(double *restrict dists, size_t *restrict ids, size_t k, size_t *found, double *worst,
+                         size_t self, double d, size_t id) {
+  if (d >= *worst || id == self) return;
+  size_t p = *found < k ? (*found)++ : k - 1;
+  while (p > 0 && dists[p - 1] > d) {
+    dists[p] = dists[p - 1];
+    ids[p] = ids[p - 1];
     p--;
   }
-  b->dists[p] = d;
-  b->ids[p] = id;
-  if (b->found == b->k) b->worst = b->dists[b->k - 1];
+  dists[p] = d;
+  ids[p] = id;
+  if (*found == k) *worst = dists[k - 1];
 }
 
-/* Scan positions [lo, hi) (ascending y) outwards from position start: y >= yq from start up, y <= yq below. */
+/* Scan positions [lo, hi) (ascending y) outwards from position start: y >= yq from start up, y <= yq below.
+   The running list's count and k-th distance live in locals here (registers), not behind b. */
 static inline void scan_strip(const ibsh_knn2d *g, size_t lo, size_t hi, size_t start, double xq, double yq, nearest *b) {
+  const double *restrict x = g->x, *restrict y = g->y;
+  const size_t *restrict id = g->id;
+  double *restrict dists = b->dists;
+  size_t *restrict ids = b->ids;
+  size_t k = b->k, self = b->self, found = b->found;
+  double worst = b->worst;
   for (size_t j = start; j < hi; j++) {
-    double dy = g->y[j] - yq;
-    if (dy >= b->worst) break;
-    double dx = fabs(g->x[j] - xq);
-    offer(b, dx > dy ? dx : dy, g->id[j]);
+    double dy = y[j] - yq;
+    if (dy >= worst) break;
+    double dx = fabs(x[j] - xq);
+    offer(dists, ids, k, &found, &worst, self, dx > dy ? dx : dy, id[j]);
   }
   for (size_t j = start; j > lo; j--) {
-    double dy = yq - g->y[j - 1];
-    if (dy >= b->worst) break;
-    double dx = fabs(g->x[j - 1] - xq);
-    offer(b, dx > dy ? dx : dy, g->id[j - 1]);
+    double dy = yq - y[j - 1];
+    if (dy >= worst) break;
+    double dx = fabs(x[j - 1] - xq);
+    offer(dists, ids, k, &found, &worst, self, dx > dy ? dx : dy, id[j - 1]);
   }
+  b->found = found;
+  b->worst = worst;
 }
 
 /* First position in [lo, hi) whose y is >= v (hi if none), by a branch-free binary search. */

@@ -79,7 +79,7 @@ static int radix_sort(uint64_t *key, size_t *id, size_t n, uint64_t *tk, size_t 
 
 /* Sort n finite doubles ascending, ties by row: sorted gets the values and rank[i] the position of row i.
    Rows are first distributed over about n buckets of equal width in value (a monotone map, so buckets are
-   in order), then each bucket is sorted by key: insertion sort when short, radix sort otherwise. */
+   in order), then sorted by key within the buckets: radix sort for long ones, insertion sort for the rest. */
 int ibsh_sort_ranked(const double *v, size_t n, double *sorted, size_t *rank) {
   if (n == 0) return IBSH_OK;
   uint64_t *key = malloc(n * sizeof *key), *tk = malloc(n * sizeof *tk);
@@ -110,13 +110,14 @@ int ibsh_sort_ranked(const double *v, size_t n, double *sorted, size_t *rank) {
     key[pos] = order_key(v[i]);
     id[pos] = i;
   }
+  /* Long buckets (clustered values) are radix sorted; then one insertion sort over everything finishes the short
+     ones (keys are only out of order within a bucket, so it moves few). */
   for (size_t b = 0, first = 0; b < nb && first < n; b++) {   /* start[b] is now the end of bucket b */
     size_t len = start[b] - first;
-    if (len > SMALL_RUN) rc = radix_sort(key + first, id + first, len, tk, ti);
-    else if (len > 1) insertion_sort(key + first, id + first, len);
-    if (rc) goto done;
+    if (len > SMALL_RUN && (rc = radix_sort(key + first, id + first, len, tk, ti))) goto done;
     first = start[b];
   }
+  insertion_sort(key, id, n);
   for (size_t p = 0; p < n; p++) {
     sorted[p] = key_value(key[p]);
     rank[id[p]] = p;
