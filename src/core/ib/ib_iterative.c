@@ -284,10 +284,14 @@ void ibsh_ib_update_streaming(const ibsh_ib_problem *p, ibsh_ib_state *s, double
   c.buf[0] = buf;
   memcpy(coef, s->acc, nt * (ny + 1) * sizeof *coef);
   c.coef = coef;
-  int blas = ibsh_blas_threads(1);   /* the blocks' small products: BLAS threads would only spin beside ours */
   int kernels = ny <= IBSH_IB_BLOCK_MAX_NY && block <= IBSH_IB_BLOCK_MAX && block % 8 == 0;   /* else the row kernels */
-  (void)ibsh_parallel_run(ntasks, nworkers, kernels ? stream_task : stream_task_wide, &c);
-  ibsh_blas_threads(blas);
+  if (kernels) {
+    (void)ibsh_parallel_run(ntasks, nworkers, stream_task, &c);   /* no BLAS: its thread count stays as it is */
+  } else {
+    int blas = ibsh_blas_threads(1);   /* the blocks' small products: BLAS threads would only spin beside ours */
+    (void)ibsh_parallel_run(ntasks, nworkers, stream_task_wide, &c);
+    ibsh_blas_threads(blas);
+  }
   double *acc = s->acc, hcond = 0;
   memcpy(acc, c.acc, nt * (ny + 1) * sizeof *acc);
   for (size_t task = 1; task < ntasks; task++) {
