@@ -142,117 +142,49 @@ static double robust_scale(const double *v, size_t n, size_t d, size_t j, double
   return 1.4826 * ibsh_median(tmp, n, keys);
 }
 
-/* How one column is scaled and noised: 1 / its largest magnitude, the standard deviation of the rescaled
-   column, the noise amplitude. */
-typedef struct column_plan {
-  double inv, sd_scaled, amp;
-} column_plan;
-
-/* Work of the column tasks of prepare_all: columns 0..d[0]-1 are those of block 0, then block 1's. */
-typedef struct plan_ctx {
-  const double *v[2];
-  size_t d[2], n;
-  const ibsh_ksg_opts *o;
-  column_plan *plan;
-  double *tmp;           /* per worker: n values */
-  uint64_t *keys;        /* per worker: n keys */
-} plan_ctx;
-
-/* One column task: its scale, standard deviation and noise amplitude (two medians for the robust spread). */
-static void plan_task(void *ctxp, size_t col, int worker) {
-  plan_ctx *c = ctxp;
-  size_t blk = col < c->d[0] ? 0 : 1, j = blk ? col - c->d[0] : col, d = c->d[blk], n = c->n;
-  const double *v = c->v[blk];
-  double big = 0;
-  for (size_t i = 0; i < n; i++) {
-    double m = fabs(v[i * d + j]);
-    big = m > big ? m : big;   /* finite values: no NaN to guard against */
-  }
-  double inv = big > 0 ? 1 / big : 1, mean = 0, var = 0;
-  if (!isfinite(inv)) inv = 1;   /* subnormal magnitudes: no rescaling needed */
-  for (size_t i = 0; i < n; i++) mean += v[i * d + j] * inv;
-  mean /= (double)n;
-  for (size_t i = 0; i < n; i++) var += (v[i * d + j] * inv - mean) * (v[i * d + j] * inv - mean);
-  double sd_scaled = sqrt(var / (double)n);   /* standard deviation of the rescaled column */
-  double sd = sd_scaled * big;                 /* finite: at most big */
-  /* The noise is relative to the smaller of the standard deviation and the robust spread, so one huge
-     outlier (which inflates the standard deviation) cannot drown the other values in noise. */
-  double robust = robust_scale(v, n, d, j, inv, c->tmp + (size_t)worker * n, c->keys + (size_t)worker * n);
-  double rel = (robust > 0 && robust < sd_scaled) ? robust / sd_scaled : 1;
-  c->plan[col] = (column_plan){inv, sd_scaled, c->o->noise * rel * (c->o->normalize || sd == 0 ? 1 : sd)};
-}
-
-/* Copy the blocks src[b] (n x d[b], b < nblocks) into out[b], checking finiteness, z-scoring and adding seeded
-   uniform noise per column. The columns' statistics are independent tasks (on threads for large n); the noise
-   is then drawn in column order, block 0 first, so the bits do not depend on the threads. Moments are taken
-   of the values divided by the column's largest magnitude, so no square overflows even for values near
-   DBL_MAX; constant[b] is set when every row of block b is the same. */
-static int prepare_all(const double *const *src, const size_t *d, size_t nblocks, size_t n, const ibsh_ksg_opts *o,
-                       ibsh_rng *rng, double *const *out, const char *const *what, int *constant) {
-  size_t ncols = 0;
-  for (size_t b = 0; b < nblocks; b++) {
-    for (size_t i = 0; i < n * d[b]; i++)
-      if (!isfinite(src[b][i]))
-        return ibsh_fail(IBSH_EINVAL, "non-finite value %g in %s at row %zu, column %zu", src[b][i], what[b],
-                         i / d[b] + 1, i % d[b] + 1);
-    memcpy(out[b], src[b], n * d[b] * sizeof **out);
-    ncols += d[b];
-  }
-  int nworkers = n < KSG_PARALLEL_MIN ? 1 : ibsh_threads();
-  if ((size_t)nworkers > ncols) nworkers = (int)ncols;
-  plan_ctx c = {{out[0], nblocks > 1 ? out[1] : NULL}, {d[0], nblocks > 1 ? d[1] : 0}, n, o, NULL, NULL, NULL};
-  c.plan = malloc(ncols * sizeof *c.plan);
-  c.tmp = malloc((size_t)nworkers * n * sizeof *c.tmp);
-  c.keys = malloc((size_t)nworkers * n * sizeof *c.keys);
-  if (!c.plan || !c.tmp || !c.keys) {
-    free(c.plan);
-    free(c.tmp);
-    free(c.keys);
+/* Copy n x d values into out, checking finiteness, z-scoring and adding seeded uniform noise per column.
+   Moments are taken of the values divided by the column's largest magnitude, so no square overflows
+   even for values near DBL_MAX; *constant is set when every row of the block is the same. */
+static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o, ibsh_rng *rng, double *out,
+                   const char *what, int *constant) {
+  for (size_t i = 0; i < n * d; i++)
+    if (!isfinite(src[i])) return ibsh_fail(IBSH_EINVAL, "non-finite value %g in %s at row %zu, column %zu", src[i], what, i / d + 1, i % d + 1);
+  memcpy(out, src, n * d * sizeof *out);
+  double *tmp = malloc(n * sizeof *tmp);
+  uint64_t *keys = malloc(n * sizeof *keys);
+  if (!tmp || !keys) {
+    free(tmp);
+    free(keys);
     return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
   }
-  (void)ibsh_parallel_run(ncols, nworkers, plan_task, &c);   /* a thread that fails to start leaves its tasks to the others */
-  for (size_t b = 0, col = 0; b < nblocks; b++) {
-    constant[b] = 1;
-    for (size_t j = 0; j < d[b]; j++, col++) {
-      column_plan pl = c.plan[col];
-      if (pl.sd_scaled > 0) constant[b] = 0;
-      for (size_t i = 0; i < n; i++) {
-        double v = out[b][i * d[b] + j];
-        /* scaled, not centred: KSG is translation invariant, and subtracting the mean would round away the
-           differences between ordinary values when one value is huge */
-        if (o->normalize && pl.sd_scaled > 0) v = v * pl.inv / pl.sd_scaled;
-        if (pl.amp > 0) v += pl.amp * (2 * ibsh_rng_uniform(rng) - 1);   /* uniform tie-breaking noise in [-amp, amp] */
-        out[b][i * d[b] + j] = v;
-      }
+  *constant = 1;
+  for (size_t j = 0; j < d; j++) {
+    double big = 0;
+    for (size_t i = 0; i < n; i++) big = fmax(big, fabs(out[i * d + j]));
+    double inv = big > 0 ? 1 / big : 1, mean = 0, var = 0;
+    if (!isfinite(inv)) inv = 1;   /* subnormal magnitudes: no rescaling needed */
+    for (size_t i = 0; i < n; i++) mean += out[i * d + j] * inv;
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++) var += (out[i * d + j] * inv - mean) * (out[i * d + j] * inv - mean);
+    double sd_scaled = sqrt(var / (double)n);   /* standard deviation of the rescaled column */
+    if (sd_scaled > 0) *constant = 0;
+    double sd = sd_scaled * big;                 /* finite: at most big */
+    /* The noise is relative to the smaller of the standard deviation and the robust spread, so one huge
+       outlier (which inflates the standard deviation) cannot drown the other values in noise. */
+    double robust = robust_scale(out, n, d, j, inv, tmp, keys);
+    double rel = (robust > 0 && robust < sd_scaled) ? robust / sd_scaled : 1;
+    double amp = o->noise * rel * (o->normalize || sd == 0 ? 1 : sd);
+    for (size_t i = 0; i < n; i++) {
+      double v = out[i * d + j];
+      /* scaled, not centred: KSG is translation invariant, and subtracting the mean would round away the
+         differences between ordinary values when one value is huge */
+      if (o->normalize && sd_scaled > 0) v = v * inv / sd_scaled;
+      if (amp > 0) v += amp * (2 * ibsh_rng_uniform(rng) - 1);   /* uniform tie-breaking noise in [-amp, amp] */
+      out[i * d + j] = v;
     }
   }
-  free(c.plan);
-  free(c.tmp);
-  free(c.keys);
-  return IBSH_OK;
-}
-
-/* Work of init_pair: two point sets prepared as two tasks. */
-typedef struct sets_ctx {
-  point_set *s[2];
-  const double *pts[2];
-  size_t dim[2], n;
-  int brute, rc[2];
-} sets_ctx;
-
-/* One task of init_pair: set_init of set `task` (counts only). */
-static void sets_task(void *ctxp, size_t task, int worker) {
-  (void)worker;
-  sets_ctx *c = ctxp;
-  c->rc[task] = set_init(c->s[task], c->pts[task], c->n, c->dim[task], c->brute, 1);
-}
-
-/* set_init (counts only) of the marginal sets a and b, side by side on two threads for large n. */
-static int init_pair(point_set *a, const double *pa, size_t da, point_set *b, const double *pb, size_t db, size_t n,
-                     int brute) {
-  sets_ctx c = {{a, b}, {pa, pb}, {da, db}, n, brute, {0, 0}};
-  (void)ibsh_parallel_run(2, n < KSG_PARALLEL_MIN ? 1 : ibsh_threads(), sets_task, &c);   /* at most 2 run */
-  if (c.rc[0] || c.rc[1]) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu points", n);   /* set_init only fails so */
+  free(tmp);
+  free(keys);
   return IBSH_OK;
 }
 
@@ -354,13 +286,9 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
   }
   ibsh_rng rng;
   ibsh_rng_seed(&rng, o->seed);
-  int constant[2];
-  const double *src[2] = {x, y};
-  double *dst[2] = {xs, ys};
-  const size_t dims[2] = {dx, dy};
-  const char *const names[2] = {"x", "y"};
-  if ((rc = prepare_all(src, dims, 2, n, o, &rng, dst, names, constant))) goto done;
-  if (constant[0] || constant[1]) {   /* a constant variable shares no information (and has no neighbour distances) */
+  int cx, cy;
+  if ((rc = prepare(x, n, dx, o, &rng, xs, "x", &cx)) || (rc = prepare(y, n, dy, o, &rng, ys, "y", &cy))) goto done;
+  if (cx || cy) {   /* a constant variable shares no information (and has no neighbour distances) */
     *mi = 0;
     goto done;
   }
@@ -368,7 +296,7 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
     memcpy(js + i * dj, xs + i * dx, dx * sizeof *js);
     memcpy(js + i * dj + dx, ys + i * dy, dy * sizeof *js);
   }
-  if ((rc = init_pair(&sx, xs, dx, &sy, ys, dy, n, o->brute))) goto done;
+  if ((rc = set_init(&sx, xs, n, dx, o->brute, 1)) || (rc = set_init(&sy, ys, n, dy, o->brute, 1))) goto done;
   if (o->brute <= 0 && dx == 1 && dy == 1) rc = plane_init(&sj, js, n, &sx, &sy, k);
   else rc = set_init(&sj, js, n, dj, o->brute, 0);
   if (rc) goto done;
@@ -435,8 +363,7 @@ int ibsh_mi_ksg_discrete(const double *x, size_t dx, const uint32_t *yids, size_
   ibsh_rng rng;
   ibsh_rng_seed(&rng, o->seed);
   int cx;
-  const char *const name = "x";
-  if ((rc = prepare_all(&x, &dx, 1, n, o, &rng, &xs, &name, &cx))) goto done;
+  if ((rc = prepare(x, n, dx, o, &rng, xs, "x", &cx))) goto done;
   if (cx) {   /* a constant x shares no information with y */
     *mi = 0;
     goto done;
