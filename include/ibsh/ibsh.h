@@ -31,6 +31,7 @@ extern "C" {
 #include "nn_act.h"
 #include "nn.h"
 #include "nn_rows.h"
+#include "net.h"
 #include "optim.h"
 #include "run.h"
 

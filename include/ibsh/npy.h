@@ -1,6 +1,6 @@
 /*
 ** numpy .npy files: read dtypes f8 f4 i8 i4 i2 i1 u8 u4 u2 u1 bool in either byte
-** order and C or Fortran order (converted to float64, row-major); write float64 C order.
+** order and C or Fortran order (converted to float64, row-major); write float64 or float32 C order.
 */
 #ifndef IBSH_NPY_H
 #define IBSH_NPY_H
@@ -19,5 +19,8 @@ int ibsh_npy_encode(const ibsh_tensor *t, unsigned char **buf, size_t *len);
 
 /* Write t as '<f8' C-order .npy through a temporary file and rename. */
 int ibsh_npy_write(const char *path, const ibsh_tensor *t);
+
+/* Write t as '<f4' C-order .npy (values rounded to float32) through a temporary file and rename. */
+int ibsh_npy_write_f32(const char *path, const ibsh_tensor *t);
 
 #endif

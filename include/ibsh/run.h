@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "net.h"
 #include "nn.h"
 #include "optim.h"
 #include "rng.h"
@@ -51,7 +52,9 @@ typedef struct ibsh_fit_config {
 } ibsh_fit_config;
 
 struct ibsh_run {
-  ibsh_arch arch;
+  ibsh_arch arch;              /* an MLP's architecture; for a layer net: nlayers = its layers with weights, nparams,
+                                  width[0] = inputs, width[nlayers] = outputs */
+  ibsh_net *net;               /* a layer network (owned), or NULL for an MLP */
   double *params;              /* current parameters (nparams) */
   double *m, *v;               /* optimiser state (nparams each) */
   long step;                   /* optimiser steps taken */
@@ -67,6 +70,12 @@ struct ibsh_run {
 
 /* Start a run at epoch 0 from params (copied), with the shuffling generator seeded by seed. */
 int ibsh_run_init(ibsh_run *run, const ibsh_arch *arch, const double *params, uint64_t seed);
+
+/* Start a run of the layer network net (copied) at epoch 0 from params (doubles, copied; exact for float32). */
+int ibsh_run_init_net(ibsh_run *run, const ibsh_net *net, const double *params, uint64_t seed);
+
+/* The pseudo-architecture of a layer net's run (see ibsh_run.arch). */
+void ibsh_run_net_arch(const ibsh_net *net, ibsh_arch *a);
 
 /* Free everything the run owns. */
 void ibsh_run_free(ibsh_run *run);

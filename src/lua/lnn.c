@@ -14,7 +14,9 @@
 static int net_gc(lua_State *L) {
   lnet *n = (lnet *)luaL_checkudata(L, 1, IBSH_NET_T);
   free(n->params);
+  free(n->net);
   n->params = NULL;
+  n->net = NULL;
   return 0;
 }
 
@@ -28,7 +30,7 @@ static lnet *checknet(lua_State *L, int idx, const char *fname) {
 
 /* nn.mlp{w0, w1, ..., act = "tanh", out = "softmax", init = "truncnormal", bias = 0, seed = 0}. */
 static int nn_mlp(lua_State *L) {
-  static const char *const known[] = {"act", "out", "init", "bias", "seed", "quant", "noise", NULL};
+  static const char *const known[] = {"act", "out", "init", "bias", "seed", "quant", "noise", "dtype", NULL};
   const char *fname = "nn.mlp";
   if (!lua_istable(L, 1)) lx_error(L, fname, "expected a table like {12, 10, 2, act = \"tanh\"}, got %s", luaL_typename(L, 1));
   lx_checkoptions(L, 1, known, fname);
@@ -57,38 +59,51 @@ static int nn_mlp(lua_State *L) {
   ibsh_arch arch;
   lx_check(L, ibsh_arch_init(&arch, (int)nw - 1, widths, a, o), fname);
   lnn_read_perturb(L, 1, &arch, (uint64_t)seed, fname);
-  lnet *n = lnn_pushnet(L, &arch, fname);
+  int dtype = lnn_read_dtype(L, 1, fname);
+  lnet *n;
+  if (dtype == IBSH_F32) {   /* the equivalent layer net, with the same parameter layout and initial values */
+    if (ibsh_nn_perturbed(&arch)) lx_error(L, fname, "quant and noise need dtype = \"float64\"");
+    ibsh_net net;
+    lnn_mlp_as_net(L, &arch, dtype, &net, fname);
+    n = lnn_pushlayernet(L, &net, fname);
+  } else {
+    n = lnn_pushnet(L, &arch, fname);
+  }
   n->seed = (uint64_t)seed;
   ibsh_rng r;
   ibsh_rng_seed(&r, (uint64_t)seed);
   ibsh_nn_init_params(&arch, n->params, in, bias, &r);
+  if (dtype == IBSH_F32) for (size_t i = 0; i < arch.nparams; i++) n->params[i] = (float)n->params[i];
   return 1;
 }
 
 /* net:forward(x) -> activations of every layer with the current weights. */
 static int net_forward(lua_State *L) {
   lnet *n = checknet(L, 1, "Net:forward");
-  lnn_push_activations(L, &n->arch, n->params, 2, "Net:forward");
+  if (n->net) lnn_net_push_activations(L, n->net, n->params, 2, "Net:forward");
+  else lnn_push_activations(L, &n->arch, n->params, 2, "Net:forward");
   return 1;
 }
 
 /* net:weights() -> the current weights. */
 static int net_weights(lua_State *L) {
   lnet *n = checknet(L, 1, "Net:weights");
-  lnn_push_weights(L, &n->arch, n->params, "Net:weights");
+  if (n->net) lnn_net_push_weights(L, n->net, n->params, "Net:weights");
+  else lnn_push_weights(L, &n->arch, n->params, "Net:weights");
   return 1;
 }
 
 /* net:nlayers() -> number of weight layers. */
 static int net_nlayers(lua_State *L) {
   lnet *n = checknet(L, 1, "Net:nlayers");
-  lua_pushinteger(L, n->arch.nlayers);
+  lua_pushinteger(L, n->net ? n->net->nlayers : n->arch.nlayers);
   return 1;
 }
 
 /* net:widths() -> Lua array of layer widths, inputs first. */
 static int net_widths(lua_State *L) {
   lnet *n = checknet(L, 1, "Net:widths");
+  if (n->net) { lnn_net_push_widths(L, n->net); return 1; }
   lua_createtable(L, n->arch.nlayers + 1, 0);
   for (int l = 0; l <= n->arch.nlayers; l++) {
     lua_pushinteger(L, (lua_Integer)n->arch.width[l]);
@@ -107,19 +122,40 @@ static int net_nparams(lua_State *L) {
 /* tostring(net). */
 static int net_tostring(lua_State *L) {
   lnet *n = checknet(L, 1, "Net:__tostring");
-  char buf[512];
-  lnn_arch_str(&n->arch, buf, sizeof buf);
+  char buf[1024];
+  if (n->net) ibsh_net_str(n->net, buf, sizeof buf);
+  else lnn_arch_str(&n->arch, buf, sizeof buf);
   lua_pushfstring(L, "ibsh.Net %s (%d parameters)", buf, (int)n->arch.nparams);
   return 1;
 }
 
+/* net:shapes() -> the C x H x W shape and name of every layer's values (an MLP: {width, 1, 1} per weight layer). */
+static int net_shapes(lua_State *L) {
+  lnet *n = checknet(L, 1, "Net:shapes");
+  if (n->net) { lnn_net_push_shapes(L, n->net); return 1; }
+  lua_createtable(L, n->arch.nlayers, 0);
+  for (int l = 1; l <= n->arch.nlayers; l++) {
+    lua_createtable(L, 3, 1);
+    lua_pushinteger(L, (lua_Integer)n->arch.width[l]); lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, 1); lua_rawseti(L, -2, 2);
+    lua_pushinteger(L, 1); lua_rawseti(L, -2, 3);
+    lua_pushstring(L, "dense");
+    lua_setfield(L, -2, "name");
+    lua_rawseti(L, -2, l);
+  }
+  return 1;
+}
+
 static const lx_Reg net_methods[] = {
+  {"shapes", net_shapes,
+   "net:shapes()\n\nThe shape of every layer's values, in the order of net:forward and run:activations: a Lua array of {C, H, W, name = layer name} "
+   "(flat layers {width, 1, 1}; for a float64 nn.mlp one per weight layer).\n\nExample: for i, s in ipairs(net:shapes()) do print(i, s.name, s[1], s[2], s[3]) end"},
   {"fit", lnn_fit, lnn_fit_help},
   {"forward", net_forward,
    "net:forward(x)\n\nActivations of every layer for the rows of x (n x inputs) with the network's current weights: a Lua array of n x width tensors, hidden layers then the output layer.\n\nExample: local acts = net:forward(d.x); print(acts[#acts])"},
   {"weights", net_weights,
    "net:weights()\n\nThe current weights: a Lua array with one {W = fan_in x fan_out tensor, b = vector} per layer.\n\nExample: local w = net:weights(); print(w[1].W)"},
-  {"nlayers", net_nlayers, "net:nlayers()\n\nThe number of weight layers (hidden layers plus the output layer).\n\nExample: print(nn.mlp{12, 10, 2}:nlayers())  --> 2"},
+  {"nlayers", net_nlayers, "net:nlayers()\n\nThe number of weight layers (hidden layers plus the output layer); for nn.net (and float32 nn.mlp) the number of layers.\n\nExample: print(nn.mlp{12, 10, 2}:nlayers())  --> 2"},
   {"widths", net_widths, "net:widths()\n\nThe layer widths as a Lua array, inputs first.\n\nExample: print(table.concat(net:widths(), '-'))"},
   {"nparams", net_nparams, "net:nparams()\n\nThe number of weights and biases.\n\nExample: print(nn.mlp{12, 10, 2}:nparams())  --> 152"},
   {NULL, NULL, NULL}
@@ -210,7 +246,7 @@ static const lx_Reg nn_funcs[] = {
    "as a 1-d tensor (0-based epochs, recorded at the start of each); fit's snapshots = \"log:N\" uses them.\n\n"
    "Example: print(nn.log_epochs(8000, 400):size())  --> 274"},
   {"mlp", nn_mlp,
-   "nn.mlp{w0, w1, ..., wL, act = \"tanh\", out = \"softmax\", init = \"truncnormal\", bias = 0, seed = 0, quant = nil, noise = 0}\n\n"
+   "nn.mlp{w0, w1, ..., wL, act = \"tanh\", out = \"softmax\", init = \"truncnormal\", bias = 0, seed = 0, quant = nil, noise = 0, dtype = \"float64\"}\n\n"
    "A dense network with the given layer widths (inputs first, outputs last). Hidden layers use act (tanh, relu, sigmoid, linear, softsign, softplus); "
    "the output is softmax with cross-entropy loss, sigmoid with binary cross-entropy, or linear with mean squared error. "
    "Weights start from init: truncnormal (std 1/sqrt(fan_in), redrawn beyond 2 std, as IDNNs), truncnormal_fan_out (std 1/sqrt(fan_out), as Saxe et al.), "
@@ -222,9 +258,12 @@ static const lx_Reg nn_funcs[] = {
    "output is reported (net:forward, run:activations) quantized on [0, 1] with the last k, while the loss uses the exact probabilities. "
    "noise = sigma makes a noise-injected network (Goldfeld et al. 2019): every hidden layer adds N(0, sigma^2) after its activation, in "
    "training and in the per-epoch evaluation, drawn from generators derived from seed, the epoch and the batch (bit-reproducible, "
-   "also across resume); net:forward and run:activations return the noiseless activations S.\n\n"
+   "also across resume); net:forward and run:activations return the noiseless activations S. "
+   "dtype = \"float32\" builds the equivalent nn.net (dense layers with the activation between them, the same initial weights "
+   "rounded to float32) trained in single precision; its activations list every dense layer and every activation.\n\n"
    "Example: local net = nn.mlp{12, 10, 7, 5, 4, 3, 2, act = \"tanh\", seed = 0, quant = {bits = 8}}"},
   {"load_run", lnn_load_run, lnn_load_run_help},
+  {"net", lnn_net, lnn_net_help},
   {"optimizer", lnn_optimizer, lnn_optimizer_help},
   {NULL, NULL, NULL}
 };

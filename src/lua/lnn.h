@@ -15,7 +15,8 @@
 
 /* A network: architecture, current parameters and the seed it was made with. */
 typedef struct lnet {
-  ibsh_arch arch;
+  ibsh_arch arch;            /* an MLP's architecture, or a layer net's pseudo-architecture (run.h) */
+  ibsh_net *net;             /* a layer network (owned), or NULL for an MLP */
   double *params;
   uint64_t seed;
 } lnet;
@@ -48,6 +49,17 @@ void lnn_read_perturb(lua_State *L, int opts, ibsh_arch *arch, uint64_t seed, co
 
 /* Add the quant/noise accessors to ibsh.Net and ibsh.Run (lnn_quant.c). */
 void lnn_open_quant(lua_State *L);
+
+/* Layer networks (lnn_net.c): nn.net, a new userdata for one, the MLP as a layer net, and per-layer results. */
+int lnn_net(lua_State *L);
+lnet *lnn_pushlayernet(lua_State *L, const ibsh_net *net, const char *fname);
+int lnn_read_dtype(lua_State *L, int opts, const char *fname);
+void lnn_mlp_as_net(lua_State *L, const ibsh_arch *a, int dtype, ibsh_net *net, const char *fname);
+void lnn_net_push_activations(lua_State *L, const ibsh_net *net, const double *params, int xidx, const char *fname);
+void lnn_net_push_weights(lua_State *L, const ibsh_net *net, const double *params, const char *fname);
+void lnn_net_push_shapes(lua_State *L, const ibsh_net *net);
+void lnn_net_push_widths(lua_State *L, const ibsh_net *net);
+extern const char lnn_net_help[];
 
 /* Register the ibsh.Run class. */
 void lnn_open_run(lua_State *L);

@@ -236,7 +236,7 @@ static void guard_remove(signal_guard *g) {
 /* net:fit(train, opts) -> ibsh.Run. */
 int lnn_fit(lua_State *L) {
   static const char *const known[] = {"epochs", "batch", "optim", "lr", "momentum", "beta1", "beta2", "eps",
-    "weight_decay", "lr_step", "lr_gamma", "shuffle", "seed", "test", "quiet", "snapshots", "at", "gradstats",
+    "weight_decay", "lr_step", "lr_gamma", "adam", "shuffle", "seed", "test", "quiet", "snapshots", "at", "gradstats",
     "dir", "resume", "metrics", "checkpoint", "distributed", "chunk", NULL};
   lnet *net = (lnet *)luaL_testudata(L, 1, IBSH_NET_T);
   if (!net || !net->params) lx_error(L, FNAME, "call it as net:fit(train, opts) on an ibsh.Net");
@@ -268,6 +268,9 @@ int lnn_fit(lua_State *L) {
   cfg.optim.beta2 = lx_optnumber(L, opts, "beta2", 0.999, FNAME);
   cfg.optim.eps = lx_optnumber(L, opts, "eps", 1e-8, FNAME);
   cfg.weight_decay = lx_optnumber(L, opts, "weight_decay", 0.0, FNAME);
+  const char *adam = lx_optstring(L, opts, "adam", net->net ? "pytorch" : "tensorflow", FNAME);
+  if (strcmp(adam, "pytorch") == 0) cfg.optim.torch_eps = 1;
+  else if (strcmp(adam, "tensorflow") != 0) lx_error(L, FNAME, "option 'adam' must be \"tensorflow\" or \"pytorch\", got \"%s\"", adam);
   lua_Integer lr_step = lx_optinteger(L, opts, "lr_step", 0, FNAME);
   if (lr_step < 0 || lr_step > 100000000) lx_error(L, FNAME, "lr_step must be a non-negative integer");
   cfg.lr_step = (long)lr_step;
@@ -326,8 +329,16 @@ int lnn_fit(lua_State *L) {
 
   lrun *r = lnn_pushrun(L);
   int runidx = lua_gettop(L);
-  if (resume) {
+  if (net->net && !resume) {
+    lx_check(L, ibsh_run_init_net(&r->run, net->net, net->params, (uint64_t)seed ^ 0x5DEECE66DULL), FNAME);
+  } else if (resume) {
     lx_check(L, ibsh_run_load(&r->run, resume), FNAME);
+    if (net->net || r->run.net) {   /* layer networks: the same layers, shapes and dtype */
+      char s1[1024] = "an nn.mlp", s2[1024] = "an nn.mlp";
+      if (net->net) ibsh_net_str(net->net, s1, sizeof s1);
+      if (r->run.net) ibsh_net_str(r->run.net, s2, sizeof s2);
+      if (strcmp(s1, s2) != 0) lx_error(L, FNAME, "cannot resume %s: it holds the network %s, not %s", resume, s2, s1);
+    }
     const ibsh_arch *b = &r->run.arch;
     int same = b->nlayers == a->nlayers && b->act == a->act && b->out == a->out && ibsh_nn_ext_same(a, b);
     for (int l = 0; same && l <= a->nlayers; l++) same = a->width[l] == b->width[l];
@@ -421,14 +432,14 @@ const char lnn_fit_help[] =
   "with the weights at the snapshot epochs, per-epoch train/test loss and accuracy (after each epoch, on the whole sets) and "
   "per-layer gradient statistics. Options: epochs (required); batch (512; 0 or \"full\" = full batch; the last batch is smaller); "
   "shuffle (false: contiguous batches in a fixed order as the original code; true: reshuffled every epoch from seed); "
-  "optim \"adam\" (TensorFlow form, beta1 .9, beta2 .999, eps 1e-8 added to sqrt(v)) or \"sgd\" (with momentum); lr (4e-4 for Adam, 0.01 for SGD); "
+  "optim \"adam\" (beta1 .9, beta2 .999, eps 1e-8; adam = \"tensorflow\" (the default for nn.mlp) adds eps to sqrt(v), adam = \"pytorch\" (the default for nn.net) to the bias-corrected sqrt(v-hat)) or \"sgd\" (with momentum); lr (4e-4 for Adam, 0.01 for SGD); "
   "lr_step and lr_gamma (lr * lr_gamma^floor(epoch / lr_step)); weight_decay (L2 on weights); "
   "snapshots (\"every\" (default), \"every:K\", \"log:N\" as the original code's log-spaced epochs, \"none\", a list of epochs, or a function(e) -> boolean); "
   "at (\"start\": a selected epoch j records the weights before its updates, labelled j; \"end\": after them, labelled j + 1); "
   "gradstats (true); metrics (\"full\": train loss and accuracy on the whole training set after each epoch; \"batches\": means over the epoch's minibatches, no extra pass); test (a dataset for test metrics); quiet (no progress line: on a terminal epochs done, rate, ETA, loss and accuracy redrawn in place; otherwise one summary line for fits of a second or more); dir (checked before the first epoch; the run is saved there as checksummed checkpoints, "
   "see doc/crash.md); checkpoint (with dir: a checkpoint every K epochs; 0 = only at the end; default every 60 s of training; "
   "a failed checkpoint, e.g. a full disk, stops training and keeps the last good one); "
-  "distributed (false; true: data-parallel training: every minibatch is cut into chunks of `chunk` rows (64), "
+  "distributed (false; not for nn.net yet; true: data-parallel training: every minibatch is cut into chunks of `chunk` rows (64), "
   "each chunk's gradient computed separately and the chunks summed in their order; under mpirun the chunks are split "
   "among the ranks, which every rank must call with the same arguments, and the weights are the same to the last bit for "
   "any number of ranks and without mpirun; one BLAS thread per rank unless OPENBLAS_NUM_THREADS is set; only rank 0 writes dir "

@@ -52,6 +52,7 @@ static const double *checkvector(lua_State *L, int idx, size_t n, const char *wh
 static int net_backward(lua_State *L) {
   const char *F = "Net:backward";
   lnet *net = checknet(L, 1, F);
+  if (net->net) lx_error(L, F, "not supported for nn.net networks yet (only for nn.mlp in float64)");
   const ibsh_arch *a = &net->arch;
   size_t n, m, K = a->width[a->nlayers];
   const double *x = checkmatrix(L, 2, a->width[0], &n, "x", F);
@@ -87,6 +88,8 @@ static int net_set_params(lua_State *L) {
   const double *p = checkvector(L, 2, net->arch.nparams, "p", F);
   for (size_t i = 0; i < net->arch.nparams; i++) if (!isfinite(p[i])) lx_error(L, F, "p has a non-finite value at %zu", i + 1);
   memcpy(net->params, p, net->arch.nparams * sizeof(double));
+  if (net->net && net->net->dtype == IBSH_F32)   /* a float32 network holds float32 values */
+    for (size_t i = 0; i < net->arch.nparams; i++) net->params[i] = (float)net->params[i];
   lua_settop(L, 1);
   return 1;
 }
@@ -112,7 +115,7 @@ static int nn_optimizer(lua_State *L) {
   if (kind < 0) lx_error(L, F, "unknown optim '%s' (known: sgd, adam)", name);
   ibsh_optim o = {kind, lx_optnumber(L, 1, "lr", kind == IBSH_OPTIM_ADAM ? 1e-3 : 0.01, F),
                   lx_optnumber(L, 1, "momentum", 0.0, F), lx_optnumber(L, 1, "beta1", 0.9, F),
-                  lx_optnumber(L, 1, "beta2", 0.999, F), lx_optnumber(L, 1, "eps", 1e-8, F)};
+                  lx_optnumber(L, 1, "beta2", 0.999, F), lx_optnumber(L, 1, "eps", 1e-8, F), 0};
   if (!(o.lr > 0) || !isfinite(o.lr)) lx_error(L, F, "lr must be a positive finite number, got %g", o.lr);
   if (!(o.momentum >= 0 && o.momentum < 1)) lx_error(L, F, "momentum must be in [0, 1), got %g", o.momentum);
   if (!(o.beta1 >= 0 && o.beta1 < 1) || !(o.beta2 >= 0 && o.beta2 < 1)) lx_error(L, F, "beta1 and beta2 must be in [0, 1)");
@@ -165,11 +168,12 @@ static const lx_Reg net_grad_methods[] = {
    "opt:step(net, g)"},
   {"params", net_params,
    "net:params() -> p\n\nA copy of all weights and biases as one vector of net:nparams() values: for each layer, W "
-   "(fan_in x fan_out, row-major) then b. The layout of net:backward's gradients.\n\n"
+   "(fan_in x fan_out, row-major) then b. The layout of net:backward's gradients. For nn.net: per layer with weights W "
+   "then b (conv W out x C x K x K), batch norm gamma, beta, running mean, running variance (see nn.net).\n\n"
    "Example: local p = net:params(); print(p:size(1) == net:nparams())"},
   {"set_params", net_set_params,
    "net:set_params(p) -> net\n\nReplace all weights and biases by the vector p (net:nparams() finite values, the "
-   "layout of net:params()).\n\nExample: net:set_params(net:params() * 0.5)"},
+   "layout of net:params()); a float32 network rounds them to float32.\n\nExample: net:set_params(net:params() * 0.5)"},
   {NULL, NULL, NULL}
 };
 

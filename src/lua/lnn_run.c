@@ -55,7 +55,7 @@ static int run_epochs(lua_State *L) {
 /* run:nlayers() -> number of weight layers. */
 static int run_nlayers(lua_State *L) {
   lrun *r = lnn_checkrun(L, 1, "Run:nlayers");
-  lua_pushinteger(L, r->run.arch.nlayers);
+  lua_pushinteger(L, r->run.net ? r->run.net->nlayers : r->run.arch.nlayers);
   return 1;
 }
 
@@ -69,6 +69,7 @@ static int run_nepochs(lua_State *L) {
 /* run:widths() -> layer widths. */
 static int run_widths(lua_State *L) {
   lrun *r = lnn_checkrun(L, 1, "Run:widths");
+  if (r->run.net) { lnn_net_push_widths(L, r->run.net); return 1; }
   lua_createtable(L, r->run.arch.nlayers + 1, 0);
   for (int l = 0; l <= r->run.arch.nlayers; l++) {
     lua_pushinteger(L, (lua_Integer)r->run.arch.width[l]);
@@ -81,7 +82,8 @@ static int run_widths(lua_State *L) {
 static int run_weights(lua_State *L) {
   lrun *r = lnn_checkrun(L, 1, "Run:weights");
   const double *p = snapshot_at(L, &r->run, 2, "Run:weights");
-  lnn_push_weights(L, &r->run.arch, p, "Run:weights");
+  if (r->run.net) lnn_net_push_weights(L, r->run.net, p, "Run:weights");
+  else lnn_push_weights(L, &r->run.arch, p, "Run:weights");
   return 1;
 }
 
@@ -89,7 +91,8 @@ static int run_weights(lua_State *L) {
 static int run_activations(lua_State *L) {
   lrun *r = lnn_checkrun(L, 1, "Run:activations");
   const double *p = snapshot_at(L, &r->run, 2, "Run:activations");
-  lnn_push_activations(L, &r->run.arch, p, 3, "Run:activations");
+  if (r->run.net) lnn_net_push_activations(L, r->run.net, p, 3, "Run:activations");
+  else lnn_push_activations(L, &r->run.arch, p, 3, "Run:activations");
   return 1;
 }
 
@@ -97,7 +100,7 @@ static int run_activations(lua_State *L) {
 static int run_net(lua_State *L) {
   lrun *r = lnn_checkrun(L, 1, "Run:net");
   const double *p = lua_isnoneornil(L, 2) ? r->run.params : snapshot_at(L, &r->run, 2, "Run:net");
-  lnet *n = lnn_pushnet(L, &r->run.arch, "Run:net");
+  lnet *n = r->run.net ? lnn_pushlayernet(L, r->run.net, "Run:net") : lnn_pushnet(L, &r->run.arch, "Run:net");
   memcpy(n->params, p, r->run.arch.nparams * sizeof(double));
   return 1;
 }
@@ -173,19 +176,38 @@ static int run_tostring(lua_State *L) {
     lua_pushliteral(L, "ibsh.Run (empty)");
     return 1;
   }
-  char buf[512];
-  lnn_arch_str(&r->run.arch, buf, sizeof buf);
+  char buf[1024];
+  if (r->run.net) ibsh_net_str(r->run.net, buf, sizeof buf);
+  else lnn_arch_str(&r->run.arch, buf, sizeof buf);
   lua_pushfstring(L, "ibsh.Run %s: %d epochs, %d snapshots", buf, (int)r->run.epochs, (int)r->run.nsnap);
   return 1;
 }
 
+/* run:shapes() -> the shape of every layer's values (as net:shapes()). */
+static int run_shapes(lua_State *L) {
+  lrun *r = lnn_checkrun(L, 1, "Run:shapes");
+  if (r->run.net) { lnn_net_push_shapes(L, r->run.net); return 1; }
+  lua_createtable(L, r->run.arch.nlayers, 0);
+  for (int l = 1; l <= r->run.arch.nlayers; l++) {
+    lua_createtable(L, 3, 1);
+    lua_pushinteger(L, (lua_Integer)r->run.arch.width[l]); lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, 1); lua_rawseti(L, -2, 2);
+    lua_pushinteger(L, 1); lua_rawseti(L, -2, 3);
+    lua_pushstring(L, "dense");
+    lua_setfield(L, -2, "name");
+    lua_rawseti(L, -2, l);
+  }
+  return 1;
+}
+
 static const lx_Reg run_methods[] = {
+  {"shapes", run_shapes, "run:shapes()\n\nThe C x H x W shape and layer name of every tensor run:activations returns: a Lua array of {C, H, W, name = ...}.\n\nExample: local s = run:shapes(); print(s[1].name, s[1][1], s[1][2], s[1][3])"},
   {"epochs", run_epochs, "run:epochs()\n\nThe epochs of the snapshots as a 1-d tensor, increasing; epoch e means the weights after e completed epochs (0 = initial).\n\nExample: print(run:epochs():size())"},
   {"nepochs", run_nepochs, "run:nepochs()\n\nThe number of completed training epochs.\n\nExample: print(run:nepochs())"},
   {"nlayers", run_nlayers, "run:nlayers()\n\nThe number of weight layers (hidden layers plus the output).\n\nExample: for l = 1, run:nlayers() do print(l) end"},
   {"widths", run_widths, "run:widths()\n\nThe layer widths, inputs first.\n\nExample: print(table.concat(run:widths(), '-'))"},
   {"weights", run_weights, "run:weights(e)\n\nThe weights at snapshot epoch e: a Lua array with one {W = fan_in x fan_out tensor, b = vector} per layer.\n\nExample: local w = run:weights(0); print(w[1].W)"},
-  {"activations", run_activations, "run:activations(e, x)\n\nThe activations of every layer at snapshot epoch e for the rows of x: a Lua array of n x width tensors, hidden layers then the output (softmax) layer.\n\nExample: local acts = run:activations(100, d.x); print(#acts)"},
+  {"activations", run_activations, "run:activations(e, x)\n\nThe activations of every layer at snapshot epoch e for the rows of x: a Lua array of n x width tensors, hidden layers then the output (softmax) layer. For nn.net, every layer's values in evaluation mode as n x (C*H*W) tensors (shapes in run:shapes()), the last as probabilities.\n\nExample: local acts = run:activations(100, d.x); print(#acts)"},
   {"net", run_net, "run:net([e])\n\nA new ibsh.Net holding the weights of snapshot e, or the run's current (last) weights without e.\n\nExample: local net = run:net(50)"},
   {"metrics", run_metrics, "run:metrics()\n\nPer-epoch metrics as 1-d tensors indexed by epoch 1..E: {epoch, train_loss, train_acc, test_loss, test_acc}, evaluated on the whole sets with the weights after each epoch (NaN where there is no test set).\n\nExample: local m = run:metrics(); print(m.train_acc:get(m.epoch:size()))"},
   {"gradstats", run_gradstats, "run:gradstats()\n\nPer-epoch, per-layer gradient statistics as E x L tensors: grad_mean = norm of the mean of the epoch's per-batch weight gradients, grad_std = norm of their standard deviation (ddof 0), snr = grad_mean / grad_std, weight_norm = Frobenius norm of the weights after the epoch.\n\nExample: local g = run:gradstats(); print(g.snr)"},

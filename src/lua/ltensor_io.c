@@ -13,7 +13,7 @@
 
 /* The format of path from opts.format or its name: "npy", "csv", "idx", or NULL. */
 static const char *file_format(lua_State *L, const char *path, int opts, const char *fname) {
-  static const char *const known[] = {"format", "header", NULL};
+  static const char *const known[] = {"format", "header", "dtype", NULL};
   lx_checkoptions(L, opts, known, fname);
   const char *fmt = lx_optstring(L, opts, "format", NULL, fname);
   if (fmt) {
@@ -68,8 +68,12 @@ static int m_save(lua_State *L) {
   const char *path = luaL_checkstring(L, 2);
   const char *fmt = file_format(L, path, 3, "Tensor:save");
   if (!fmt || strcmp(fmt, "idx") == 0) lx_error(L, "Tensor:save", "%s: unknown file type (expected .npy or .csv; or pass {format = ...})", path);
+  const char *dtype = lx_optstring(L, 3, "dtype", "float64", "Tensor:save");
+  int f32 = strcmp(dtype, "float32") == 0;
+  if (!f32 && strcmp(dtype, "float64") != 0) lx_error(L, "Tensor:save", "dtype must be \"float64\" or \"float32\", got \"%s\"", dtype);
+  if (f32 && strcmp(fmt, "npy") != 0) lx_error(L, "Tensor:save", "dtype = \"float32\" is for .npy files");
   if (strcmp(fmt, "npy") == 0) {
-    lx_check(L, ibsh_npy_write(path, t), "Tensor:save");
+    lx_check(L, f32 ? ibsh_npy_write_f32(path, t) : ibsh_npy_write(path, t), "Tensor:save");
   } else {
     const char *header = NULL;
     if (lua_istable(L, 3)) {
@@ -159,7 +163,7 @@ static int t_save_npz(lua_State *L) {
 }
 
 const lx_Reg ltensor_io_methods[] = {
-  {"save", m_save, "t:save(path, [{format = 'npy'|'csv', header = {names...} | 'a,b' | true}])\n\nWrite t by the file's extension: .npy (float64, numpy-readable) or .csv (1-d or 2-d, 17 significant digits). A CSV has no header line unless header is given: names (a table or one comma-separated string) or true for c1, c2, ... Without one, read it with pandas.read_csv(path, header=None) or numpy.loadtxt(path, delimiter=','): pandas otherwise takes the first data row for column names. tensor.load detects either form. Writes a temporary file, then renames it over path. Returns t.\n\nExample: x:save('x.npy'); x:save('x.csv', {header = {'a', 'b'}}); x:save('y.csv', {header = true})"},
+  {"save", m_save, "t:save(path, [{format = 'npy'|'csv', header = {names...} | 'a,b' | true, dtype = 'float64'|'float32'}])\n\nWrite t by the file's extension: .npy (float64, numpy-readable; dtype = 'float32' writes '<f4', the values rounded to float32) or .csv (1-d or 2-d, 17 significant digits). A CSV has no header line unless header is given: names (a table or one comma-separated string) or true for c1, c2, ... Without one, read it with pandas.read_csv(path, header=None) or numpy.loadtxt(path, delimiter=','): pandas otherwise takes the first data row for column names. tensor.load detects either form. Writes a temporary file, then renames it over path. Returns t.\n\nExample: x:save('x.npy'); x:save('x.csv', {header = {'a', 'b'}}); x:save('y.csv', {header = true})"},
   {NULL, NULL, NULL}
 };
 

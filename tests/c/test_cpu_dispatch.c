@@ -1,7 +1,7 @@
 /*
-** Kernel dispatch: the CPUID detector agrees with the compiler's own CPU tests, and both
-** copies of the vector kernels (x86-64-v3 and baseline, forced by clearing the flags) give
-** accurate results that agree with each other.
+** Kernel dispatch: the CPUID detector agrees with the compiler's own CPU tests, and every
+** copy of the vector kernels (x86-64-v4, v3 and baseline, forced by clearing the flags) gives
+** accurate results; the v4 and v3 copies of tanh and exp agree to the bit.
 */
 #include <math.h>
 #include <stdint.h>
@@ -9,7 +9,9 @@
 #include <string.h>
 #include "base/cpu.h"
 #include "ib/ib_kernels.h"
+#include "ibsh/nn.h"
 #include "ibsh/nn_act.h"
+#include "ibsh/rng.h"
 
 static int failures = 0;
 
@@ -31,7 +33,9 @@ static void check_detection(void) {
   check(!ibsh_cpu.v3 || v3_parts, "x86-64-v3 implies AVX, AVX2, FMA, BMI1, BMI2");
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
   check(ibsh_cpu.v3 == !!__builtin_cpu_supports("x86-64-v3"), "x86-64-v3 as gcc's __builtin_cpu_supports");
+  check(ibsh_cpu.v4 == !!__builtin_cpu_supports("x86-64-v4"), "x86-64-v4 as gcc's __builtin_cpu_supports");
 #endif
+  check(!ibsh_cpu.v4 || (ibsh_cpu.v3 && ibsh_cpu.avx512vl), "x86-64-v4 implies x86-64-v3 and AVX-512 F and VL");
 #else
   check(!ibsh_cpu.v3 && !ibsh_cpu.avx2, "no x86 features off x86-64");
 #endif
@@ -69,6 +73,14 @@ static void check_copies(void) {
     }
     if (bad) printf("%s copy: %d values off\n", c ? "baseline" : "dispatched", bad);
     check(bad == 0, c ? "baseline kernels accurate" : "dispatched kernels accurate");
+  }
+  /* The eight-lane (AVX-512) tanh and exp do per lane what the four-lane AVX2 copies do: the same bits. */
+  if (ibsh_cpu.v4) {
+    static double v3only[3 * N];
+    ibsh_cpu.v4 = 0;
+    run_kernels(v3only);
+    ibsh_cpu = saved;
+    check(memcmp(fast, v3only, 2 * N * sizeof(double)) == 0, "tanh and exp: x86-64-v4 and v3 copies agree bitwise");
   }
   /* The IB kernels have no FMA in either copy: the same bits. */
   check(memcmp(fast + 2 * N, base + 2 * N, N * sizeof(double)) == 0,
@@ -159,13 +171,53 @@ static void check_block_kernels(void) {
   check(bad == 0, "IB block kernels match the straightforward formulas");
 }
 
+/* The forward pass of the paper's 12-10-7-5-4-3-2 tanh net over 203 rows into out (every layer, feature-major),
+   then the gradient of its loss (a.nparams values). */
+static void run_forward(double *out) {
+  enum { N = 203 };
+  static const size_t widths[7] = {12, 10, 7, 5, 4, 3, 2};
+  static double params[400], x[N * 12];
+  ibsh_arch a;
+  ibsh_nn_work w;
+  ibsh_rng r;
+  if (ibsh_arch_init(&a, 6, widths, IBSH_ACT_TANH, IBSH_OUT_SOFTMAX) || ibsh_nn_work_alloc(&w, &a, N)) {
+    check(0, "network set-up");
+    return;
+  }
+  ibsh_rng_seed(&r, 7);
+  ibsh_nn_init_params(&a, params, IBSH_INIT_TRUNCNORMAL_FANIN, 0.1, &r);
+  for (int i = 0; i < N * 12; i++) x[i] = 2.0 * ibsh_rng_uniform(&r) - 1.0;
+  static double t[N * 2];
+  for (int i = 0; i < N; i++) { t[2 * i] = i % 3 == 0; t[2 * i + 1] = i % 3 != 0; }
+  ibsh_nn_forward(&a, params, x, N, &w);
+  size_t at = 0;
+  for (int l = 1; l <= 6; l++) {
+    memcpy(out + at, w.act[l], N * widths[l] * sizeof(double));
+    at += N * widths[l];
+  }
+  ibsh_nn_backward(&a, params, t, N, &w, out + at);
+  ibsh_nn_work_free(&w);
+}
+
+/* The network's forward and backward passes through the x86-64-v4 kernels give the bits of the v3 kernels. */
+static void check_forward_copies(void) {
+  if (!ibsh_cpu.v4) return;
+  static double v4[203 * 31 + 400], v3[203 * 31 + 400];
+  run_forward(v4);
+  ibsh_cpu.v4 = 0;
+  run_forward(v3);
+  ibsh_cpu.v4 = 1;
+  check(memcmp(v4, v3, sizeof v4) == 0, "forward and backward pass: x86-64-v4 and v3 copies agree bitwise");
+}
+
 /* Run the checks. */
 int main(void) {
   check_detection();
   check_copies();
+  check_forward_copies();
   check_block_kernels();
-  printf("v3 %d avx2 %d avx512f %d avx512vl %d bmi2 %d\n", ibsh_cpu.v3, ibsh_cpu.avx2, ibsh_cpu.avx512f,
-         ibsh_cpu.avx512vl, ibsh_cpu.bmi2);
+  printf("v3 %d v4 %d avx2 %d avx512f %d avx512vl %d bmi2 %d\n", ibsh_cpu.v3, ibsh_cpu.v4, ibsh_cpu.avx2,
+         ibsh_cpu.avx512f, ibsh_cpu.avx512vl, ibsh_cpu.bmi2);
   if (!failures) printf("OK\n");
   return failures != 0;
 }

@@ -101,7 +101,7 @@ static void test_gradients(void) {
 
 /* Two Adam steps against values computed by hand from the textbook formulas. */
 static void test_adam(void) {
-  ibsh_optim o = {IBSH_OPTIM_ADAM, 0.1, 0, 0.9, 0.999, 1e-8};
+  ibsh_optim o = {IBSH_OPTIM_ADAM, 0.1, 0, 0.9, 0.999, 1e-8, 0};
   double p[2] = {1.0, -2.0}, m[2] = {0, 0}, v[2] = {0, 0}, g1[2] = {0.5, -1.0}, g2[2] = {0.1, 0.3};
   long step = 0;
   ibsh_optim_step(&o, o.lr, p, g1, m, v, 2, &step);
@@ -109,7 +109,7 @@ static void test_adam(void) {
   ibsh_optim_step(&o, o.lr, p, g2, m, v, 2, &step);
   check(fabs(p[0] - 0.8196960152288328) < 1e-14 && fabs(p[1] + 1.8572151854374255) < 1e-14, "Adam step 2");
   check(fabs(m[0] - 0.055) < 1e-15 && fabs(v[1] - 0.001089) < 1e-15 && step == 2, "Adam moments");
-  ibsh_optim s = {IBSH_OPTIM_SGD, 0.5, 0.9, 0, 0, 0};
+  ibsh_optim s = {IBSH_OPTIM_SGD, 0.5, 0.9, 0, 0, 0, 0};
   double q[1] = {1.0}, mv[1] = {0}, gg[1] = {2.0};
   ibsh_optim_step(&s, 0.5, q, gg, mv, NULL, 1, &step);
   ibsh_optim_step(&s, 0.5, q, gg, mv, NULL, 1, &step);
@@ -160,7 +160,7 @@ static int train(ibsh_run *run, const toy *d, long epochs, int shuffle) {
   ibsh_fit_config c;
   memset(&c, 0, sizeof c);
   c.epochs = epochs; c.batch = 10; c.shuffle = shuffle; c.gradstats = 1; c.snap = snap; c.lr_gamma = 1;
-  c.optim = (ibsh_optim){IBSH_OPTIM_ADAM, 0.01, 0, 0.9, 0.999, 1e-8};
+  c.optim = (ibsh_optim){IBSH_OPTIM_ADAM, 0.01, 0, 0.9, 0.999, 1e-8, 0};
   c.progress = interrupter;
   ibsh_data_view tr = {d->x, d->t, d->y, 48}, te = {d->x + 48 * 4, d->t + 48 * 2, d->y + 48, 16};
   return ibsh_run_fit(run, &c, &tr, &te);
@@ -231,7 +231,7 @@ static void test_divergence(void) {
   ibsh_fit_config c;
   memset(&c, 0, sizeof c);
   c.epochs = 50; c.batch = 64; c.snap = snap; c.lr_gamma = 1;
-  c.optim = (ibsh_optim){IBSH_OPTIM_SGD, 1e6, 0, 0, 0, 0};
+  c.optim = (ibsh_optim){IBSH_OPTIM_SGD, 1e6, 0, 0, 0, 0, 0};
   ibsh_data_view tr = {d.x, d.t, d.y, 64};
   int rc = ibsh_run_fit(&run, &c, &tr, NULL);
   check(rc == IBSH_ENUM && strstr(ibsh_errmsg(), "after epoch") != NULL, "divergence is reported with its epoch");

@@ -36,6 +36,7 @@ __attribute__((constructor)) static void ibsh_cpu_detect(void) {
                 bit(ce, 5);
   ibsh_cpu.avx512f = zmm && bit(b7, 16);
   ibsh_cpu.avx512vl = ibsh_cpu.avx512f && bit(b7, 31);
+  ibsh_cpu.v4 = ibsh_cpu.v3 && ibsh_cpu.avx512vl && bit(b7, 17) && bit(b7, 28) && bit(b7, 30);   /* + DQ, CD, BW */
   (void)d1; (void)c7; (void)d7; (void)de;
 }
 #endif

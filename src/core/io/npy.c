@@ -234,13 +234,14 @@ int ibsh_npy_read_mem(const void *buf, size_t len, const char *name, ibsh_tensor
   return read_source(name, &src, (long long)len, out);
 }
 
-/* Fill header with the version 1.0 header of a '<f8' C-order array shaped like t; returns its length. */
-static size_t make_header(const ibsh_tensor *t, char header[640]) {
+/* Fill header with the version 1.0 header of a C-order array of dtype descr ('<f8', '<f4') shaped like t; returns its
+   length. */
+static size_t make_header_descr(const ibsh_tensor *t, const char *descr, char header[640]) {
   char dict[512], shape[256] = "";
   size_t used = 0;
   for (int i = 0; i < t->ndim; i++)
     used += (size_t)snprintf(shape + used, sizeof shape - used, "%zu%s", t->shape[i], t->ndim == 1 ? "," : i + 1 < t->ndim ? ", " : "");
-  int len = snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }", shape);
+  int len = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, shape);
   int total = 10 + len + 1, pad = (64 - total % 64) % 64;
   memcpy(header, "\x93NUMPY\x01\x00", 8);
   int hlen = len + pad + 1;
@@ -251,6 +252,9 @@ static size_t make_header(const ibsh_tensor *t, char header[640]) {
   header[10 + len + pad] = '\n';
   return (size_t)(10 + hlen);
 }
+
+/* Fill header with the version 1.0 header of a '<f8' C-order array shaped like t; returns its length. */
+static size_t make_header(const ibsh_tensor *t, char header[640]) { return make_header_descr(t, "<f8", header); }
 
 /* Encode t as the bytes of a '<f8' C-order .npy file in a new malloc'd buffer *buf of *len bytes. */
 int ibsh_npy_encode(const ibsh_tensor *t, unsigned char **buf, size_t *len) {
@@ -285,6 +289,31 @@ int ibsh_npy_write(const char *path, const ibsh_tensor *t) {
   size_t n = ibsh_tensor_numel(&c);
   int ok = fwrite(header, 1, hlen, f) == hlen &&
            (n == 0 || fwrite(ibsh_tensor_data(&c), sizeof(double), n, f) == n);
+  ibsh_tensor_release(&c);
+  if (!ok) ibsh_fail(IBSH_EIO, "%s: write failed", path);
+  return ibsh_tmpfile_commit(f, tmp, path, ok);
+}
+
+/* Write t as '<f4' C-order .npy (values rounded to float32) through a temporary file and rename. */
+int ibsh_npy_write_f32(const char *path, const ibsh_tensor *t) {
+  if (!host_little()) return ibsh_fail(IBSH_EINVAL, "writing .npy needs a little-endian host");
+  char header[640];
+  size_t hlen = make_header_descr(t, "<f4", header);
+  ibsh_tensor c = {0};
+  int rc = ibsh_tensor_contiguous(&c, t);
+  if (rc) return rc;
+  char tmp[4096];
+  FILE *f = ibsh_tmpfile_open(path, tmp, sizeof tmp);
+  if (!f) { ibsh_tensor_release(&c); return IBSH_EIO; }
+  size_t n = ibsh_tensor_numel(&c);
+  const double *d = ibsh_tensor_data(&c);
+  int ok = fwrite(header, 1, hlen, f) == hlen;
+  float buf[1024];
+  for (size_t s = 0; ok && s < n; s += 1024) {   /* converted a block at a time */
+    size_t m = n - s < 1024 ? n - s : 1024;
+    for (size_t i = 0; i < m; i++) buf[i] = (float)d[s + i];
+    ok = fwrite(buf, sizeof(float), m, f) == m;
+  }
   ibsh_tensor_release(&c);
   if (!ok) ibsh_fail(IBSH_EIO, "%s: write failed", path);
   return ibsh_tmpfile_commit(f, tmp, path, ok);

@@ -119,7 +119,7 @@ static double evaluate(neural_buf *b, const mi_bound_state *st, const double *pa
    training stops after o->patience epochs without a better one. */
 static int train(neural_buf *b, mi_bound_state *st, const ibsh_neural_opts *o, size_t dx, size_t dy,
                  size_t nfit, size_t nvalid, size_t B, ibsh_rng *r, ibsh_neural_info *info) {
-  ibsh_optim adam = {IBSH_OPTIM_ADAM, o->lr, 0, 0.9, 0.999, 1e-8};
+  ibsh_optim adam = {IBSH_OPTIM_ADAM, o->lr, 0, 0.9, 0.999, 1e-8, 0};
   long step = 0, best_epoch = -1;
   size_t np = b->critic.nparams;
   double best = -INFINITY;

@@ -165,7 +165,7 @@ IBSH_ALWAYS_INLINE void affine_kernel(const double *A, size_t lda, const double 
     for (size_t t = first; t < k; t += 8) lincomb(z, 1, 0.0, W + t * m + j, m, A + t * lda, lda, 8, n);
   }
 }
-IBSH_VARIANTS_V3(affine, (const double *A, size_t lda, const double *W, const double *b, double *Z, size_t n,
+IBSH_VARIANTS_V4_AUTO(affine, (const double *A, size_t lda, const double *W, const double *b, double *Z, size_t n,
                           size_t k, size_t m),
                  (A, lda, W, b, Z, n, k, m))
 
@@ -257,7 +257,7 @@ IBSH_ALWAYS_INLINE void grad_inputs_kernel(const double *D, const double *W, dou
     for (size_t t = first; t < m; t += 8) lincomb(o, 1, 0.0, W + kk * m + t, 1, D + t * n, n, 8, n);
   }
 }
-IBSH_VARIANTS_V3(grad_inputs, (const double *D, const double *W, double *O, size_t n, size_t k, size_t m),
+IBSH_VARIANTS_V4_AUTO(grad_inputs, (const double *D, const double *W, double *O, size_t n, size_t k, size_t m),
                  (D, W, O, n, k, m))
 
 /* Softmax over the K rows of each of the n columns of Z (K x n) into P; lse gets each column's log-sum-exp;
@@ -285,7 +285,7 @@ IBSH_ALWAYS_INLINE void softmax_cols_kernel(const double *Z, double *P, double *
   }
   for (size_t i = 0; i < n; i++) lse[i] += log(sum[i]);
 }
-IBSH_VARIANTS_V3(softmax_cols, (const double *Z, double *P, double *lse, double *sum, size_t n, size_t K),
+IBSH_VARIANTS_V4_AUTO(softmax_cols, (const double *Z, double *P, double *lse, double *sum, size_t n, size_t K),
                  (Z, P, lse, sum, n, K))
 
 /* Forward pass of n rows given feature-major (xt[f * ld + i] = feature f of row i); see nn.h. */
@@ -297,14 +297,14 @@ void ibsh_nn_forward_cols(const ibsh_arch *a, const double *params, const double
   for (int l = 0; l < L; l++) {
     size_t k = a->width[l], m = a->width[l + 1];
     double *z = l == L - 1 ? w->logits : w->act[l + 1];
-    IBSH_PICK_V3(affine)(l ? w->act[l] : xt, l ? n : ld, params + a->woff[l], params + a->boff[l], z, n, k, m);
+    IBSH_PICK_V4(affine)(l ? w->act[l] : xt, l ? n : ld, params + a->woff[l], params + a->boff[l], z, n, k, m);
     if (l < L - 1) ibsh_act_apply(a->act, z, n * m);
     if (l < L - 1 && w->raw[l + 1]) ibsh_nn_perturb(a, l + 1, z, n, w);
   }
   size_t K = a->width[L];
   double *out = w->act[L];
   if (a->out == IBSH_OUT_SOFTMAX) {
-    IBSH_PICK_V3(softmax_cols)(w->logits, out, w->lse, w->delta[1], n, K);
+    IBSH_PICK_V4(softmax_cols)(w->logits, out, w->lse, w->delta[1], n, K);
   } else {
     memcpy(out, w->logits, n * K * sizeof(double));
     if (a->out == IBSH_OUT_SIGMOID) ibsh_act_apply(IBSH_ACT_SIGMOID, out, n * K);
@@ -372,7 +372,7 @@ void ibsh_nn_backward_from(const ibsh_arch *a, const double *params, const doubl
                  k, m);
     if (l == 0) break;
     double *dprev = spare[s];
-    IBSH_PICK_V3(grad_inputs)(d, params + a->woff[l], dprev, n, k, m);
+    IBSH_PICK_V4(grad_inputs)(d, params + a->woff[l], dprev, n, k, m);
     if (w->raw[l]) ibsh_nn_perturbed_backward(a, l, w, dprev, n);
     else ibsh_act_backward(a->act, w->act[l], dprev, n * k);
     d = dprev;

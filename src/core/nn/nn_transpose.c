@@ -40,21 +40,34 @@ IBSH_ALWAYS_INLINE void tile4(const double *src, size_t lds, double *dst, size_t
 #endif
 }
 
-/* Transpose the row-major r x c block src into dst (c x r): full 4 x 4 tiles, then the edges one by one. The tile
-   loop runs along the longer side, so that the narrow side's few streams are read or written in order. */
+/* Transpose the row-major r x c block src into dst (c x r) in 4 x 4 tiles along the longer side; the leftover rows
+   or columns of the shorter side are moved inside the same sweep, so every output line is written while it is in
+   cache (narrow layers of 2 or 3 units have no full tile at all). */
 IBSH_ALWAYS_INLINE void transpose_kernel(const double *src, double *dst, size_t r, size_t c) {
   size_t r4 = r & ~(size_t)3, c4 = c & ~(size_t)3;
   if (r < c) {
-    for (size_t j = 0; j < c4; j += 4)
+    for (size_t j = 0; j < c4; j += 4) {
       for (size_t i = 0; i < r4; i += 4) tile4(src + i * c + j, c, dst + j * r + i, r);
+      for (size_t i = r4; i < r; i++) {
+        const double *s = src + i * c + j;
+        double *d = dst + j * r + i;
+        d[0] = s[0]; d[r] = s[1]; d[2 * r] = s[2]; d[3 * r] = s[3];
+      }
+    }
+    for (size_t j = c4; j < c; j++)
+      for (size_t i = 0; i < r; i++) dst[j * r + i] = src[i * c + j];
   } else {
-    for (size_t i = 0; i < r4; i += 4)
+    for (size_t i = 0; i < r4; i += 4) {
       for (size_t j = 0; j < c4; j += 4) tile4(src + i * c + j, c, dst + j * r + i, r);
+      for (size_t j = c4; j < c; j++) {
+        const double *s = src + i * c + j;
+        double *d = dst + j * r + i;
+        d[0] = s[0]; d[1] = s[c]; d[2] = s[2 * c]; d[3] = s[3 * c];
+      }
+    }
+    for (size_t i = r4; i < r; i++)
+      for (size_t j = 0; j < c; j++) dst[j * r + i] = src[i * c + j];
   }
-  for (size_t i = r4; i < r; i++)
-    for (size_t j = 0; j < c; j++) dst[j * r + i] = src[i * c + j];
-  for (size_t j = c4; j < c; j++)
-    for (size_t i = 0; i < r4; i++) dst[j * r + i] = src[i * c + j];
 }
 IBSH_VARIANTS_V3(transpose, (const double *src, double *dst, size_t r, size_t c), (src, dst, r, c))
 

@@ -23,8 +23,8 @@ void ibsh_optim_step(const ibsh_optim *o, double lr, double *p, const double *g,
                      size_t n, long *step) {
   ++*step;
   if (o->kind == IBSH_OPTIM_ADAM) {
-    double b1 = o->beta1, b2 = o->beta2, eps = o->eps;
-    double lr_t = lr * sqrt(1.0 - pow(b2, (double)*step)) / (1.0 - pow(b1, (double)*step));
+    double b1 = o->beta1, b2 = o->beta2, c2 = sqrt(1.0 - pow(b2, (double)*step));
+    double lr_t = lr * c2 / (1.0 - pow(b1, (double)*step)), eps = o->torch_eps ? o->eps * c2 : o->eps;
     for (size_t i = 0; i < n; i++) {
       m[i] += (g[i] - m[i]) * (1.0 - b1);
       v[i] += (g[i] * g[i] - v[i]) * (1.0 - b2);
@@ -37,5 +37,30 @@ void ibsh_optim_step(const ibsh_optim *o, double lr, double *p, const double *g,
     }
   } else {
     for (size_t i = 0; i < n; i++) p[i] -= lr * g[i];
+  }
+}
+
+/* One step in float32 on n parameters (the same formulas as ibsh_optim_step, the step size in double). */
+void ibsh_optim_step_f32(const ibsh_optim *o, double lr, float *p, const float *g, float *m, float *v, size_t n,
+                         long *step) {
+  ++*step;
+  if (o->kind == IBSH_OPTIM_ADAM) {
+    double c2 = sqrt(1.0 - pow(o->beta2, (double)*step));
+    float b1 = (float)(1.0 - o->beta1), b2 = (float)(1.0 - o->beta2), eps = (float)(o->torch_eps ? o->eps * c2 : o->eps);
+    float lr_t = (float)(lr * c2 / (1.0 - pow(o->beta1, (double)*step)));
+    for (size_t i = 0; i < n; i++) {
+      m[i] += (g[i] - m[i]) * b1;
+      v[i] += (g[i] * g[i] - v[i]) * b2;
+      p[i] -= lr_t * m[i] / (sqrtf(v[i]) + eps);
+    }
+  } else if (o->momentum != 0) {
+    float mu = (float)o->momentum, r = (float)lr;
+    for (size_t i = 0; i < n; i++) {
+      m[i] = mu * m[i] + g[i];
+      p[i] -= r * m[i];
+    }
+  } else {
+    float r = (float)lr;
+    for (size_t i = 0; i < n; i++) p[i] -= r * g[i];
   }
 }

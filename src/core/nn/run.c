@@ -11,6 +11,7 @@
 #include "ibsh/run.h"
 #include "run_dist.h"
 #include "run_eval.h"
+#include "run_net.h"
 #include "ibsh/parallel.h"
 
 /* Start a run at epoch 0 from params (copied), with the shuffling generator seeded by seed. */
@@ -30,8 +31,33 @@ int ibsh_run_init(ibsh_run *run, const ibsh_arch *arch, const double *params, ui
   return IBSH_OK;
 }
 
+/* The pseudo-architecture of a layer net's run: its weight layers, parameters, input and output widths. */
+void ibsh_run_net_arch(const ibsh_net *net, ibsh_arch *a) {
+  memset(a, 0, sizeof *a);
+  a->nlayers = ibsh_net_nweighted(net);
+  a->nparams = net->nparams;
+  a->width[0] = ibsh_net_size(net, 0);
+  a->width[a->nlayers] = ibsh_net_size(net, net->nlayers);
+  a->out = net->out;
+}
+
+/* Start a run of a layer network (see run.h). */
+int ibsh_run_init_net(ibsh_run *run, const ibsh_net *net, const double *params, uint64_t seed) {
+  ibsh_arch a;
+  ibsh_run_net_arch(net, &a);
+  int rc = ibsh_run_init(run, &a, params, seed);
+  if (rc) return rc;
+  if (!(run->net = malloc(sizeof *net))) {
+    ibsh_run_free(run);
+    return ibsh_fail(IBSH_ENOMEM, "out of memory for a run");
+  }
+  *run->net = *net;
+  return IBSH_OK;
+}
+
 /* Free everything the run owns. */
 void ibsh_run_free(ibsh_run *run) {
+  free(run->net);
   free(run->params); free(run->m); free(run->v);
   free(run->snap_epoch); free(run->snap_params);
   free(run->train_loss); free(run->train_acc); free(run->test_loss); free(run->test_acc);
@@ -116,6 +142,8 @@ typedef struct fit_buffers {
   double *xt_train, *xt_test;      /* inputs transposed to feature-major (NULL for large sets) */
   int32_t *lb;                     /* gathered labels of a shuffled batch */
   run_dist dist;                   /* chunked data-parallel batches (cfg->chunk > 0) */
+  run_net_state net;               /* a layer network's buffers (run->net) */
+  int has_net;
   run_evaluator *eval;             /* helper thread for the whole-set metrics, or NULL */
   double batch_loss;               /* sums over the epoch's minibatches (batch_metrics) */
   size_t batch_correct;
@@ -123,6 +151,7 @@ typedef struct fit_buffers {
 
 /* Release the buffers of a fit. */
 static void fit_buffers_free(fit_buffers *b) {
+  if (b->has_net) run_net_free(&b->net);
   ibsh_nn_work_free(&b->work);
   run_eval_stop(b->eval);
   ibsh_nn_work_free(&b->evalwork);
@@ -140,12 +169,16 @@ static double *transposed(const ibsh_data_view *d, size_t d0) {
 }
 
 /* Allocate the buffers of a fit. */
-static int fit_buffers_alloc(fit_buffers *b, const ibsh_arch *a, size_t batch, size_t nmax, size_t ntrain) {
+static int fit_buffers_alloc(fit_buffers *b, const ibsh_run *run, size_t batch, size_t nmax, size_t ntrain) {
   memset(b, 0, sizeof *b);
+  const ibsh_arch *a = &run->arch;
   size_t np = a->nparams, K = a->width[a->nlayers];
   size_t evalcap = nmax < 4096 ? nmax : 4096;
   if (evalcap < batch) evalcap = batch;
-  if (ibsh_nn_work_alloc(&b->work, a, batch) || ibsh_nn_work_alloc(&b->evalwork, a, evalcap)) {
+  if (run->net) {
+    if (run_net_alloc(&b->net, run, batch, evalcap < 1024 ? evalcap : 1024)) return IBSH_ENOMEM;
+    b->has_net = 1;
+  } else if (ibsh_nn_work_alloc(&b->work, a, batch) || ibsh_nn_work_alloc(&b->evalwork, a, evalcap)) {
     fit_buffers_free(b);
     return IBSH_ENOMEM;
   }
@@ -169,6 +202,8 @@ static int fit_buffers_alloc(fit_buffers *b, const ibsh_arch *a, size_t batch, s
 static int check_fit(const ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view *train) {
   if (cfg->epochs < 0 || cfg->epochs > 100000000) return ibsh_fail(IBSH_EINVAL, "epochs must be 0 to 1e8, got %ld", cfg->epochs);
   if (train->n == 0) return ibsh_fail(IBSH_EINVAL, "the training set is empty");
+  if (cfg->chunk && run->net)
+    return ibsh_fail(IBSH_EINVAL, "data-parallel training (distributed = true) of an nn.net network is not supported yet");
   if (cfg->chunk && run->arch.noise > 0)
     return ibsh_fail(IBSH_EINVAL, "data-parallel training (distributed = true) of a noise-injected network is not supported");
   if (!(cfg->optim.lr > 0) || !isfinite(cfg->optim.lr)) return ibsh_fail(IBSH_EINVAL, "lr must be a positive number, got %g", cfg->optim.lr);
@@ -184,15 +219,7 @@ static int check_fit(const ibsh_run *run, const ibsh_fit_config *cfg, const ibsh
 
 /* Accumulate the weight gradients of one batch into the Welford mean and M2 (count c >= 1). */
 static void gradstats_add(const ibsh_arch *a, const double *g, double *mean, double *m2, long c) {
-  double inv = 1.0 / (double)c;
-  for (int l = 0; l < a->nlayers; l++) {
-    size_t off = a->woff[l], n = a->width[l] * a->width[l + 1];
-    for (size_t i = off; i < off + n; i++) {
-      double d = g[i] - mean[i];
-      mean[i] += d * inv;
-      m2[i] += d * (g[i] - mean[i]);
-    }
-  }
+  for (int l = 0; l < a->nlayers; l++) run_gradstats_add(g, mean, m2, a->woff[l], a->width[l] * a->width[l + 1], c);
 }
 
 /* Train one epoch: returns IBSH_OK or IBSH_EINTR (params then partly updated; the caller restores). */
@@ -210,6 +237,9 @@ static int train_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_dat
   long count = 0;
   b->batch_loss = 0;
   b->batch_correct = 0;
+  if (run->net)
+    return run_net_epoch(run, cfg, tr, &b->net, batch, cfg->shuffle ? b->perm : NULL, nbatches, &b->batch_loss,
+                         &b->batch_correct, b->gmean, b->gm2);
   for (size_t s = 0; s < tr->n; s += batch) {
     size_t n = tr->n - s < batch ? tr->n - s : batch;
     const double *t = tr->t + s * K;
@@ -264,12 +294,16 @@ static void record_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_d
   if (cfg->batch_metrics) {
     run->train_loss[e] = b->batch_loss / (double)tr->n;
     run->train_acc[e] = tr->labels ? (double)b->batch_correct / (double)tr->n : NAN;
+  } else if (run->net) {
+    run_net_evaluate(run, &b->net, tr, &run->train_loss[e], &run->train_acc[e]);
   } else if (!b->eval) {
     run_evaluate(a, run->params, tr, b->xt_train, &b->evalwork, 1, (long)e, &run->train_loss[e], &run->train_acc[e]);
   }
-  if (te && te->n && !b->eval) run_evaluate(a, run->params, te, b->xt_test, &b->evalwork, 2, (long)e, &run->test_loss[e], &run->test_acc[e]);
+  if (te && te->n && run->net) run_net_evaluate(run, &b->net, te, &run->test_loss[e], &run->test_acc[e]);
+  else if (te && te->n && !b->eval) run_evaluate(a, run->params, te, b->xt_test, &b->evalwork, 2, (long)e, &run->test_loss[e], &run->test_acc[e]);
   for (size_t l = 0; l < L; l++) {
-    size_t off = a->woff[l], nw = a->width[l] * a->width[l + 1];
+    size_t off, nw;
+    run_weight_range(run, (int)l, &off, &nw);
     run->weight_norm[e * L + l] = norm2(run->params + off, nw);
     if (!cfg->gradstats) continue;
     double s = 0;
@@ -319,14 +353,16 @@ int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view
   size_t batch = cfg->batch == 0 || cfg->batch > train->n ? train->n : cfg->batch;
   size_t nmax = train->n > (test ? test->n : 0) ? train->n : test->n;
   fit_buffers b;
-  if ((rc = fit_buffers_alloc(&b, a, batch, nmax, train->n))) return rc;
+  if ((rc = fit_buffers_alloc(&b, run, batch, nmax, train->n))) return rc;
   if (cfg->chunk && (rc = run_dist_init(&b.dist, a, batch, cfg->chunk))) goto done;
   /* a rank of several touches only its own chunks of each batch: a transposed copy of the whole set would cost it more */
-  b.xt_train = cfg->chunk && b.dist.size > 1 ? NULL : transposed(train, a->width[0]);
-  b.xt_test = transposed(test, a->width[0]);
+  if (!run->net) {
+    b.xt_train = cfg->chunk && b.dist.size > 1 ? NULL : transposed(train, a->width[0]);
+    b.xt_test = transposed(test, a->width[0]);
+  }
   if ((rc = ibsh_run_reserve_epochs(run, (size_t)(run->epochs + cfg->epochs)))) goto done;
   int ranks = cfg->chunk ? b.dist.size : 1;   /* several ranks on a machine already use its cores */
-  if (!cfg->batch_metrics && !cfg->checkpoint && cfg->epochs > 1 && ranks == 1 && ibsh_threads() > 1)
+  if (!run->net && !cfg->batch_metrics && !cfg->checkpoint && cfg->epochs > 1 && ranks == 1 && ibsh_threads() > 1)
     b.eval = run_eval_start(a, b.evalwork.cap, train, b.xt_train, test, b.xt_test);
   long start = run->epochs, step_prev = 0;
   ibsh_rng rng_prev = run->rng;

@@ -145,12 +145,19 @@ static int write_config(const ibsh_run *run, const char *dir, const char *extra,
   int rc = open_file(&w, dir, "config.json");
   if (rc) return rc;
   const ibsh_arch *a = &run->arch;
-  dur_printf(&w, "{\n  \"format\": \"ibsh-run\",\n  \"version\": 2,\n  \"widths\": [");
+  dur_printf(&w, "{\n  \"format\": \"ibsh-run\",\n  \"version\": 2,\n");
+  if (run->net) {   /* a layer network: its description instead of the MLP's widths and activation */
+    char desc[8192];
+    if (ibsh_net_json(run->net, desc, sizeof desc) < 0) return ibsh_fail(IBSH_EINVAL, "network description too long");
+    dur_printf(&w, "  %s  \"nparams\": %zu,\n", desc, a->nparams);
+  } else {
+  dur_printf(&w, "  \"widths\": [");
   for (int l = 0; l <= a->nlayers; l++) dur_printf(&w, "%s%zu", l ? ", " : "", a->width[l]);
   dur_printf(&w, "],\n  \"act\": \"%s\",\n  \"out\": \"%s\",\n  \"nparams\": %zu,\n", ibsh_act_name(a->act),
              ibsh_out_name(a->out), a->nparams);
   char ext[4096];
   if (ibsh_nn_ext_json(a, ext, sizeof ext) > 0) dur_printf(&w, "  %s", ext);
+  }
   dur_printf(&w, "  \"epochs\": %ld,\n  \"step\": %ld,\n  \"snapshots\": %zu,\n", run->epochs, run->step, run->nsnap);
   dur_printf(&w, "  \"rng\": [\"%016" PRIx64 "\", \"%016" PRIx64 "\", \"%016" PRIx64 "\", \"%016" PRIx64 "\"]",
              run->rng.s[0], run->rng.s[1], run->rng.s[2], run->rng.s[3]);
@@ -162,11 +169,31 @@ static int write_config(const ibsh_run *run, const char *dir, const char *extra,
   return close_file(&w, "config.json", list);
 }
 
+/* The blocks of weight layer l in the parameter vector: W (rows x cols at woff) and b (nb values at boff). For a layer
+   net's l-th layer with weights: conv W out x (in*k*k), dense W in x out, batch norm W 1 x C (gamma) and b its beta
+   followed by the running mean and variance (3C values), so the files hold every parameter. */
+static void layer_blocks(const ibsh_run *run, int l, size_t *woff, size_t *rows, size_t *cols, size_t *boff, size_t *nb) {
+  const ibsh_arch *a = &run->arch;
+  if (!run->net) {
+    *woff = a->woff[l]; *rows = a->width[l]; *cols = a->width[l + 1]; *boff = a->boff[l]; *nb = a->width[l + 1];
+    return;
+  }
+  const ibsh_layer *y = NULL;
+  for (int i = 0, j = 0; i < run->net->nlayers; i++)
+    if (run->net->layer[i].nw && j++ == l) { y = &run->net->layer[i]; break; }
+  *woff = y->woff; *boff = y->boff;
+  *rows = y->kind == IBSH_LAYER_CONV ? y->units : y->kind == IBSH_LAYER_BATCHNORM ? 1 : y->nw / y->nb;
+  *cols = y->nw / *rows;
+  *nb = y->nb + (y->kind == IBSH_LAYER_BATCHNORM ? 2 * y->c : 0);
+}
+
 /* Copy snapshot weights of layer l (W if weights, else b) into a contiguous [nsnap, ...] buffer, or back. */
 static void layer_copy(const ibsh_run *run, int l, int weights, double *buf, double *params_out) {
   const ibsh_arch *a = &run->arch;
-  size_t off = weights ? a->woff[l] : a->boff[l];
-  size_t n = weights ? a->width[l] * a->width[l + 1] : a->width[l + 1];
+  size_t woff, rows, cols, boff, nb;
+  layer_blocks(run, l, &woff, &rows, &cols, &boff, &nb);
+  size_t off = weights ? woff : boff;
+  size_t n = weights ? rows * cols : nb;
   for (size_t s = 0; s < run->nsnap; s++) {
     double *p = (params_out ? params_out : run->snap_params) + s * a->nparams + off;
     if (params_out) memcpy(p, buf + s * n, n * sizeof(double));
@@ -182,9 +209,7 @@ int run_files_write(const ibsh_run *run, const char *dir, const char *extra_json
   list->n = 0;
   const ibsh_arch *a = &run->arch;
   size_t np = a->nparams, L = (size_t)a->nlayers, E = (size_t)run->epochs, S = run->nsnap;
-  size_t maxw = 0;
-  for (int l = 0; l < a->nlayers; l++) if (a->width[l] * a->width[l + 1] > maxw) maxw = a->width[l] * a->width[l + 1];
-  size_t need = 3 * np;
+  size_t need = 3 * np, maxw = np;
   if (S * maxw > need) need = S * maxw;
   if (E * (L * 3 > 4 ? L * 3 : 4) > need) need = E * (L * 3 > 4 ? L * 3 : 4);
   if (S > need) need = S;
@@ -201,13 +226,15 @@ int run_files_write(const ibsh_run *run, const char *dir, const char *extra_json
   if ((rc = npy_write(dir, "epochs.npy", 1, shape, buf, list))) goto done;
   for (int l = 0; l < a->nlayers; l++) {
     char name[32];
-    size_t sh[3] = {S, a->width[l], a->width[l + 1]};
+    size_t woff, rows, cols, boff, nb;
+    layer_blocks(run, l, &woff, &rows, &cols, &boff, &nb);
+    size_t sh[3] = {S, rows, cols};
     layer_copy(run, l, 1, buf, NULL);
     snprintf(name, sizeof name, "W%d.npy", l + 1);
     if ((rc = npy_write(dir, name, 3, sh, buf, list))) goto done;
     layer_copy(run, l, 0, buf, NULL);
     snprintf(name, sizeof name, "b%d.npy", l + 1);
-    sh[1] = a->width[l + 1];
+    sh[1] = nb;
     if ((rc = npy_write(dir, name, 2, sh, buf, list))) goto done;
   }
   for (size_t e = 0; e < E; e++) {
@@ -265,11 +292,24 @@ static int json_string(const char *p, char *out, size_t len) {
   return 1;
 }
 
-/* Parse config.json into the run's architecture and counters. */
-static int parse_config(ibsh_run *run, const char *text, const char *path, size_t *nsnap) {
+/* Parse the counters of config.json (epochs, step, snapshots, generator) into run. */
+static int parse_counters(ibsh_run *run, const char *text, const char *path, size_t *nsnap);
+
+/* Parse config.json into the run's architecture (and *net, *is_net for a layer network) and counters. */
+static int parse_config(ibsh_run *run, const char *text, const char *path, size_t *nsnap, ibsh_net *net, int *is_net) {
   const char *p = json_value(text, "format");
   char s[64];
   if (!json_string(p, s, sizeof s) || strcmp(s, "ibsh-run") != 0) return ibsh_fail(IBSH_EFORMAT, "%s is not an ibsh run", path);
+  *is_net = json_value(text, "layers") != NULL;
+  if (*is_net) {
+    if (ibsh_net_parse(net, text)) {
+      char why[256];
+      snprintf(why, sizeof why, "%s", ibsh_errmsg());
+      return ibsh_fail(IBSH_EFORMAT, "%s: %s", path, why);
+    }
+    ibsh_run_net_arch(net, &run->arch);
+    return parse_counters(run, text, path, nsnap);
+  }
   size_t widths[IBSH_NN_MAXLAYERS + 1];
   int nl = -1;
   p = json_value(text, "widths");
@@ -297,6 +337,11 @@ static int parse_config(ibsh_run *run, const char *text, const char *path, size_
     snprintf(why, sizeof why, "%s", ibsh_errmsg());
     return ibsh_fail(IBSH_EFORMAT, "%s: %s", path, why);
   }
+  return parse_counters(run, text, path, nsnap);
+}
+
+/* Parse the counters of config.json (epochs, step, snapshots, generator) into run. */
+static int parse_counters(ibsh_run *run, const char *text, const char *path, size_t *nsnap) {
   const char *pe = json_value(text, "epochs"), *ps = json_value(text, "step"), *pn = json_value(text, "snapshots");
   const char *pr = json_value(text, "rng");
   if (!pe || !ps || !pn || !pr || *pr != '[') return ibsh_fail(IBSH_EFORMAT, "%s: missing epochs, step, snapshots or rng", path);
@@ -328,8 +373,9 @@ static int check_data(const char *dir, const char *name, size_t a, size_t b, siz
   return IBSH_OK;
 }
 
-/* Check that every data file of a run with architecture arch, nsnap snapshots and epochs epochs is large enough. */
-static int check_files(const char *dir, const ibsh_arch *arch, size_t nsnap, size_t epochs) {
+/* Check that every data file of run (its architecture set), nsnap snapshots and epochs epochs is large enough. */
+static int check_files(const char *dir, const ibsh_run *run, size_t nsnap, size_t epochs) {
+  const ibsh_arch *arch = &run->arch;
   int rc = check_data(dir, "state.npy", 3, arch->nparams, 1);
   if (!rc) rc = check_data(dir, "epochs.npy", nsnap, 1, 1);
   if (!rc) rc = check_data(dir, "metrics.npy", epochs, 4, 1);
@@ -337,9 +383,11 @@ static int check_files(const char *dir, const ibsh_arch *arch, size_t nsnap, siz
   for (int l = 0; l < arch->nlayers && !rc; l++) {
     char name[32];
     snprintf(name, sizeof name, "W%d.npy", l + 1);
-    rc = check_data(dir, name, nsnap, arch->width[l], arch->width[l + 1]);
+    size_t woff, rows, cols, boff, nb;
+    layer_blocks(run, l, &woff, &rows, &cols, &boff, &nb);
+    rc = check_data(dir, name, nsnap, rows, cols);
     snprintf(name, sizeof name, "b%d.npy", l + 1);
-    if (!rc) rc = check_data(dir, name, nsnap, arch->width[l + 1], 1);
+    if (!rc) rc = check_data(dir, name, nsnap, nb, 1);
   }
   return rc;
 }
@@ -354,19 +402,20 @@ int run_files_read(ibsh_run *run, const char *dir) {
   ibsh_run tmp;
   memset(&tmp, 0, sizeof tmp);
   size_t S = 0;
-  rc = parse_config(&tmp, text, path, &S);
+  ibsh_net net;
+  int is_net = 0;
+  rc = parse_config(&tmp, text, path, &S, &net, &is_net);
   free(text);
   if (rc) return rc;
   ibsh_arch arch = tmp.arch;
-  if ((rc = check_files(dir, &arch, S, (size_t)tmp.epochs))) return rc;
-  if ((rc = ibsh_run_init(run, &arch, NULL, 0))) return rc;
+  tmp.net = is_net ? &net : NULL;
+  if ((rc = check_files(dir, &tmp, S, (size_t)tmp.epochs))) return rc;
+  if ((rc = is_net ? ibsh_run_init_net(run, &net, NULL, 0) : ibsh_run_init(run, &arch, NULL, 0))) return rc;
   run->epochs = tmp.epochs;
   run->step = tmp.step;
   run->rng = tmp.rng;
   size_t np = arch.nparams, L = (size_t)arch.nlayers, E = (size_t)run->epochs;
-  size_t maxw = 0;
-  for (int l = 0; l < arch.nlayers; l++) if (arch.width[l] * arch.width[l + 1] > maxw) maxw = arch.width[l] * arch.width[l + 1];
-  size_t need = 3 * np;
+  size_t need = 3 * np, maxw = np;
   if (S * maxw > need) need = S * maxw;
   if (E * L * 3 > need) need = E * L * 3;
   if (E * 4 > need) need = E * 4;
@@ -393,12 +442,14 @@ int run_files_read(ibsh_run *run, const char *dir) {
   }
   for (int l = 0; l < arch.nlayers; l++) {
     char name[32];
-    size_t sh[3] = {S, arch.width[l], arch.width[l + 1]};
+    size_t woff, rows, cols, boff, nb;
+    layer_blocks(run, l, &woff, &rows, &cols, &boff, &nb);
+    size_t sh[3] = {S, rows, cols};
     snprintf(name, sizeof name, "W%d.npy", l + 1);
     if ((rc = npy_read(dir, name, 3, sh, buf))) goto done;
     layer_copy(run, l, 1, buf, run->snap_params);
     snprintf(name, sizeof name, "b%d.npy", l + 1);
-    sh[1] = arch.width[l + 1];
+    sh[1] = nb;
     if ((rc = npy_read(dir, name, 2, sh, buf))) goto done;
     layer_copy(run, l, 0, buf, run->snap_params);
   }
