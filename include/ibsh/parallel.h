@@ -1,7 +1,8 @@
 /*
 ** Fork-join parallel loops over a fixed list of tasks on a few POSIX threads.
-** Task t always runs on worker t mod nworkers, so code that keeps per-task (not
-** per-worker) partial results gets the same bits for any number of threads.
+** Free workers take the next task in order (which worker runs a task depends on
+** timing), so code keeps per-task (never per-worker) partial results, combined in
+** task order, and gets the same bits for any number of threads; workers own scratch.
 */
 #ifndef IBSH_PARALLEL_H
 #define IBSH_PARALLEL_H
@@ -18,8 +19,8 @@ int ibsh_threads(void);
 void ibsh_set_threads(int n);
 
 /* Run fn for every task on min(nworkers, ntasks) threads (nworkers < 1: ibsh_threads()), the caller's thread
-   being worker 0; returns IBSH_OK, or an error when a thread cannot be started (its tasks then run on the
-   caller's thread, still as that worker). */
+   being worker 0; returns IBSH_OK, or an error when a thread cannot be started (the started workers, at
+   least the caller's, then run every task). */
 int ibsh_parallel_run(size_t ntasks, int nworkers, ibsh_task_fn fn, void *ctx);
 
 /* Set the BLAS library's own thread count to n when it can be set (OpenBLAS), for loops that already run on

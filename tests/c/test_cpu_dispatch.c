@@ -2,9 +2,10 @@
 ** Kernel dispatch: the CPUID detector agrees with the compiler's own CPU tests, and every
 ** copy of the vector kernels (x86-64-v4, v3 and baseline, forced by clearing the flags) gives
 ** accurate results; the v4 and v3 copies of tanh, exp and the network passes agree to the bit;
-** the shared fast exp's error; mi.sp's three copies.
+** the shared fast exp's error; mi.sp's three copies; the IB block kernels' copies and formulas.
 */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "base/cpu.h"
@@ -87,6 +88,90 @@ static void check_copies(void) {
   /* The IB kernels have no FMA in either copy: the same bits. */
   check(memcmp(fast + 2 * N, base + 2 * N, N * sizeof(double)) == 0,
         "IB row exp: AVX2 and baseline copies agree bitwise");
+}
+
+enum { BT = 37, BN = 61, BLD = 70, BNY = 3 };   /* clusters, block columns (not a multiple of 8), row stride, |Y| */
+
+/* The three block kernels of the streaming IB update with the current flags, on fixed pseudo-random input
+   (cluster 5 dead): out gets colmax, colsum, ed, the e block and the accumulated masses. */
+static void run_block_kernels(double *out) {
+  static double coef[BT * (BNY + 1)], cond[BNY * BLD], px[BLD], pxyT[BNY * BLD], inv[BN];
+  static double buf[BT * 64];
+  uint64_t r = 12345;
+  for (int i = 0; i < BT * (BNY + 1); i++) {
+    r = r * 6364136223846793005ull + 1442695040888963407ull;
+    coef[i] = -3.0 * (double)(r >> 11) / 9007199254740992.0;
+  }
+  coef[5 * (BNY + 1)] = NAN;
+  coef[7 * (BNY + 1) + 1] = -1e290;   /* a ln 0 penalty: exp underflows to exactly 0 */
+  for (int x = 0; x < BLD; x++) {
+    double a = (x % 7 + 1) / 8.0, b = (x % 3) / 6.0;
+    cond[x] = a * (1 - b); cond[BLD + x] = (1 - a) * (1 - b); cond[2 * BLD + x] = b;
+    px[x] = (1.0 + (x % 5)) / (3.0 * BLD);
+    for (int y = 0; y < BNY; y++) pxyT[y * BLD + x] = cond[y * BLD + x] * px[x];
+  }
+  double *colmax = out, *colsum = out + BN, *ed = out + 2 * BN, *e = out + 3 * BN, *acc = e + BT * BN;
+  ibsh_ib_block_colmax(coef, BT, BNY, cond, BLD, BN, colmax);
+  ibsh_ib_block_exp(coef, BT, BNY, cond, BLD, BN, colmax, buf, 64, colsum, ed);
+  for (int t = 0; t < BT; t++) memcpy(e + t * BN, buf + t * 64, BN * sizeof *e);
+  for (int x = 0; x < BN; x++) inv[x] = 1.0 / colsum[x];
+  for (int i = 0; i < BT * (BNY + 1); i++) acc[i] = 0.5;
+  ibsh_ib_block_mass(buf, 64, BT, BN, inv, px, pxyT, BLD, BNY, acc);
+}
+
+/* Every copy of the block kernels (AVX-512, AVX2, baseline) gives the same bits, and they match the
+   straightforward formulas with libm's exp (relative 1e-14). */
+static void check_block_kernels(void) {
+  enum { LEN = 3 * BN + BT * BN + BT * (BNY + 1) };
+  static double copies[3][LEN];
+  ibsh_cpu_features saved = ibsh_cpu;
+  run_block_kernels(copies[0]);
+  ibsh_cpu.avx512f = 0;
+  run_block_kernels(copies[1]);
+  memset(&ibsh_cpu, 0, sizeof ibsh_cpu);
+  run_block_kernels(copies[2]);
+  ibsh_cpu = saved;
+  check(memcmp(copies[0], copies[1], sizeof copies[0]) == 0, "IB block kernels: AVX-512 and AVX2 copies agree bitwise");
+  check(memcmp(copies[1], copies[2], sizeof copies[0]) == 0, "IB block kernels: AVX2 and baseline copies agree bitwise");
+  /* The straightforward computation. */
+  static double coef[BT * (BNY + 1)], cond[BNY * BLD];
+  uint64_t r = 12345;
+  for (int i = 0; i < BT * (BNY + 1); i++) {
+    r = r * 6364136223846793005ull + 1442695040888963407ull;
+    coef[i] = -3.0 * (double)(r >> 11) / 9007199254740992.0;
+  }
+  coef[7 * (BNY + 1) + 1] = -1e290;
+  for (int x = 0; x < BLD; x++) {
+    double a = (x % 7 + 1) / 8.0, b = (x % 3) / 6.0;
+    cond[x] = a * (1 - b); cond[BLD + x] = (1 - a) * (1 - b); cond[2 * BLD + x] = b;
+  }
+  const double *got = copies[0];
+  int bad = 0;
+  for (int x = 0; x < BN; x++) {
+    double score[BT], mx = -INFINITY, sum = 0, sed = 0;
+    for (int t = 0; t < BT; t++) {
+      score[t] = coef[t * (BNY + 1)];
+      for (int y = 0; y < BNY; y++) score[t] += coef[t * (BNY + 1) + 1 + y] * cond[y * BLD + x];
+      if (t != 5 && score[t] > mx) mx = score[t];
+    }
+    for (int t = 0; t < BT; t++) {
+      double d = score[t] - mx, e = t == 5 || d <= -500 ? 0 : exp(d);
+      sum += e;
+      sed += e * (d > -500 ? d : -500);
+      double ge = got[3 * BN + t * BN + x];
+      bad += fabs(ge - e) > 1e-14 * e;
+    }
+    bad += got[x] != mx;
+    bad += fabs(got[BN + x] - sum) > 1e-14 * sum;
+    bad += fabs(got[2 * BN + x] - sed) > 1e-12 * fabs(sed) + 1e-300;
+  }
+  for (int t = 0; t < BT; t++) {
+    double mass = 0.5;
+    for (int x = 0; x < BN; x++) mass += got[3 * BN + t * BN + x] / got[BN + x] * ((1.0 + (x % 5)) / (3.0 * BLD));
+    bad += fabs(got[3 * BN + BT * BN + t * (BNY + 1)] - mass) > 1e-14 * mass;
+  }
+  if (bad) printf("IB block kernels: %d values off\n", bad);
+  check(bad == 0, "IB block kernels match the straightforward formulas");
 }
 
 /* The forward pass of the paper's 12-10-7-5-4-3-2 tanh net over 203 rows into out (every layer, feature-major),
@@ -172,6 +257,7 @@ int main(void) {
   check_forward_copies();
   check_fastexp();
   check_sp_copies();
+  check_block_kernels();
   printf("v3 %d v4 %d avx2 %d avx512f %d avx512vl %d bmi2 %d\n", ibsh_cpu.v3, ibsh_cpu.v4, ibsh_cpu.avx2,
          ibsh_cpu.avx512f, ibsh_cpu.avx512vl, ibsh_cpu.bmi2);
   if (!failures) printf("OK\n");

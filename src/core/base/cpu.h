@@ -30,11 +30,13 @@ extern ibsh_cpu_features ibsh_cpu;
 #define IBSH_TARGET_V4_WIDE __attribute__((target("arch=x86-64-v4,prefer-vector-width=512")))
 #endif
 #define IBSH_TARGET_AVX2 __attribute__((target("avx2")))
+#define IBSH_TARGET_AVX512 __attribute__((target("avx2,avx512f")))
 #else
 #define IBSH_TARGET_V3
 #define IBSH_TARGET_V4
 #define IBSH_TARGET_V4_WIDE
 #define IBSH_TARGET_AVX2
+#define IBSH_TARGET_AVX512
 #endif
 
 /* Nonzero when this CPU runs IBSH_TARGET_V4 code (x86-64-v4: v3 with AVX-512 F, BW, CD, DQ, VL). */

@@ -1,9 +1,11 @@
 /*
-** Parallel loops: static round-robin assignment of tasks to pthreads, joined
-** before returning. No pool: a loop worth parallelising costs far more than the
-** tens of microseconds a thread start takes.
+** Parallel loops: the workers take the tasks in order from a shared counter (a
+** worker that another process slows down simply takes fewer), joined before
+** returning. No pool: a loop worth parallelising costs far more than the tens of
+** microseconds a thread start takes.
 */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "ibsh/error.h"
@@ -17,7 +19,8 @@ typedef struct worker_arg {
   ibsh_task_fn fn;
   void *ctx;
   size_t ntasks;
-  int worker, nworkers;
+  _Atomic size_t *next;   /* the next task nobody has taken yet, shared by the workers of one loop */
+  int worker;
 } worker_arg;
 
 /* The default thread count: $IBSH_THREADS or the online CPUs, within 1..MAX_THREADS. */
@@ -39,10 +42,10 @@ void ibsh_set_threads(int n) {
   chosen_threads = n < 1 ? 0 : (n > MAX_THREADS ? MAX_THREADS : n);
 }
 
-/* Run the tasks of one worker: worker, worker + nworkers, ... */
+/* Run tasks as one worker: take the next untaken task until none is left. */
 static void *run_worker(void *p) {
   const worker_arg *a = p;
-  for (size_t t = (size_t)a->worker; t < a->ntasks; t += (size_t)a->nworkers) a->fn(a->ctx, t, a->worker);
+  for (size_t t = atomic_fetch_add(a->next, 1); t < a->ntasks; t = atomic_fetch_add(a->next, 1)) a->fn(a->ctx, t, a->worker);
   return NULL;
 }
 
@@ -53,17 +56,15 @@ int ibsh_parallel_run(size_t ntasks, int nworkers, ibsh_task_fn fn, void *ctx) {
   pthread_t threads[MAX_THREADS];
   worker_arg args[MAX_THREADS];
   int started = 1, rc = IBSH_OK;
-  for (int w = 0; w < n; w++) args[w] = (worker_arg){fn, ctx, ntasks, w, n};
+  _Atomic size_t next = 0;
+  for (int w = 0; w < n; w++) args[w] = (worker_arg){fn, ctx, ntasks, &next, w};
   for (int w = 1; w < n; w++, started++) {
     if (pthread_create(&threads[w], NULL, run_worker, &args[w]) != 0) {
       rc = ibsh_fail(IBSH_ENOMEM, "cannot start worker thread %d of %d", w + 1, n);
       break;
     }
   }
-  if (started < n) {   /* fewer threads: worker 0 also runs the tasks of the ones that did not start */
-    for (int w = started; w < n; w++) run_worker(&args[w]);
-  }
-  run_worker(&args[0]);
+  run_worker(&args[0]);   /* workers that did not start leave their share to the others */
   for (int w = 1; w < started; w++) pthread_join(threads[w], NULL);
   return rc;
 }

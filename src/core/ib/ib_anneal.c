@@ -13,6 +13,7 @@
 #include "ibsh/progress.h"
 
 #define LN2 0.69314718055994530942
+#define IB_STREAM_BLOCK 64   /* columns per block of the streaming update (a multiple of 8, at most IBSH_IB_BLOCK_MAX) */
 
 /* Fill opts with the defaults. */
 void ibsh_ib_opts_default(ibsh_ib_opts *o) {
@@ -246,7 +247,7 @@ int ibsh_ib_curve_solve(ibsh_ib_curve *c, const double *pxy, size_t nx, size_t n
   ibsh_rng rng;
   ibsh_rng_seed(&rng, o->seed);
   /* Fixed schedules that keep no encoders stream the update: p(t|x) is never stored whole. */
-  size_t sblock = p.nx < 64 ? p.nx : 64;
+  size_t sblock = p.nx < IB_STREAM_BLOCK ? p.nx : IB_STREAM_BLOCK;
   double *sbuf = NULL;
   if (!rc && fixed && !o->encoders && o->alpha > 0 && !split && o->restarts == 0 && p.nx >= 256) {
     sbuf = malloc(cap * sblock * sizeof *sbuf);

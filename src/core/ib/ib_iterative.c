@@ -205,6 +205,33 @@ static void stream_task(void *ctxp, size_t task, int worker) {
   if (last > nx) last = nx;
   for (size_t x0 = first; x0 < last; x0 += block) {
     size_t n = last - x0 < block ? last - x0 : block;
+    double *colmax = s->work + x0, *colsum = s->work2 + x0, *ed = s->work3 + x0;
+    /* Two passes over the scores (cheap: a few products per entry): their column maxima, then the
+       exponentials with their sums; the block of p(t|x) is then read once for the statistics. */
+    ibsh_ib_block_colmax(c->coef, nt, ny, p->pyxT + x0, nx, n, colmax);
+    ibsh_ib_block_exp(c->coef, nt, ny, p->pyxT + x0, nx, n, colmax, buf, block, colsum, ed);
+    for (size_t x = 0; x < n; x++) {
+      double S = colsum[x];
+      hcond -= p->px[x0 + x] * (ed[x] / S - log(S));
+      colsum[x] = 1.0 / S;
+    }
+    ibsh_ib_block_mass(buf, block, nt, n, colsum, p->px + x0, p->pxyT + x0, nx, ny, acc);
+  }
+  c->hcond[task] = hcond;
+}
+
+/* One task of the streaming update for joints wider than the block kernels take: the row kernels and a
+   matrix product per column block. */
+static void stream_task_wide(void *ctxp, size_t task, int worker) {
+  stream_ctx *c = ctxp;
+  const ibsh_ib_problem *p = c->p;
+  ibsh_ib_state *s = c->s;
+  size_t nx = p->nx, ny = p->ny, nt = s->nt, block = c->block;
+  double *buf = c->buf[worker], *acc = c->acc + task * nt * (ny + 1), hcond = 0;
+  size_t first = task * c->blocks_per_task * block, last = first + c->blocks_per_task * block;
+  if (last > nx) last = nx;
+  for (size_t x0 = first; x0 < last; x0 += block) {
+    size_t n = last - x0 < block ? last - x0 : block;
     double *colmax = s->work + x0, *colsum = s->work2 + x0, *ed = s->work3 + x0, *tmp = s->work4 + x0;
     for (size_t x = 0; x < n; x++) colmax[x] = -INFINITY;
     for (size_t t = 0; t < nt; t++) {
@@ -257,9 +284,14 @@ void ibsh_ib_update_streaming(const ibsh_ib_problem *p, ibsh_ib_state *s, double
   c.buf[0] = buf;
   memcpy(coef, s->acc, nt * (ny + 1) * sizeof *coef);
   c.coef = coef;
-  int blas = ibsh_blas_threads(1);   /* the blocks' small products: BLAS threads would only spin beside ours */
-  (void)ibsh_parallel_run(ntasks, nworkers, stream_task, &c);   /* a thread that fails to start leaves its tasks to worker 0 */
-  ibsh_blas_threads(blas);
+  int kernels = ny <= IBSH_IB_BLOCK_MAX_NY && block <= IBSH_IB_BLOCK_MAX && block % 8 == 0;   /* else the row kernels */
+  if (kernels) {
+    (void)ibsh_parallel_run(ntasks, nworkers, stream_task, &c);   /* no BLAS: its thread count stays as it is */
+  } else {
+    int blas = ibsh_blas_threads(1);   /* the blocks' small products: BLAS threads would only spin beside ours */
+    (void)ibsh_parallel_run(ntasks, nworkers, stream_task_wide, &c);
+    ibsh_blas_threads(blas);
+  }
   double *acc = s->acc, hcond = 0;
   memcpy(acc, c.acc, nt * (ny + 1) * sizeof *acc);
   for (size_t task = 1; task < ntasks; task++) {

@@ -5,6 +5,7 @@
 */
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include "ibsh/error.h"
 #include "mi_knn2d.h"
@@ -72,34 +73,45 @@ typedef struct nearest {
   double worst;
 } nearest;
 
-/* Offer candidate id at distance d (rejected when d >= the current k-th distance or id is the query). */
-static inline void offer(nearest *b, double d, size_t id) {
-  if (d >= b->worst || id == b->self) return;
-  size_t p = b->found < b->k ? b->found++ : b->k - 1;
-  while (p > 0 && b->dists[p - 1] > d) {
-    b->dists[p] = b->dists[p - 1];
-    b->ids[p] = b->ids[p - 1];
+/* Offer candidate id at distance d to the running list (dists, ids, *found of k, k-th distance *worst): rejected
+   when d >= *worst or id is the query's own row. */
+static inline void offer(double *restrict dists, size_t *restrict ids, size_t k, size_t *found, double *worst,
+                         size_t self, double d, size_t id) {
+  if (d >= *worst || id == self) return;
+  size_t p = *found < k ? (*found)++ : k - 1;
+  while (p > 0 && dists[p - 1] > d) {
+    dists[p] = dists[p - 1];
+    ids[p] = ids[p - 1];
     p--;
   }
-  b->dists[p] = d;
-  b->ids[p] = id;
-  if (b->found == b->k) b->worst = b->dists[b->k - 1];
+  dists[p] = d;
+  ids[p] = id;
+  if (*found == k) *worst = dists[k - 1];
 }
 
-/* Scan positions [lo, hi) (ascending y) outwards from position start: y >= yq from start up, y <= yq below. */
+/* Scan positions [lo, hi) (ascending y) outwards from position start: y >= yq from start up, y <= yq below.
+   The running list's count and k-th distance live in locals here (registers), not behind b. */
 static inline void scan_strip(const ibsh_knn2d *g, size_t lo, size_t hi, size_t start, double xq, double yq, nearest *b) {
+  const double *restrict x = g->x, *restrict y = g->y;
+  const size_t *restrict id = g->id;
+  double *restrict dists = b->dists;
+  size_t *restrict ids = b->ids;
+  size_t k = b->k, self = b->self, found = b->found;
+  double worst = b->worst;
   for (size_t j = start; j < hi; j++) {
-    double dy = g->y[j] - yq;
-    if (dy >= b->worst) break;
-    double dx = fabs(g->x[j] - xq);
-    offer(b, dx > dy ? dx : dy, g->id[j]);
+    double dy = y[j] - yq;
+    if (dy >= worst) break;
+    double dx = fabs(x[j] - xq);
+    offer(dists, ids, k, &found, &worst, self, dx > dy ? dx : dy, id[j]);
   }
   for (size_t j = start; j > lo; j--) {
-    double dy = yq - g->y[j - 1];
-    if (dy >= b->worst) break;
-    double dx = fabs(g->x[j - 1] - xq);
-    offer(b, dx > dy ? dx : dy, g->id[j - 1]);
+    double dy = yq - y[j - 1];
+    if (dy >= worst) break;
+    double dx = fabs(x[j - 1] - xq);
+    offer(dists, ids, k, &found, &worst, self, dx > dy ? dx : dy, id[j - 1]);
   }
+  b->found = found;
+  b->worst = worst;
 }
 
 /* First position in [lo, hi) whose y is >= v (hi if none), by a branch-free binary search. */
@@ -114,12 +126,35 @@ static inline size_t lower_bound(const double *y, size_t lo, size_t hi, double v
   return base + (y[base] < v);
 }
 
-/* The k nearest neighbours of row self in max-norm (self excluded): ascending dists and original ids. */
-void ibsh_knn2d_query(const ibsh_knn2d *g, size_t self, size_t k, double *dists, size_t *ids) {
+/* Forget a cursor's positions (before the first query of a sequence). */
+void ibsh_knn2d_cursor_reset(ibsh_knn2d_cursor *c) {
+  c->strip = SIZE_MAX;
+}
+
+/* First position in strip s, [lo, hi), whose y is >= yq for a query of strip s0: through the cursor when s is
+   one of the strips it covers (moving its position forward), else by binary search. */
+static inline size_t strip_start(const ibsh_knn2d *g, size_t s, size_t s0, size_t lo, size_t hi, double yq,
+                                 ibsh_knn2d_cursor *cur) {
+  size_t w = IBSH_KNN2D_CURSOR_STRIPS;
+  if (!cur || s + w < s0 || s > s0 + w) return lower_bound(g->y, lo, hi, yq);
+  size_t *pos = &cur->pos[s + w - s0];
+  if (*pos == SIZE_MAX) return *pos = lower_bound(g->y, lo, hi, yq);
+  size_t j = *pos;   /* the previous query's answer: every y before it is below that query's yq <= yq */
+  while (j < hi && g->y[j] < yq) j++;
+  return *pos = j;
+}
+
+/* The k nearest neighbours of row self in max-norm (self excluded): ascending dists and original ids. cur is
+   NULL, or a cursor whose previous queries (since its reset) were at smaller positions than self's. */
+void ibsh_knn2d_query(const ibsh_knn2d *g, size_t self, size_t k, double *dists, size_t *ids, ibsh_knn2d_cursor *cur) {
   nearest b = {dists, ids, k, 0, self, INFINITY};
   size_t p = g->pos[self], s0 = p / g->m, m = g->m;
   double xq = g->x[p], yq = g->y[p];
   size_t hi0 = (s0 + 1) * m < g->n ? (s0 + 1) * m : g->n;
+  if (cur && cur->strip != s0) {
+    cur->strip = s0;
+    for (size_t w = 0; w < 2 * IBSH_KNN2D_CURSOR_STRIPS + 1; w++) cur->pos[w] = SIZE_MAX;
+  }
   scan_strip(g, s0 * m, hi0, p, xq, yq, &b);   /* y[p] = yq: positions from p up have y >= yq */
   size_t left = s0, right = s0 + 1;   /* next strips: left - 1 and right */
   for (;;) {
@@ -134,6 +169,6 @@ void ibsh_knn2d_query(const ibsh_knn2d *g, size_t self, size_t k, double *dists,
       s = right++;
     }
     size_t lo = s * m, hi = lo + m < g->n ? lo + m : g->n;
-    scan_strip(g, lo, hi, lower_bound(g->y, lo, hi, yq), xq, yq, &b);
+    scan_strip(g, lo, hi, strip_start(g, s, s0, lo, hi, yq, cur), xq, yq, &b);
   }
 }

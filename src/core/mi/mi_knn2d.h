@@ -16,6 +16,15 @@ typedef struct ibsh_knn2d {
   double *xlo, *xhi;      /* per strip: smallest and largest x */
 } ibsh_knn2d;
 
+#define IBSH_KNN2D_CURSOR_STRIPS 4   /* strips on each side whose search positions a cursor remembers */
+
+/* Search positions in the strips around one strip, for queries in ascending position order (which within a
+   strip is ascending y): each position only moves forward, so the strips need no binary search. */
+typedef struct ibsh_knn2d_cursor {
+  size_t strip;                                   /* the queries' strip (SIZE_MAX: none yet) */
+  size_t pos[2 * IBSH_KNN2D_CURSOR_STRIPS + 1];   /* per strip strip - 4 .. strip + 4: position, SIZE_MAX unknown */
+} ibsh_knn2d_cursor;
+
 /* Build over n points (xs[i], ys[i]) given each row's rank in x order and the rows in ascending y order. */
 int ibsh_knn2d_build(ibsh_knn2d *g, const double *xs, const double *ys, size_t n, const size_t *xrank,
                      const size_t *yorder, size_t k);
@@ -23,7 +32,11 @@ int ibsh_knn2d_build(ibsh_knn2d *g, const double *xs, const double *ys, size_t n
 /* Release the memory of g (safe on a zeroed structure). */
 void ibsh_knn2d_free(ibsh_knn2d *g);
 
-/* The k nearest neighbours of row self in max-norm (self excluded): ascending dists and original ids. */
-void ibsh_knn2d_query(const ibsh_knn2d *g, size_t self, size_t k, double *dists, size_t *ids);
+/* Forget a cursor's positions (before the first query of a sequence). */
+void ibsh_knn2d_cursor_reset(ibsh_knn2d_cursor *c);
+
+/* The k nearest neighbours of row self in max-norm (self excluded): ascending dists and original ids. cur is
+   NULL, or a cursor whose previous queries (since its reset) were at smaller positions than self's. */
+void ibsh_knn2d_query(const ibsh_knn2d *g, size_t self, size_t k, double *dists, size_t *ids, ibsh_knn2d_cursor *cur);
 
 #endif

@@ -11,6 +11,8 @@
 #include "ibsh/parallel.h"
 #include "kdtree.h"
 #include "mi_knn2d.h"
+#include "mi_order.h"
+#include "mi_count1d.h"
 #include "ibsh/mi_ksg.h"
 #include "mi_special.h"
 #include "ibsh/rng.h"
@@ -35,71 +37,6 @@ typedef struct point_set {
    k-d tree: the tree prunes little there, the scan touches rows in memory order. */
 #define KSG_SCAN_DIM 16
 
-#define RADIX_BITS 11
-#define RADIX_BUCKETS ((size_t)1 << RADIX_BITS)
-#define RADIX_PASSES 6   /* 6 x 11 bits >= 64 */
-
-/* Sort n finite doubles ascending (LSD radix sort on order-preserving 64-bit keys, carrying row ids):
-   sorted gets the values and rank[i] the sorted position of row i. */
-static int radix_sort_ranked(const double *v, size_t n, double *sorted, size_t *rank) {
-  uint64_t *ka = malloc(n * sizeof *ka), *kb = malloc(n * sizeof *kb);
-  size_t *ia = malloc(n * sizeof *ia), *ib = malloc(n * sizeof *ib);
-  if (!ka || !kb || !ia || !ib) {
-    free(ka);
-    free(kb);
-    free(ia);
-    free(ib);
-    return ibsh_fail(IBSH_ENOMEM, "out of memory sorting %zu values", n);
-  }
-  for (size_t i = 0; i < n; i++) {
-    double x = v[i] == 0 ? 0 : v[i];   /* -0 sorts with +0 */
-    uint64_t u;
-    memcpy(&u, &x, 8);
-    ka[i] = (u >> 63) ? ~u : u | 0x8000000000000000ull;   /* unsigned order = numeric order */
-    ia[i] = i;
-  }
-  /* 11-bit digits: six passes; all histograms come from one read of the keys. */
-  size_t (*count)[RADIX_BUCKETS + 1] = calloc(RADIX_PASSES, sizeof *count);
-  if (!count) {
-    free(ka);
-    free(kb);
-    free(ia);
-    free(ib);
-    return ibsh_fail(IBSH_ENOMEM, "out of memory sorting %zu values", n);
-  }
-  for (size_t i = 0; i < n; i++)
-    for (unsigned d = 0; d < RADIX_PASSES; d++) count[d][((ka[i] >> (d * RADIX_BITS)) & (RADIX_BUCKETS - 1)) + 1]++;
-  for (unsigned d = 0; d < RADIX_PASSES; d++) {
-    size_t *c = count[d];
-    unsigned shift = d * RADIX_BITS;
-    int single = 0;
-    for (size_t b = 1; b <= RADIX_BUCKETS; b++) single |= c[b] == n;
-    if (single) continue;   /* one bucket holds everything: the pass would not move anything */
-    for (size_t b = 0; b < RADIX_BUCKETS; b++) c[b + 1] += c[b];
-    for (size_t i = 0; i < n; i++) {
-      size_t pos = c[(ka[i] >> shift) & (RADIX_BUCKETS - 1)]++;
-      kb[pos] = ka[i];
-      ib[pos] = ia[i];
-    }
-    uint64_t *tk = ka;
-    ka = kb;
-    kb = tk;
-    size_t *ti = ia;
-    ia = ib;
-    ib = ti;
-  }
-  free(count);
-  for (size_t p = 0; p < n; p++) {
-    sorted[p] = v[ia[p]] == 0 ? 0 : v[ia[p]];
-    rank[ia[p]] = p;
-  }
-  free(ka);
-  free(kb);
-  free(ia);
-  free(ib);
-  return IBSH_OK;
-}
-
 /* Prepare a point set over n rows of dim columns (brute: 1 scan, -1 tree, 0 scan from KSG_SCAN_DIM columns on);
    counts_only sets of one column need no tree. */
 static int set_init(point_set *s, const double *pts, size_t n, size_t dim, int brute, int counts_only) {
@@ -113,7 +50,7 @@ static int set_init(point_set *s, const double *pts, size_t n, size_t dim, int b
     s->sorted = malloc(n * sizeof *s->sorted);
     s->rank = malloc(n * sizeof *s->rank);
     if (!s->sorted || !s->rank) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu points", n);
-    int rc = radix_sort_ranked(pts, n, s->sorted, s->rank);
+    int rc = ibsh_sort_ranked(pts, n, s->sorted, s->rank);
     if (rc || counts_only) return rc;
   }
   return ibsh_kdtree_build(&s->tree, pts, n, dim);
@@ -144,56 +81,12 @@ static void set_free(point_set *s) {
   s->rank = NULL;
 }
 
-/* Whether a distance d >= 0 is within r: < r, or <= r when inclusive (a constant after inlining). */
-static inline int inside(double d, double r, int inclusive) {
-  return inclusive ? d <= r : d < r;
-}
-
-/* 1-D count on sorted values with the exact brute-force predicate (for sorted v, |v[j] - q| is
-   v[j] - q to the right of p and q - v[j] to the left, exactly). The rows within r of q form one run
-   that contains position p (a row equal to q) unless it is empty; each end is found by galloping
-   outwards from p and a branch-free binary search on the last step, so the cost grows with
-   log(count), not log(n). */
-static inline size_t sorted_count_rule(const double *v, size_t n, size_t p, double r, int inclusive) {
-  double q = v[p];
-  if (!inside(0, r, inclusive)) return 0;
-  size_t step = 1, a = p;   /* right end: v[a] within, v[a + step] (if any) not within */
-  while (a + step < n && inside(v[a + step] - q, r, inclusive)) {
-    a += step;
-    step *= 2;
-  }
-  size_t len = (a + step < n ? a + step : n) - a;   /* last within is in [a, a + len) */
-  while (len > 1) {
-    size_t half = len / 2;
-    a = inside(v[a + half] - q, r, inclusive) ? a + half : a;
-    len -= half;
-  }
-  size_t right = a + 1;
-  step = 1;
-  a = p;   /* left end: v[a] within, v[a - step] (if any) not within */
-  while (a >= step && inside(q - v[a - step], r, inclusive)) {
-    a -= step;
-    step *= 2;
-  }
-  len = a >= step ? step : a + 1;   /* first within is in (a - len, a] */
-  while (len > 1) {
-    size_t half = len / 2;
-    a = inside(q - v[a - half], r, inclusive) ? a - half : a;
-    len -= half;
-  }
-  return right - a;
-}
-
-/* sorted_count_rule with the rule fixed, so each variant is compiled without the rule's branch. */
-static size_t sorted_count(const double *v, size_t n, size_t p, double r, int inclusive) {
-  return inclusive ? sorted_count_rule(v, n, p, r, 1) : sorted_count_rule(v, n, p, r, 0);
-}
-
-/* k nearest neighbours of row i (excluding i): ascending distances and ids. */
-static void set_knn(const point_set *s, size_t i, size_t k, double *dists, size_t *ids) {
+/* k nearest neighbours of row i (excluding i): ascending distances and ids; cur (or NULL) speeds up a
+   sequence of strip-search queries in ascending position order. */
+static void set_knn(const point_set *s, size_t i, size_t k, double *dists, size_t *ids, ibsh_knn2d_cursor *cur) {
   const double *q = s->pts + i * s->dim;
   if (s->use_plane) {
-    ibsh_knn2d_query(&s->plane, i, k, dists, ids);
+    ibsh_knn2d_query(&s->plane, i, k, dists, ids, cur);
     return;
   }
   if (!s->brute) {
@@ -224,7 +117,7 @@ static void set_knn(const point_set *s, size_t i, size_t k, double *dists, size_
 /* Number of rows within distance r of row i (itself included): < r, or <= r when inclusive. */
 static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
   const double *q = s->pts + i * s->dim;
-  if (s->sorted) return sorted_count(s->sorted, s->n, s->rank[i], r, inclusive);
+  if (s->sorted) return ibsh_sorted_count(s->sorted, s->n, s->rank[i], r, inclusive);
   if (!s->brute) return ibsh_kdtree_count(&s->tree, q, r, inclusive);
   size_t c = 0, dim = s->dim;
   for (size_t j = 0; j < s->n; j++) {   /* a row is outside as soon as one coordinate is */
@@ -239,45 +132,14 @@ static size_t set_count(const point_set *s, size_t i, double r, int inclusive) {
   return c;
 }
 
-/* The k-th smallest (0-based) of a[0..n-1], partially reordering a (Hoare's quickselect, middle pivot). */
-static double select_kth(double *a, size_t n, size_t k) {
-  size_t lo = 0, hi = n - 1;
-  while (lo < hi) {
-    double pivot = a[lo + (hi - lo) / 2];
-    size_t i = lo, j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        double t = a[i]; a[i] = a[j]; a[j] = t;
-        i++;
-        if (j == 0) break;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
-}
-
-/* The median of a[0..n-1] (n > 0; a is reordered): the middle value, or the mean of the two middle values. */
-static double median_inplace(double *a, size_t n) {
-  double upper = select_kth(a, n, n / 2);
-  if (n % 2) return upper;
-  double lower = a[0];   /* after selection every a[i < n/2] <= upper: the lower middle is their maximum */
-  for (size_t i = 1; i < n / 2; i++) if (a[i] > lower) lower = a[i];
-  return 0.5 * (lower + upper);
-}
-
 /* Robust spread of column j of the n x d matrix v scaled by inv: 1.4826 x the median absolute deviation
    (the standard deviation for Gaussian data), or 0 when more than half the values are equal. */
-static double robust_scale(const double *v, size_t n, size_t d, size_t j, double inv, double *tmp) {
+static double robust_scale(const double *v, size_t n, size_t d, size_t j, double inv, double *tmp,
+                           uint64_t *keys) {
   for (size_t i = 0; i < n; i++) tmp[i] = v[i * d + j] * inv;
-  double med = median_inplace(tmp, n);
+  double med = ibsh_median(tmp, n, keys);
   for (size_t i = 0; i < n; i++) tmp[i] = fabs(v[i * d + j] * inv - med);
-  return 1.4826 * median_inplace(tmp, n);
+  return 1.4826 * ibsh_median(tmp, n, keys);
 }
 
 /* Copy n x d values into out, checking finiteness, z-scoring and adding seeded uniform noise per column.
@@ -289,7 +151,12 @@ static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o
     if (!isfinite(src[i])) return ibsh_fail(IBSH_EINVAL, "non-finite value %g in %s at row %zu, column %zu", src[i], what, i / d + 1, i % d + 1);
   memcpy(out, src, n * d * sizeof *out);
   double *tmp = malloc(n * sizeof *tmp);
-  if (!tmp) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
+  uint64_t *keys = malloc(n * sizeof *keys);
+  if (!tmp || !keys) {
+    free(tmp);
+    free(keys);
+    return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
+  }
   *constant = 1;
   for (size_t j = 0; j < d; j++) {
     double big = 0;
@@ -304,7 +171,7 @@ static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o
     double sd = sd_scaled * big;                 /* finite: at most big */
     /* The noise is relative to the smaller of the standard deviation and the robust spread, so one huge
        outlier (which inflates the standard deviation) cannot drown the other values in noise. */
-    double robust = robust_scale(out, n, d, j, inv, tmp);
+    double robust = robust_scale(out, n, d, j, inv, tmp, keys);
     double rel = (robust > 0 && robust < sd_scaled) ? robust / sd_scaled : 1;
     double amp = o->noise * rel * (o->normalize || sd == 0 ? 1 : sd);
     for (size_t i = 0; i < n; i++) {
@@ -317,6 +184,7 @@ static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o
     }
   }
   free(tmp);
+  free(keys);
   return IBSH_OK;
 }
 
@@ -366,13 +234,15 @@ static void ksg_task(void *ctxp, size_t task, int worker) {
   double *dists = c->dists + (size_t)worker * k;
   size_t *ids = c->ids + (size_t)worker * k;
   if (last > c->n) last = c->n;
+  ibsh_knn2d_cursor cur;   /* the queries run in ascending position order */
+  ibsh_knn2d_cursor_reset(&cur);
   for (size_t p = first; p < last; p++) {
     if ((p & 1023) == 0 && (c->interrupted || ibsh_interrupted())) {
       c->interrupted = 1;
       return;
     }
     size_t i = query_row(c->sj, p);
-    set_knn(c->sj, i, k, dists, ids);
+    set_knn(c->sj, i, k, dists, ids, &cur);
     if (c->algorithm == 1) {
       double eps = dists[k - 1];
       if (!(eps > 0)) {
@@ -523,7 +393,7 @@ int ibsh_mi_ksg_discrete(const double *x, size_t dx, const uint32_t *yids, size_
         rc = ibsh_fail(IBSH_EINTR, "interrupted");
         goto done;
       }
-      set_knn(&cls, r, kc, dists, ids);
+      set_knn(&cls, r, kc, dists, ids, NULL);
       if (!(dists[kc - 1] > 0)) {
         rc = ibsh_fail(IBSH_EINVAL, "row %zu has %zu exact duplicates within its label (k-th neighbour at distance 0): "
                        "use noise > 0 to break ties", order[start[c] + r] + 1, kc);
