@@ -75,6 +75,17 @@ for l = 1, 3 do
   near(p8:get(l, 1), g8:get(l, 1), 1e-12, "8-bit levels I(X;T) layer " .. l)
   near(p8:get(l, 2), g8:get(l, 2), 1e-12, "8-bit levels I(T;Y) layer " .. l)
 end
+-- 12-bit levels (codes wider than a byte, packed densely) and 8-bit levels on a 16-unit layer (two words of byte
+-- codes) agree with the generic path too.
+for _, spec in ipairs{{12, 9, 2, bits = 12}, {12, 16, 2, bits = 8}} do
+  local r = nn.mlp{spec[1], spec[2], spec[3], act = "tanh", quant = {bits = spec.bits}, seed = 4}
+    :fit(d, {epochs = 3, batch = 256, optim = "adam", lr = 0.01, quiet = true, snapshots = {3}})
+  local a = r:activations(3, d.x)
+  local g, p = mi.exact_layers(a, d.y), mi.exact_layers(a, d.y, {quant = r:quant()})
+  near(p:get(1, 1), g:get(1, 1), 1e-12, spec.bits .. "-bit levels of " .. spec[2] .. " units: I(X;T)")
+  near(p:get(1, 2), g:get(1, 2), 1e-12, spec.bits .. "-bit levels of " .. spec[2] .. " units: I(T;Y)")
+  assert(g:get(1, 1) > 1, "the layer takes many values")
+end
 local small = tensor.new{{-1, 1 / 3}, {-1, 1 / 3}, {1, -1 / 3}, {1 / 3, 1}}   -- 2 bits: levels -1, -1/3, 1/3, 1
 near(mi.exact(small, nil, {quant = {bits = 2, lo = -1, hi = 1}}), 1.5, 1e-12, "2-bit grid: H = 1.5 bits")
 fails("mi.exact: option 'quant': bits must be an integer", mi.exact, small, nil, {quant = {bits = 2.5, lo = -1, hi = 1}})

@@ -8,7 +8,9 @@
 ** inputs and many labels are left to the generic path of mi_exact.c.
 */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("O3")
+#pragma GCC optimize("O3", "fp-contract=off")
+#elif defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
 #endif
 #include <math.h>
 #include <stdlib.h>
@@ -20,8 +22,9 @@
 
 #define LEVELS_MAX_LABELS 8
 #define LEVELS_MAX_WORDS 2
+#define LEVELS_PREFETCH 8   /* rows ahead whose table slot is fetched while this row is counted */
 
-/* This thread's scratch: level values (2^bits), codes (n d), packed words (n kw) and used slots (n); NULL when out of
+/* This thread's scratch: packed words (n kw) and codes (n d); NULL when out of
    memory. Kept until exit, so loops over layers and epochs do not allocate. */
 static void *scratch(size_t bytes) {
   static _Thread_local void *buf;
@@ -60,42 +63,113 @@ static inline double clogc_step(const double *clogc, size_t c) {
   return (double)(c + 1) * log((double)(c + 1)) - (c < 2 ? 0 : (double)c * log((double)c));
 }
 
-/* The body of level_codes (one copy per variant): branch-free, so it vectorises (the level values by a gather). */
-IBSH_ALWAYS_INLINE void level_codes_kernel(const double *restrict t, size_t count, double lo, double scale, double top,
-                                           uint64_t mask, const double *restrict level, uint32_t *restrict code,
-                                           int *on_grid) {
+/* The body of level_codes (one copy per variant): branch-free, so it vectorises. Each value's level index j, and the
+   check that the value is exactly lo + step j computed as the quantizer computes it (a product, then a sum: this file
+   never fuses them into an FMA, so every copy rounds alike). */
+IBSH_ALWAYS_INLINE void level_codes_kernel(const double *restrict t, size_t count, double lo, double scale, double step,
+                                           double top, uint64_t mask, uint32_t *restrict code, int *on_grid) {
   const double shifter = 0x1.8p52;   /* adding it rounds 0 <= x < 2^51 to an integer in the low mantissa bits */
   int bad = 0;
   for (size_t i = 0; i < count; i++) {
     double x = (t[i] - lo) * scale;
     x = x > 0 ? x : 0;
-    x = x < top ? x : top;   /* NaN stays NaN: its index below is some level, whose value it cannot equal */
+    x = x < top ? x : top;   /* NaN stays NaN: its level below is some number, which NaN cannot equal */
     double r = x + shifter;
+    double level = lo + step * (r - shifter);
     uint64_t bits;
     memcpy(&bits, &r, sizeof bits);
-    uint32_t j = (uint32_t)(bits & mask);
-    bad |= level[j] != t[i];
-    code[i] = j;
+    bad |= level != t[i];
+    code[i] = (uint32_t)(bits & mask);
   }
   *on_grid = !bad;
 }
-IBSH_VARIANTS_V3(level_codes, (const double *restrict t, size_t count, double lo, double scale, double top, uint64_t mask,
-                               const double *restrict level, uint32_t *restrict code, int *on_grid),
-                 (t, count, lo, scale, top, mask, level, code, on_grid))
+IBSH_VARIANTS_V3(level_codes, (const double *restrict t, size_t count, double lo, double scale, double step, double top,
+                               uint64_t mask, uint32_t *restrict code, int *on_grid),
+                 (t, count, lo, scale, step, top, mask, code, on_grid))
+
+/* The body of level_bytes: level_codes for at most 2^8 levels, each index in one byte. */
+IBSH_ALWAYS_INLINE void level_bytes_kernel(const double *restrict t, size_t count, double lo, double scale, double step,
+                                           double top, uint64_t mask, uint8_t *restrict code, int *on_grid) {
+  const double shifter = 0x1.8p52;
+  int bad = 0;
+  for (size_t i = 0; i < count; i++) {
+    double x = (t[i] - lo) * scale;
+    x = x > 0 ? x : 0;
+    x = x < top ? x : top;
+    double r = x + shifter;
+    double level = lo + step * (r - shifter);
+    uint64_t bits;
+    memcpy(&bits, &r, sizeof bits);
+    bad |= level != t[i];
+    code[i] = (uint8_t)(bits & mask);
+  }
+  *on_grid = !bad;
+}
+IBSH_VARIANTS_V4_AUTO(level_bytes, (const double *restrict t, size_t count, double lo, double scale, double step, double top,
+                               uint64_t mask, uint8_t *restrict code, int *on_grid),
+                 (t, count, lo, scale, step, top, mask, code, on_grid))
+
+/* Keys of n rows of d <= 16 byte codes: eight codes per word as they lie in memory (the codes need not be dense to
+   make distinct rows distinct keys), kw = ceil(d / 8) words per row; codes has 8 bytes of padding after n d. */
+static void pack_byte_rows(const uint8_t *code, size_t n, size_t d, size_t kw, uint64_t *words) {
+  uint64_t last = d % 8 ? ((uint64_t)1 << (8 * (d % 8))) - 1 : ~(uint64_t)0;
+  for (size_t i = 0; i < n; i++) {
+    const uint8_t *c = code + i * d;
+    uint64_t a;
+    memcpy(&a, c, 8);
+    if (kw == 1) {
+      words[i] = a & last;
+      continue;
+    }
+    uint64_t b;
+    memcpy(&b, c + 8, 8);
+    words[2 * i] = a;
+    words[2 * i + 1] = b & last;
+  }
+}
+
+/* Keys of n rows of d codes below 2^bits: upw codes packed densely into each of the kw words of a row. */
+static void pack_code_rows(const uint32_t *code, size_t n, size_t d, size_t bits, size_t upw, size_t kw,
+                           uint64_t *words) {
+  for (size_t i = 0; i < n; i++) {
+    const uint32_t *c = code + i * d;
+    for (size_t w = 0; w < kw; w++) {
+      size_t j0 = w * upw, j1 = j0 + upw < d ? j0 + upw : d;
+      uint64_t key = 0;
+      for (size_t j = j0; j < j1; j++) key = key << bits | c[j];
+      words[i * kw + w] = key;
+    }
+  }
+}
+
+/* The home slot of a key of kw words in a table of 2^logcap slots (Fibonacci hashing). */
+IBSH_ALWAYS_INLINE size_t key_slot(const uint64_t *key, size_t kw, unsigned logcap) {
+  uint64_t h = kw == 1 ? key[0] : key[0] ^ ibsh_hash_word(key[1]);
+  return (size_t)((h * 0x9E3779B97F4A7C15ull) >> (64 - logcap));
+}
+
+/* Zero the nwords (1 to 5) field words of a new slot by stores (a loop here becomes a call to memset per key). */
+static inline void clear_fields(uint64_t *z, size_t nwords) {
+  z[0] = 0;
+  if (nwords > 1) z[1] = 0;
+  if (nwords > 2) z[2] = 0;
+  if (nwords > 3) z[3] = 0;
+  if (nwords > 4) z[4] = 0;
+}
 
 /* The body of count_keys for kw key words (a slot holds two, the same stride for every layer, so the table is not
    rebuilt between layers), then uint32 fields: the stamp, the key's total, one count per label. */
 IBSH_ALWAYS_INLINE void count_keys_kw(const uint64_t *words, size_t kw, size_t n, const uint32_t *yids, uint64_t *table,
                                       size_t cap, size_t stride, uint32_t stamp, const double *clogc, double *st,
                                       double *sj) {
-  size_t mask = cap - 1, nfields = 2 * (stride - LEVELS_MAX_WORDS);
+  size_t mask = cap - 1;
   unsigned logcap = 0;
   while (((size_t)1 << logcap) < cap) logcap++;
   double a = 0, b = 0;
   for (size_t i = 0; i < n; i++) {
     const uint64_t *key = words + i * kw;
-    uint64_t h = kw == 1 ? key[0] : key[0] ^ ibsh_hash_word(key[1]);
-    size_t s = (size_t)((h * 0x9E3779B97F4A7C15ull) >> (64 - logcap));
+    size_t s = key_slot(key, kw, logcap);
+    if (i + LEVELS_PREFETCH < n) __builtin_prefetch(table + key_slot(key + LEVELS_PREFETCH * kw, kw, logcap) * stride, 1);
     uint64_t *slot = table + s * stride;
     uint32_t *f = (uint32_t *)(slot + LEVELS_MAX_WORDS);
     while (f[0] == stamp && (slot[0] != key[0] || (kw == 2 && slot[1] != key[1]))) {
@@ -107,7 +181,7 @@ IBSH_ALWAYS_INLINE void count_keys_kw(const uint64_t *words, size_t kw, size_t n
     if (f[0] != stamp) {   /* a new key: counts 1 (c ln c stays 0), written field by field (no memset to read back) */
       slot[0] = key[0];
       if (kw == 2) slot[1] = key[1];
-      for (size_t w = 1; w < nfields; w++) f[w] = 0;
+      clear_fields(slot + LEVELS_MAX_WORDS, stride - LEVELS_MAX_WORDS);
       f[0] = stamp;
       f[1] = 1;
       f[y] = 1;
@@ -135,33 +209,31 @@ int ibsh_mi_exact_levels(const double *t, size_t n, size_t d, const ibsh_levels 
   *done = 0;
   if (!lv || lv->bits < 1 || lv->bits > 16 || !(lv->lo < lv->hi) || !isfinite(lv->lo) || !isfinite(lv->hi)) return IBSH_OK;
   if (yids && ky > LEVELS_MAX_LABELS) return IBSH_OK;
-  size_t bits = (size_t)lv->bits, upw = 63 / bits, kw = (d + upw - 1) / upw;
+  size_t bits = (size_t)lv->bits, upw = bits <= 8 ? 8 : 63 / bits, kw = (d + upw - 1) / upw;
   if (kw > LEVELS_MAX_WORDS || n > 0x7fffffffu) return IBSH_OK;   /* wide layers: the generic path */
   size_t nlev = (size_t)1 << bits, kc = yids && ky ? ky : 1, stride = LEVELS_MAX_WORDS + (kc + 3) / 2;
   size_t cap = 16;
   while (cap < 2 * n) cap <<= 1;   /* load <= 1/2 */
-  size_t blev = nlev * 8, bwords = n * kw * 8, bcode = n * d * 4;
-  char *base = scratch(blev + bwords + bcode);
+  size_t bwords = n * kw * 8, bcode = n * d * 4 + 8;
+  char *base = scratch(bwords + bcode);
   uint32_t stamp = 0;
   uint64_t *table = stamped_table(cap, stride, &stamp);
   if (!base || !table) return ibsh_fail(IBSH_ENOMEM, "out of memory counting %zu rows", n);
-  double *level = (double *)base;
-  uint64_t *words = (uint64_t *)(base + blev);
-  uint32_t *code = (uint32_t *)(base + blev + bwords);
+  uint64_t *words = (uint64_t *)base;
+  uint32_t *code = (uint32_t *)(base + bwords);
   /* the level values as the quantizer computes them (nn_quant.c): lo + step * j */
   double top = (double)(nlev - 1), step = (lv->hi - lv->lo) / top, scale = top / (lv->hi - lv->lo);
-  for (size_t j = 0; j < nlev; j++) level[j] = lv->lo + step * (double)j;
   int on_grid = 0;
-  IBSH_PICK_V3(level_codes)(t, n * d, lv->lo, scale, top, nlev - 1, level, code, &on_grid);
-  if (!on_grid) return IBSH_OK;
-  for (size_t i = 0; i < n; i++) {
-    const uint32_t *c = code + i * d;
-    for (size_t w = 0; w < kw; w++) {
-      size_t j0 = w * upw, j1 = j0 + upw < d ? j0 + upw : d;
-      uint64_t key = 0;
-      for (size_t j = j0; j < j1; j++) key = key << bits | c[j];
-      words[i * kw + w] = key;
-    }
+  if (bits <= 8) {   /* byte codes, eight to a word by plain loads */
+    uint8_t *bytes = (uint8_t *)code;
+    IBSH_PICK_V4(level_bytes)(t, n * d, lv->lo, scale, step, top, nlev - 1, bytes, &on_grid);
+    if (!on_grid) return IBSH_OK;
+    memset(bytes + n * d, 0, 8);
+    pack_byte_rows(bytes, n, d, kw, words);
+  } else {
+    IBSH_PICK_V3(level_codes)(t, n * d, lv->lo, scale, step, top, nlev - 1, code, &on_grid);
+    if (!on_grid) return IBSH_OK;
+    pack_code_rows(code, n, d, bits, upw, kw, words);
   }
   if (!ibsh_clogc_ready) ibsh_clogc_fill();
   double st = 0, sj = 0, sy = 0;
