@@ -26,6 +26,10 @@ uint64_t ibsh_rng_below(ibsh_rng *r, uint64_t n);
 /* Standard normal deviate (Box-Muller, one value per call). */
 double ibsh_rng_normal(ibsh_rng *r);
 
+/* Add sigma times standard normal deviates to the n values of z (Marsaglia's polar method, two per accepted pair:
+   z[i] += (sigma f) u). Fills z with deviates when it is zeroed and sigma = 1. */
+void ibsh_rng_add_normals(ibsh_rng *r, double *z, size_t n, double sigma);
+
 /* Normal deviate with std sd, redrawn until within two standard deviations (as TensorFlow's truncated_normal). */
 double ibsh_rng_truncated_normal(ibsh_rng *r, double sd);
 

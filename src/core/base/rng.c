@@ -54,6 +54,22 @@ double ibsh_rng_normal(ibsh_rng *r) {
   return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
+/* Add sigma times standard normal deviates to the n values of z (Marsaglia's polar method). */
+void ibsh_rng_add_normals(ibsh_rng *r, double *z, size_t n, double sigma) {
+  size_t i = 0;
+  while (i < n) {
+    double u, v, s;
+    do {
+      u = 2.0 * ibsh_rng_uniform(r) - 1.0;
+      v = 2.0 * ibsh_rng_uniform(r) - 1.0;
+      s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+    double f = sigma * sqrt(-2.0 * log(s) / s);
+    z[i++] += f * u;
+    if (i < n) z[i++] += f * v;
+  }
+}
+
 /* Normal deviate with std sd, redrawn until within two standard deviations. */
 double ibsh_rng_truncated_normal(ibsh_rng *r, double sd) {
   double z;

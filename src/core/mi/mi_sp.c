@@ -187,22 +187,6 @@ static uint64_t mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-/* n standard normal deviates into z (Marsaglia's polar method). */
-static void normals(ibsh_rng *r, double *z, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    double u, v, s;
-    do {
-      u = 2.0 * ibsh_rng_uniform(r) - 1.0;
-      v = 2.0 * ibsh_rng_uniform(r) - 1.0;
-      s = u * u + v * v;
-    } while (s >= 1.0 || s == 0.0);
-    double f = sqrt(-2.0 * log(s) / s);
-    z[i++] = f * u;
-    if (i < n) z[i++] = f * v;
-  }
-}
-
 typedef struct sp_ctx {
   const double *s;
   size_t n, d, m;
@@ -238,7 +222,8 @@ static void sp_task(void *vctx, size_t task, int worker) {
     size_t cnt = 0;
     for (size_t j0 = 0; j0 < c->m; j0 += SP_CHUNK) {
       size_t B = c->m - j0 < SP_CHUNK ? c->m - j0 : SP_CHUNK, Bp = (B + SP_TILE - 1) / SP_TILE * SP_TILE;
-      normals(&r, z, B * d);
+      memset(z, 0, B * d * sizeof(double));
+      ibsh_rng_add_normals(&r, z, B * d, 1.0);
       for (size_t b = B; b < Bp; b++) memcpy(z + b * d, z, d * sizeof(double));   /* padding draws, not counted */
       for (size_t b = 0; b < Bp; b++) {
         double q = 0;

@@ -36,28 +36,12 @@ static void quantize(double *z, size_t n, double lo, double hi, int bits) {
   }
 }
 
-/* Add sigma times standard normal deviates (Marsaglia's polar method, two per accepted pair) to the n values of z. */
-static void add_noise(double *z, size_t n, double sigma, ibsh_rng *r) {
-  size_t i = 0;
-  while (i < n) {
-    double u, v, s;
-    do {
-      u = 2.0 * ibsh_rng_uniform(r) - 1.0;
-      v = 2.0 * ibsh_rng_uniform(r) - 1.0;
-      s = u * u + v * v;
-    } while (s >= 1.0 || s == 0.0);
-    double f = sigma * sqrt(-2.0 * log(s) / s);
-    z[i++] += f * u;
-    if (i < n) z[i++] += f * v;
-  }
-}
-
 /* Quantize layer l (1..nlayers-1) in place and add noise when w->noisy (see nn.h). */
 void ibsh_nn_perturb(const ibsh_arch *a, int l, double *z, size_t n, ibsh_nn_work *w) {
   size_t cnt = n * a->width[l];
   memcpy(w->raw[l], z, cnt * sizeof(double));
   if (a->qbits[l - 1]) quantize(z, cnt, a->qlo[l - 1], a->qhi[l - 1], a->qbits[l - 1]);
-  if (w->noisy && a->noise > 0) add_noise(z, cnt, a->noise, &w->noise_rng);
+  if (w->noisy && a->noise > 0) ibsh_rng_add_normals(&w->noise_rng, z, cnt, a->noise);
 }
 
 /* Gradient through act and the quantizer of hidden layer l (see nn.h). */
