@@ -77,20 +77,6 @@ static inline double clogc_from(const double *table, size_t c) {
 
 #define FAST_MAX_LABELS 8
 
-/* A per-thread scratch buffer reused across calls: loops over layers and epochs then do not pay for
-   heap trimming and page faults on every call. Kept until exit (at most the largest request). */
-static void *scratch(size_t bytes) {
-  static _Thread_local void *buf;
-  static _Thread_local size_t cap;
-  if (bytes > cap) {
-    void *p = realloc(buf, bytes);
-    if (!p) return NULL;
-    buf = p;
-    cap = bytes;
-  }
-  return buf;
-}
-
 /* Round up to a multiple of 8 bytes. */
 static size_t align8(size_t bytes) {
   return (bytes + 7) & ~(size_t)7;
@@ -132,7 +118,7 @@ static int binned_fast(const double *t, size_t n, size_t d, const ibsh_binspec *
   size_t bytes = bcodes + bwords + n * 4, limit = (size_t)32 << 20;
   if (bytes + cap * stride * 8 > limit) cap >>= 1;   /* load <= 1/2 for big inputs */
   if (bytes + cap * stride * 8 > limit) return IBSH_OK;   /* huge inputs take the general path */
-  char *base = scratch(bytes);
+  char *base = ibsh_mi_scratch(bytes);
   uint64_t *table = clean_table(cap, stride);
   if (!base || !table) return ibsh_fail(IBSH_ENOMEM, "out of memory binning %zu x %zu values", n, d);
   uint8_t *codes = (uint8_t *)base;

@@ -204,3 +204,16 @@ int ibsh_codes_entropy(const uint32_t *ids, size_t n, size_t k, double *h, size_
   if (used) *used = m;
   return IBSH_OK;
 }
+
+/* This thread's scratch buffer of at least bytes (see mi_codes.h). */
+void *ibsh_mi_scratch(size_t bytes) {
+  static _Thread_local void *buf;
+  static _Thread_local size_t cap;
+  if (bytes > cap) {
+    void *p = realloc(buf, bytes);
+    if (!p) return NULL;
+    buf = p;
+    cap = bytes;
+  }
+  return buf;
+}

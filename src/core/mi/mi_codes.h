@@ -55,4 +55,8 @@ int ibsh_codes_entropy(const uint32_t *ids, size_t n, size_t k, double *h, size_
 int ibsh_mi_exact_levels(const double *t, size_t n, size_t d, const ibsh_levels *lv, const uint32_t *yids, size_t ky,
                          double *ixt, double *ity, int *done);
 
+/* This thread's scratch buffer of at least bytes (NULL when out of memory), kept until exit so that loops over layers
+   and epochs do not allocate; one per thread, shared by the counting paths (none holds it across another's call). */
+void *ibsh_mi_scratch(size_t bytes);
+
 #endif

@@ -24,20 +24,6 @@
 #define LEVELS_MAX_WORDS 2
 #define LEVELS_PREFETCH 8   /* rows ahead whose table slot is fetched while this row is counted */
 
-/* This thread's scratch: packed words (n kw) and codes (n d); NULL when out of
-   memory. Kept until exit, so loops over layers and epochs do not allocate. */
-static void *scratch(size_t bytes) {
-  static _Thread_local void *buf;
-  static _Thread_local size_t cap;
-  if (bytes > cap) {
-    void *p = realloc(buf, bytes);
-    if (!p) return NULL;
-    buf = p;
-    cap = bytes;
-  }
-  return buf;
-}
-
 /* This thread's hash table of cap slots of stride words and a fresh call stamp (never 0): a slot whose stamp is not
    this call's is empty, so no call has to clear what the previous one used. NULL when out of memory. */
 static uint64_t *stamped_table(size_t cap, size_t stride, uint32_t *stamp) {
@@ -215,7 +201,7 @@ int ibsh_mi_exact_levels(const double *t, size_t n, size_t d, const ibsh_levels 
   size_t cap = 16;
   while (cap < 2 * n) cap <<= 1;   /* load <= 1/2 */
   size_t bwords = n * kw * 8, bcode = n * d * 4 + 8;
-  char *base = scratch(bwords + bcode);
+  char *base = ibsh_mi_scratch(bwords + bcode);
   uint32_t stamp = 0;
   uint64_t *table = stamped_table(cap, stride, &stamp);
   if (!base || !table) return ibsh_fail(IBSH_ENOMEM, "out of memory counting %zu rows", n);
