@@ -99,18 +99,11 @@ static int l_binned(lua_State *L) {
 static int l_binned_layers(lua_State *L) {
   const char *F = "mi.binned_layers";
   lua_settop(L, 3);
-  if (!lua_istable(L, 1)) lx_error(L, F, "argument #1 must be an array of layer tensors, got %s", luaL_typename(L, 1));
+  size_t n, kx = 0, ky = 0, nl = lmi_layers(L, 1, &n, F);
   lx_checkoptions(L, 3, binned_options, F);
   double unit = lmi_unit(L, 3, F);
   ibsh_binspec spec;
   read_binspec(L, 3, &spec, F);
-  size_t nl = (size_t)lua_rawlen(L, 1);
-  if (nl == 0) lx_error(L, F, "argument #1 must be a non-empty array of layer tensors");
-  lua_rawgeti(L, 1, 1);
-  ibsh_tensor *first = lx_testtensor(L, -1);
-  if (!first || first->ndim < 1) lx_error(L, F, "layer 1 is not a tensor");
-  size_t n = first->shape[0], kx = 0, ky = 0;
-  lua_pop(L, 1);
   uint32_t *yids = lmi_labels(L, 2, n, &ky, F);   /* coded once for all layers */
   uint32_t *xids = read_xids(L, 3, n, &kx, F);
   ibsh_tensor *out = lx_newtensor2(L, nl, 2, F);

@@ -23,6 +23,9 @@ double lmi_unit(lua_State *L, int opts, const char *fname);
 /* Dense ids of the n labels at idx (a vector of n non-negative integers), in id buffer slot 0. */
 uint32_t *lmi_labels(lua_State *L, int idx, size_t n, size_t *k, const char *fname);
 
+/* The number of layers in the non-empty array of layer tensors at idx; *n gets layer 1's rows. */
+size_t lmi_layers(lua_State *L, int idx, size_t *n, const char *fname);
+
 
 /* Register mi.exact and mi.sp (lmi_exact.c) into the table at the top of the stack. */
 void lmi_open_exact(lua_State *L);

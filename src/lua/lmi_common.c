@@ -56,3 +56,16 @@ uint32_t *lmi_labels(lua_State *L, int idx, size_t n, size_t *k, const char *fna
   lx_check(L, ibsh_codes_labels(y, n, ids, k), fname);
   return ids;
 }
+
+/* The number of layers in the non-empty array of layer tensors at idx; *n gets layer 1's rows. */
+size_t lmi_layers(lua_State *L, int idx, size_t *n, const char *fname) {
+  if (!lua_istable(L, idx)) lx_error(L, fname, "argument #%d must be an array of layer tensors, got %s", idx, luaL_typename(L, idx));
+  size_t nl = (size_t)lua_rawlen(L, idx);
+  if (nl == 0) lx_error(L, fname, "argument #%d must be a non-empty array of layer tensors", idx);
+  lua_rawgeti(L, idx, 1);
+  ibsh_tensor *first = lx_testtensor(L, -1);
+  if (!first || first->ndim < 1) lx_error(L, fname, "layer 1 is not a tensor");
+  *n = first->shape[0];
+  lua_pop(L, 1);
+  return nl;
+}

@@ -86,17 +86,10 @@ static int l_exact_layers(lua_State *L) {
   static const char *const known[] = {"x", "unit", "quant", NULL};
   const char *F = "mi.exact_layers";
   lua_settop(L, 3);
-  if (!lua_istable(L, 1)) lx_error(L, F, "argument #1 must be an array of layer tensors, got %s", luaL_typename(L, 1));
+  size_t n, kx = 0, ky = 0, nl = lmi_layers(L, 1, &n, F);
   if (!lua_isnoneornil(L, 3) && !lua_istable(L, 3)) lx_error(L, F, "options must be a table, got %s", luaL_typename(L, 3));
   lx_checkoptions(L, 3, known, F);
   double unit = lmi_unit(L, 3, F);
-  size_t nl = (size_t)lua_rawlen(L, 1);
-  if (nl == 0) lx_error(L, F, "argument #1 must be a non-empty array of layer tensors");
-  lua_rawgeti(L, 1, 1);
-  ibsh_tensor *first = lx_testtensor(L, -1);
-  if (!first || first->ndim < 1) lx_error(L, F, "layer 1 is not a tensor");
-  size_t n = first->shape[0], kx = 0, ky = 0;
-  lua_pop(L, 1);
   uint32_t *yids = lmi_labels(L, 2, n, &ky, F);   /* coded once for all layers */
   uint32_t *xids = opt_xids(L, 3, n, &kx, F);
   double *o = ibsh_tensor_data(lx_newtensor2(L, nl, 2, F));
