@@ -49,11 +49,11 @@ static inline double clogc_step(const double *clogc, size_t c) {
   return (double)(c + 1) * log((double)(c + 1)) - (c < 2 ? 0 : (double)c * log((double)c));
 }
 
-/* The body of level_codes (one copy per variant): branch-free, so it vectorises. Each value's level index j, and the
-   check that the value is exactly lo + step j computed as the quantizer computes it (a product, then a sum: this file
-   never fuses them into an FMA, so every copy rounds alike). */
-IBSH_ALWAYS_INLINE void level_codes_kernel(const double *restrict t, size_t count, double lo, double scale, double step,
-                                           double top, uint64_t mask, uint32_t *restrict code, int *on_grid) {
+/* Each value's level index j into code (one byte each when bytes, else 32 bits), and in *on_grid whether every value
+   is exactly lo + step j computed as the quantizer computes it (a product, then a sum: this file never fuses them
+   into an FMA, so every copy rounds alike). Branch-free, so it vectorises; bytes is a constant at each use. */
+IBSH_ALWAYS_INLINE void level_index(const double *restrict t, size_t count, double lo, double scale, double step,
+                                    double top, uint64_t mask, void *restrict code, int bytes, int *on_grid) {
   const double shifter = 0x1.8p52;   /* adding it rounds 0 <= x < 2^51 to an integer in the low mantissa bits */
   int bad = 0;
   for (size_t i = 0; i < count; i++) {
@@ -65,35 +65,29 @@ IBSH_ALWAYS_INLINE void level_codes_kernel(const double *restrict t, size_t coun
     uint64_t bits;
     memcpy(&bits, &r, sizeof bits);
     bad |= level != t[i];
-    code[i] = (uint32_t)(bits & mask);
+    if (bytes) ((uint8_t *)code)[i] = (uint8_t)(bits & mask);
+    else ((uint32_t *)code)[i] = (uint32_t)(bits & mask);
   }
   *on_grid = !bad;
+}
+
+/* The body of level_codes: level indices of up to 2^16 levels as 32-bit codes (one copy per variant). */
+IBSH_ALWAYS_INLINE void level_codes_kernel(const double *restrict t, size_t count, double lo, double scale, double step,
+                                           double top, uint64_t mask, uint32_t *restrict code, int *on_grid) {
+  level_index(t, count, lo, scale, step, top, mask, code, 0, on_grid);
 }
 IBSH_VARIANTS_V3(level_codes, (const double *restrict t, size_t count, double lo, double scale, double step, double top,
                                uint64_t mask, uint32_t *restrict code, int *on_grid),
                  (t, count, lo, scale, step, top, mask, code, on_grid))
 
-/* The body of level_bytes: level_codes for at most 2^8 levels, each index in one byte. */
+/* The body of level_bytes: level indices of up to 2^8 levels, one byte each (one copy per variant). */
 IBSH_ALWAYS_INLINE void level_bytes_kernel(const double *restrict t, size_t count, double lo, double scale, double step,
                                            double top, uint64_t mask, uint8_t *restrict code, int *on_grid) {
-  const double shifter = 0x1.8p52;
-  int bad = 0;
-  for (size_t i = 0; i < count; i++) {
-    double x = (t[i] - lo) * scale;
-    x = x > 0 ? x : 0;
-    x = x < top ? x : top;
-    double r = x + shifter;
-    double level = lo + step * (r - shifter);
-    uint64_t bits;
-    memcpy(&bits, &r, sizeof bits);
-    bad |= level != t[i];
-    code[i] = (uint8_t)(bits & mask);
-  }
-  *on_grid = !bad;
+  level_index(t, count, lo, scale, step, top, mask, code, 1, on_grid);
 }
 IBSH_VARIANTS_V4_AUTO(level_bytes, (const double *restrict t, size_t count, double lo, double scale, double step, double top,
-                               uint64_t mask, uint8_t *restrict code, int *on_grid),
-                 (t, count, lo, scale, step, top, mask, code, on_grid))
+                                    uint64_t mask, uint8_t *restrict code, int *on_grid),
+                      (t, count, lo, scale, step, top, mask, code, on_grid))
 
 /* Keys of n rows of d <= 16 byte codes: eight codes per word as they lie in memory (the codes need not be dense to
    make distinct rows distinct keys), kw = ceil(d / 8) words per row; codes has 8 bytes of padding after n d. */
