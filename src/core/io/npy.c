@@ -275,11 +275,11 @@ int ibsh_npy_encode(const ibsh_tensor *t, unsigned char **buf, size_t *len) {
   return IBSH_OK;
 }
 
-/* Write t as '<f8' C-order .npy through a temporary file and rename. */
-int ibsh_npy_write(const char *path, const ibsh_tensor *t) {
+/* Write t as '<f8', or '<f4' with the values rounded to float32, C-order .npy through a temporary file and rename. */
+static int npy_write_as(const char *path, const ibsh_tensor *t, int f32) {
   if (!host_little()) return ibsh_fail(IBSH_EINVAL, "writing .npy needs a little-endian host");
   char header[640];
-  size_t hlen = make_header(t, header);
+  size_t hlen = make_header_descr(t, f32 ? "<f4" : "<f8", header);
   ibsh_tensor c = {0};
   int rc = ibsh_tensor_contiguous(&c, t);
   if (rc) return rc;
@@ -287,34 +287,25 @@ int ibsh_npy_write(const char *path, const ibsh_tensor *t) {
   FILE *f = ibsh_tmpfile_open(path, tmp, sizeof tmp);
   if (!f) { ibsh_tensor_release(&c); return IBSH_EIO; }
   size_t n = ibsh_tensor_numel(&c);
-  int ok = fwrite(header, 1, hlen, f) == hlen &&
-           (n == 0 || fwrite(ibsh_tensor_data(&c), sizeof(double), n, f) == n);
-  ibsh_tensor_release(&c);
-  if (!ok) ibsh_fail(IBSH_EIO, "%s: write failed", path);
-  return ibsh_tmpfile_commit(f, tmp, path, ok);
-}
-
-/* Write t as '<f4' C-order .npy (values rounded to float32) through a temporary file and rename. */
-int ibsh_npy_write_f32(const char *path, const ibsh_tensor *t) {
-  if (!host_little()) return ibsh_fail(IBSH_EINVAL, "writing .npy needs a little-endian host");
-  char header[640];
-  size_t hlen = make_header_descr(t, "<f4", header);
-  ibsh_tensor c = {0};
-  int rc = ibsh_tensor_contiguous(&c, t);
-  if (rc) return rc;
-  char tmp[4096];
-  FILE *f = ibsh_tmpfile_open(path, tmp, sizeof tmp);
-  if (!f) { ibsh_tensor_release(&c); return IBSH_EIO; }
-  size_t n = ibsh_tensor_numel(&c);
-  const double *d = ibsh_tensor_data(&c);
+  const double *d = n ? ibsh_tensor_data(&c) : NULL;
   int ok = fwrite(header, 1, hlen, f) == hlen;
-  float buf[1024];
-  for (size_t s = 0; ok && s < n; s += 1024) {   /* converted a block at a time */
-    size_t m = n - s < 1024 ? n - s : 1024;
-    for (size_t i = 0; i < m; i++) buf[i] = (float)d[s + i];
-    ok = fwrite(buf, sizeof(float), m, f) == m;
+  if (!f32) {
+    ok = ok && (n == 0 || fwrite(d, sizeof(double), n, f) == n);
+  } else {
+    float buf[1024];
+    for (size_t s = 0; ok && s < n; s += 1024) {   /* converted a block at a time */
+      size_t m = n - s < 1024 ? n - s : 1024;
+      for (size_t i = 0; i < m; i++) buf[i] = (float)d[s + i];
+      ok = fwrite(buf, sizeof(float), m, f) == m;
+    }
   }
   ibsh_tensor_release(&c);
   if (!ok) ibsh_fail(IBSH_EIO, "%s: write failed", path);
   return ibsh_tmpfile_commit(f, tmp, path, ok);
 }
+
+/* Write t as '<f8' C-order .npy through a temporary file and rename. */
+int ibsh_npy_write(const char *path, const ibsh_tensor *t) { return npy_write_as(path, t, 0); }
+
+/* Write t as '<f4' C-order .npy (values rounded to float32) through a temporary file and rename. */
+int ibsh_npy_write_f32(const char *path, const ibsh_tensor *t) { return npy_write_as(path, t, 1); }
