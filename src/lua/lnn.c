@@ -133,16 +133,7 @@ static int net_tostring(lua_State *L) {
 static int net_shapes(lua_State *L) {
   lnet *n = checknet(L, 1, "Net:shapes");
   if (n->net) { lnn_net_push_shapes(L, n->net); return 1; }
-  lua_createtable(L, n->arch.nlayers, 0);
-  for (int l = 1; l <= n->arch.nlayers; l++) {
-    lua_createtable(L, 3, 1);
-    lua_pushinteger(L, (lua_Integer)n->arch.width[l]); lua_rawseti(L, -2, 1);
-    lua_pushinteger(L, 1); lua_rawseti(L, -2, 2);
-    lua_pushinteger(L, 1); lua_rawseti(L, -2, 3);
-    lua_pushstring(L, "dense");
-    lua_setfield(L, -2, "name");
-    lua_rawseti(L, -2, l);
-  }
+  lnn_push_mlp_shapes(L, &n->arch);
   return 1;
 }
 

@@ -80,4 +80,7 @@ extern const char lnn_optimizer_help[];
 extern const char lnn_fit_help[];
 extern const char lnn_load_run_help[];
 
+/* Push run:shapes() / net:shapes() of a dense network: {width, 1, 1, name = "dense"} per layer. */
+void lnn_push_mlp_shapes(lua_State *L, const ibsh_arch *a);
+
 #endif

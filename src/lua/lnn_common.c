@@ -97,3 +97,17 @@ void lnn_push_weights(lua_State *L, const ibsh_arch *a, const double *params, co
     lua_rawseti(L, -2, l + 1);
   }
 }
+
+/* Push run:shapes() / net:shapes() of a dense network: {width, 1, 1, name = "dense"} per layer. */
+void lnn_push_mlp_shapes(lua_State *L, const ibsh_arch *a) {
+  lua_createtable(L, a->nlayers, 0);
+  for (int l = 1; l <= a->nlayers; l++) {
+    lua_createtable(L, 3, 1);
+    lua_pushinteger(L, (lua_Integer)a->width[l]); lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, 1); lua_rawseti(L, -2, 2);
+    lua_pushinteger(L, 1); lua_rawseti(L, -2, 3);
+    lua_pushstring(L, "dense");
+    lua_setfield(L, -2, "name");
+    lua_rawseti(L, -2, l);
+  }
+}

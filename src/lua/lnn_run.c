@@ -187,16 +187,7 @@ static int run_tostring(lua_State *L) {
 static int run_shapes(lua_State *L) {
   lrun *r = lnn_checkrun(L, 1, "Run:shapes");
   if (r->run.net) { lnn_net_push_shapes(L, r->run.net); return 1; }
-  lua_createtable(L, r->run.arch.nlayers, 0);
-  for (int l = 1; l <= r->run.arch.nlayers; l++) {
-    lua_createtable(L, 3, 1);
-    lua_pushinteger(L, (lua_Integer)r->run.arch.width[l]); lua_rawseti(L, -2, 1);
-    lua_pushinteger(L, 1); lua_rawseti(L, -2, 2);
-    lua_pushinteger(L, 1); lua_rawseti(L, -2, 3);
-    lua_pushstring(L, "dense");
-    lua_setfield(L, -2, "name");
-    lua_rawseti(L, -2, l);
-  }
+  lnn_push_mlp_shapes(L, &r->run.arch);
   return 1;
 }
 
