@@ -59,6 +59,7 @@ typedef struct ibsh_nn_work {
   double *raw[IBSH_NN_MAXLAYERS + 1];   /* quantized or noisy nets: hidden layer l's act(z) before quantizing/noise */
   ibsh_rng noise_rng;                   /* generator of this pass's hidden-layer noise ... */
   int noisy;                            /* ... used when nonzero (see ibsh_nn_noise_begin); 0 = noiseless S */
+  int no_lse;                           /* nonzero: forward passes may leave lse unset (no loss wanted) */
 } ibsh_nn_work;
 
 /* Fill arch from widths (nlayers+1 entries), activation and output kind; checks sizes. */

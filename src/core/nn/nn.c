@@ -183,41 +183,52 @@ IBSH_ALWAYS_INLINE double finish_dot(const vd *acc, const double *x, const doubl
   return s;
 }
 
-/* Dot product of two n-vectors as four strided partial sums (the same order as the tiles below). */
-IBSH_ALWAYS_INLINE double dot(const double *x, const double *y, size_t n) {
-  vd acc = {0, 0, 0, 0};
+/* G[r * m + c] = (A row r) . (D row c) for r < R, c < C (R, C <= 4, constants after inlining): R x C vector
+   accumulators in registers, each a dot product as four strided partial sums finished by finish_dot, so every
+   tile shape gives the same bits. */
+IBSH_ALWAYS_INLINE void dot_tile(const double *A, size_t lda, const double *D, size_t n, double *G, size_t m,
+                                 const int R, const int C) {
+  vd acc[4][4];
+#pragma GCC unroll 4
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+    for (int c = 0; c < C; c++) acc[r][c] = (vd){0, 0, 0, 0};
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    vd xv, yv;
-    LOAD4(xv, x + i);
-    LOAD4(yv, y + i);
-    acc += xv * yv;
+    vd x[4], y[4];
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++) LOAD4(x[r], A + r * lda + i);
+#pragma GCC unroll 4
+    for (int c = 0; c < C; c++) LOAD4(y[c], D + c * n + i);
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+      for (int c = 0; c < C; c++) acc[r][c] += x[r] * y[c];
   }
-  return finish_dot(&acc, x, y, i, n);
+#pragma GCC unroll 4
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+    for (int c = 0; c < C; c++) G[r * m + c] = finish_dot(&acc[r][c], A + r * lda, D + c * n, i, n);
 }
 
-/* G[r * m + c] = dot(A row r, D row c) for r < 4, c < 2 with eight vector accumulators in registers. */
-IBSH_ALWAYS_INLINE void dot_tile42(const double *A, size_t lda, const double *D, size_t n,
-                                   double *G, size_t m) {
-  const double *a0 = A, *a1 = A + lda, *a2 = A + 2 * lda, *a3 = A + 3 * lda, *d0 = D, *d1 = D + n;
-  vd s00 = {0, 0, 0, 0}, s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    vd x0, x1, x2, x3, y0, y1;
-    LOAD4(x0, a0 + i); LOAD4(x1, a1 + i); LOAD4(x2, a2 + i); LOAD4(x3, a3 + i);
-    LOAD4(y0, d0 + i); LOAD4(y1, d1 + i);
-    s00 += x0 * y0; s01 += x0 * y1; s10 += x1 * y0; s11 += x1 * y1;
-    s20 += x2 * y0; s21 += x2 * y1; s30 += x3 * y0; s31 += x3 * y1;
+/* One tile of G at rows kk.., columns j.. of shape R x C (1..4 each), dispatched to its unrolled copy. */
+#define DOT_TILE_CASE(R, C) case (R) * 8 + (C): dot_tile(A, lda, D, n, G, m, R, C); break;
+IBSH_ALWAYS_INLINE void dot_tile_any(const double *A, size_t lda, const double *D, size_t n, double *G, size_t m,
+                                     int R, int C) {
+  switch (R * 8 + C) {
+    DOT_TILE_CASE(1, 1) DOT_TILE_CASE(1, 2) DOT_TILE_CASE(1, 3) DOT_TILE_CASE(1, 4)
+    DOT_TILE_CASE(2, 1) DOT_TILE_CASE(2, 2) DOT_TILE_CASE(2, 3) DOT_TILE_CASE(2, 4)
+    DOT_TILE_CASE(3, 1) DOT_TILE_CASE(3, 2) DOT_TILE_CASE(3, 3) DOT_TILE_CASE(3, 4)
+    DOT_TILE_CASE(4, 1) DOT_TILE_CASE(4, 2) DOT_TILE_CASE(4, 3) DOT_TILE_CASE(4, 4)
+    default: break;
   }
-  G[0] = finish_dot(&s00, a0, d0, i, n); G[1] = finish_dot(&s01, a0, d1, i, n);
-  G[m] = finish_dot(&s10, a1, d0, i, n); G[m + 1] = finish_dot(&s11, a1, d1, i, n);
-  G[2 * m] = finish_dot(&s20, a2, d0, i, n); G[2 * m + 1] = finish_dot(&s21, a2, d1, i, n);
-  G[3 * m] = finish_dot(&s30, a3, d0, i, n); G[3 * m + 1] = finish_dot(&s31, a3, d1, i, n);
 }
+#undef DOT_TILE_CASE
 
-/* G (k x m) = A D^T, with A (k x n, rows lda apart) and D (m x n) feature-major; gb (m) = row sums of D. */
-IBSH_ALWAYS_INLINE void grad_weights_kernel(const double *A, size_t lda, const double *D, double *G, double *gb,
-                                            size_t n, size_t k, size_t m) {
+/* G (k x m) = A D^T, with A (k x n, rows lda apart) and D (m x n) feature-major; gb (m) = row sums of D; small
+   products in tiles of at most 4 x cols (cols = 2 with 16 vector registers, 4 with AVX-512's 32). */
+IBSH_ALWAYS_INLINE void grad_weights_tiles(const double *A, size_t lda, const double *D, double *G, double *gb,
+                                           size_t n, size_t k, size_t m, const int cols) {
   for (size_t j = 0; j < m; j++) {
     const double *d = D + j * n;
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -230,17 +241,27 @@ IBSH_ALWAYS_INLINE void grad_weights_kernel(const double *A, size_t lda, const d
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)m, (int)n, 1.0, A, (int)lda, D, (int)n, 0.0, G, (int)m);
     return;
   }
-  size_t kk = 0;
-  for (; kk + 4 <= k; kk += 4) {
-    size_t j = 0;
-    for (; j + 2 <= m; j += 2) dot_tile42(A + kk * lda, lda, D + j * n, n, G + kk * m + j, m);
-    for (; j < m; j++)
-      for (size_t r = kk; r < kk + 4; r++) G[r * m + j] = dot(A + r * lda, D + j * n, n);
+  for (size_t kk = 0; kk < k; kk += 4) {
+    int R = k - kk < 4 ? (int)(k - kk) : 4;
+    for (size_t j = 0; j < m; j += (size_t)cols) {
+      int C = m - j < (size_t)cols ? (int)(m - j) : cols;
+      dot_tile_any(A + kk * lda, lda, D + j * n, n, G + kk * m + j, m, R, C);
+    }
   }
-  for (; kk < k; kk++)
-    for (size_t j = 0; j < m; j++) G[kk * m + j] = dot(A + kk * lda, D + j * n, n);
 }
-IBSH_VARIANTS_V3(grad_weights, (const double *A, size_t lda, const double *D, double *G, double *gb, size_t n,
+
+/* grad_weights with tiles of up to 4 x 2 (x86-64-v3 and baseline). */
+IBSH_ALWAYS_INLINE void grad_weights_kernel(const double *A, size_t lda, const double *D, double *G, double *gb,
+                                            size_t n, size_t k, size_t m) {
+  grad_weights_tiles(A, lda, D, G, gb, n, k, m, 2);
+}
+
+/* grad_weights with tiles of up to 4 x 4 (x86-64-v4: 32 vector registers). */
+IBSH_ALWAYS_INLINE void grad_weights_kernel8(const double *A, size_t lda, const double *D, double *G, double *gb,
+                                             size_t n, size_t k, size_t m) {
+  grad_weights_tiles(A, lda, D, G, gb, n, k, m, 4);
+}
+IBSH_VARIANTS_V4(grad_weights, (const double *A, size_t lda, const double *D, double *G, double *gb, size_t n,
                                 size_t k, size_t m),
                  (A, lda, D, G, gb, n, k, m))
 
@@ -260,9 +281,10 @@ IBSH_ALWAYS_INLINE void grad_inputs_kernel(const double *D, const double *W, dou
 IBSH_VARIANTS_V4_AUTO(grad_inputs, (const double *D, const double *W, double *O, size_t n, size_t k, size_t m),
                  (D, W, O, n, k, m))
 
-/* Softmax over the K rows of each of the n columns of Z (K x n) into P; lse gets each column's log-sum-exp;
-   sum is scratch for n values. */
-IBSH_ALWAYS_INLINE void softmax_cols_kernel(const double *Z, double *P, double *lse, double *sum, size_t n, size_t K) {
+/* Softmax over the K rows of each of the n columns of Z (K x n) into P; lse gets each column's log-sum-exp
+   (unless want_lse is 0: then only its maxima); sum is scratch for n values. */
+IBSH_ALWAYS_INLINE void softmax_cols_kernel(const double *Z, double *P, double *lse, double *sum, size_t n, size_t K,
+                                            int want_lse) {
   for (size_t i = 0; i < n; i++) lse[i] = Z[i];
   for (size_t j = 1; j < K; j++) {
     const double *z = Z + j * n;
@@ -283,10 +305,11 @@ IBSH_ALWAYS_INLINE void softmax_cols_kernel(const double *Z, double *P, double *
     double *p = P + j * n;
     for (size_t i = 0; i < n; i++) p[i] /= sum[i];
   }
-  for (size_t i = 0; i < n; i++) lse[i] += log(sum[i]);
+  if (want_lse) for (size_t i = 0; i < n; i++) lse[i] += log(sum[i]);
 }
-IBSH_VARIANTS_V4_AUTO(softmax_cols, (const double *Z, double *P, double *lse, double *sum, size_t n, size_t K),
-                 (Z, P, lse, sum, n, K))
+IBSH_VARIANTS_V4_AUTO(softmax_cols, (const double *Z, double *P, double *lse, double *sum, size_t n, size_t K,
+                                     int want_lse),
+                 (Z, P, lse, sum, n, K, want_lse))
 
 /* Forward pass of n rows given feature-major (xt[f * ld + i] = feature f of row i); see nn.h. */
 void ibsh_nn_forward_cols(const ibsh_arch *a, const double *params, const double *xt, size_t ld, size_t n,
@@ -304,7 +327,7 @@ void ibsh_nn_forward_cols(const ibsh_arch *a, const double *params, const double
   size_t K = a->width[L];
   double *out = w->act[L];
   if (a->out == IBSH_OUT_SOFTMAX) {
-    IBSH_PICK_V4(softmax_cols)(w->logits, out, w->lse, w->delta[1], n, K);
+    IBSH_PICK_V4(softmax_cols)(w->logits, out, w->lse, w->delta[1], n, K, !w->no_lse);
   } else {
     memcpy(out, w->logits, n * K * sizeof(double));
     if (a->out == IBSH_OUT_SIGMOID) ibsh_act_apply(IBSH_ACT_SIGMOID, out, n * K);
@@ -368,7 +391,7 @@ void ibsh_nn_backward_from(const ibsh_arch *a, const double *params, const doubl
   if (dlogits == spare[0]) { spare[0] = w->delta[1]; spare[1] = w->delta[0]; }
   for (int l = L - 1, s = 0; l >= 0; l--, s ^= 1) {
     size_t k = a->width[l], m = a->width[l + 1];
-    IBSH_PICK_V3(grad_weights)(l ? w->act[l] : w->in, l ? n : w->ld_in, d, grad + a->woff[l], grad + a->boff[l], n,
+    IBSH_PICK_V4(grad_weights)(l ? w->act[l] : w->in, l ? n : w->ld_in, d, grad + a->woff[l], grad + a->boff[l], n,
                  k, m);
     if (l == 0) break;
     double *dprev = spare[s];

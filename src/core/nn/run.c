@@ -237,6 +237,7 @@ static int train_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_dat
   long count = 0;
   b->batch_loss = 0;
   b->batch_correct = 0;
+  b->work.no_lse = !cfg->batch_metrics;   /* the training passes need no loss unless it is the metric */
   if (run->net)
     return run_net_epoch(run, cfg, tr, &b->net, batch, cfg->shuffle ? b->perm : NULL, nbatches, &b->batch_loss,
                          &b->batch_correct, b->gmean, b->gm2);

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/event.h"
 #include "run_eval.h"
 
 /* Mean loss and accuracy of params on a data set, in chunks of w->cap rows (see run_eval.h). */
@@ -27,11 +28,15 @@ void run_evaluate(const ibsh_arch *a, const double *params, const ibsh_data_view
   *acc = d->n && d->labels ? (double)correct / (double)d->n : NAN;
 }
 
+/* How long the helper and the trainer spin for each other's next post before sleeping (an epoch of a small net
+   takes a few hundred microseconds; a sleep and wake-up costs tens of microseconds in a virtual machine). */
+#define EVAL_SPIN_NS 1000000
+
 struct run_evaluator {
   pthread_t thread;
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  int pending, quit;                 /* a job is waiting or running; the thread should end */
+  ibsh_event job;                    /* the trainer posts job numbers (QUIT_JOB: end the thread) */
+  ibsh_event done;                   /* the helper posts the number of the job it finished */
+  uint64_t submitted;                /* jobs submitted so far (the trainer's count) */
   const ibsh_arch *a;
   const ibsh_data_view *train, *test;
   const double *xt_train, *xt_test;
@@ -41,22 +46,19 @@ struct run_evaluator {
   double *out[4];
 };
 
+#define QUIT_JOB UINT64_MAX
+
 /* The helper's loop: wait for a job, evaluate, report, until told to quit. */
 static void *eval_main(void *p) {
   run_evaluator *ev = p;
-  pthread_mutex_lock(&ev->mu);
-  for (;;) {
-    while (!ev->pending && !ev->quit) pthread_cond_wait(&ev->cv, &ev->mu);
-    if (!ev->pending) break;
-    pthread_mutex_unlock(&ev->mu);
+  for (uint64_t seen = 0;;) {
+    seen = ibsh_event_wait(&ev->job, seen, EVAL_SPIN_NS);
+    if (seen == QUIT_JOB) break;
     run_evaluate(ev->a, ev->params, ev->train, ev->xt_train, &ev->work, 1, ev->epoch, ev->out[0], ev->out[1]);
     if (ev->test && ev->test->n)
       run_evaluate(ev->a, ev->params, ev->test, ev->xt_test, &ev->work, 2, ev->epoch, ev->out[2], ev->out[3]);
-    pthread_mutex_lock(&ev->mu);
-    ev->pending = 0;
-    pthread_cond_broadcast(&ev->cv);
+    ibsh_event_post(&ev->done, seen);
   }
-  pthread_mutex_unlock(&ev->mu);
   return NULL;
 }
 
@@ -74,11 +76,11 @@ run_evaluator *run_eval_start(const ibsh_arch *a, size_t cap, const ibsh_data_vi
     free(ev);
     return NULL;
   }
-  pthread_mutex_init(&ev->mu, NULL);
-  pthread_cond_init(&ev->cv, NULL);
+  ibsh_event_init(&ev->job);
+  ibsh_event_init(&ev->done);
   if (pthread_create(&ev->thread, NULL, eval_main, ev) != 0) {
-    pthread_mutex_destroy(&ev->mu);
-    pthread_cond_destroy(&ev->cv);
+    ibsh_event_destroy(&ev->job);
+    ibsh_event_destroy(&ev->done);
     ibsh_nn_work_free(&ev->work);
     free(ev->params);
     free(ev);
@@ -91,31 +93,24 @@ run_evaluator *run_eval_start(const ibsh_arch *a, size_t cap, const ibsh_data_vi
 void run_eval_submit(run_evaluator *ev, const double *params, long epoch, double *const out[4]) {
   memcpy(ev->params, params, ev->a->nparams * sizeof(double));
   ev->epoch = epoch;
-  pthread_mutex_lock(&ev->mu);
   for (int i = 0; i < 4; i++) ev->out[i] = out[i];
-  ev->pending = 1;
-  pthread_cond_broadcast(&ev->cv);
-  pthread_mutex_unlock(&ev->mu);
+  ibsh_event_post(&ev->job, ++ev->submitted);   /* publishes the fields above */
 }
 
 /* Wait until the submitted job is done. */
 void run_eval_wait(run_evaluator *ev) {
-  pthread_mutex_lock(&ev->mu);
-  while (ev->pending) pthread_cond_wait(&ev->cv, &ev->mu);
-  pthread_mutex_unlock(&ev->mu);
+  uint64_t d = atomic_load_explicit(&ev->done.value, memory_order_acquire);
+  while (d != ev->submitted) d = ibsh_event_wait(&ev->done, d, EVAL_SPIN_NS);
 }
 
 /* Wait, stop the thread and free everything. */
 void run_eval_stop(run_evaluator *ev) {
   if (!ev) return;
-  pthread_mutex_lock(&ev->mu);
-  while (ev->pending) pthread_cond_wait(&ev->cv, &ev->mu);
-  ev->quit = 1;
-  pthread_cond_broadcast(&ev->cv);
-  pthread_mutex_unlock(&ev->mu);
+  run_eval_wait(ev);
+  ibsh_event_post(&ev->job, QUIT_JOB);
   pthread_join(ev->thread, NULL);
-  pthread_mutex_destroy(&ev->mu);
-  pthread_cond_destroy(&ev->cv);
+  ibsh_event_destroy(&ev->job);
+  ibsh_event_destroy(&ev->done);
   ibsh_nn_work_free(&ev->work);
   free(ev->params);
   free(ev);
