@@ -357,11 +357,11 @@ int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view
   if (cfg->chunk && (rc = run_dist_init(&b.dist, a, batch, cfg->chunk))) goto done;
   /* a rank of several touches only its own chunks of each batch: a transposed copy of the whole set would cost it more */
   if (!run->net) {
-    b.xt_train = cfg->chunk && b.dist.size > 1 ? NULL : transposed(train, a->width[0]);
+    b.xt_train = cfg->chunk && b.dist.chain.size > 1 ? NULL : transposed(train, a->width[0]);
     b.xt_test = transposed(test, a->width[0]);
   }
   if ((rc = ibsh_run_reserve_epochs(run, (size_t)(run->epochs + cfg->epochs)))) goto done;
-  int ranks = cfg->chunk ? b.dist.size : 1;   /* several ranks on a machine already use its cores */
+  int ranks = cfg->chunk ? b.dist.chain.size : 1;   /* several ranks on a machine already use its cores */
   if (!run->net && !cfg->batch_metrics && !cfg->checkpoint && cfg->epochs > 1 && ranks == 1 && ibsh_threads() > 1)
     b.eval = run_eval_start(a, b.evalwork.cap, train, b.xt_train, test, b.xt_test);
   long start = run->epochs, step_prev = 0;
