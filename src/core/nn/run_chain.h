@@ -1,5 +1,5 @@
 /*
-** Ordered sums over MPI ranks for data-parallel training (run_dist.c): a running sum travels along
+** Ordered sums over MPI ranks for data-parallel training (run_dist.c, run_net_dist.c): a running sum travels along
 ** the ranks in rank order — rank r receives the sum of every term before its own from rank r-1, adds its terms one
 ** by one and passes it on — and the last rank broadcasts the total. Each element sees the same additions in the same
 ** order for any number of ranks, so a sum split this way has the bits of one process adding every term in turn.

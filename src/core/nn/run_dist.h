@@ -2,7 +2,8 @@
 ** Data-parallel minibatches of dense networks (nn.mlp) for ibsh_run_fit: a batch is cut into chunks of a fixed number
 ** of rows, independent of the number of MPI ranks; each rank computes the gradients of a contiguous range of chunks,
 ** and the per-chunk partials are added in chunk order (the ordered chain of run_chain.h), so the summed gradient has
-** the same bits for any rank count and without MPI. See doc/nn.md ("Data-parallel training").
+** the same bits for any rank count and without MPI. Layer networks use their blocks instead (run_net_dist.c). See
+** doc/nn.md ("Data-parallel training").
 */
 #ifndef IBSH_NN_RUN_DIST_H
 #define IBSH_NN_RUN_DIST_H
