@@ -118,7 +118,8 @@ fails("Net:fit: train.x must be an n x 72 tensor for this network, got 300x71",
       function() net:fit({x = d.x[{{}, {1, 71}}], y = d.y}, {epochs = 1}) end)
 fails("Net:forward: inputs must be an n x 72 tensor", function() net:forward(tensor.zeros(3, 70)) end)
 fails("dtype must be \"float32\" or \"float64\"", function() nn.net{input = {4}, layers = {{"dense", 2}}, dtype = "half"} end)
-fails("distributed = true) of an nn.net network is not supported", function() net:fit(d, {epochs = 1, distributed = true, quiet = true}) end)
+fails("Net:fit: data-parallel training of an nn.net network shares out its blocks of 64 rows: chunk must be 64, got 32",
+      function() net:fit(d, {epochs = 1, distributed = true, chunk = 32, quiet = true}) end)
 
 -- run directories: save and load every snapshot (batch norm statistics included); 2 + 2 epochs resumed give the bits of
 -- 4 in one go (float32, shuffled batches, dropout)

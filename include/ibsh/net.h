@@ -58,11 +58,13 @@ typedef struct ibsh_net_work {
   void *grad[2];                       /* backward ping-pong buffers: per block of rows, a region of block x gstride */
   size_t gstride;                      /* the largest layer size */
   void *xhat[IBSH_NET_MAXLAYERS + 1];  /* BATCHNORM: normalised inputs */
-  void *bnstat[IBSH_NET_MAXLAYERS + 1];/* BATCHNORM: batch mean and 1/std per channel */
+  void *bnstat[IBSH_NET_MAXLAYERS + 1];/* BATCHNORM: batch mean and 1/std per channel, then the sums of the
+                                          gradient and of gradient x normalised value (4 x c doubles) */
   unsigned char *mask[IBSH_NET_MAXLAYERS + 1]; /* DROPOUT: kept values */
   void *scratch;                       /* per worker: im2col columns and gathered gradients */
   size_t scratch_len;                  /* elements per worker */
-  void *parts;                         /* per block: partial parameter gradients (training work only) */
+  void *parts;                         /* per block: partial parameter gradients (training work only; zero where
+                                          no block writes: batch normalisation) */
   size_t nparts;
   double *block_loss;                  /* per block: loss sum and correct count */
   size_t *block_correct;
@@ -113,6 +115,29 @@ double ibsh_net_loss_sum(const ibsh_net *net, const ibsh_net_work *w, const doub
 double ibsh_net_train_batch(const ibsh_net *net, const void *params, const double *x, const double *t,
                             const int32_t *labels, size_t n, uint64_t pass_seed, ibsh_net_work *w, void *grad,
                             void *stats, size_t *correct);
+
+/* A share of a training batch for data-parallel training: this process holds rows [row0, row0 + n) of a batch of
+   nbatch rows (row0 a multiple of IBSH_NET_BLOCK, so its blocks are the batch's). Sums over the whole batch (batch
+   normalisation) are carried in row order from share to share: begin puts into v the running sums of the rows of
+   the shares before this one (zeros for the first), this share adds its rows, and end passes them on and leaves the
+   batch's totals in v. */
+typedef struct ibsh_net_share {
+  size_t row0, nbatch;
+  void (*begin)(void *ud, double *v, size_t n);
+  void (*end)(void *ud, double *v, size_t n);
+  void *ud;
+} ibsh_net_share;
+
+/* The training pass of one share of a batch over its n rows (x, t, labels: the share's rows): forward (train mode;
+   dropout masks from pass_seed and the row's index in the batch), loss and backward, as ibsh_net_train_batch computes
+   them for those rows of the whole batch. Afterwards w->parts holds the partial gradient of each of the share's
+   blocks (zeros at batch normalisation's positions; their sum in block order over all shares is the batch
+   gradient of every layer but batch normalisation), w->block_loss and w->block_correct each block's loss sum and
+   correct count; grad (nparams, the dtype) gets batch normalisation's gamma and beta gradients and zeros elsewhere,
+   stats the new running statistics. With n = 0 the share still takes part in the sums. */
+void ibsh_net_train_share(const ibsh_net *net, const void *params, const double *x, const double *t,
+                          const int32_t *labels, size_t n, uint64_t pass_seed, const ibsh_net_share *share,
+                          ibsh_net_work *w, void *grad, void *stats);
 
 /* Copy layer l's values after a pass over n rows into out (n x size, doubles); for the last layer of a softmax or
    sigmoid net the probabilities. */

@@ -24,6 +24,12 @@ double net_train_batch_f64(const ibsh_net *net, const double *p, const double *x
 double net_train_batch_f32(const ibsh_net *net, const float *p, const double *x, const double *t,
                            const int32_t *labels, size_t n, uint64_t seed, ibsh_net_work *wk, float *grad,
                            float *stats, size_t *correct);
+void net_train_share_f64(const ibsh_net *net, const double *p, const double *x, const double *t,
+                         const int32_t *labels, size_t n, uint64_t seed, const ibsh_net_share *share,
+                         ibsh_net_work *wk, double *grad, double *stats);
+void net_train_share_f32(const ibsh_net *net, const float *p, const double *x, const double *t,
+                         const int32_t *labels, size_t n, uint64_t seed, const ibsh_net_share *share,
+                         ibsh_net_work *wk, float *grad, float *stats);
 double net_loss_sum_f64(const ibsh_net *net, const ibsh_net_work *w, const double *t, const int32_t *labels,
                         size_t n, size_t *correct);
 double net_loss_sum_f32(const ibsh_net *net, const ibsh_net_work *w, const double *t, const int32_t *labels,

@@ -26,6 +26,12 @@ double SFX(net_train_batch)(const ibsh_net *net, const R *p, const double *x, co
   return SFX(train_batch)(net, p, x, t, labels, n, seed, wk, grad, stats, correct);
 }
 
+/* The training pass of one share of a batch in this dtype. */
+void SFX(net_train_share)(const ibsh_net *net, const R *p, const double *x, const double *t, const int32_t *labels,
+                          size_t n, uint64_t seed, const ibsh_net_share *share, ibsh_net_work *wk, R *grad, R *stats) {
+  SFX(train_pass)(net, p, x, t, labels, n, seed, share, wk, grad, stats);
+}
+
 /* Loss sum of the last pass over n rows. */
 double SFX(net_loss_sum)(const ibsh_net *net, const ibsh_net_work *w, const double *t, const int32_t *labels,
                          size_t n, size_t *correct) {

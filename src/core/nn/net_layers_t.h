@@ -281,13 +281,14 @@ static void SFX(act_backward)(int act, const R *a, const R *dout, R *din, size_t
 }
 
 /* Dropout forward of rows [i0, i1) (size values each): keep with probability 1 - p, scaled by 1/(1 - p); the mask of
-   row i is drawn from a generator seeded by pass_seed, the layer and i. */
+   row i is drawn from a generator seeded by pass_seed, the layer and the row's index row0 + i in its batch (so that
+   it does not depend on how a batch is shared among processes). */
 static void SFX(dropout_forward)(const ibsh_layer *y, int l, size_t size, const R *in, R *out, unsigned char *mask,
-                                 uint64_t pass_seed, size_t i0, size_t i1) {
+                                 uint64_t pass_seed, size_t row0, size_t i0, size_t i1) {
   R scale = (R)(1.0 / (1.0 - y->p));
   for (size_t i = i0; i < i1; i++) {
     ibsh_rng r;
-    ibsh_rng_seed(&r, pass_seed ^ ((uint64_t)l << 48) ^ (0x9E3779B97F4A7C15ULL * (uint64_t)(i + 1)));
+    ibsh_rng_seed(&r, pass_seed ^ ((uint64_t)l << 48) ^ (0x9E3779B97F4A7C15ULL * (uint64_t)(row0 + i + 1)));
     for (size_t j = 0; j < size; j++) {
       unsigned char keep = ibsh_rng_uniform(&r) >= y->p;
       mask[i * size + j] = keep;
@@ -317,9 +318,9 @@ static void SFX(bn_eval)(const ibsh_layer *y, const R *p, const R *in, R *out, s
   }
 }
 
-/* Forward of row-local layer l (1-based) over rows [i0, i1). */
+/* Forward of row-local layer l (1-based) over rows [i0, i1) (row0: the index of row 0 in its batch). */
 static void SFX(layer_forward)(const ibsh_net *net, int l, const R *p, ibsh_net_work *wk, int train, uint64_t seed,
-                               size_t i0, size_t i1, R *scratch) {
+                               size_t row0, size_t i0, size_t i1, R *scratch) {
   const ibsh_layer *y = &net->layer[l - 1];
   size_t c = l > 1 ? net->layer[l - 2].c : net->in_c, h = l > 1 ? net->layer[l - 2].h : net->in_h;
   size_t w = l > 1 ? net->layer[l - 2].w : net->in_w, size = c * h * w;
@@ -331,7 +332,7 @@ static void SFX(layer_forward)(const ibsh_net *net, int l, const R *p, ibsh_net_
   case IBSH_LAYER_DENSE: SFX(dense_forward)(y, size, p, in, out, i0, i1); break;
   case IBSH_LAYER_ACT: SFX(act_forward)(y->act, in + i0 * size, out + i0 * size, (i1 - i0) * size); break;
   case IBSH_LAYER_DROPOUT:
-    if (train && y->p > 0) { SFX(dropout_forward)(y, l, size, in, out, wk->mask[l], seed, i0, i1); break; }
+    if (train && y->p > 0) { SFX(dropout_forward)(y, l, size, in, out, wk->mask[l], seed, row0, i0, i1); break; }
     memcpy(out + i0 * size, in + i0 * size, (i1 - i0) * size * sizeof(R));
     break;
   case IBSH_LAYER_BATCHNORM: SFX(bn_eval)(y, p, in, out, i0, i1); break;

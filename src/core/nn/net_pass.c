@@ -27,7 +27,7 @@ int ibsh_net_work_alloc(ibsh_net_work *w, const ibsh_net *net, size_t cap, int t
     const ibsh_layer *y = &net->layer[l - 1];
     if (y->kind == IBSH_LAYER_BATCHNORM) {
       ok &= (w->xhat[l] = malloc(cap * size * es)) != NULL;
-      ok &= (w->bnstat[l] = malloc(2 * y->c * sizeof(double))) != NULL;
+      ok &= (w->bnstat[l] = malloc(4 * y->c * sizeof(double))) != NULL;
     }
     if (y->kind == IBSH_LAYER_DROPOUT) ok &= (w->mask[l] = malloc(cap * size)) != NULL;
   }
@@ -39,7 +39,7 @@ int ibsh_net_work_alloc(ibsh_net_work *w, const ibsh_net *net, size_t cap, int t
     w->gstride = maxsize;
     ok &= (w->grad[0] = malloc(nb * IBSH_NET_BLOCK * maxsize * es)) != NULL;
     ok &= (w->grad[1] = malloc(nb * IBSH_NET_BLOCK * maxsize * es)) != NULL;
-    ok &= (w->parts = malloc(nb * net->nparams * es)) != NULL;
+    ok &= (w->parts = calloc(nb * net->nparams, es)) != NULL;   /* zero where no block writes (batch norm) */
     w->nparts = nb;
   }
   if (!ok) {
@@ -82,6 +82,16 @@ double ibsh_net_train_batch(const ibsh_net *net, const void *params, const doubl
     : net_train_batch_f64(net, params, x, t, labels, n, pass_seed, w, grad, stats, correct);
   ibsh_blas_threads(blas);
   return loss;
+}
+
+/* The training pass of one share of a batch (see net.h). */
+void ibsh_net_train_share(const ibsh_net *net, const void *params, const double *x, const double *t,
+                          const int32_t *labels, size_t n, uint64_t pass_seed, const ibsh_net_share *share,
+                          ibsh_net_work *w, void *grad, void *stats) {
+  int blas = ibsh_blas_threads(1);   /* OpenBLAS threads would race with ours */
+  if (net->dtype == IBSH_F32) net_train_share_f32(net, params, x, t, labels, n, pass_seed, share, w, grad, stats);
+  else net_train_share_f64(net, params, x, t, labels, n, pass_seed, share, w, grad, stats);
+  ibsh_blas_threads(blas);
 }
 
 /* Copy layer l's values after a pass over n rows into out as doubles; the last layer as probabilities for softmax

@@ -2,7 +2,8 @@
 ** Template (after net_layers_t.h, same R and SFX): whole passes of a layer network. The rows are cut into blocks of
 ** IBSH_NET_BLOCK; a stage runs a chain of row-local layers (forward, the loss, then backward) for every block as one
 ** parallel task. Batch normalisation in training mode couples the rows, so it runs between stages over the whole
-** batch. Partial weight gradients of the blocks are summed in block order.
+** batch (or, for a share of a batch in data-parallel training, with its sums carried from share to share in row
+** order: see ibsh_net_share). Partial weight gradients of the blocks are summed in block order.
 */
 
 /* The gradient buffer holding d(act[l]), shifted for block b: rows i of block b (i0 <= i < i1) are at + i * size. Each
@@ -18,57 +19,90 @@ static R *SFX(grow)(ibsh_net_work *wk, int l, size_t size, size_t i) {
   return (R *)wk->grad[l & 1] + (i / IBSH_NET_BLOCK) * IBSH_NET_BLOCK * wk->gstride + (i % IBSH_NET_BLOCK) * size;
 }
 
-/* Batch normalisation forward over the whole batch of n rows (training mode): batch statistics, normalised values
-   kept for the backward pass, new running statistics written into stats. */
-static void SFX(bn_train_forward)(const ibsh_layer *y, const R *p, ibsh_net_work *wk, int l, size_t n, R *stats) {
-  size_t C = y->c, P = y->h * y->w, N = n * P;
+/* Start a sum over the whole batch in v (n values): the running sums of the shares before this one, or zeros. */
+static void SFX(share_begin)(const ibsh_net_share *sh, double *v, size_t n) {
+  if (sh) sh->begin(sh->ud, v, n);
+  else memset(v, 0, n * sizeof(double));
+}
+
+/* Finish a sum over the whole batch: pass v on to the shares after this one and get the totals back. */
+static void SFX(share_end)(const ibsh_net_share *sh, double *v, size_t n) {
+  if (sh) sh->end(sh->ud, v, n);
+}
+
+/* Batch normalisation forward over n rows of a batch of nbatch (training mode; sh: the share of the batch, or NULL
+   for all of it): batch statistics, summed in row order, normalised values kept for the backward pass, new running
+   statistics written into stats. */
+static void SFX(bn_train_forward)(const ibsh_layer *y, const R *p, ibsh_net_work *wk, int l, size_t n, size_t nbatch,
+                                  const ibsh_net_share *sh, R *stats) {
+  size_t C = y->c, P = y->h * y->w, N = nbatch * P;
   const R *in = (const R *)wk->act[l - 1];
   R *out = (R *)wk->act[l], *xh = (R *)wk->xhat[l];
-  double *st = (double *)wk->bnstat[l];
+  double *mean = (double *)wk->bnstat[l];
+  SFX(share_begin)(sh, mean, C);                   /* sums of the values, then the means */
   for (size_t ci = 0; ci < C; ci++) {
-    double s = 0, s2 = 0;
+    double s = mean[ci];
     for (size_t i = 0; i < n; i++) {
       const R *x = in + (i * C + ci) * P;
       for (size_t q = 0; q < P; q++) s += x[q];
     }
-    double mean = s / (double)N;
+    mean[ci] = s;
+  }
+  SFX(share_end)(sh, mean, C);
+  for (size_t ci = 0; ci < C; ci++) mean[ci] /= (double)N;
+  double *sq = mean + C;                           /* sums of squared deviations, then 1/std */
+  SFX(share_begin)(sh, sq, C);
+  for (size_t ci = 0; ci < C; ci++) {
+    double s2 = sq[ci], m = mean[ci];
     for (size_t i = 0; i < n; i++) {
       const R *x = in + (i * C + ci) * P;
-      for (size_t q = 0; q < P; q++) { double d = x[q] - mean; s2 += d * d; }
+      for (size_t q = 0; q < P; q++) { double d = x[q] - m; s2 += d * d; }
     }
-    double var = s2 / (double)N, inv = 1.0 / sqrt(var + NET_BN_EPS);
+    sq[ci] = s2;
+  }
+  SFX(share_end)(sh, sq, C);
+  for (size_t ci = 0; ci < C; ci++) {
+    double mn = mean[ci], var = sq[ci] / (double)N, inv = 1.0 / sqrt(var + NET_BN_EPS);
     double g = p[y->woff + ci], b = p[y->boff + ci];
-    st[ci] = mean;
-    st[C + ci] = inv;
+    sq[ci] = inv;
     for (size_t i = 0; i < n; i++) {
       const R *x = in + (i * C + ci) * P;
       R *o = out + (i * C + ci) * P, *xo = xh + (i * C + ci) * P;
       for (size_t q = 0; q < P; q++) {
-        double v = (x[q] - mean) * inv;
+        double v = (x[q] - mn) * inv;
         xo[q] = (R)v;
         o[q] = (R)(g * v + b);
       }
     }
     if (stats) {
       double unbiased = N > 1 ? var * (double)N / (double)(N - 1) : var;
-      stats[y->soff + ci] = (R)((1 - NET_BN_MOMENTUM) * p[y->soff + ci] + NET_BN_MOMENTUM * mean);
+      stats[y->soff + ci] = (R)((1 - NET_BN_MOMENTUM) * p[y->soff + ci] + NET_BN_MOMENTUM * mn);
       stats[y->soff + C + ci] = (R)((1 - NET_BN_MOMENTUM) * p[y->soff + C + ci] + NET_BN_MOMENTUM * unbiased);
     }
   }
 }
 
-/* Batch normalisation backward over the whole batch: gamma and beta gradients into grad, input gradient into gin. */
-static void SFX(bn_train_backward)(const ibsh_layer *y, const R *p, ibsh_net_work *wk, int l, size_t n, int want_gin,
-                                   R *grad) {
-  size_t C = y->c, P = y->h * y->w, N = n * P;
+/* Batch normalisation backward over n rows of a batch of nbatch (sh: the share, or NULL): gamma and beta gradients
+   (sums over the batch in row order) into grad, the input gradient of the n rows into gin. */
+static void SFX(bn_train_backward)(const ibsh_layer *y, const R *p, ibsh_net_work *wk, int l, size_t n, size_t nbatch,
+                                   const ibsh_net_share *sh, int want_gin, R *grad) {
+  size_t C = y->c, P = y->h * y->w, N = nbatch * P;
   const R *xh = (const R *)wk->xhat[l];
   const double *st = (const double *)wk->bnstat[l];
+  double *sums = (double *)wk->bnstat[l] + 2 * C;   /* per channel: sum of g, sum of g x normalised value */
+  SFX(share_begin)(sh, sums, 2 * C);
   for (size_t ci = 0; ci < C; ci++) {
-    double sg = 0, sgx = 0;
+    double sg = sums[2 * ci], sgx = sums[2 * ci + 1];
     for (size_t i = 0; i < n; i++) {
       const R *g = SFX(grow)(wk, l, C * P, i) + ci * P, *x = xh + (i * C + ci) * P;
       for (size_t q = 0; q < P; q++) { sg += g[q]; sgx += (double)g[q] * x[q]; }
     }
+    sums[2 * ci] = sg;
+    sums[2 * ci + 1] = sgx;
+  }
+  SFX(share_end)(sh, sums, 2 * C);
+  for (size_t ci = 0; ci < C; ci++) {
+    double sg = sums[2 * ci], sgx = sums[2 * ci + 1];
     grad[y->woff + ci] = (R)sgx;
     grad[y->boff + ci] = (R)sg;
     if (!want_gin) continue;
@@ -132,7 +166,7 @@ typedef struct SFX(stage) {
   const ibsh_net *net;
   const R *p;
   ibsh_net_work *wk;
-  size_t n;
+  size_t n, nbatch, row0;      /* rows of the pass; of its batch (the loss is a mean over them); index of row 0 */
   int train;
   uint64_t seed;
   int f0, f1;                  /* forward layers f0..f1 (f0 > f1: none) */
@@ -149,12 +183,12 @@ static void SFX(stage_task)(void *ctx, size_t b, int worker) {
   ibsh_net_work *wk = s->wk;
   size_t i0 = b * IBSH_NET_BLOCK, i1 = i0 + IBSH_NET_BLOCK < s->n ? i0 + IBSH_NET_BLOCK : s->n;
   R *scratch = (R *)wk->scratch + (size_t)worker * wk->scratch_len;
-  for (int l = s->f0; l <= s->f1; l++) SFX(layer_forward)(net, l, s->p, wk, s->train, s->seed, i0, i1, scratch);
+  for (int l = s->f0; l <= s->f1; l++) SFX(layer_forward)(net, l, s->p, wk, s->train, s->seed, s->row0, i0, i1, scratch);
   if (s->loss) {
     int L = net->nlayers;
     size_t K = ibsh_net_size(net, L);
     wk->block_correct[b] = 0;
-    wk->block_loss[b] = SFX(loss_rows)(net->out, (const R *)wk->act[L], K, s->t, s->labels, i0, i1, s->n,
+    wk->block_loss[b] = SFX(loss_rows)(net->out, (const R *)wk->act[L], K, s->t, s->labels, i0, i1, s->nbatch,
                                        SFX(gbuf)(net, wk, L, b), &wk->block_correct[b]);
   }
   R *part = (R *)wk->parts + b * net->nparams;
@@ -167,7 +201,7 @@ static void SFX(stage_task)(void *ctx, size_t b, int worker) {
 /* Run a stage over all blocks of n rows. */
 static void SFX(run_stage)(SFX(stage) *s) {
   size_t nb = (s->n + IBSH_NET_BLOCK - 1) / IBSH_NET_BLOCK;
-  if (nb == 1 || s->wk->nworkers == 1) {
+  if (nb <= 1 || s->wk->nworkers == 1) {
     for (size_t b = 0; b < nb; b++) SFX(stage_task)(s, b, 0);
     return;
   }
@@ -185,31 +219,33 @@ static void SFX(load_inputs)(const ibsh_net *net, const double *x, size_t n, ibs
 static void SFX(forward)(const ibsh_net *net, const R *p, const double *x, size_t n, int train, uint64_t seed,
                          ibsh_net_work *wk, R *stats) {
   SFX(load_inputs)(net, x, n, wk);
-  SFX(stage) s = {net, p, wk, n, train, seed, 1, 0, 0, NULL, NULL, 0, 1};
+  SFX(stage) s = {net, p, wk, n, n, 0, train, seed, 1, 0, 0, NULL, NULL, 0, 1};
   for (int l = 1; l <= net->nlayers; l++) {
     if (!train || net->layer[l - 1].kind != IBSH_LAYER_BATCHNORM) continue;
     s.f1 = l - 1;
     SFX(run_stage)(&s);
-    SFX(bn_train_forward)(&net->layer[l - 1], p, wk, l, n, stats);
+    SFX(bn_train_forward)(&net->layer[l - 1], p, wk, l, n, n, NULL, stats);
     s.f0 = l + 1;
   }
   s.f1 = net->nlayers;
   SFX(run_stage)(&s);
 }
 
-/* One training pass (see ibsh_net_train_batch). */
-static double SFX(train_batch)(const ibsh_net *net, const R *p, const double *x, const double *t,
-                               const int32_t *labels, size_t n, uint64_t seed, ibsh_net_work *wk, R *grad, R *stats,
-                               size_t *correct) {
+/* The forward, loss and backward passes of n rows: a whole training batch (sh NULL) or a share of one. Leaves the
+   blocks' partial gradients in wk->parts and their losses in wk->block_loss and block_correct; grad gets batch
+   norm's gradients (zeros elsewhere), stats its new running statistics. */
+static void SFX(train_pass)(const ibsh_net *net, const R *p, const double *x, const double *t, const int32_t *labels,
+                            size_t n, uint64_t seed, const ibsh_net_share *sh, ibsh_net_work *wk, R *grad, R *stats) {
   int L = net->nlayers, lastbn = 0;
+  size_t nbatch = sh ? sh->nbatch : n, row0 = sh ? sh->row0 : 0;
   for (int l = 1; l <= L; l++) if (net->layer[l - 1].kind == IBSH_LAYER_BATCHNORM) lastbn = l;
   SFX(load_inputs)(net, x, n, wk);
-  SFX(stage) s = {net, p, wk, n, 1, seed, 1, 0, 0, t, labels, 0, 1};
+  SFX(stage) s = {net, p, wk, n, nbatch, row0, 1, seed, 1, 0, 0, t, labels, 0, 1};
   for (int l = 1; l <= lastbn; l++) {   /* forward up to the last batch norm */
     if (net->layer[l - 1].kind != IBSH_LAYER_BATCHNORM) continue;
     s.f1 = l - 1;
     SFX(run_stage)(&s);
-    SFX(bn_train_forward)(&net->layer[l - 1], p, wk, l, n, stats);
+    SFX(bn_train_forward)(&net->layer[l - 1], p, wk, l, n, nbatch, sh, stats);
     s.f0 = l + 1;
   }
   s.f1 = L;                             /* the rest forward, the loss, and backward down to after the last batch norm */
@@ -220,12 +256,20 @@ static double SFX(train_batch)(const ibsh_net *net, const R *p, const double *x,
   memset(grad, 0, net->nparams * sizeof(R));
   for (int l = lastbn; l >= 1; l--) {   /* batch norms over the whole batch, row-local stages between them */
     if (net->layer[l - 1].kind != IBSH_LAYER_BATCHNORM) continue;
-    SFX(bn_train_backward)(&net->layer[l - 1], p, wk, l, n, l - 1 > net->first_weighted, grad);
+    SFX(bn_train_backward)(&net->layer[l - 1], p, wk, l, n, nbatch, sh, l - 1 > net->first_weighted, grad);
     int prev = 0;
     for (int j = l - 1; j >= 1; j--) if (net->layer[j - 1].kind == IBSH_LAYER_BATCHNORM) { prev = j; break; }
-    SFX(stage) sb = {net, p, wk, n, 1, seed, 1, 0, 0, NULL, NULL, l - 1, prev + 1};
+    SFX(stage) sb = {net, p, wk, n, nbatch, row0, 1, seed, 1, 0, 0, NULL, NULL, l - 1, prev + 1};
     if (l - 1 > net->first_weighted || l - 1 >= prev + 1) SFX(run_stage)(&sb);
   }
+}
+
+/* One training pass (see ibsh_net_train_batch). */
+static double SFX(train_batch)(const ibsh_net *net, const R *p, const double *x, const double *t,
+                               const int32_t *labels, size_t n, uint64_t seed, ibsh_net_work *wk, R *grad, R *stats,
+                               size_t *correct) {
+  SFX(train_pass)(net, p, x, t, labels, n, seed, NULL, wk, grad, stats);
+  int L = net->nlayers;
   size_t nb = (n + IBSH_NET_BLOCK - 1) / IBSH_NET_BLOCK;
   double loss = 0;
   for (size_t b = 0; b < nb; b++) { loss += wk->block_loss[b]; *correct += wk->block_correct[b]; }

@@ -168,15 +168,17 @@ static double *transposed(const ibsh_data_view *d, size_t d0) {
   return t;
 }
 
-/* Allocate the buffers of a fit. */
-static int fit_buffers_alloc(fit_buffers *b, const ibsh_run *run, size_t batch, size_t nmax, size_t ntrain) {
+/* Allocate the buffers of a fit (distributed: data-parallel batches). */
+static int fit_buffers_alloc(fit_buffers *b, const ibsh_run *run, size_t batch, size_t nmax, size_t ntrain,
+                             int distributed) {
   memset(b, 0, sizeof *b);
   const ibsh_arch *a = &run->arch;
   size_t np = a->nparams, K = a->width[a->nlayers];
   size_t evalcap = nmax < 4096 ? nmax : 4096;
   if (evalcap < batch) evalcap = batch;
   if (run->net) {
-    if (run_net_alloc(&b->net, run, batch, evalcap < 1024 ? evalcap : 1024)) return IBSH_ENOMEM;
+    int rc = run_net_alloc(&b->net, run, batch, evalcap < 1024 ? evalcap : 1024, distributed);
+    if (rc) return rc;
     b->has_net = 1;
   } else if (ibsh_nn_work_alloc(&b->work, a, batch) || ibsh_nn_work_alloc(&b->evalwork, a, evalcap)) {
     fit_buffers_free(b);
@@ -202,8 +204,9 @@ static int fit_buffers_alloc(fit_buffers *b, const ibsh_run *run, size_t batch, 
 static int check_fit(const ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view *train) {
   if (cfg->epochs < 0 || cfg->epochs > 100000000) return ibsh_fail(IBSH_EINVAL, "epochs must be 0 to 1e8, got %ld", cfg->epochs);
   if (train->n == 0) return ibsh_fail(IBSH_EINVAL, "the training set is empty");
-  if (cfg->chunk && run->net)
-    return ibsh_fail(IBSH_EINVAL, "data-parallel training (distributed = true) of an nn.net network is not supported yet");
+  if (cfg->chunk && run->net && cfg->chunk != IBSH_NET_BLOCK)
+    return ibsh_fail(IBSH_EINVAL, "data-parallel training of an nn.net network shares out its blocks of %d rows: chunk "
+                     "must be %d, got %zu", IBSH_NET_BLOCK, IBSH_NET_BLOCK, cfg->chunk);
   if (cfg->chunk && run->arch.noise > 0)
     return ibsh_fail(IBSH_EINVAL, "data-parallel training (distributed = true) of a noise-injected network is not supported");
   if (!(cfg->optim.lr > 0) || !isfinite(cfg->optim.lr)) return ibsh_fail(IBSH_EINVAL, "lr must be a positive number, got %g", cfg->optim.lr);
@@ -354,15 +357,15 @@ int ibsh_run_fit(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_view
   size_t batch = cfg->batch == 0 || cfg->batch > train->n ? train->n : cfg->batch;
   size_t nmax = train->n > (test ? test->n : 0) ? train->n : test->n;
   fit_buffers b;
-  if ((rc = fit_buffers_alloc(&b, run, batch, nmax, train->n))) return rc;
-  if (cfg->chunk && (rc = run_dist_init(&b.dist, a, batch, cfg->chunk))) goto done;
+  if ((rc = fit_buffers_alloc(&b, run, batch, nmax, train->n, cfg->chunk > 0))) return rc;
+  if (cfg->chunk && !run->net && (rc = run_dist_init(&b.dist, a, batch, cfg->chunk))) goto done;
   /* a rank of several touches only its own chunks of each batch: a transposed copy of the whole set would cost it more */
   if (!run->net) {
-    b.xt_train = cfg->chunk && b.dist.size > 1 ? NULL : transposed(train, a->width[0]);
+    b.xt_train = cfg->chunk && b.dist.chain.size > 1 ? NULL : transposed(train, a->width[0]);
     b.xt_test = transposed(test, a->width[0]);
   }
   if ((rc = ibsh_run_reserve_epochs(run, (size_t)(run->epochs + cfg->epochs)))) goto done;
-  int ranks = cfg->chunk ? b.dist.size : 1;   /* several ranks on a machine already use its cores */
+  int ranks = cfg->chunk ? b.dist.chain.size : 1;   /* several ranks on a machine already use its cores */
   if (!run->net && !cfg->batch_metrics && !cfg->checkpoint && cfg->epochs > 1 && ranks == 1 && ibsh_threads() > 1)
     b.eval = run_eval_start(a, b.evalwork.cap, train, b.xt_train, test, b.xt_test);
   long start = run->epochs, step_prev = 0;

@@ -1,52 +1,24 @@
 /*
-** Data-parallel minibatches (see run_dist.h): fixed-size chunks, per-chunk
-** gradient partials, and their sum in chunk order along a chain of MPI ranks
-** (rank r receives the running sum of chunks before its own from rank r-1, adds
-** its chunks one by one and passes it on; the last rank broadcasts the total).
-** Each element sees the same additions in the same order for any rank count,
-** so the weights agree to the last bit with one process.
+** Data-parallel minibatches of dense networks (see run_dist.h): fixed-size chunks, per-chunk gradient partials, and
+** their sum in chunk order along the chain of MPI ranks (run_chain.c). Each element sees the same additions in the
+** same order for any rank count, so the weights agree to the last bit with one process.
 */
-#include <limits.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ibsh/error.h"
 #include "ibsh/interrupt.h"
-#include "ibsh/sweep.h"
 #include "run_dist.h"
-#ifdef IBSH_HAVE_MPI
-#include <mpi.h>
-#endif
-
-/* Values per message of the chain, so that a long chain of ranks works as a pipeline. */
-#define DIST_SEGMENT ((size_t)1 << 16)
-
-#ifdef IBSH_HAVE_MPI
-/* Complete an MPI request, polling it briefly and then sleeping between polls, so that a rank waiting for the
-   others gives its core to them (MPI's own blocking calls spin, which starves the rank being waited for when
-   there are more processes than cores). */
-static void wait_request(MPI_Request *req) {
-  int done = 0;
-  for (int i = 0; i < 200 && !done; i++) MPI_Test(req, &done, MPI_STATUS_IGNORE);
-  while (!done) {
-    struct timespec ts = {0, 20000};
-    nanosleep(&ts, NULL);
-    MPI_Test(req, &done, MPI_STATUS_IGNORE);
-  }
-}
-#endif
 
 /* Set up data-parallel batches of up to batch rows cut into chunks of chunk rows (MPI initialised if active). */
 int run_dist_init(run_dist *d, const ibsh_arch *a, size_t batch, size_t chunk) {
   memset(d, 0, sizeof *d);
   if (chunk == 0) return ibsh_fail(IBSH_EINVAL, "the chunk size must be at least 1 row");
-  int rc = ibsh_sweep_mpi_rank(&d->rank, &d->size);
+  int rc = run_chain_init(&d->chain);
   if (rc) return rc;
   size_t nchunks = (batch + chunk - 1) / chunk;
   d->chunk = chunk < batch ? chunk : batch;
-  d->maxlocal = (nchunks + (size_t)d->size - 1) / (size_t)d->size;
-  d->nelem = a->nparams + 3;
-  if (d->nelem > INT_MAX) return ibsh_fail(IBSH_EINVAL, "network too large for MPI messages (%zu parameters)", a->nparams);
+  d->maxlocal = (nchunks + (size_t)d->chain.size - 1) / (size_t)d->chain.size;
+  d->nelem = a->nparams + 2;
   size_t d0 = a->width[0], K = a->width[a->nlayers];
   if ((rc = ibsh_nn_work_alloc(&d->work, a, d->chunk))) return rc;
   d->part = malloc((d->maxlocal ? d->maxlocal : 1) * d->nelem * sizeof(double));
@@ -69,7 +41,7 @@ void run_dist_free(run_dist *d) {
 }
 
 /* Forward and backward pass of one chunk (rows s..s+n-1 of the batch order) into p (nelem values): the gradient of
-   the chunk's mean loss times n / nbatch, then its loss sum and correct count. */
+   the chunk's mean loss times n / nbatch, then its loss sum and correct count (the sums the batch needs). */
 static void chunk_grad(run_dist *d, const ibsh_arch *a, const double *params, const ibsh_data_view *tr,
                        const size_t *perm, const double *xt, size_t s, size_t n, size_t nbatch, int metrics,
                        double *p) {
@@ -94,64 +66,26 @@ static void chunk_grad(run_dist *d, const ibsh_arch *a, const double *params, co
   size_t c = 0;
   p[np] = metrics ? ibsh_nn_loss_sum(a, &d->work, t, lab, n, &c) : 0.0;
   p[np + 1] = (double)c;
-  p[np + 2] = 0.0;
   ibsh_nn_backward(a, params, t, n, &d->work, p);
   double w = (double)n / (double)nbatch;
   if (n != nbatch)
     for (size_t i = 0; i < np; i++) p[i] *= w;
 }
 
-/* acc[lo..hi) += each of the nloc partials in turn (the fixed order of the sum). */
-static void fold(double *acc, const double *part, size_t nloc, size_t nelem, size_t lo, size_t hi) {
-  for (size_t j = 0; j < nloc; j++) {
-    const double *p = part + j * nelem;
-    for (size_t i = lo; i < hi; i++) acc[i] += p[i];
-  }
-}
-
 /* Summed gradient of one batch over all ranks (see run_dist.h). */
 int run_dist_batch(run_dist *d, const ibsh_arch *a, const double *params, const ibsh_data_view *tr,
                    const size_t *perm, const double *xt, size_t s, size_t n, int metrics, double *grad,
                    double *loss, size_t *correct, int *stop) {
-  size_t C = d->chunk, m = (n + C - 1) / C, N = (size_t)d->size, r = (size_t)d->rank;
+  size_t C = d->chunk, m = (n + C - 1) / C, N = (size_t)d->chain.size, r = (size_t)d->chain.rank;
   size_t c0 = r * m / N, c1 = (r + 1) * m / N, np = a->nparams, nelem = d->nelem;
   for (size_t c = c0; c < c1; c++) {
     size_t lo = c * C, cnt = n - lo < C ? n - lo : C;
     chunk_grad(d, a, params, tr, perm, xt, s + lo, cnt, n, metrics, d->part + (c - c0) * nelem);
   }
-  double flag = ibsh_interrupted() ? 1.0 : 0.0;
-  if (d->size == 1) {
-    memset(d->acc, 0, nelem * sizeof(double));
-    fold(d->acc, d->part, c1 - c0, nelem, 0, nelem);
-    d->acc[np + 2] += flag;
-  } else {
-#ifdef IBSH_HAVE_MPI
-    for (size_t lo = 0; lo < nelem; lo += DIST_SEGMENT) {
-      size_t hi = nelem - lo < DIST_SEGMENT ? nelem : lo + DIST_SEGMENT;
-      MPI_Request req;
-      if (r == 0) {
-        memset(d->acc + lo, 0, (hi - lo) * sizeof(double));
-      } else {
-        MPI_Irecv(d->acc + lo, (int)(hi - lo), MPI_DOUBLE, (int)r - 1, 71, MPI_COMM_WORLD, &req);
-        wait_request(&req);
-      }
-      fold(d->acc, d->part, c1 - c0, nelem, lo, hi);
-      if (hi == nelem) d->acc[np + 2] += flag;
-      if (r + 1 < N) {
-        MPI_Isend(d->acc + lo, (int)(hi - lo), MPI_DOUBLE, (int)r + 1, 71, MPI_COMM_WORLD, &req);
-        wait_request(&req);
-      }
-    }
-    MPI_Request req;
-    MPI_Ibcast(d->acc, (int)nelem, MPI_DOUBLE, (int)N - 1, MPI_COMM_WORLD, &req);
-    wait_request(&req);
-#else
-    return ibsh_fail(IBSH_EINVAL, "this ibsh was built without MPI");
-#endif
-  }
+  run_chain_fold(&d->chain, 0, d->acc, d->part, c1 - c0, nelem, nelem);
   memcpy(grad, d->acc, np * sizeof(double));
   *loss += d->acc[np];
   *correct += (size_t)d->acc[np + 1];
-  *stop = d->acc[np + 2] > 0;
+  *stop = run_chain_any(&d->chain, ibsh_interrupted());
   return IBSH_OK;
 }

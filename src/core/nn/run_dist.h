@@ -1,20 +1,20 @@
 /*
-** Data-parallel minibatches for ibsh_run_fit: a batch is cut into chunks of a
-** fixed number of rows, independent of the number of MPI ranks; each rank
-** computes the gradients of a contiguous range of chunks, and the per-chunk
-** partials are added in chunk order (an ordered chain over the ranks, then a
-** broadcast), so the summed gradient has the same bits for any rank count and
-** without MPI. See doc/nn.md ("Data-parallel training").
+** Data-parallel minibatches of dense networks (nn.mlp) for ibsh_run_fit: a batch is cut into chunks of a fixed number
+** of rows, independent of the number of MPI ranks; each rank computes the gradients of a contiguous range of chunks,
+** and the per-chunk partials are added in chunk order (the ordered chain of run_chain.h), so the summed gradient has
+** the same bits for any rank count and without MPI. Layer networks use their blocks instead (run_net_dist.c). See
+** doc/nn.md ("Data-parallel training").
 */
 #ifndef IBSH_NN_RUN_DIST_H
 #define IBSH_NN_RUN_DIST_H
 
 #include "ibsh/run.h"
+#include "run_chain.h"
 
 typedef struct run_dist {
-  int rank, size;             /* MPI rank and size (0, 1 without MPI) */
+  run_chain chain;            /* this process among the MPI ranks */
   size_t chunk, maxlocal;     /* rows per chunk; chunks of one batch a rank may hold */
-  size_t nelem;               /* reduced values: nparams, loss sum, correct count, stop flag */
+  size_t nelem;               /* reduced values: nparams, loss sum, correct count */
   ibsh_nn_work work;          /* scratch for one chunk */
   double *part;               /* maxlocal x nelem: this rank's chunk partials */
   double *acc;                /* nelem: the ordered sum */

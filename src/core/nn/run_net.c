@@ -1,7 +1,8 @@
 /*
 ** Training epochs and evaluation of layer networks (see run_net.h): minibatches gathered row-major, the block-
-** parallel pass of net_pass.c, the optimiser step in the net's dtype (float32 copies of the parameters and the
-** optimiser state live for one epoch and are exact in the run's doubles), batch norm statistics written back.
+** parallel pass of net_pass.c (or its share of each batch over MPI ranks, run_net_dist.c), the optimiser step in the
+** net's dtype (float32 copies of the parameters and the optimiser state live for one epoch and are exact in the run's
+** doubles), batch norm statistics written back.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -28,18 +29,21 @@ void run_weight_range(const ibsh_run *run, int l, size_t *off, size_t *n) {
 }
 
 /* Allocate the buffers (see run_net.h). */
-int run_net_alloc(run_net_state *s, const ibsh_run *run, size_t batch, size_t evalcap) {
+int run_net_alloc(run_net_state *s, const ibsh_run *run, size_t batch, size_t evalcap, int distributed) {
   memset(s, 0, sizeof *s);
   const ibsh_net *net = run->net;
   size_t np = net->nparams, es = net->dtype == IBSH_F32 ? sizeof(float) : sizeof(double);
-  size_t d0 = ibsh_net_size(net, 0), K = ibsh_net_size(net, net->nlayers);
-  if (ibsh_net_work_alloc(&s->work, net, batch, 1) || ibsh_net_work_alloc(&s->evalwork, net, evalcap, 0)) {
+  size_t d0 = ibsh_net_size(net, 0), K = ibsh_net_size(net, net->nlayers), rows = distributed ? 1 : batch;
+  int rc = distributed ? run_net_dist_init(&s->dist, net, batch) : ibsh_net_work_alloc(&s->work, net, batch, 1);
+  s->distributed = distributed;
+  if (rc || ibsh_net_work_alloc(&s->evalwork, net, evalcap, 0)) {
     run_net_free(s);
-    return IBSH_ENOMEM;
+    return rc ? rc : IBSH_ENOMEM;
   }
+  if (distributed) s->evalwork.nworkers = s->dist.work.nworkers;   /* the ranks' thread count (run_net_dist_init) */
   int ok = (s->g = malloc(np * es)) && (s->stats = malloc(np * es)) && (s->gd = malloc(np * sizeof(double))) &&
-           (s->xb = malloc(batch * d0 * sizeof(double))) && (s->tb = malloc(batch * K * sizeof(double))) &&
-           (s->lb = malloc(batch * sizeof(int32_t)));
+           (s->xb = malloc(rows * d0 * sizeof(double))) && (s->tb = malloc(rows * K * sizeof(double))) &&
+           (s->lb = malloc(rows * sizeof(int32_t)));
   if (ok && net->dtype == IBSH_F32)
     ok = (s->p = malloc(np * es)) && (s->m = malloc(np * es)) && (s->v = malloc(np * es));
   if (!ok) {
@@ -54,6 +58,7 @@ int run_net_alloc(run_net_state *s, const ibsh_run *run, size_t batch, size_t ev
 void run_net_free(run_net_state *s) {
   ibsh_net_work_free(&s->work);
   ibsh_net_work_free(&s->evalwork);
+  run_net_dist_free(&s->dist);
   free(s->p); free(s->m); free(s->v); free(s->g); free(s->stats); free(s->gd); free(s->xb); free(s->tb); free(s->lb);
   memset(s, 0, sizeof *s);
 }
@@ -93,21 +98,19 @@ int run_net_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_vie
   long count = 0;
   for (size_t st = 0; st < tr->n; st += batch) {
     size_t n = tr->n - st < batch ? tr->n - st : batch;
-    const double *x = tr->x + st * d0, *t = tr->t + st * K;
-    const int32_t *lab = tr->labels ? tr->labels + st : NULL;
-    if (perm) {
-      for (size_t i = 0; i < n; i++) {
-        size_t r = perm[st + i];
-        memcpy(s->xb + i * d0, tr->x + r * d0, d0 * sizeof(double));
-        memcpy(s->tb + i * K, tr->t + r * K, K * sizeof(double));
-        if (lab) s->lb[i] = tr->labels[r];
-      }
-      x = s->xb; t = s->tb;
-      if (lab) lab = s->lb;
+    uint64_t seed = batch_seed(net, run->epochs, count);
+    if (s->distributed) {
+      int stop = 0;
+      if ((rc = run_net_dist_batch(&s->dist, net, p, tr, perm, st, n, seed, s->g, s->stats, loss, correct, &stop))) break;
+      if (stop) { rc = ibsh_fail(IBSH_EINTR, "interrupted"); break; }   /* every rank stops at the same batch */
+    } else {
+      const double *x, *t;
+      const int32_t *lab;
+      size_t c = 0;
+      run_net_rows(tr, perm, st, n, s->xb, s->tb, s->lb, d0, K, &x, &t, &lab);
+      *loss += ibsh_net_train_batch(net, p, x, t, lab, n, seed, &s->work, s->g, s->stats, &c);
+      *correct += c;
     }
-    size_t c = 0;
-    *loss += ibsh_net_train_batch(net, p, x, t, lab, n, batch_seed(net, run->epochs, count), &s->work, s->g, s->stats, &c);
-    *correct += c;
     count++;
     double *gd = f32 ? s->gd : s->g;
     if (f32 && (cfg->gradstats || cfg->weight_decay > 0)) ibsh_f32_to_f64(s->g, s->gd, np);
@@ -129,7 +132,7 @@ int run_net_epoch(ibsh_run *run, const ibsh_fit_config *cfg, const ibsh_data_vie
     if (f32) ibsh_optim_step_f32(&cfg->optim, lr, p, s->g, m, v, np, &run->step);
     else ibsh_optim_step(&cfg->optim, lr, p, s->g, m, v, np, &run->step);
     copy_stats(net, p, s->stats);
-    if (ibsh_interrupted()) { rc = ibsh_fail(IBSH_EINTR, "interrupted"); break; }
+    if (!s->distributed && ibsh_interrupted()) { rc = ibsh_fail(IBSH_EINTR, "interrupted"); break; }
   }
   if (f32) {   /* exact: every float is a double */
     ibsh_f32_to_f64(s->p, run->params, np);

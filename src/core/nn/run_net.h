@@ -7,10 +7,13 @@
 
 #include "ibsh/net.h"
 #include "ibsh/run.h"
+#include "run_net_dist.h"
 
 /* Buffers of one fit of a layer network: work, parameter/optimiser copies in the dtype, batch rows. */
 typedef struct run_net_state {
-  ibsh_net_work work, evalwork;
+  ibsh_net_work work, evalwork;   /* work: passes over whole batches (not allocated for data-parallel fits) */
+  run_net_dist dist;         /* data-parallel batches (distributed = true) */
+  int distributed;
   void *p, *m, *v;           /* float32 copies of run->params, m, v during an epoch (NULL for float64) */
   void *g, *stats;           /* gradient and batch norm running statistics of a batch (dtype) */
   double *gd;                /* the gradient as doubles (float32 nets, for statistics and weight decay) */
@@ -18,8 +21,9 @@ typedef struct run_net_state {
   int32_t *lb;
 } run_net_state;
 
-/* Allocate the buffers for batches of batch rows and evaluation chunks of evalcap rows. */
-int run_net_alloc(run_net_state *s, const ibsh_run *run, size_t batch, size_t evalcap);
+/* Allocate the buffers for batches of batch rows (shared among the MPI ranks when distributed) and evaluation chunks
+   of evalcap rows. */
+int run_net_alloc(run_net_state *s, const ibsh_run *run, size_t batch, size_t evalcap, int distributed);
 void run_net_free(run_net_state *s);
 
 /* Train one epoch of a layer network (see train_epoch in run.c): batch losses and correct counts added to *loss and
