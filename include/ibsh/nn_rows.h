@@ -8,7 +8,7 @@
 
 #include "nn.h"
 
-#define IBSH_NN_ROWS_BLOCK 1024     /* rows per task */
+#define IBSH_NN_ROWS_BLOCK 512     /* rows per task */
 #define IBSH_NN_ROWS_MAXWORKERS 16
 
 /* Scratch for row-major forward passes, reused from call to call; zero-initialise it before the first use. */

@@ -57,16 +57,16 @@ ibsh_tensor *lx_pushtensor(lua_State *L) {
   return t;
 }
 
-/* Run a full collection when tensor memory has doubled since the last one (and grown by at least 16 MB and by
-   the Lua heap's size, so a collection's cost stays proportional to what was allocated), so loops neither
-   balloon nor, with a small floor, keep faulting in fresh heap pages for results that die at once. */
+/* Run a full collection when tensor memory has doubled since the last one and grown by at least 4 MB plus the
+   Lua heap's size (so a collection's cost stays proportional to what was allocated): loops do not balloon, and the
+   memory of results that die at once (a snapshot's activations) is reused while it is still in cache. */
 static void apply_gc_pressure(lua_State *L) {
-  static size_t next_collect = (size_t)16 << 20;
+  static size_t next_collect = (size_t)4 << 20;
   size_t live = ibsh_tensor_live_bytes();
   if (live < next_collect) return;
   lua_gc(L, LUA_GCCOLLECT);
   live = ibsh_tensor_live_bytes();
-  size_t floor = ((size_t)16 << 20) + (size_t)lua_gc(L, LUA_GCCOUNT) * 1024;
+  size_t floor = ((size_t)4 << 20) + (size_t)lua_gc(L, LUA_GCCOUNT) * 1024;
   next_collect = live * 2 > live + floor ? live * 2 : live + floor;
 }
 
