@@ -5,8 +5,11 @@
 ** column terms it produced in a partial vector of its own, and the partials are added
 ** in task order, so the result has the same bits for any number of threads. Distances
 ** come from a direct difference loop for narrow layers (exact, no cancellation) and
-** from blocked dgemm (|a|^2 + |b|^2 - 2ab) for wide ones; exponentials through the
-** vector library (tensor/tensor_vmath.h).
+** from blocked dgemm (|a|^2 + |b|^2 - 2ab) for wide ones. Narrow layers run fused
+** blocks of four rows against eight columns at a time (each column loaded once for
+** the four rows), with the table exp of base/fastexp.h in registers; the file is built
+** without FMA contraction, so the x86-64-v4, v3 and baseline copies give the same bits.
+** Wide layers take their exponentials from the vector library (tensor/tensor_vmath.h).
 */
 #include <cblas.h>
 #include <stdatomic.h>
@@ -17,12 +20,15 @@
 #include "ibsh/interrupt.h"
 #include "ibsh/mi_kde.h"
 #include "ibsh/parallel.h"
+#include "base/cpu.h"
+#include "base/fastexp.h"
 #include "tensor/tensor_vmath.h"
 
 #define DIRECT_MAX_D 32   /* up to this width distances are summed directly, in parallel tasks */
 #define MAX_TASKS 64
 #define MIN_TASK_ROWS 64
-#define LANES 4
+#define LANES 8     /* columns per vector in the direct kernel (and zero padding after each transposed column) */
+#define BLOCK_ROWS 4   /* rows per block of the direct kernel */
 
 typedef struct kde_ctx {
   const double *c;       /* n x d, centred columns */
@@ -32,7 +38,7 @@ typedef struct kde_ctx {
   double inv;            /* 1 / width */
   double *rowsum;        /* n: 1 + sum over j > i of the pair terms */
   double **part;         /* per task: terms added to rows j >= the task's first row */
-  double **xbuf;         /* per worker: n scratch values */
+  double **xbuf;         /* per worker: n scratch values (dgemm path) */
   double **gbuf;         /* per worker: task_rows x n dot products (dgemm path) */
   _Atomic int interrupted;
 } kde_ctx;
@@ -46,72 +52,66 @@ static void exp_inplace(double *x, size_t m) {
   for (size_t j = 0; j < m; j++) x[j] = exp(x[j]);
 }
 
-typedef double lanes __attribute__((vector_size(LANES * sizeof(double))));
+/* The lanes of a where mask is set, else those of b. */
+#define SELECT(mask, a, b) ((ibsh_v8d)(((mask) & (ibsh_v8i)(a)) | (~(mask) & (ibsh_v8i)(b))))
 
-/* Four doubles from p (any alignment) into *v (no vector return value: that would depend on the ABI). */
-static inline __attribute__((always_inline)) void load_lanes(lanes *v, const double *p) {
-  memcpy(v, p, sizeof *v);
-}
-
-/* Store the four doubles of *v at p (any alignment). */
-static inline __attribute__((always_inline)) void store_lanes(double *p, const lanes *v) {
-  memcpy(p, v, sizeof *v);
-}
-
-/* Row i against rows i+1..n-1 from the transposed columns: x[j] = exp(-|t_i - t_{i+1+j}|^2 / width), added to
-   pj[j], and the sum over j (plus the self term 1) returned. Four lanes (vector extensions) with a fixed order of additions, so
-   the AVX2 and the baseline compilations of this body give the same bits (neither contracts to FMA). */
-static inline __attribute__((always_inline)) double row_terms_body(const kde_ctx *k, size_t i, double *x, double *pj) {
-  size_t m = k->n - i - 1, stride = k->n + LANES;
-  const double *row = k->c + i * k->d;
-  const lanes scale = {-k->inv, -k->inv, -k->inv, -k->inv};
+/* Rows i0 .. i0 + R - 1 (R <= BLOCK_ROWS, a constant after inlining) against every later row j: the pair term
+   exp(-|t_i - t_j|^2 / width) added to pj[j - i0 - 1] (rows in order) and, with the self term 1, to rowsum[i].
+   Eight columns at a time, each loaded once for the R rows; pairs with j <= i, and the padding past row n - 1,
+   are masked to 0. Row sums are eight strided partial sums added in a fixed tree. */
+IBSH_ALWAYS_INLINE void block_terms(const kde_ctx *k, size_t i0, const int R, double *pj, double *rowsum) {
+  size_t n = k->n, d = k->d, stride = n + LANES, j0 = i0 + 1, m = n - j0;
+  const double *row = k->c + i0 * d, *ct = k->ct + j0;
+  const ibsh_v8d zero = {0, 0, 0, 0, 0, 0, 0, 0}, floor700 = zero - 700.0, lane = {0, 1, 2, 3, 4, 5, 6, 7};
+  ibsh_v8d sum[BLOCK_ROWS];
+#pragma GCC unroll 4
+  for (int r = 0; r < R; r++) sum[r] = zero;
   for (size_t j = 0; j < m; j += LANES) {
-    lanes acc = {0, 0, 0, 0};
-    for (size_t q = 0; q < k->d; q++) {
-      const double v = row[q];
-      lanes col;
-      load_lanes(&col, k->ct + q * stride + i + 1 + j);
-      lanes diff = (lanes){v, v, v, v} - col;
-      acc += diff * diff;
+    ibsh_v8d dist[BLOCK_ROWS];
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++) dist[r] = zero;
+    for (size_t q = 0; q < d; q++) {
+      ibsh_v8d col;
+      memcpy(&col, ct + q * stride + j, sizeof col);
+#pragma GCC unroll 4
+      for (int r = 0; r < R; r++) {
+        ibsh_v8d diff = row[r * d + q] - col;
+        dist[r] += diff * diff;
+      }
     }
-    acc *= scale;
-    store_lanes(x + j, &acc);
+    ibsh_v8d p, idx = lane + (double)j;
+    memcpy(&p, pj + j, sizeof p);
+    int edge = j == 0 || j + LANES > m;
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++) {
+      ibsh_v8d e = dist[r] * -k->inv;
+      e = SELECT(e < floor700, floor700, e);   /* e^-700 is far below an ulp of the self term 1 */
+      ibsh_exp_fast8(&e);
+      if (edge) e = SELECT((idx >= (double)r) & (idx < (double)m), e, zero);
+      sum[r] += e;
+      p += e;
+    }
+    memcpy(pj + j, &p, sizeof p);
   }
-  exp_inplace(x, m);
-  for (int l = 0; l < LANES; l++) x[m + l] = 0;   /* padding lanes add nothing */
-  lanes sum = {0, 0, 0, 0};
-  for (size_t j = 0; j < m; j += LANES) {
-    lanes e, p;
-    load_lanes(&e, x + j);
-    load_lanes(&p, pj + j);
-    sum += e;
-    p += e;
-    store_lanes(pj + j, &p);
+#pragma GCC unroll 4
+  for (int r = 0; r < R; r++) {
+    ibsh_v8d v = sum[r];
+    rowsum[i0 + r] = 1 + (((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7])));
   }
-  return 1 + ((sum[0] + sum[1]) + (sum[2] + sum[3]));
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-/* row_terms_body compiled for AVX2 (no FMA). */
-__attribute__((target("avx2"))) static double row_terms_avx2(const kde_ctx *k, size_t i, double *x, double *pj) {
-  return row_terms_body(k, i, x, pj);
+/* The direct kernel on rows [r0, r1) of a task, whose partial vector part starts at column r0. */
+IBSH_ALWAYS_INLINE void direct_rows_kernel(const kde_ctx *k, size_t r0, size_t r1, double *part) {
+  size_t i = r0;
+  for (; i + BLOCK_ROWS <= r1; i += BLOCK_ROWS) block_terms(k, i, BLOCK_ROWS, part + (i + 1 - r0), k->rowsum);
+  switch (r1 - i) {
+    case 3: block_terms(k, i, 3, part + (i + 1 - r0), k->rowsum); break;
+    case 2: block_terms(k, i, 2, part + (i + 1 - r0), k->rowsum); break;
+    case 1: block_terms(k, i, 1, part + (i + 1 - r0), k->rowsum); break;
+    default: break;
+  }
 }
-#endif
-
-/* row_terms_body for the baseline instruction set. */
-static double row_terms_base(const kde_ctx *k, size_t i, double *x, double *pj) {
-  return row_terms_body(k, i, x, pj);
-}
-
-/* The row kernel for this CPU, chosen once. */
-static double row_terms(const kde_ctx *k, size_t i, double *x, double *pj) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  static _Atomic int avx2 = -1;
-  if (avx2 < 0) avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-  if (avx2) return row_terms_avx2(k, i, x, pj);
-#endif
-  return row_terms_base(k, i, x, pj);
-}
+IBSH_VARIANTS_V4_AUTO(direct_rows, (const kde_ctx *k, size_t r0, size_t r1, double *part), (k, r0, r1, part))
 
 /* One task: rows [r0, r1) against every later row. */
 static void kde_task(void *p, size_t task, int worker) {
@@ -122,19 +122,17 @@ static void kde_task(void *p, size_t task, int worker) {
     return;
   }
   size_t n = k->n, d = k->d, r0 = task * k->task_rows, r1 = r0 + k->task_rows < n ? r0 + k->task_rows : n;
-  double *x = k->xbuf[worker], *part = k->part[task], *g = NULL;
-  if (d > DIRECT_MAX_D) {   /* dot products of the task's rows with rows r0.. */
-    g = k->gbuf[worker];
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), (int)(n - r0), (int)d, 1.0, k->c + r0 * d,
-                (int)d, k->c + r0 * d, (int)d, 0.0, g, (int)(n - r0));
+  double *part = k->part[task];
+  if (d <= DIRECT_MAX_D) {
+    IBSH_PICK_V4(direct_rows)(k, r0, r1, part);
+    return;
   }
+  double *x = k->xbuf[worker], *g = k->gbuf[worker];   /* dot products of the task's rows with rows r0.. */
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), (int)(n - r0), (int)d, 1.0, k->c + r0 * d,
+              (int)d, k->c + r0 * d, (int)d, 0.0, g, (int)(n - r0));
   for (size_t i = r0; i < r1; i++) {
     size_t m = n - i - 1;
     double *pj = part + (i + 1 - r0);
-    if (!g) {
-      k->rowsum[i] = row_terms(k, i, x, pj);
-      continue;
-    }
     const double *gi = g + (i - r0) * (n - r0) + (i - r0) + 1, *nj = k->norms + i + 1, ni = k->norms[i];
     for (size_t j = 0; j < m; j++) {
       double s = ni + nj[j] - 2 * gi[j];
@@ -183,7 +181,7 @@ static int kde_alloc(kde_ctx *k, size_t ntasks, int nworkers) {
   }
   for (size_t t = 0; t < ntasks; t++)
     if (!(k->part[t] = calloc(n - t * k->task_rows + LANES, sizeof(double)))) return -1;
-  for (int w = 0; w < nworkers; w++)
+  for (int w = 0; d > DIRECT_MAX_D && w < nworkers; w++)
     if (!(k->xbuf[w] = malloc((n + LANES) * sizeof(double)))) return -1;
   return 0;
 }
