@@ -27,6 +27,7 @@ static int rows_reserve(ibsh_nn_rows *c, const ibsh_arch *a, int nwork) {
   for (; c->nwork < nwork; c->nwork++) {
     int rc = ibsh_nn_work_alloc(&c->work[c->nwork], a, IBSH_NN_ROWS_BLOCK);
     if (rc) return rc;
+    c->work[c->nwork].no_lse = 1;   /* activations only: no loss */
   }
   c->arch = *a;
   return IBSH_OK;
