@@ -1,10 +1,10 @@
 -- ibsh side of scripts/bench_threads: one multi-threaded workload, named by arg[1], timed in this process (run it
 -- with IBSH_THREADS=1 and =2); prints "<name> wall_ms <best wall> cpu_ms <CPU of that run, user + system>".
--- Workloads: rows (run:activations of the paper's net, 4096 rows, x200), net (one nn.net CNN epoch, 2000 images),
+-- Workloads: rows (run:activations of the paper's net, 4096 rows, x1000), net (one nn.net CNN epoch, 2000 images),
 -- kde (one snapshot's KDE plane), ksg (N = 1e4, x20), sp (mi.sp, n = 4096, d = 10, 20 draws), renyi (1000 x 256),
 -- ib (ib.curve of a random 4096 x 2 joint), fit (the paper's net, 300 epochs: the metrics helper thread).
 local name = assert(arg[1], "usage: ibsh bench_threads.lua WORKLOAD")
-local reps = tonumber(arg[2]) or 3
+local reps = tonumber(arg[2]) or 5   -- the first runs can overlap OpenBLAS's threads spinning after start-up
 local work = {}
 
 local function tishby_run(epochs)
@@ -15,7 +15,7 @@ end
 
 function work.rows()
   local d, run = tishby_run(20)
-  return function() for _ = 1, 200 do run:activations(20, d.x) end end
+  return function() for _ = 1, 1000 do run:activations(20, d.x) end end
 end
 
 function work.net()
