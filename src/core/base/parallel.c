@@ -41,12 +41,17 @@ static struct {
 } pool = {.busy = ATOMIC_FLAG_INIT,
           .posted = {0, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER}};
 
-/* The default thread count: $IBSH_THREADS or the online CPUs, within 1..MAX_THREADS. */
+/* The default thread count: $IBSH_THREADS or the online CPUs, within 1..MAX_THREADS; read once (glibc counts the
+   online CPUs by opening a sysfs file, a system call pair that cost every parallel loop several microseconds). */
 static int default_threads(void) {
+  static _Atomic int cached;   /* 0: not read yet */
+  int c = atomic_load_explicit(&cached, memory_order_relaxed);
+  if (c > 0) return c;
   const char *env = getenv("IBSH_THREADS");
   long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
   if (n < 1) n = 1;
   if (n > MAX_THREADS) n = MAX_THREADS;
+  atomic_store_explicit(&cached, (int)n, memory_order_relaxed);
   return (int)n;
 }
 
