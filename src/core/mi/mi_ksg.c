@@ -142,49 +142,105 @@ static double robust_scale(const double *v, size_t n, size_t d, size_t j, double
   return 1.4826 * ibsh_median(tmp, n, keys);
 }
 
-/* Copy n x d values into out, checking finiteness, z-scoring and adding seeded uniform noise per column.
-   Moments are taken of the values divided by the column's largest magnitude, so no square overflows
-   even for values near DBL_MAX; *constant is set when every row of the block is the same. */
-static int prepare(const double *src, size_t n, size_t d, const ibsh_ksg_opts *o, ibsh_rng *rng, double *out,
-                   const char *what, int *constant) {
-  for (size_t i = 0; i < n * d; i++)
-    if (!isfinite(src[i])) return ibsh_fail(IBSH_EINVAL, "non-finite value %g in %s at row %zu, column %zu", src[i], what, i / d + 1, i % d + 1);
-  memcpy(out, src, n * d * sizeof *out);
-  double *tmp = malloc(n * sizeof *tmp);
+/* What prepare does to one column: rescale by inv / sd_scaled (when normalising) and add noise of amplitude amp. */
+typedef struct column_plan {
+  double inv, sd_scaled, amp;
+} column_plan;
+
+/* Plan column j of the n x d block out (already copied): its scale, standard deviation and noise amplitude. The
+   moments are taken of the values divided by the column's largest magnitude, so no square overflows even for values
+   near DBL_MAX. Returns -1 when out of memory. */
+static int plan_column(const double *out, size_t n, size_t d, size_t j, const ibsh_ksg_opts *o, column_plan *pl) {
+  double *tmp = calloc(n, sizeof *tmp);   /* calloc: gcc cannot see that robust_scale fills it before reading */
   uint64_t *keys = malloc(n * sizeof *keys);
   if (!tmp || !keys) {
     free(tmp);
     free(keys);
-    return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
+    return -1;
   }
+  double big = 0;
+  for (size_t i = 0; i < n; i++) big = fmax(big, fabs(out[i * d + j]));
+  double inv = big > 0 ? 1 / big : 1, mean = 0, var = 0;
+  if (!isfinite(inv)) inv = 1;   /* subnormal magnitudes: no rescaling needed */
+  for (size_t i = 0; i < n; i++) mean += out[i * d + j] * inv;
+  mean /= (double)n;
+  for (size_t i = 0; i < n; i++) var += (out[i * d + j] * inv - mean) * (out[i * d + j] * inv - mean);
+  double sd_scaled = sqrt(var / (double)n);   /* standard deviation of the rescaled column */
+  double sd = sd_scaled * big;                 /* finite: at most big */
+  /* The noise is relative to the smaller of the standard deviation and the robust spread, so one huge
+     outlier (which inflates the standard deviation) cannot drown the other values in noise. */
+  double robust = robust_scale(out, n, d, j, inv, tmp, keys);
+  double rel = (robust > 0 && robust < sd_scaled) ? robust / sd_scaled : 1;
+  *pl = (column_plan){inv, sd_scaled, o->noise * rel * (o->normalize || sd == 0 ? 1 : sd)};
+  free(tmp);
+  free(keys);
+  return 0;
+}
+
+/* Copy n x d values into out, checking finiteness (the error names what, "x" or "y"). */
+static int copy_finite(const double *src, size_t n, size_t d, double *out, const char *what) {
+  for (size_t i = 0; i < n * d; i++)
+    if (!isfinite(src[i])) return ibsh_fail(IBSH_EINVAL, "non-finite value %g in %s at row %zu, column %zu", src[i], what, i / d + 1, i % d + 1);
+  memcpy(out, src, n * d * sizeof *out);
+  return IBSH_OK;
+}
+
+/* Apply the plans of the d columns of out in column order, drawing the noise from rng; *constant is set when
+   every row of the block is the same. */
+static void apply_plans(double *out, size_t n, size_t d, const ibsh_ksg_opts *o, const column_plan *plans,
+                        ibsh_rng *rng, int *constant) {
   *constant = 1;
   for (size_t j = 0; j < d; j++) {
-    double big = 0;
-    for (size_t i = 0; i < n; i++) big = fmax(big, fabs(out[i * d + j]));
-    double inv = big > 0 ? 1 / big : 1, mean = 0, var = 0;
-    if (!isfinite(inv)) inv = 1;   /* subnormal magnitudes: no rescaling needed */
-    for (size_t i = 0; i < n; i++) mean += out[i * d + j] * inv;
-    mean /= (double)n;
-    for (size_t i = 0; i < n; i++) var += (out[i * d + j] * inv - mean) * (out[i * d + j] * inv - mean);
-    double sd_scaled = sqrt(var / (double)n);   /* standard deviation of the rescaled column */
-    if (sd_scaled > 0) *constant = 0;
-    double sd = sd_scaled * big;                 /* finite: at most big */
-    /* The noise is relative to the smaller of the standard deviation and the robust spread, so one huge
-       outlier (which inflates the standard deviation) cannot drown the other values in noise. */
-    double robust = robust_scale(out, n, d, j, inv, tmp, keys);
-    double rel = (robust > 0 && robust < sd_scaled) ? robust / sd_scaled : 1;
-    double amp = o->noise * rel * (o->normalize || sd == 0 ? 1 : sd);
+    const column_plan *pl = &plans[j];
+    if (pl->sd_scaled > 0) *constant = 0;
     for (size_t i = 0; i < n; i++) {
       double v = out[i * d + j];
       /* scaled, not centred: KSG is translation invariant, and subtracting the mean would round away the
          differences between ordinary values when one value is huge */
-      if (o->normalize && sd_scaled > 0) v = v * inv / sd_scaled;
-      if (amp > 0) v += amp * (2 * ibsh_rng_uniform(rng) - 1);   /* uniform tie-breaking noise in [-amp, amp] */
+      if (o->normalize && pl->sd_scaled > 0) v = v * pl->inv / pl->sd_scaled;
+      if (pl->amp > 0) v += pl->amp * (2 * ibsh_rng_uniform(rng) - 1);   /* uniform tie-breaking noise in [-amp, amp] */
       out[i * d + j] = v;
     }
   }
-  free(tmp);
-  free(keys);
+}
+
+/* The column plans of x and y, one task per column (the medians of large columns are worth a thread each). */
+typedef struct plan_job {
+  const double *xs, *ys;
+  size_t n, dx, dy;
+  const ibsh_ksg_opts *o;
+  column_plan *plans;   /* dx + dy: x's columns, then y's */
+  _Atomic int failed;
+} plan_job;
+
+/* Plan one column of plan_columns. */
+static void plan_task(void *ctx, size_t task, int worker) {
+  (void)worker;
+  plan_job *j = ctx;
+  int in_x = task < j->dx;
+  if (plan_column(in_x ? j->xs : j->ys, j->n, in_x ? j->dx : j->dy, in_x ? task : task - j->dx, j->o, &j->plans[task]))
+    atomic_store(&j->failed, 1);
+}
+
+/* Copy, check, scale and add seeded noise to x (and y when ys is not NULL): the columns' plans side by side, then the
+   noise of x's columns and y's in order from rng, so the draws do not depend on the thread count. */
+static int prepare_xy(const double *x, size_t dx, const double *y, size_t dy, size_t n, const ibsh_ksg_opts *o,
+                      ibsh_rng *rng, double *xs, double *ys, int *cx, int *cy) {
+  int rc = copy_finite(x, n, dx, xs, "x");
+  if (!rc && ys) rc = copy_finite(y, n, dy, ys, "y");
+  if (rc) return rc;
+  size_t ncols = dx + (ys ? dy : 0);
+  plan_job j = {xs, ys, n, dx, ys ? dy : 0, o, malloc(ncols * sizeof(column_plan)), 0};
+  if (!j.plans) return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
+  int nworkers = n < KSG_PARALLEL_MIN ? 1 : ibsh_threads();
+  (void)ibsh_parallel_run(ncols, nworkers, plan_task, &j);   /* a thread that fails to start leaves its tasks to worker 0 */
+  if (atomic_load(&j.failed)) {
+    free(j.plans);
+    return ibsh_fail(IBSH_ENOMEM, "out of memory for %zu rows", n);
+  }
+  apply_plans(xs, n, dx, o, j.plans, rng, cx);
+  if (ys) apply_plans(ys, n, dy, o, j.plans + dx, rng, cy);
+  free(j.plans);
   return IBSH_OK;
 }
 
@@ -323,7 +379,7 @@ int ibsh_mi_ksg(const double *x, size_t dx, const double *y, size_t dy, size_t n
   ibsh_rng rng;
   ibsh_rng_seed(&rng, o->seed);
   int cx, cy;
-  if ((rc = prepare(x, n, dx, o, &rng, xs, "x", &cx)) || (rc = prepare(y, n, dy, o, &rng, ys, "y", &cy))) goto done;
+  if ((rc = prepare_xy(x, dx, y, dy, n, o, &rng, xs, ys, &cx, &cy))) goto done;
   if (cx || cy) {   /* a constant variable shares no information (and has no neighbour distances) */
     *mi = 0;
     goto done;
@@ -399,7 +455,7 @@ int ibsh_mi_ksg_discrete(const double *x, size_t dx, const uint32_t *yids, size_
   ibsh_rng rng;
   ibsh_rng_seed(&rng, o->seed);
   int cx;
-  if ((rc = prepare(x, n, dx, o, &rng, xs, "x", &cx))) goto done;
+  if ((rc = prepare_xy(x, dx, NULL, 0, n, o, &rng, xs, NULL, &cx, NULL))) goto done;
   if (cx) {   /* a constant x shares no information with y */
     *mi = 0;
     goto done;
