@@ -119,11 +119,24 @@ IBSH_ALWAYS_INLINE void dot_tile_any(const double *A, size_t lda, const double *
 }
 #undef DOT_TILE_CASE
 
-/* G (k x m) = A D^T, with A (k x n, rows lda apart) and D (m x n) feature-major; gb (m) = row sums of D; small
-   products in tiles of at most 4 x cols (cols = 2 with 16 vector registers, 4 with AVX-512's 32). */
-IBSH_ALWAYS_INLINE void grad_weights_tiles(const double *A, size_t lda, const double *D, double *G, double *gb,
-                                           size_t n, size_t k, size_t m, const int cols) {
-  for (size_t j = 0; j < m; j++) {
+/* gb[j] = the sum of row j of D (m x n): four strided partial sums per row, added in order along the row and then
+   as (s0 + s2) + (s1 + s3); four rows at a time, so that the additions of different rows overlap instead of waiting
+   on each other. */
+IBSH_ALWAYS_INLINE void row_sums(const double *D, double *gb, size_t n, size_t m) {
+  size_t j = 0;
+  for (; j + 4 <= m; j += 4) {
+    vd s[4] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+#pragma GCC unroll 4
+      for (int r = 0; r < 4; r++) { vd v; LOAD4(v, D + (j + r) * n + i); s[r] += v; }
+#pragma GCC unroll 4
+    for (int r = 0; r < 4; r++) {
+      for (size_t t = i; t < n; t++) s[r][0] += D[(j + r) * n + t];
+      gb[j + r] = (s[r][0] + s[r][2]) + (s[r][1] + s[r][3]);
+    }
+  }
+  for (; j < m; j++) {
     const double *d = D + j * n;
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     size_t i = 0;
@@ -131,6 +144,13 @@ IBSH_ALWAYS_INLINE void grad_weights_tiles(const double *A, size_t lda, const do
     for (; i < n; i++) s0 += d[i];
     gb[j] = (s0 + s2) + (s1 + s3);
   }
+}
+
+/* G (k x m) = A D^T, with A (k x n, rows lda apart) and D (m x n) feature-major; gb (m) = row sums of D; small
+   products in tiles of at most 4 x cols (cols = 2 with 16 vector registers, 4 with AVX-512's 32). */
+IBSH_ALWAYS_INLINE void grad_weights_tiles(const double *A, size_t lda, const double *D, double *G, double *gb,
+                                           size_t n, size_t k, size_t m, const int cols) {
+  row_sums(D, gb, n, m);
   if (n * k * m >= ibsh_nn_gemm_min_flops) {
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)m, (int)n, 1.0, A, (int)lda, D, (int)n, 0.0, G, (int)m);
     return;
