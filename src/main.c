@@ -194,8 +194,19 @@ static int pmain(lua_State *L) {
   return 1;
 }
 
+/* OpenBLAS's worker threads spin for 2^28 cycles (about a tenth of a second here) after start-up and after every
+   call before they sleep, unless OPENBLAS_THREAD_TIMEOUT sets another power of two; the library reads it when it
+   loads, before main. So ibsh sets 2^20 cycles (a few hundred microseconds) and starts itself again, once. A BLAS
+   thread spinning beside ibsh's own two threads made the system share a core between them: a training run with its
+   metrics helper waited 45 us per epoch (15 %) for the helper, which had been moved onto the trainer's core. */
+static void restart_with_short_blas_spin(char **argv) {
+  if (getenv("OPENBLAS_THREAD_TIMEOUT") || setenv("OPENBLAS_THREAD_TIMEOUT", "20", 1) != 0) return;
+  execv("/proc/self/exe", argv);   /* returns only if that failed: run on with the library's default */
+}
+
 /* Entry point: run pmain protected and turn its result into the exit status. */
 int main(int argc, char **argv) {
+  restart_with_short_blas_spin(argv);
 #ifdef __GLIBC__
   /* Keep freed tensor memory (below the 4 MB from which tensors are mapped directly) in the heap for the next
      tensors: glibc's default would hand it back and fault it in again, page by page, on every new tensor. */

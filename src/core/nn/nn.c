@@ -14,8 +14,6 @@
 #pragma GCC optimize("O3")
 #endif
 
-size_t ibsh_nn_gemm_min_flops = 2000000;
-
 static const char *const out_names[IBSH_OUT_COUNT] = {"softmax", "sigmoid", "linear"};
 static const char *const init_names[IBSH_INIT_COUNT] = {
   "truncnormal", "truncnormal_fan_out", "glorot_uniform", "he_normal"

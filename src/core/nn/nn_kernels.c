@@ -17,6 +17,8 @@
 #pragma GCC optimize("O3")
 #endif
 
+size_t ibsh_nn_gemm_min_flops = 2000000;
+
 /* z[i] = (acc ? z[i] : base) + sum over t < cnt (1..8) of c[t * cs] * v[t * ldv + i], for i < n: one pass over z
    for up to eight terms, so the small products of narrow layers stream through memory once per output. */
 IBSH_ALWAYS_INLINE void lincomb(double *z, int acc, double base, const double *c, size_t cs,
