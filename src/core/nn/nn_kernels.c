@@ -71,31 +71,48 @@ typedef double vd __attribute__((vector_size(32), aligned(8)));
 /* Four doubles from any address (a macro: a vector returned by value would depend on the AVX ABI). */
 #define LOAD4(v, p) memcpy(&(v), (p), sizeof(vd))
 
-/* Sum of the lanes of a partial-sum vector, plus the scalar tail of a dot product from i to n. */
-IBSH_ALWAYS_INLINE double finish_dot(const vd *acc, const double *x, const double *y, size_t i,
-                                     size_t n) {
-  double s = ((*acc)[0] + (*acc)[2]) + ((*acc)[1] + (*acc)[3]);
-  for (; i < n; i++) s += x[i] * y[i];
-  return s;
+/* Eight doubles as a GCC vector: one AVX-512 register, two AVX2 halves in the x86-64-v3 copy (the same operations
+   lane by lane, hence the same bits), four SSE2 quarters in the baseline copy; aligned(8) allows any address. */
+typedef double vd8 __attribute__((vector_size(64), aligned(8)));
+
+/* Sum of the lanes of a partial-sum vector: ((p0 + p4) + (p2 + p6)) + ((p1 + p5) + (p3 + p7)). */
+IBSH_ALWAYS_INLINE double finish_dot(const vd8 *acc) {
+  const vd8 p = *acc;
+  return ((p[0] + p[4]) + (p[2] + p[6])) + ((p[1] + p[5]) + (p[3] + p[7]));
 }
 
 /* G[r * m + c] = (A row r) . (D row c) for r < R, c < C (R, C <= 4, constants after inlining): R x C vector
-   accumulators in registers, each a dot product as four strided partial sums finished by finish_dot, so every
-   tile shape gives the same bits. */
+   accumulators in registers, each a dot product as eight strided partial sums (the last vector zero-padded)
+   finished by finish_dot, so every tile shape and every copy with FMA gives the same bits. */
 IBSH_ALWAYS_INLINE void dot_tile(const double *A, size_t lda, const double *D, size_t n, double *G, size_t m,
                                  const int R, const int C) {
-  vd acc[4][4];
+  vd8 acc[4][4], x[4], y[4];
 #pragma GCC unroll 4
   for (int r = 0; r < R; r++)
 #pragma GCC unroll 4
-    for (int c = 0; c < C; c++) acc[r][c] = (vd){0, 0, 0, 0};
+    for (int c = 0; c < C; c++) acc[r][c] = (vd8){0, 0, 0, 0, 0, 0, 0, 0};
   size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    vd x[4], y[4];
+  for (; i + 8 <= n; i += 8) {
 #pragma GCC unroll 4
-    for (int r = 0; r < R; r++) LOAD4(x[r], A + r * lda + i);
+    for (int r = 0; r < R; r++) memcpy(&x[r], A + r * lda + i, sizeof(vd8));
 #pragma GCC unroll 4
-    for (int c = 0; c < C; c++) LOAD4(y[c], D + c * n + i);
+    for (int c = 0; c < C; c++) memcpy(&y[c], D + c * n + i, sizeof(vd8));
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+      for (int c = 0; c < C; c++) acc[r][c] += x[r] * y[c];
+  }
+  if (i < n) {   /* the tail as one more vector, zero beyond n: adds exact zeros to the other lanes */
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++) {
+      x[r] = (vd8){0, 0, 0, 0, 0, 0, 0, 0};
+      memcpy(&x[r], A + r * lda + i, (n - i) * sizeof(double));
+    }
+#pragma GCC unroll 4
+    for (int c = 0; c < C; c++) {
+      y[c] = (vd8){0, 0, 0, 0, 0, 0, 0, 0};
+      memcpy(&y[c], D + c * n + i, (n - i) * sizeof(double));
+    }
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++)
 #pragma GCC unroll 4
@@ -104,13 +121,61 @@ IBSH_ALWAYS_INLINE void dot_tile(const double *A, size_t lda, const double *D, s
 #pragma GCC unroll 4
   for (int r = 0; r < R; r++)
 #pragma GCC unroll 4
-    for (int c = 0; c < C; c++) G[r * m + c] = finish_dot(&acc[r][c], A + r * lda, D + c * n, i, n);
+    for (int c = 0; c < C; c++) G[r * m + c] = finish_dot(&acc[r][c]);
 }
 
-/* One tile of G at rows kk.., columns j.. of shape R x C (1..4 each), dispatched to its unrolled copy. */
-#define DOT_TILE_CASE(R, C) case (R) * 8 + (C): dot_tile(A, lda, D, n, G, m, R, C); break;
+/* dot_tile with each eight-lane accumulator held as two four-lane halves, lanes 0-3 and 4-7 (the x86-64-v3 and
+   baseline copies: GCC keeps eight-lane vectors it cannot hold in one register in memory). The same products and
+   additions lane by lane, and the same final sum, so the same bits as dot_tile. */
+IBSH_ALWAYS_INLINE void dot_tile_halves(const double *A, size_t lda, const double *D, size_t n, double *G, size_t m,
+                                        const int R, const int C) {
+  vd lo[4][4], hi[4][4], xl[4], xh[4], yl[4], yh[4];
+#pragma GCC unroll 4
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+    for (int c = 0; c < C; c++) lo[r][c] = hi[r][c] = (vd){0, 0, 0, 0};
+  for (size_t i = 0; i < n; i += 8) {
+    size_t cnt = n - i < 8 ? n - i : 8;   /* a short last step reads zeros beyond n */
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++) {
+      if (cnt == 8) { LOAD4(xl[r], A + r * lda + i); LOAD4(xh[r], A + r * lda + i + 4); }
+      else {
+        double t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        memcpy(t, A + r * lda + i, cnt * sizeof(double));
+        LOAD4(xl[r], t); LOAD4(xh[r], t + 4);
+      }
+    }
+#pragma GCC unroll 4
+    for (int c = 0; c < C; c++) {
+      if (cnt == 8) { LOAD4(yl[c], D + c * n + i); LOAD4(yh[c], D + c * n + i + 4); }
+      else {
+        double t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        memcpy(t, D + c * n + i, cnt * sizeof(double));
+        LOAD4(yl[c], t); LOAD4(yh[c], t + 4);
+      }
+    }
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+      for (int c = 0; c < C; c++) { lo[r][c] += xl[r] * yl[c]; hi[r][c] += xh[r] * yh[c]; }
+  }
+#pragma GCC unroll 4
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+    for (int c = 0; c < C; c++) {
+      const vd l = lo[r][c], h = hi[r][c];
+      G[r * m + c] = ((l[0] + h[0]) + (l[2] + h[2])) + ((l[1] + h[1]) + (l[3] + h[3]));
+    }
+}
+
+/* One tile of G at rows kk.., columns j.. of shape R x C (1..4 each), dispatched to its unrolled copy (in halves or
+   eight lanes wide). */
+#define DOT_TILE_CASE(R, C) \
+  case (R) * 8 + (C): \
+    if (halves) dot_tile_halves(A, lda, D, n, G, m, R, C); else dot_tile(A, lda, D, n, G, m, R, C); \
+    break;
 IBSH_ALWAYS_INLINE void dot_tile_any(const double *A, size_t lda, const double *D, size_t n, double *G, size_t m,
-                                     int R, int C) {
+                                     int R, int C, const int halves) {
   switch (R * 8 + C) {
     DOT_TILE_CASE(1, 1) DOT_TILE_CASE(1, 2) DOT_TILE_CASE(1, 3) DOT_TILE_CASE(1, 4)
     DOT_TILE_CASE(2, 1) DOT_TILE_CASE(2, 2) DOT_TILE_CASE(2, 3) DOT_TILE_CASE(2, 4)
@@ -149,33 +214,35 @@ IBSH_ALWAYS_INLINE void row_sums(const double *D, double *gb, size_t n, size_t m
 }
 
 /* G (k x m) = A D^T, with A (k x n, rows lda apart) and D (m x n) feature-major; gb (m) = row sums of D; small
-   products in tiles of at most 4 x cols (cols = 2 with 16 vector registers, 4 with AVX-512's 32). */
+   products in tiles of at most rows x cols eight-lane accumulators (2 x 2 held in halves with 16 vector registers,
+   4 x 4 in AVX-512's 32). */
 IBSH_ALWAYS_INLINE void grad_weights_tiles(const double *A, size_t lda, const double *D, double *G, double *gb,
-                                           size_t n, size_t k, size_t m, const int cols) {
+                                           size_t n, size_t k, size_t m, const int rows, const int cols,
+                                           const int halves) {
   row_sums(D, gb, n, m);
   if (n * k * m >= ibsh_nn_gemm_min_flops) {
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)k, (int)m, (int)n, 1.0, A, (int)lda, D, (int)n, 0.0, G, (int)m);
     return;
   }
-  for (size_t kk = 0; kk < k; kk += 4) {
-    int R = k - kk < 4 ? (int)(k - kk) : 4;
+  for (size_t kk = 0; kk < k; kk += (size_t)rows) {
+    int R = k - kk < (size_t)rows ? (int)(k - kk) : rows;
     for (size_t j = 0; j < m; j += (size_t)cols) {
       int C = m - j < (size_t)cols ? (int)(m - j) : cols;
-      dot_tile_any(A + kk * lda, lda, D + j * n, n, G + kk * m + j, m, R, C);
+      dot_tile_any(A + kk * lda, lda, D + j * n, n, G + kk * m + j, m, R, C, halves);
     }
   }
 }
 
-/* grad_weights with tiles of up to 4 x 2 (x86-64-v3 and baseline). */
+/* grad_weights with tiles of up to 2 x 2 (x86-64-v3 and baseline). */
 IBSH_ALWAYS_INLINE void grad_weights_kernel(const double *A, size_t lda, const double *D, double *G, double *gb,
                                             size_t n, size_t k, size_t m) {
-  grad_weights_tiles(A, lda, D, G, gb, n, k, m, 2);
+  grad_weights_tiles(A, lda, D, G, gb, n, k, m, 2, 2, 1);
 }
 
 /* grad_weights with tiles of up to 4 x 4 (x86-64-v4: 32 vector registers). */
 IBSH_ALWAYS_INLINE void grad_weights_kernel8(const double *A, size_t lda, const double *D, double *G, double *gb,
                                              size_t n, size_t k, size_t m) {
-  grad_weights_tiles(A, lda, D, G, gb, n, k, m, 4);
+  grad_weights_tiles(A, lda, D, G, gb, n, k, m, 4, 4, 0);
 }
 IBSH_VARIANTS_V4(grad_weights, (const double *A, size_t lda, const double *D, double *G, double *gb, size_t n,
                                 size_t k, size_t m),
