@@ -124,6 +124,16 @@ IBSH_ALWAYS_INLINE void dot_tile(const double *A, size_t lda, const double *D, s
     for (int c = 0; c < C; c++) G[r * m + c] = finish_dot(&acc[r][c]);
 }
 
+/* Lanes 0-3 and 4-7 of the eight doubles at p, zero beyond the first cnt (1..8). */
+#define LOAD_HALVES(lo, hi, p, cnt) do { \
+    if ((cnt) == 8) { LOAD4(lo, p); LOAD4(hi, (p) + 4); } \
+    else { \
+      double t_[8] = {0, 0, 0, 0, 0, 0, 0, 0}; \
+      memcpy(t_, p, (cnt) * sizeof(double)); \
+      LOAD4(lo, t_); LOAD4(hi, t_ + 4); \
+    } \
+  } while (0)
+
 /* dot_tile with each eight-lane accumulator held as two four-lane halves, lanes 0-3 and 4-7 (the x86-64-v3 and
    baseline copies: GCC keeps eight-lane vectors it cannot hold in one register in memory). The same products and
    additions lane by lane, and the same final sum, so the same bits as dot_tile. */
@@ -137,23 +147,9 @@ IBSH_ALWAYS_INLINE void dot_tile_halves(const double *A, size_t lda, const doubl
   for (size_t i = 0; i < n; i += 8) {
     size_t cnt = n - i < 8 ? n - i : 8;   /* a short last step reads zeros beyond n */
 #pragma GCC unroll 4
-    for (int r = 0; r < R; r++) {
-      if (cnt == 8) { LOAD4(xl[r], A + r * lda + i); LOAD4(xh[r], A + r * lda + i + 4); }
-      else {
-        double t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        memcpy(t, A + r * lda + i, cnt * sizeof(double));
-        LOAD4(xl[r], t); LOAD4(xh[r], t + 4);
-      }
-    }
+    for (int r = 0; r < R; r++) LOAD_HALVES(xl[r], xh[r], A + r * lda + i, cnt);
 #pragma GCC unroll 4
-    for (int c = 0; c < C; c++) {
-      if (cnt == 8) { LOAD4(yl[c], D + c * n + i); LOAD4(yh[c], D + c * n + i + 4); }
-      else {
-        double t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        memcpy(t, D + c * n + i, cnt * sizeof(double));
-        LOAD4(yl[c], t); LOAD4(yh[c], t + 4);
-      }
-    }
+    for (int c = 0; c < C; c++) LOAD_HALVES(yl[c], yh[c], D + c * n + i, cnt);
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++)
 #pragma GCC unroll 4
