@@ -39,16 +39,23 @@ typedef double vd8 __attribute__((vector_size(64), aligned(8)));
 typedef long long vi8 __attribute__((vector_size(64), aligned(8)));
 
 /* tj = entry j (0..15) of exp2_16ths_m1 in each lane (macros: a vector returned by value would depend on the AVX
-   ABI). Four lanes: two two-register permutes and a select on bit 3; eight lanes: one two-register permute. */
+   ABI). Four lanes (and clang): one lane at a time; eight lanes with GCC: one two-register permute. */
 #define lookup164(tj, j) do { \
     vi4 jj_ = (j); \
     for (int l_ = 0; l_ < 4; l_++) (tj)[l_] = exp2_16ths_m1[jj_[l_]]; \
   } while (0)
+#if defined(__clang__)   /* no variable two-register shuffle builtin: the same lookups lane by lane */
+#define lookup168(tj, j) do { \
+    vi8 jj_ = (j); \
+    for (int l_ = 0; l_ < 8; l_++) (tj)[l_] = exp2_16ths_m1[jj_[l_]]; \
+  } while (0)
+#else
 #define lookup168(tj, j) do { \
     vd8 t0_, t1_; \
     memcpy(&t0_, exp2_16ths_m1, sizeof t0_); memcpy(&t1_, exp2_16ths_m1 + 8, sizeof t1_); \
     (tj) = __builtin_shuffle(t0_, t1_, (j)); \
   } while (0)
+#endif
 
 #define VD vd4
 #define VI vi4
