@@ -40,15 +40,12 @@ typedef long long vi8 __attribute__((vector_size(64), aligned(8)));
 
 /* tj = entry j (0..15) of exp2_16ths_m1 in each lane (macros: a vector returned by value would depend on the AVX
    ABI). Four lanes (and clang): one lane at a time; eight lanes with GCC: one two-register permute. */
-#define lookup164(tj, j) do { \
-    vi4 jj_ = (j); \
-    for (int l_ = 0; l_ < 4; l_++) (tj)[l_] = exp2_16ths_m1[jj_[l_]]; \
+#define LOOKUP_LANES(tj, j, lanes) do { \
+    for (int l_ = 0; l_ < (lanes); l_++) (tj)[l_] = exp2_16ths_m1[(j)[l_]]; \
   } while (0)
+#define lookup164(tj, j) do { vi4 jj_ = (j); LOOKUP_LANES(tj, jj_, 4); } while (0)
 #if defined(__clang__)   /* no variable two-register shuffle builtin: the same lookups lane by lane */
-#define lookup168(tj, j) do { \
-    vi8 jj_ = (j); \
-    for (int l_ = 0; l_ < 8; l_++) (tj)[l_] = exp2_16ths_m1[jj_[l_]]; \
-  } while (0)
+#define lookup168(tj, j) do { vi8 jj_ = (j); LOOKUP_LANES(tj, jj_, 8); } while (0)
 #else
 #define lookup168(tj, j) do { \
     vd8 t0_, t1_; \
